@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+
+
+
+class Organization(models.Model):
+    """The tenant: every collector, key, sample and upload belongs to exactly one."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin"  # manage members, collectors, keys
+    ANALYST = "analyst"  # read, export, upload
+    VIEWER = "viewer"  # read only
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization} ({self.role})"
+
+
+class ApiKey(models.Model):
+    """An agent's credential. Only the public prefix and a keyed hash are stored.
+
+    A key with a collector writes that collector only; one without is an organization
+    ingest key that may write (and register) any collector of the organization.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_keys")
+    collector = models.ForeignKey(
+        "metrics.Collector", null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=200)
+    # Lookup by prefix (unique index): authentication never scans the table.
+    prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set on the old key when it is rotated: it keeps working until then.
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "created_at"], name="apikey_org_created")]
+
+    @property
+    def scope(self) -> str:
+        return "collector" if self.collector_id else "organization"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make run`: the local cluster, migrations, the demo login, gunicorn in the foreground.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+
+pgdir=.xat/pg
+port=${XAT_PG_PORT:-54329}
+if bash scripts/pg.sh status "$pgdir" "$port" >/dev/null 2>&1; then started_here=0; else started_here=1; fi
+bash scripts/pg.sh start "$pgdir" "$port"
+stop_cluster() { [ "$started_here" = 1 ] && bash scripts/pg.sh stop "$pgdir" "$port" || true; }
+trap stop_cluster EXIT
+
+.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py xat_demo
+# Gunicorn: sync workers, one per core plus one; see docs/performance.md.
+.venv/bin/gunicorn xat.wsgi:application \
+  --bind "127.0.0.1:${PORT:-8000}" \
+  --workers "${WEB_CONCURRENCY:-3}" \
+  --access-logfile - --graceful-timeout 10 &
+gunicorn_pid=$!
+trap 'kill -TERM "$gunicorn_pid" 2>/dev/null || true' INT TERM
+wait "$gunicorn_pid" || true
+wait "$gunicorn_pid" 2>/dev/null || true

@@ -1,0 +1,19 @@
+import yaml
+
+from tests.conftest import ROOT
+
+
+def test_it_defines_a_community_timescaledb_on_postgresql_17_and_the_web_service():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    db, web = compose["services"]["db"], compose["services"]["web"]
+    assert db["image"].startswith("timescale/timescaledb:") and "pg17" in db["image"]
+    assert web["build"] == "."
+    assert web["environment"]["XAT_MODE"] == "production"
+    assert "@db:5432/xat" in web["environment"]["DATABASE_URL"]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_it_builds_an_image_that_migrates_on_start_as_a_non_root_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "\nUSER xat\n" in dockerfile
+    assert "manage.py migrate" in dockerfile and "gunicorn" in dockerfile

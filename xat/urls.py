@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from xat.health import health
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+]
