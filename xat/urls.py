@@ -6,4 +6,6 @@ from xat.health import health
 urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("metrics.urls")),
+    path("api/", include("accounts.urls")),
 ]
