@@ -162,3 +162,6 @@ XAT_KEY_PEPPER = env_str("XAT_KEY_PEPPER")
 XAT_KEY_ROTATION_GRACE_HOURS = env_int("XAT_KEY_ROTATION_GRACE_HOURS", 24)
 # A collector whose newest sample is older than this is "stale".
 XAT_STALE_AFTER_SECONDS = env_int("XAT_STALE_AFTER_SECONDS", 300)
+
+# Ingest: the largest agent request body accepted, after gzip decompression.
+XAT_TRICKLE_MAX_BYTES = env_int("XAT_TRICKLE_MAX_BYTES", 10 * 1024 * 1024)

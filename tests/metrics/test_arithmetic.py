@@ -1,10 +1,8 @@
 """The arithmetic of proc-metrics.md (metrics.arithmetic), unit by unit, then against
 the oracle: the CSVs pcprocess produced from every capture under shared/data/pcc."""
 
-import csv
 import functools
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,16 @@ from metrics.arithmetic import (
     net_rates,
     paired,
 )
+from tests.oracle import (
+    CAPTURES,
+    CPU_COLUMNS,
+    DISK_COLUMNS,
+    MEMORY_COLUMNS,
+    NET_COLUMNS,
+    PCC_CAPTURES,
+    close,
+    oracle_rows,
+)
 from metrics.procfs import (
     ProcParseError,
     parse_diskstats,
@@ -26,7 +34,6 @@ from metrics.procfs import (
     parse_statfs,
 )
 
-PCC_CAPTURES = Path(__file__).resolve().parents[3] / "shared" / "data" / "pcc"
 
 CPU_KEYS = {"user_pct", "nice_pct", "system_pct", "iowait_pct", "irq_pct", "softirq_pct", "steal_pct", "idle_pct"}
 
@@ -275,51 +282,6 @@ def test_it_keeps_the_other_interfaces_when_one_was_reset():
 
 
 # ---------------------------------------------------------------------------- oracle
-# pcprocess columns -> our keys, per CSV file.
-CPU_COLUMNS = {
-    "%usr": "user_pct",
-    "%nice": "nice_pct",
-    "%system": "system_pct",
-    "%iowait": "iowait_pct",
-    "%steal": "steal_pct",
-    "%idle": "idle_pct",
-}
-MEMORY_COLUMNS = {
-    "kbmemfree": "mem_free_kb",
-    "kbavail": "mem_available_kb",
-    "kbmemused": "mem_used_kb",
-    "%memused": "mem_used_pct",
-    "kbbuffers": "buffers_kb",
-    "kbcached": "cached_kb",
-    "kbcommit": "commit_kb",
-    "%commit": "commit_pct",
-    "kbactive": "active_kb",
-    "kbinact": "inactive_kb",
-    "kbdirty": "dirty_kb",
-}
-NET_COLUMNS = {
-    "rxpck/s": "rx_packets_ps",
-    "txpck/s": "tx_packets_ps",
-    "rxkB/s": "rx_kb_ps",
-    "txkB/s": "tx_kb_ps",
-    "rxcmp/s": "rx_compressed_ps",
-    "txcmp/s": "tx_compressed_ps",
-    "rxmcst/s": "rx_multicast_ps",
-    "%ifutil": "if_util_pct",
-}
-DISK_COLUMNS = {
-    "tps": "tps",
-    "rtps": "rtps",
-    "wtps": "wtps",
-    "dtps": "dtps",
-    "bread/s": "read_sectors_ps",
-    "bwrtn/s": "written_sectors_ps",
-    "bdscd/s": "discarded_sectors_ps",
-}
-
-CAPTURES = sorted(path.parent for path in PCC_CAPTURES.glob("*/collection.ndjson"))
-
-
 @functools.cache
 def _replay(capture: Path):
     """Parse every tick of a capture: [(timestamp, {subsystem: parsed}), ...] in time
@@ -341,25 +303,12 @@ def _replay(capture: Path):
     return sorted(ticks.items())
 
 
-def _oracle(capture: Path, name: str) -> list[dict]:
-    with (capture / "pcprocess" / name).open(newline="") as lines:
-        reader = csv.reader(lines)
-        header = next(reader)
-        assert header[0].startswith("#"), header
-        header[0] = header[0].lstrip("#")
-        return [dict(zip(header, row, strict=True)) for row in reader]
-
-
-def _close(ours, theirs: str) -> bool:
-    return ours is not None and math.isclose(ours, float(theirs), rel_tol=1e-9, abs_tol=1e-6)
-
-
 def _compare_rates(capture, csv_name, key_column, subsystem, compute, columns):
     """Compare our rates with each pcprocess row after its first timestamp (the first
     row pairs the 3rd tick with the 1st; every later row pairs consecutive ticks).
     Returns the number of rows compared; every such CSV row must have been matched."""
     ticks = _replay(capture)
-    rows = _oracle(capture, csv_name)
+    rows = oracle_rows(capture, csv_name)
     first = min(int(row["timestamp"]) for row in rows)
     later = [row for row in rows if int(row["timestamp"]) > first]
     by_time = {timestamp: index for index, (timestamp, _) in enumerate(ticks)}
@@ -371,7 +320,7 @@ def _compare_rates(capture, csv_name, key_column, subsystem, compute, columns):
         key = int(item) if key_column == "CPU" else item
         ours = compute(prev[subsystem][key], cur[subsystem][key], time - prev_time)
         for column, our_key in columns.items():
-            if not _close(ours and ours[our_key], row[column]):
+            if not close(ours and ours[our_key], row[column]):
                 mismatches.append((row["timestamp"], item, column, row[column], ours and ours[our_key]))
 
     assert not mismatches, f"{len(mismatches)} differences, first: {mismatches[:5]}"
@@ -408,7 +357,7 @@ def test_it_matches_pcprocess_disks(capture):
     # are the only ones it leaves out, so the count above covers everything else.
     last = _replay(capture)[-1][1]["/proc/diskstats"]
     used = [name for name, values in last.items() if values[0] or values[4] or values[11] or values[15]]
-    listed = {row["DEV"] for row in _oracle(capture, "proc/diskstats")}
+    listed = {row["DEV"] for row in oracle_rows(capture, "proc/diskstats")}
     assert listed == set(used)
     assert compared == len(used) * (len(_replay(capture)) - 3)
 
@@ -417,12 +366,12 @@ def test_it_matches_pcprocess_disks(capture):
 def test_it_matches_pcprocess_memory(capture):
     # Gauges of the row's own tick: every row compares, the first one included.
     ticks = dict(_replay(capture))
-    rows = _oracle(capture, "proc/meminfo")
+    rows = oracle_rows(capture, "proc/meminfo")
     mismatches = []
     for row in rows:
         ours = memory_gauges(ticks[int(row["timestamp"])]["/proc/meminfo"])
         for column, our_key in MEMORY_COLUMNS.items():
-            if not _close(ours[our_key], row[column]):
+            if not close(ours[our_key], row[column]):
                 mismatches.append((row["timestamp"], column, row[column], ours[our_key]))
 
     assert not mismatches, f"{len(mismatches)} differences, first: {mismatches[:5]}"
@@ -432,7 +381,7 @@ def test_it_matches_pcprocess_memory(capture):
 @pytest.mark.parametrize("capture", CAPTURES, ids=lambda path: path.name)
 def test_it_matches_pcprocess_filesystems(capture):
     ticks = dict(_replay(capture))
-    rows = _oracle(capture, "statfs_ALL")
+    rows = oracle_rows(capture, "statfs_ALL")
     mismatches = []
     for row in rows:
         ours = filesystem_gauges(*ticks[int(row["timestamp"])]["statfs[*]"][row["mount"]])

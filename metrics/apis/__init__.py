@@ -1,0 +1,1 @@
+"""The dashboard's JSON API views of the metrics app, one module per area."""

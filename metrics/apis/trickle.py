@@ -1,0 +1,50 @@
+"""POST /v1/trickle (pcc) and /api/trickle/ingest/: one request of ticks from an agent.
+
+pcc treats anything but 200 as an error and may stop, so success is 200 exactly, and
+every failure is a deliberate status with a JSON reason (never a 500, never a redirect).
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.agent_auth import agent_key_required
+from metrics.collectors import IdentifierInvalid, IdentifierRefused
+from metrics.envelope import EnvelopeError, envelope_parse
+from metrics.trickle import trickle_ingest
+from xat.request_body import BodyTooLarge, BodyUnreadable, request_body_read
+
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@require_POST
+@agent_key_required
+def trickle(request):
+    limit = settings.XAT_TRICKLE_MAX_BYTES
+    try:
+        envelope = envelope_parse(request_body_read(request, limit=limit))
+        result = trickle_ingest(key=request.api_key, envelope=envelope)
+    except BodyTooLarge:
+        return JsonResponse({"error": f"body larger than {limit} bytes (after decompression)"}, status=413)
+    except BodyUnreadable as error:
+        return JsonResponse({"error": str(error), "field": "body"}, status=400)
+    except (EnvelopeError,) as error:
+        return JsonResponse({"error": error.reason, "field": error.field}, status=400)
+    except IdentifierInvalid as error:
+        return JsonResponse({"error": str(error), "field": "identifier"}, status=400)
+    except IdentifierRefused as error:
+        return JsonResponse({"error": str(error), "field": "identifier"}, status=403)
+    except DatabaseError as error:
+        logger.error("trickle: database error, request rolled back (%s)", type(error).__name__)
+        response = JsonResponse({"error": "the database is unavailable; nothing was stored, retry later"},
+                                status=503)
+        response["Retry-After"] = "5"
+        return response
+    return JsonResponse(
+        {"error": None, "ticks": result.ticks, "rows": result.rows, "skipped": result.skipped.as_dict()}
+    )

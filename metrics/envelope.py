@@ -1,0 +1,68 @@
+"""The agent's request body: {"identifier": ..., "measurements": [{timestamp, subsystem,
+measurement}, ...]} (shared/spec/collector-protocol.md), checked field by field."""
+
+import json
+import time
+from dataclasses import dataclass
+
+from metrics.ingest import Measurement
+
+# Ticks before 2000 or more than a day ahead of this server's clock are refused: they
+# are a broken clock or a broken agent, not a host's history.
+_EARLIEST = 946684800
+_FUTURE_SLACK = 86400
+_MAX_IDENTIFIER = 128
+
+
+class EnvelopeError(ValueError):
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass
+class Envelope:
+    identifier: str
+    hostname: str | None
+    measurements: list[Measurement]
+
+
+def envelope_parse(body: bytes) -> Envelope:
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise EnvelopeError("body", f"not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise EnvelopeError("body", "expected a JSON object with 'identifier' and 'measurements'")
+
+    identifier = data.get("identifier")
+    if not isinstance(identifier, str) or not identifier.strip():
+        raise EnvelopeError("identifier", "required: the host's machine id, a non-empty string")
+    identifier = identifier.strip()
+    if len(identifier) > _MAX_IDENTIFIER or not identifier.isprintable():
+        raise EnvelopeError("identifier", f"at most {_MAX_IDENTIFIER} printable characters")
+    hostname = data.get("hostname")
+    if hostname is not None and (not isinstance(hostname, str) or len(hostname) > 255 or "\x00" in hostname):
+        raise EnvelopeError("hostname", "a string of at most 255 characters")
+
+    items = data.get("measurements")
+    if not isinstance(items, list) or not items:
+        raise EnvelopeError("measurements", "required: a non-empty list")
+    latest = int(time.time()) + _FUTURE_SLACK
+    measurements = []
+    for index, item in enumerate(items):
+        where = f"measurements[{index}]"
+        if not isinstance(item, dict):
+            raise EnvelopeError(where, "expected an object with timestamp, subsystem, measurement")
+        timestamp, subsystem, text = item.get("timestamp"), item.get("subsystem"), item.get("measurement")
+        if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+            raise EnvelopeError(f"{where}.timestamp", "required: whole Unix seconds")
+        if not _EARLIEST <= timestamp <= latest:
+            raise EnvelopeError(f"{where}.timestamp", "outside 2000-01-01 .. one day from now")
+        if not isinstance(subsystem, str) or not subsystem:
+            raise EnvelopeError(f"{where}.subsystem", "required: a string such as '/proc/stat'")
+        if not isinstance(text, str):
+            raise EnvelopeError(f"{where}.measurement", "required: the file's text as a string")
+        measurements.append(Measurement(timestamp, subsystem, text))
+    return Envelope(identifier=identifier, hostname=hostname, measurements=measurements)

@@ -1,0 +1,255 @@
+"""Ingest: the agent's measurements of raw /proc text into sample rows.
+
+The arithmetic is pcprocess's (metrics.arithmetic); what this module adds is placing each
+tick between its neighbours in time, whatever order ticks arrive in:
+
+- a tick already stored is skipped (an agent's retry after a lost answer is normal);
+- a new tick's rates come from the previous tick of the same collector, in memory when
+  it came in the same batch, else from the counters stored with it;
+- when a late tick lands before ticks already stored, the next one's rates are computed
+  again against it, so that the table ends up as if every tick had come in order.
+
+One batch is one transaction (the caller's), serialised per collector.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from metrics import arithmetic, procfs
+from metrics.host_totals import disks_in_total, interface_in_total
+from xat import sqlfiles
+
+# Subsystems whose text becomes samples, and the parser of each.
+_PARSERS = {
+    "/proc/stat": procfs.parse_stat,
+    "/proc/meminfo": procfs.parse_meminfo,
+    "/proc/net/dev": procfs.parse_net_dev,
+    "/proc/diskstats": procfs.parse_diskstats,
+    "statfs[*]": procfs.parse_statfs,
+}
+_BIGINT_MAX = 2**63 - 1
+
+CPU_RATES = ("user_pct", "nice_pct", "system_pct", "iowait_pct", "irq_pct", "softirq_pct", "steal_pct", "idle_pct")
+DISK_RATES = ("tps", "rtps", "wtps", "dtps", "read_sectors_ps", "written_sectors_ps", "discarded_sectors_ps",
+              "util_pct", "await_ms")
+NETWORK_RATES = ("rx_packets_ps", "tx_packets_ps", "rx_kb_ps", "tx_kb_ps", "rx_compressed_ps", "tx_compressed_ps",
+                 "rx_multicast_ps", "rx_errors_ps", "tx_errors_ps", "rx_drops_ps", "tx_drops_ps", "if_util_pct")
+MEMORY_GAUGES = ("mem_total_kb", "mem_free_kb", "mem_available_kb", "mem_used_kb", "mem_used_pct", "buffers_kb",
+                 "cached_kb", "commit_kb", "commit_pct", "active_kb", "inactive_kb", "dirty_kb", "swap_total_kb",
+                 "swap_free_kb")
+FILESYSTEM_GAUGES = ("block_size", "blocks_total", "blocks_available", "size_bytes", "available_bytes", "use_pct")
+
+
+@dataclass
+class Measurement:
+    """One subsystem's text of one tick, as the agent sent it."""
+
+    timestamp: int
+    subsystem: str
+    text: str
+
+
+@dataclass
+class Counters:
+    """The counters of one tick: what the next tick's rates are computed from."""
+
+    cpu: dict[int, tuple] = field(default_factory=dict)
+    disk: dict[str, tuple] = field(default_factory=dict)
+    network: dict[str, tuple] = field(default_factory=dict)
+
+
+@dataclass
+class Tick:
+    timestamp: int
+    counters: Counters = field(default_factory=Counters)
+    memory: dict | None = None
+    filesystems: dict[str, tuple] = field(default_factory=dict)
+
+
+@dataclass
+class Skipped:
+    """What was not stored, and why: the `skipped` part of the answer."""
+
+    duplicate_ticks: int = 0
+    unparsable: list[dict] = field(default_factory=list)
+    ignored_subsystems: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "duplicate_ticks": self.duplicate_ticks,
+            "unparsable": self.unparsable,
+            "ignored_subsystems": self.ignored_subsystems,
+        }
+
+
+@dataclass
+class IngestResult:
+    ticks: int = 0
+    rows: int = 0
+    rows_by_family: dict[str, int] = field(default_factory=dict)
+    first: int | None = None
+    last: int | None = None
+    skipped: Skipped = field(default_factory=Skipped)
+
+
+def ticks_parse(measurements: list[Measurement], skipped: Skipped) -> list[Tick]:
+    """Groups measurements into ticks and parses their text. A subsystem whose text cannot
+    be parsed is recorded in `skipped` and left out; the rest of its tick stays."""
+    ticks: dict[int, Tick] = {}
+    for measurement in measurements:
+        parse = _PARSERS.get(measurement.subsystem)
+        if parse is None:
+            name = "container" if measurement.subsystem.startswith("container/") else measurement.subsystem[:64]
+            skipped.ignored_subsystems[name] = skipped.ignored_subsystems.get(name, 0) + 1
+            continue
+        tick = ticks.get(measurement.timestamp)
+        if tick is None:
+            tick = ticks[measurement.timestamp] = Tick(measurement.timestamp)
+        try:
+            _tick_fill(tick, measurement.subsystem, parse(_text_checked(measurement.text)))
+        except procfs.ProcParseError as error:
+            skipped.unparsable.append(
+                {"timestamp": measurement.timestamp, "subsystem": measurement.subsystem, "reason": str(error)}
+            )
+    return sorted(ticks.values(), key=lambda tick: tick.timestamp)
+
+
+def _text_checked(text: str) -> str:
+    if "\x00" in text:
+        raise procfs.ProcParseError("text contains a NUL byte")
+    return text
+
+
+def _counters_checked(parsed: dict, what: str) -> dict:
+    for name, values in parsed.items():
+        if max(values, default=0) > _BIGINT_MAX or min(values, default=0) < 0:
+            raise procfs.ProcParseError(f"{what} {name}: a counter is outside 0..2^63-1")
+    return parsed
+
+
+def _tick_fill(tick: Tick, subsystem: str, parsed) -> None:
+    if subsystem == "/proc/stat":
+        tick.counters.cpu = _counters_checked(parsed, "/proc/stat cpu")
+    elif subsystem == "/proc/meminfo":
+        tick.memory = arithmetic.memory_gauges(parsed)
+    elif subsystem == "/proc/net/dev":
+        tick.counters.network = _counters_checked(parsed, "/proc/net/dev")
+    elif subsystem == "/proc/diskstats":
+        tick.counters.disk = _counters_checked(parsed, "/proc/diskstats")
+    else:
+        tick.filesystems = _counters_checked(parsed, "statfs")
+
+
+@transaction.atomic
+def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], result: IngestResult) -> None:
+    """Stores the ticks of one collector (sorted by time, as ticks_parse returns them)."""
+    if not ticks:
+        return
+    ids = {"organization_id": organization_id, "collector_id": collector_id}
+    sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
+    new_times = {row[0] for row in sqlfiles.fetch_all("ticks_insert_new", **ids, times=[t.timestamp for t in ticks])}
+    result.skipped.duplicate_ticks += len(ticks) - len(new_times)
+    new_ticks = [tick for tick in ticks if tick.timestamp in new_times]
+    if not new_ticks:
+        return
+
+    neighbours = {
+        t: (previous, following)
+        for t, previous, following in sqlfiles.fetch_all("tick_neighbours", **ids, times=sorted(new_times))
+    }
+    state = _stored_counters(
+        ids,
+        {n for pair in neighbours.values() for n in pair if n is not None and n not in new_times},
+    )
+    for tick in new_ticks:
+        state[tick.timestamp] = tick.counters
+
+    rows = _FamilyRows()
+    for tick in new_ticks:
+        previous_time, following_time = neighbours[tick.timestamp]
+        rows.add_counter_rows(tick.timestamp, tick.counters, previous_time, state.get(previous_time))
+        rows.add_gauge_rows(tick)
+        if following_time is not None and following_time not in new_times and following_time in state:
+            # A stored tick whose previous tick is this late one: its rates change.
+            rows.add_counter_rows(following_time, state[following_time], tick.timestamp, tick.counters)
+
+    for family, count in rows.write(ids).items():
+        result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count
+        result.rows += count
+    result.ticks += len(new_ticks)
+    first, last = new_ticks[0].timestamp, new_ticks[-1].timestamp
+    result.first = first if result.first is None else min(result.first, first)
+    result.last = last if result.last is None else max(result.last, last)
+    sqlfiles.execute("collector_last_seen_advance", collector_id=collector_id, t=last)
+
+
+def _stored_counters(ids: dict, times: set[int]) -> dict[int, Counters]:
+    if not times:
+        return {}
+    state: dict[int, Counters] = defaultdict(Counters)
+    moments = [datetime.fromtimestamp(t, UTC) for t in times]
+    for family, t, item, counters in sqlfiles.fetch_all("counters_at", **ids, times=moments):
+        getattr(state[t], family)[int(item) if family == "cpu" else item] = tuple(counters)
+    return dict(state)
+
+
+class _FamilyRows:
+    """Column-wise rows of each family, written with one statement per family."""
+
+    def __init__(self):
+        self.columns: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+
+    def _append(self, family: str, t: int, item, values: dict, **extra) -> None:
+        columns = self.columns[family]
+        columns["t"].append(t)
+        if item is not None:
+            columns["item"].append(item)
+        for name, value in extra.items():
+            columns[name].append(value)
+        for name, value in values.items():
+            columns[name].append(value)
+
+    def add_counter_rows(self, t: int, counters: Counters, previous_time: int | None, previous: Counters | None):
+        dt = t - previous_time if previous is not None else 0
+        for cpu, values in counters.cpu.items():
+            earlier = previous.cpu.get(cpu) if previous else None
+            rates = arithmetic.cpu_percentages(earlier, values) if earlier else None
+            self._append("cpu", t, cpu, rates or _NO_CPU_RATES, counters=_array_text(values))
+        whole_disks = disks_in_total(counters.disk)
+        for device, values in counters.disk.items():
+            earlier = previous.disk.get(device) if previous else None
+            rates = arithmetic.disk_rates(earlier, values, dt) if earlier else None
+            self._append("disk", t, device, rates or _NO_DISK_RATES, in_total=device in whole_disks,
+                         counters=_array_text(values))
+        for interface, values in counters.network.items():
+            earlier = previous.network.get(interface) if previous else None
+            rates = arithmetic.net_rates(earlier, values, dt) if earlier else None
+            self._append("network", t, interface, rates or _NO_NETWORK_RATES,
+                         in_total=interface_in_total(interface), counters=_array_text(values))
+
+    def add_gauge_rows(self, tick: Tick) -> None:
+        if tick.memory is not None:
+            self._append("memory", tick.timestamp, None, tick.memory)
+        for mount, numbers in tick.filesystems.items():
+            self._append("filesystem", tick.timestamp, mount, arithmetic.filesystem_gauges(*numbers))
+
+    def write(self, ids: dict) -> dict[str, int]:
+        written = {}
+        for family, columns in self.columns.items():
+            query = f"{family}_sample_upsert" if family in ("cpu", "disk", "network") else f"{family}_sample_insert"
+            written[family] = len(columns["t"])
+            sqlfiles.execute(query, **ids, **columns)
+        return written
+
+
+_NO_CPU_RATES = dict.fromkeys(CPU_RATES)
+_NO_DISK_RATES = dict.fromkeys(DISK_RATES)
+_NO_NETWORK_RATES = dict.fromkeys(NETWORK_RATES)
+
+
+def _array_text(values: tuple) -> str:
+    return "{" + ",".join(map(str, values)) + "}"
+
