@@ -12,10 +12,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ApiKey, Organization
+from accounts.tenancy import object_get_for_org
+from metrics.models import Collector
 
 KEY_TYPE = "xat"
 _PREFIX_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l)
@@ -40,6 +43,16 @@ def api_key_create(*, organization: Organization, name: str, collector=None) -> 
         organization=organization, collector=collector, name=name, prefix=prefix, key_hash=_hash(raw_key)
     )
     return key, raw_key
+
+
+def api_key_issue(*, organization: Organization, name: str, collector_id: int | None = None) -> tuple[ApiKey, str]:
+    """api_key_create for a collector named by id, which must be the organization's."""
+    collector = None
+    if collector_id is not None:
+        collector = Collector.objects.filter(organization=organization, pk=collector_id).first()
+        if collector is None:
+            raise ValidationError({"collector": f"No collector {collector_id} in this organization."})
+    return api_key_create(organization=organization, name=name, collector=collector)
 
 
 def api_key_create_with_secret(*, organization: Organization, name: str, raw_key: str, collector=None) -> ApiKey:
@@ -81,6 +94,16 @@ def api_key_authenticate(raw_key: str | None) -> ApiKey | None:
     return key
 
 
+def api_key_list(*, organization: Organization):
+    """The organization's keys, newest first (index apikey_org_created)."""
+    return ApiKey.objects.filter(organization=organization).select_related("collector").order_by("-created_at", "-id")
+
+
+def api_key_get_for_org(*, organization: Organization, key_id) -> ApiKey:
+    """The organization's key `key_id`, else Http404."""
+    return object_get_for_org(ApiKey.objects.select_related("collector"), organization=organization, pk=key_id)
+
+
 def api_key_revoke(*, key: ApiKey) -> None:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
@@ -88,7 +111,11 @@ def api_key_revoke(*, key: ApiKey) -> None:
 
 
 def api_key_rotate(*, key: ApiKey) -> tuple[ApiKey, str]:
-    """A new key with the same name and scope; the old one works for the grace period."""
+    """A new key with the same name and scope; the old one works for the grace period.
+
+    A revoked or expired key cannot be rotated (ValidationError)."""
+    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= timezone.now()):
+        raise ValidationError({"key": "This key is revoked or expired: create a new one."})
     grace = timedelta(hours=getattr(settings, "XAT_KEY_ROTATION_GRACE_HOURS", 24))
     new_key, raw_key = api_key_create(organization=key.organization, name=key.name, collector=key.collector)
     expires = timezone.now() + grace

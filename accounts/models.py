@@ -65,3 +65,23 @@ class ApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+
+
+class ThrottleWindow(models.Model):
+    """One fixed-window counter of login/register attempts (accounts/throttling.py).
+
+    Kept in PostgreSQL so every gunicorn worker shares it; bumped by one atomic upsert.
+    """
+
+    # "<scope>:<kind>:<digest of the address or username>", never the raw username.
+    key = models.CharField(max_length=128)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The upsert's ON CONFLICT target.
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_window_unique"),
+        ]
+        # The sweep of finished windows: DELETE ... WHERE window_start < %s.
+        indexes = [models.Index(fields=["window_start"], name="throttle_window_start")]

@@ -1,1 +1,31 @@
-urlpatterns: list = []
+"""Mounted under api/ (xat/urls.py)."""
+
+from django.urls import path, re_path
+
+from accounts.apis import auth, keys, members
+from accounts.routing import by_method
+from metrics.apis.collectors import agent_register
+
+urlpatterns = [
+    path("auth/register/", auth.RegisterApi.as_view(), name="auth-register"),
+    path("auth/login/", auth.LoginApi.as_view(), name="auth-login"),
+    path("auth/refresh/", auth.RefreshApi.as_view(), name="auth-refresh"),
+    path("auth/logout/", auth.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/me/", auth.MeApi.as_view(), name="auth-me"),
+    path("auth/password/", auth.PasswordChangeApi.as_view(), name="auth-password"),
+    path(
+        "organization/members/",
+        by_method(GET=members.MemberListApi.as_view(), POST=members.MemberAddApi.as_view()),
+        name="members",
+    ),
+    path(
+        "organization/members/<int:member_id>/",
+        by_method(PATCH=members.MemberUpdateApi.as_view(), DELETE=members.MemberRemoveApi.as_view()),
+        name="member",
+    ),
+    path("keys/", by_method(GET=keys.KeyListApi.as_view(), POST=keys.KeyCreateApi.as_view()), name="keys"),
+    path("keys/<int:key_id>/", by_method(DELETE=keys.KeyRevokeApi.as_view()), name="key"),
+    path("keys/<int:key_id>/rotate/", by_method(POST=keys.KeyRotateApi.as_view()), name="key-rotate"),
+    # An agent: no slash-append redirect (pcc treats any non-200 as an error).
+    re_path(r"^v1/register/?$", agent_register, name="agent-register"),
+]

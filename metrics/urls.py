@@ -7,4 +7,5 @@ urlpatterns = [
     path("v1/trickle", trickle, name="trickle"),
     path("v1/trickle/", trickle),
     path("api/trickle/ingest/", trickle, name="trickle-ingest"),
+    path("api/collectors/", include("metrics.collector_urls")),
 ]

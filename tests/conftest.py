@@ -36,3 +36,9 @@ def manage(*args, env: dict | None = None) -> subprocess.CompletedProcess:
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Tests create many users: hash their passwords cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -165,3 +165,14 @@ XAT_STALE_AFTER_SECONDS = env_int("XAT_STALE_AFTER_SECONDS", 300)
 
 # Ingest: the largest agent request body accepted, after gzip decompression.
 XAT_TRICKLE_MAX_BYTES = env_int("XAT_TRICKLE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Accounts (issue 3): login/register throttling, shared by workers via PostgreSQL ---
+# Rates are "<count>/<s|min|hour|day>"; an empty rate turns that check off.
+XAT_THROTTLE_RATES = {
+    "login_address": env_str("XAT_THROTTLE_LOGIN_ADDRESS", "30/min"),
+    "login_username": env_str("XAT_THROTTLE_LOGIN_USERNAME", "10/min"),
+    "register_address": env_str("XAT_THROTTLE_REGISTER_ADDRESS", "10/hour"),
+    "register_username": env_str("XAT_THROTTLE_REGISTER_USERNAME", "5/hour"),
+}
+# How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR).
+XAT_NUM_PROXIES = env_int("XAT_NUM_PROXIES", 0)

@@ -1,0 +1,83 @@
+"""API keys for agents (admins only): list, create, revoke, rotate.
+
+The full key is in the answer of create and rotate only; it is never stored."""
+
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from accounts.keys import api_key_get_for_org, api_key_issue, api_key_list, api_key_revoke, api_key_rotate
+from accounts.pagination import Pagination
+from accounts.tenancy import IsAdmin, OrganizationAPIView
+
+
+class KeyOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    scope = serializers.CharField()
+    collector = serializers.IntegerField(source="collector_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    revoked = serializers.SerializerMethodField()
+
+    def get_revoked(self, key) -> bool:
+        return key.revoked_at is not None
+
+
+class NewKeyOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    scope = serializers.CharField()
+    key = serializers.CharField(help_text="The full key: shown only now.")
+    collector = serializers.IntegerField(source="collector_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+def _new_key_data(key, raw_key: str) -> dict:
+    key.key = raw_key
+    return NewKeyOutputSerializer(key).data
+
+
+class KeyListApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    def get(self, request):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(api_key_list(organization=request.organization), request, view=self)
+        return paginator.get_paginated_response(KeyOutputSerializer(page, many=True).data)
+
+
+class KeyCreateApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        collector = serializers.IntegerField(required=False, allow_null=True, help_text="Omit for an organization key.")
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key, raw_key = api_key_issue(
+            organization=request.organization,
+            name=data.validated_data["name"],
+            collector_id=data.validated_data.get("collector"),
+        )
+        return Response(_new_key_data(key, raw_key), status=status.HTTP_201_CREATED)
+
+
+class KeyRevokeApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    def delete(self, request, key_id):
+        api_key_revoke(key=api_key_get_for_org(organization=request.organization, key_id=key_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class KeyRotateApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    def post(self, request, key_id):
+        key, raw_key = api_key_rotate(key=api_key_get_for_org(organization=request.organization, key_id=key_id))
+        return Response(_new_key_data(key, raw_key), status=status.HTTP_201_CREATED)

@@ -1,0 +1,67 @@
+"""Organization members (admins only): list, add, change role, remove."""
+
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.pagination import Pagination
+from accounts.selectors import membership_get_for_org, membership_list
+from accounts.services import membership_add, membership_remove, membership_update
+from accounts.tenancy import IsAdmin, OrganizationAPIView
+
+
+class MemberOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_id = serializers.IntegerField()
+    username = serializers.CharField(source="user.username")
+    email = serializers.EmailField(source="user.email")
+    role = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class MemberListApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    def get(self, request):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(membership_list(organization=request.organization), request, view=self)
+        return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
+
+
+class MemberAddApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    class InputSerializer(serializers.Serializer):
+        user = serializers.CharField(max_length=254, help_text="An existing user's username or email.")
+        role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = membership_add(
+            organization=request.organization, user_ref=data.validated_data["user"], role=data.validated_data["role"]
+        )
+        return Response(MemberOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberUpdateApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    def patch(self, request, member_id):
+        membership = membership_get_for_org(organization=request.organization, membership_id=member_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = membership_update(membership=membership, role=data.validated_data["role"])
+        return Response(MemberOutputSerializer(membership).data)
+
+
+class MemberRemoveApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    def delete(self, request, member_id):
+        membership = membership_get_for_org(organization=request.organization, membership_id=member_id)
+        membership_remove(membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,195 @@
+"""Collectors: the dashboard's CRUD (JWT, tenancy) and the agent's registration (API key)."""
+
+import json
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from accounts.agent_auth import agent_key_required
+from accounts.pagination import Pagination
+from accounts.tenancy import IsAdmin, OrganizationAPIView
+from metrics.collectors import (
+    IdentifierInvalid,
+    IdentifierRefused,
+    collector_create,
+    collector_delete,
+    collector_for_agent,
+    collector_get_for_org,
+    collector_list,
+    collector_register,
+    collector_status,
+    collector_update,
+)
+
+GIB = 1 << 30
+PROCESSOR_BRANDS = ("intel", "amd", "arm", "ampere", "other", "unknown")
+STORAGE_TYPES = ("nvme", "ssd", "hdd", "block", "other", "unknown")
+
+
+class CollectorOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    identifier = serializers.CharField()
+    hostname = serializers.CharField()
+    ip_address = serializers.IPAddressField()
+    os_name = serializers.CharField()
+    os_version = serializers.CharField()
+    kernel_version = serializers.CharField()
+    processor_brand = serializers.CharField()
+    cpu_model = serializers.CharField()
+    vcpus = serializers.IntegerField()
+    memory_bytes = serializers.IntegerField()
+    storage_bytes = serializers.IntegerField()
+    storage_type = serializers.CharField()
+    cloud_provider = serializers.CharField()
+    region = serializers.CharField()
+    instance_type = serializers.CharField()
+    hourly_cost = serializers.DecimalField(max_digits=12, decimal_places=6)
+    tags = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField()
+    status = serializers.SerializerMethodField()
+
+    def get_status(self, collector) -> str:
+        return collector_status(collector=collector)
+
+
+class CollectorInputSerializer(serializers.Serializer):
+    """What a user may set; PATCH accepts any subset (partial=True)."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    identifier = serializers.CharField(max_length=128, required=False, allow_blank=True)
+    hostname = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    ip_address = serializers.IPAddressField(required=False, allow_null=True)
+    os_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    os_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kernel_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    processor_brand = serializers.ChoiceField(choices=PROCESSOR_BRANDS, required=False, allow_blank=True)
+    cpu_model = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    vcpus = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    memory_bytes = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
+    storage_bytes = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
+    storage_type = serializers.ChoiceField(choices=STORAGE_TYPES, required=False, allow_blank=True)
+    cloud_provider = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    instance_type = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    hourly_cost = serializers.DecimalField(max_digits=12, decimal_places=6, min_value=0, required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), max_length=100, required=False)
+
+
+class CollectorListApi(OrganizationAPIView):
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.CharField(required=False)
+        tag = serializers.CharField(required=False)
+        search = serializers.CharField(required=False)
+        ordering = serializers.CharField(required=False)
+
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        collectors = collector_list(organization=request.organization, **filters.validated_data)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(collectors, request, view=self)
+        return paginator.get_paginated_response(CollectorOutputSerializer(page, many=True).data)
+
+
+class CollectorCreateApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    def post(self, request):
+        data = CollectorInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        collector = collector_create(organization=request.organization, **data.validated_data)
+        return Response(CollectorOutputSerializer(collector).data, status=status.HTTP_201_CREATED)
+
+
+class CollectorDetailApi(OrganizationAPIView):
+    def get(self, request, collector_id):
+        collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
+        return Response(CollectorOutputSerializer(collector).data)
+
+
+class CollectorUpdateApi(OrganizationAPIView):
+    permission_classes = [IsAdmin]
+
+    def patch(self, request, collector_id):
+        collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
+        data = CollectorInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        collector = collector_update(collector=collector, **data.validated_data)
+        return Response(CollectorOutputSerializer(collector).data)
+
+
+class CollectorDeleteApi(OrganizationAPIView):
+    """Deletes the collector, its keys, and all its samples and aggregates."""
+
+    permission_classes = [IsAdmin]
+
+    def delete(self, request, collector_id):
+        collector_delete(collector=collector_get_for_org(organization=request.organization, collector_id=collector_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AgentRegisterSerializer(serializers.Serializer):
+    """POST /api/v1/register/: pcc's description of its host (collector-protocol.md)."""
+
+    identifier = serializers.CharField(max_length=128, required=False, allow_blank=True)
+    hostname = serializers.CharField(max_length=255)
+    ip_address = serializers.IPAddressField(required=False, allow_null=True)
+    os_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    os_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kernel_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    processor_brand = serializers.ChoiceField(choices=PROCESSOR_BRANDS, required=False, allow_blank=True)
+    processor_model = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    vcpus = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    memory_gib = serializers.FloatField(min_value=0, max_value=2**32, required=False, allow_null=True)
+    storage_gib = serializers.FloatField(min_value=0, max_value=2**32, required=False, allow_null=True)
+    storage_type = serializers.ChoiceField(choices=STORAGE_TYPES, required=False, allow_blank=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):  # brands and storage types arrive in any case
+            data = {k: v.lower() if k in ("processor_brand", "storage_type") and isinstance(v, str) else v
+                    for k, v in data.items()}
+        return super().to_internal_value(data)
+
+    @staticmethod
+    def collector_fields(validated: dict) -> dict:
+        """The Collector fields the agent sent (left-out ones keep their stored values)."""
+        renamed = {"processor_model": "cpu_model"}
+        fields = {renamed.get(k, k): v for k, v in validated.items() if k not in ("identifier", "memory_gib", "storage_gib")}
+        for source, target in (("memory_gib", "memory_bytes"), ("storage_gib", "storage_bytes")):
+            if source in validated:
+                fields[target] = None if validated[source] is None else round(validated[source] * GIB)
+        return fields
+
+
+@csrf_exempt
+@require_POST
+@agent_key_required
+def agent_register(request):
+    """Key auth; the body is JSON whatever the Content-Type. 200 {"status": "registered", ...}."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"error": "The body is not JSON."}, status=400)
+    data = AgentRegisterSerializer(data=body)
+    if not data.is_valid():
+        return JsonResponse({"error": "Invalid registration.", "fields": data.errors}, status=400)
+    try:
+        collector = collector_for_agent(
+            key=request.api_key, identifier=data.validated_data.get("identifier"), hostname=data.validated_data["hostname"]
+        )
+    except IdentifierRefused as error:
+        return JsonResponse({"error": str(error)}, status=403)
+    except IdentifierInvalid as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    collector = collector_register(collector=collector, **AgentRegisterSerializer.collector_fields(data.validated_data))
+    return JsonResponse(
+        {"error": None, "status": "registered", "collector_id": collector.pk, "name": collector.name,
+         "identifier": collector.identifier}
+    )

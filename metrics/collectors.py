@@ -1,0 +1,196 @@
+"""Collectors: selectors (reads) and services (writes).
+
+    collector_get_for_org(*, organization, collector_id) -> Collector      (404 otherwise)
+    collector_list(*, organization, status=None, tag=None, search=None, ordering=None) -> QuerySet
+    collector_status(*, collector, now=None) -> "never" | "active" | "stale"
+    collector_create(*, organization, **fields) -> Collector
+    collector_update(*, collector, **fields) -> Collector
+    collector_delete(*, collector) -> None     (its samples and aggregates too)
+    collector_register(*, collector, **fields) -> Collector   (an agent describing its host)
+    collector_for_agent(*, key, identifier, hostname=None) -> Collector
+        raises IdentifierRefused (answer 403) or IdentifierInvalid (answer 400)
+
+Write services raise django.core.exceptions.ValidationError({field: reason}) for a
+duplicate name or identifier; the API bases answer it as 400.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts.models import ApiKey, Organization
+from accounts.tenancy import object_get_for_org
+from metrics.models import Collector
+from metrics.samples import samples_delete
+
+STATUSES = ("never", "active", "stale")
+ORDERINGS = ("id", "name", "hostname", "created_at", "last_seen", "status")
+_UNIQUE_FIELDS = {"collector_name_unique": "name", "collector_identifier_unique": "identifier"}
+IDENTIFIER_MAX_LENGTH = Collector._meta.get_field("identifier").max_length
+
+
+class IdentifierRefused(Exception):
+    """A collector key arrived with another identifier than its collector's (403)."""
+
+
+class IdentifierInvalid(Exception):
+    """No usable identifier where one is needed (400)."""
+
+
+def _stale_before(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(seconds=settings.XAT_STALE_AFTER_SECONDS)
+
+
+def collector_status(*, collector: Collector, now: datetime | None = None) -> str:
+    if collector.last_seen is None:
+        return "never"
+    return "stale" if collector.last_seen < _stale_before(now) else "active"
+
+
+def collector_get_for_org(*, organization: Organization, collector_id) -> Collector:
+    return object_get_for_org(Collector.objects.all(), organization=organization, pk=collector_id)
+
+
+def collector_list(
+    *,
+    organization: Organization,
+    status: str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+    ordering: str | None = None,
+) -> QuerySet:
+    """The organization's collectors, filtered; unknown status/ordering -> ValidationError."""
+    stale_before = _stale_before()
+    collectors = Collector.objects.filter(organization=organization).annotate(
+        status_rank=Case(
+            When(last_seen__isnull=True, then=Value(0)),
+            When(last_seen__lt=stale_before, then=Value(2)),
+            default=Value(1),
+        )
+    )
+    if status:
+        if status not in STATUSES:
+            raise ValidationError({"status": f"Expected one of {', '.join(STATUSES)}."})
+        collectors = collectors.filter(
+            {
+                "never": Q(last_seen__isnull=True),
+                "active": Q(last_seen__gte=stale_before),
+                "stale": Q(last_seen__lt=stale_before),
+            }[status]
+        )
+    if tag:
+        collectors = collectors.filter(tags__contains=[tag])
+    if search:
+        collectors = collectors.filter(
+            Q(name__icontains=search) | Q(hostname__icontains=search) | Q(identifier__icontains=search)
+        )
+    field = (ordering or "name").strip()
+    if field.lstrip("-") not in ORDERINGS:
+        raise ValidationError({"ordering": f"Expected one of {', '.join(ORDERINGS)}, optionally with a leading '-'."})
+    field = field.replace("status", "status_rank")
+    expression = F(field.lstrip("-"))
+    expression = expression.desc(nulls_last=True) if field.startswith("-") else expression.asc(nulls_first=True)
+    return collectors.order_by(expression, "id")
+
+
+def _save(collector: Collector) -> Collector:
+    """Saves, turning a unique-constraint violation into a 400 on the field concerned."""
+    try:
+        with transaction.atomic():
+            collector.save()
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+        field = _UNIQUE_FIELDS.get(constraint)
+        if field is None:
+            raise
+        raise ValidationError({field: f"Another collector of this organization has this {field}."}) from None
+    return collector
+
+
+def collector_create(*, organization: Organization, **fields) -> Collector:
+    return _save(Collector(organization=organization, **fields))
+
+
+def collector_update(*, collector: Collector, **fields) -> Collector:
+    for name, value in fields.items():
+        setattr(collector, name, value)
+    return _save(collector)
+
+
+def collector_register(*, collector: Collector, **fields) -> Collector:
+    """An agent's description of its host; fields it leaves out keep their values."""
+    return collector_update(collector=collector, **fields)
+
+
+@transaction.atomic
+def collector_delete(*, collector: Collector) -> None:
+    """Deletes the collector, its keys, and every sample and aggregate row of it."""
+    # Samples live in hypertables without a foreign key, so they go first, explicitly,
+    # in the same transaction as the row.
+    samples_delete(collector_id=collector.pk)
+    collector.delete()
+
+
+def collector_for_agent(*, key: ApiKey, identifier: str | None, hostname: str | None = None) -> Collector:
+    """The collector an agent request writes to (collector-protocol.md, "Keys and identifiers").
+
+    - A collector key: its collector. The first identifier it arrives with becomes the
+      collector's; another identifier later raises IdentifierRefused. No identifier: the
+      collector as it is.
+    - An organization key: the organization's collector with that identifier, registered
+      now (named after hostname when known, else the identifier) if there is none yet.
+      No identifier raises IdentifierInvalid.
+
+    Cost on the hot path: no query for a bound collector key, one indexed lookup
+    (collector_identifier_unique) for an organization key's known identifier.
+    """
+    identifier = (identifier or "").strip()
+    if len(identifier) > IDENTIFIER_MAX_LENGTH:
+        raise IdentifierInvalid(f"identifier: at most {IDENTIFIER_MAX_LENGTH} characters")
+    if key.collector_id is not None:
+        return _collector_key_bind(key=key, identifier=identifier)
+    if not identifier:
+        raise IdentifierInvalid("identifier: required with an organization key")
+    collector = Collector.objects.filter(organization_id=key.organization_id, identifier=identifier).first()
+    if collector is not None:
+        return collector
+    return _collector_auto_register(organization_id=key.organization_id, identifier=identifier, hostname=hostname)
+
+
+def _collector_key_bind(*, key: ApiKey, identifier: str) -> Collector:
+    collector = key.collector
+    if not identifier or collector.identifier == identifier:
+        return collector
+    if not collector.identifier:
+        try:
+            with transaction.atomic():
+                bound = Collector.objects.filter(pk=collector.pk, identifier="").update(identifier=identifier)
+        except IntegrityError:
+            raise IdentifierRefused("this identifier belongs to another collector of the organization") from None
+        collector.refresh_from_db()
+        if bound or collector.identifier == identifier:
+            return collector
+    raise IdentifierRefused("this key belongs to a collector with another identifier")
+
+
+def _collector_auto_register(*, organization_id: int, identifier: str, hostname: str | None) -> Collector:
+    hostname = (hostname or "").strip()[:200]
+    names = [hostname, f"{hostname} ({identifier[:8]})"] if hostname else []
+    names.append(identifier[:200])
+    for name in names:
+        try:
+            with transaction.atomic():
+                return Collector.objects.create(
+                    organization_id=organization_id, identifier=identifier, hostname=hostname, name=name
+                )
+        except IntegrityError:
+            # Another request registered this identifier meanwhile: use it.
+            existing = Collector.objects.filter(organization_id=organization_id, identifier=identifier).first()
+            if existing is not None:
+                return existing
+            # Otherwise the name was taken: try the next one.
+    raise IdentifierInvalid("identifier: no free collector name for it")

@@ -1,0 +1,22 @@
+import pytest
+
+from tests.personas import PASSWORD, api_client, team_make
+
+pytestmark = pytest.mark.django_db
+URL = "/api/auth/logout/"
+
+
+def test_it_kills_the_refresh_token():
+    team_make("acme")
+    tokens = api_client().post("/api/auth/login/", {"username": "acme-admin", "password": PASSWORD},
+                               format="json").json()
+    response = api_client().post(URL, {"refresh": tokens["refresh"]}, format="json")
+    assert response.status_code == 204
+    assert api_client().post("/api/auth/refresh/", {"refresh": tokens["refresh"]}, format="json").status_code == 401
+    assert api_client().post(URL, {"refresh": tokens["refresh"]}, format="json").status_code == 400
+
+
+def test_it_says_which_field_is_wrong():
+    response = api_client().post(URL, {"refresh": "garbage"}, format="json")
+    assert response.status_code == 400
+    assert "refresh" in response.json()
