@@ -37,6 +37,8 @@ DISK_RATES = ("tps", "rtps", "wtps", "dtps", "read_sectors_ps", "written_sectors
               "util_pct", "await_ms")
 NETWORK_RATES = ("rx_packets_ps", "tx_packets_ps", "rx_kb_ps", "tx_kb_ps", "rx_compressed_ps", "tx_compressed_ps",
                  "rx_multicast_ps", "rx_errors_ps", "tx_errors_ps", "rx_drops_ps", "tx_drops_ps", "if_util_pct")
+DISK_TOTAL_SUMS = DISK_RATES[:7]
+NETWORK_TOTAL_SUMS = NETWORK_RATES[:11]
 MEMORY_GAUGES = ("mem_total_kb", "mem_free_kb", "mem_available_kb", "mem_used_kb", "mem_used_pct", "buffers_kb",
                  "cached_kb", "commit_kb", "commit_pct", "active_kb", "inactive_kb", "dirty_kb", "swap_total_kb",
                  "swap_free_kb")
@@ -219,16 +221,28 @@ class _FamilyRows:
             rates = arithmetic.cpu_percentages(earlier, values) if earlier else None
             self._append("cpu", t, cpu, rates or _NO_CPU_RATES, counters=_array_text(values))
         whole_disks = disks_in_total(counters.disk)
+        disk_rates_in_total = {}
         for device, values in counters.disk.items():
             earlier = previous.disk.get(device) if previous else None
             rates = arithmetic.disk_rates(earlier, values, dt) if earlier else None
             self._append("disk", t, device, rates or _NO_DISK_RATES, in_total=device in whole_disks,
                          counters=_array_text(values))
+            if rates and device in whole_disks:
+                disk_rates_in_total[device] = rates
+        if counters.disk:
+            self._append("disk_total", t, None, disk_total(disk_rates_in_total), disks=len(disk_rates_in_total))
+        network_rates_in_total = {}
         for interface, values in counters.network.items():
             earlier = previous.network.get(interface) if previous else None
             rates = arithmetic.net_rates(earlier, values, dt) if earlier else None
-            self._append("network", t, interface, rates or _NO_NETWORK_RATES,
-                         in_total=interface_in_total(interface), counters=_array_text(values))
+            in_total = interface_in_total(interface)
+            self._append("network", t, interface, rates or _NO_NETWORK_RATES, in_total=in_total,
+                         counters=_array_text(values))
+            if rates and in_total:
+                network_rates_in_total[interface] = rates
+        if counters.network:
+            self._append("network_total", t, None, network_total(network_rates_in_total),
+                         interfaces=len(network_rates_in_total))
 
     def add_gauge_rows(self, tick: Tick) -> None:
         if tick.memory is not None:
@@ -239,10 +253,31 @@ class _FamilyRows:
     def write(self, ids: dict) -> dict[str, int]:
         written = {}
         for family, columns in self.columns.items():
-            query = f"{family}_sample_upsert" if family in ("cpu", "disk", "network") else f"{family}_sample_insert"
+            query = f"{family}_sample_insert" if family in ("memory", "filesystem") else f"{family}_sample_upsert"
             written[family] = len(columns["t"])
             sqlfiles.execute(query, **ids, **columns)
         return written
+
+
+def disk_total(rates_by_disk: dict[str, dict]) -> dict:
+    """The host's disk figures of one tick from its whole disks' rates (summed in name
+    order, so the result does not depend on the order rows were read in). %util is the
+    busiest disk's; await is over all the reads and writes of the interval."""
+    total = dict.fromkeys(DISK_TOTAL_SUMS)
+    if not rates_by_disk:
+        return total | {"util_pct": None, "await_ms": None}
+    ordered = [rates_by_disk[name] for name in sorted(rates_by_disk)]
+    for name in DISK_TOTAL_SUMS:
+        total[name] = sum(rates[name] for rates in ordered)
+    ios = sum(rates["rtps"] + rates["wtps"] for rates in ordered)
+    waited = sum(rates["await_ms"] * (rates["rtps"] + rates["wtps"]) for rates in ordered if rates["await_ms"])
+    return total | {"util_pct": max(rates["util_pct"] for rates in ordered), "await_ms": waited / ios if ios else None}
+
+
+def network_total(rates_by_interface: dict[str, dict]) -> dict:
+    """The host's network figures of one tick: its physical interfaces' rates summed."""
+    ordered = [rates_by_interface[name] for name in sorted(rates_by_interface)]
+    return {name: sum(rates[name] for rates in ordered) if ordered else None for name in NETWORK_TOTAL_SUMS}
 
 
 _NO_CPU_RATES = dict.fromkeys(CPU_RATES)

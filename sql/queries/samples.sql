@@ -137,5 +137,43 @@ WITH owner AS (SELECT organization_id FROM metrics_collector WHERE id = %(collec
      c AS (DELETE FROM cpu_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
      m AS (DELETE FROM memory_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
      d AS (DELETE FROM disk_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
-     n AS (DELETE FROM network_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s)
+     n AS (DELETE FROM network_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
+     dt AS (DELETE FROM disk_total_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
+     nt AS (DELETE FROM network_total_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s)
 DELETE FROM filesystem_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s
+
+-- name: disk_total_sample_upsert
+INSERT INTO disk_total_sample (organization_id, collector_id, time, disks, tps, rtps, wtps, dtps, read_sectors_ps,
+                               written_sectors_ps, discarded_sectors_ps, util_pct, await_ms)
+SELECT %(organization_id)s, %(collector_id)s, to_timestamp(u.t), u.disks, u.tps, u.rtps, u.wtps, u.dtps,
+       u.read_sectors_ps, u.written_sectors_ps, u.discarded_sectors_ps, u.util_pct, u.await_ms
+FROM unnest(%(t)s::bigint[], %(disks)s::smallint[], %(tps)s::float8[], %(rtps)s::float8[], %(wtps)s::float8[],
+            %(dtps)s::float8[], %(read_sectors_ps)s::float8[], %(written_sectors_ps)s::float8[],
+            %(discarded_sectors_ps)s::float8[], %(util_pct)s::float8[], %(await_ms)s::float8[])
+     AS u(t, disks, tps, rtps, wtps, dtps, read_sectors_ps, written_sectors_ps, discarded_sectors_ps, util_pct,
+          await_ms)
+ON CONFLICT (organization_id, collector_id, time) DO UPDATE SET
+    disks = EXCLUDED.disks, tps = EXCLUDED.tps, rtps = EXCLUDED.rtps, wtps = EXCLUDED.wtps, dtps = EXCLUDED.dtps,
+    read_sectors_ps = EXCLUDED.read_sectors_ps, written_sectors_ps = EXCLUDED.written_sectors_ps,
+    discarded_sectors_ps = EXCLUDED.discarded_sectors_ps, util_pct = EXCLUDED.util_pct,
+    await_ms = EXCLUDED.await_ms
+
+-- name: network_total_sample_upsert
+INSERT INTO network_total_sample (organization_id, collector_id, time, interfaces, rx_packets_ps, tx_packets_ps,
+                                  rx_kb_ps, tx_kb_ps, rx_compressed_ps, tx_compressed_ps, rx_multicast_ps,
+                                  rx_errors_ps, tx_errors_ps, rx_drops_ps, tx_drops_ps)
+SELECT %(organization_id)s, %(collector_id)s, to_timestamp(u.t), u.interfaces, u.rx_packets_ps, u.tx_packets_ps,
+       u.rx_kb_ps, u.tx_kb_ps, u.rx_compressed_ps, u.tx_compressed_ps, u.rx_multicast_ps, u.rx_errors_ps,
+       u.tx_errors_ps, u.rx_drops_ps, u.tx_drops_ps
+FROM unnest(%(t)s::bigint[], %(interfaces)s::smallint[], %(rx_packets_ps)s::float8[], %(tx_packets_ps)s::float8[],
+            %(rx_kb_ps)s::float8[], %(tx_kb_ps)s::float8[], %(rx_compressed_ps)s::float8[],
+            %(tx_compressed_ps)s::float8[], %(rx_multicast_ps)s::float8[], %(rx_errors_ps)s::float8[],
+            %(tx_errors_ps)s::float8[], %(rx_drops_ps)s::float8[], %(tx_drops_ps)s::float8[])
+     AS u(t, interfaces, rx_packets_ps, tx_packets_ps, rx_kb_ps, tx_kb_ps, rx_compressed_ps, tx_compressed_ps,
+          rx_multicast_ps, rx_errors_ps, tx_errors_ps, rx_drops_ps, tx_drops_ps)
+ON CONFLICT (organization_id, collector_id, time) DO UPDATE SET
+    interfaces = EXCLUDED.interfaces, rx_packets_ps = EXCLUDED.rx_packets_ps, tx_packets_ps = EXCLUDED.tx_packets_ps,
+    rx_kb_ps = EXCLUDED.rx_kb_ps, tx_kb_ps = EXCLUDED.tx_kb_ps, rx_compressed_ps = EXCLUDED.rx_compressed_ps,
+    tx_compressed_ps = EXCLUDED.tx_compressed_ps, rx_multicast_ps = EXCLUDED.rx_multicast_ps,
+    rx_errors_ps = EXCLUDED.rx_errors_ps, tx_errors_ps = EXCLUDED.tx_errors_ps, rx_drops_ps = EXCLUDED.rx_drops_ps,
+    tx_drops_ps = EXCLUDED.tx_drops_ps

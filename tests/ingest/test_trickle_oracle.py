@@ -94,7 +94,8 @@ def test_it_stores_the_same_table_from_shuffled_ticks_with_duplicates(client, ca
     _replay(client, key, "shuffled", shuffled)
 
     in_order, scrambled = _collector_id("in-order"), _collector_id("shuffled")
-    for table in ("cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample", "sample_tick"):
+    for table in ("cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample", "sample_tick",
+                  "disk_total_sample", "network_total_sample"):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT * FROM {table} WHERE collector_id = %s) t", [in_order])
