@@ -12,10 +12,14 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from rest_framework import serializers
+from rest_framework.response import Response
+
 from accounts.agent_auth import agent_key_required
+from accounts.tenancy import OrganizationAPIView
 from metrics.collectors import IdentifierInvalid, IdentifierRefused
 from metrics.envelope import EnvelopeError, envelope_parse
-from metrics.trickle import trickle_ingest
+from metrics.trickle import trickle_ingest, trickle_status
 from xat.request_body import BodyTooLarge, BodyUnreadable, request_body_read
 
 logger = logging.getLogger(__name__)
@@ -48,3 +52,18 @@ def trickle(request):
     return JsonResponse(
         {"error": None, "ticks": result.ticks, "rows": result.rows, "skipped": result.skipped.as_dict()}
     )
+
+
+class TrickleStatusApi(OrganizationAPIView):
+    """GET /api/trickle/status/: every collector's newest sample and recent ticks."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        last_sample = serializers.DateTimeField(allow_null=True)
+        ticks_last_5_minutes = serializers.IntegerField()
+        state = serializers.CharField()
+
+    def get(self, request):
+        collectors = trickle_status(organization=request.organization)
+        return Response({"collectors": self.OutputSerializer(collectors, many=True).data})

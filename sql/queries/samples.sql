@@ -177,3 +177,14 @@ ON CONFLICT (organization_id, collector_id, time) DO UPDATE SET
     tx_compressed_ps = EXCLUDED.tx_compressed_ps, rx_multicast_ps = EXCLUDED.rx_multicast_ps,
     rx_errors_ps = EXCLUDED.rx_errors_ps, tx_errors_ps = EXCLUDED.tx_errors_ps, rx_drops_ps = EXCLUDED.rx_drops_ps,
     tx_drops_ps = EXCLUDED.tx_drops_ps
+
+-- name: trickle_status
+-- Each collector of the organization with its newest sample and how many ticks arrived
+-- for the last 5 minutes of sample time (sample_tick's primary key, one range per row).
+SELECT c.id, c.name, c.last_seen,
+       (SELECT count(*) FROM sample_tick t
+        WHERE t.organization_id = c.organization_id AND t.collector_id = c.id
+          AND t.time > now() - interval '5 minutes') AS recent_ticks
+FROM metrics_collector c
+WHERE c.organization_id = %(organization_id)s
+ORDER BY c.name
