@@ -68,3 +68,21 @@ def collector_make(organization: Organization, *, name: str = "web-1", **fields)
 
 def api_key_make(organization: Organization, *, collector: Collector | None = None, name: str = "agent key") -> tuple[ApiKey, str]:
     return api_key_create(organization=organization, name=name, collector=collector)
+
+
+def collector_rows(collector_id: int) -> dict[str, int]:
+    """Rows of collector_id in every table or view with a collector_id column (samples,
+    aggregates, whatever is added later), API keys aside."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND column_name = 'collector_id' AND table_name <> 'accounts_apikey' ORDER BY 1"
+        )
+        tables = [name for (name,) in cursor.fetchall()]
+        counts = {}
+        for table in tables:
+            cursor.execute(f'SELECT count(*) FROM "{table}" WHERE collector_id = %s', [collector_id])
+            counts[table] = cursor.fetchone()[0]
+    return counts

@@ -1,32 +1,15 @@
 """DELETE /api/collectors/{id}/: the collector, its keys, its samples and aggregates."""
 
 import pytest
-from django.db import connection
 
 from accounts.models import ApiKey
 from metrics.models import Collector
 from tests.conftest import SHARED_DATA
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
-from tests.personas import api_client, api_key_make, collector_make, team_make
+from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
 
 pytestmark = pytest.mark.django_db
 CAPTURE = sorted((SHARED_DATA / "pcc").iterdir())[0]
-
-
-def rows_by_table(collector_id: int) -> dict[str, int]:
-    """Rows of collector_id in every table or view with a collector_id column (samples,
-    aggregates, and whatever is added later), keys and the collectors table aside."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public'"
-            " AND column_name = 'collector_id' AND table_name <> 'accounts_apikey'"
-        )
-        tables = [name for (name,) in cursor.fetchall()]
-        counts = {}
-        for table in tables:
-            cursor.execute(f'SELECT count(*) FROM "{table}" WHERE collector_id = %s', [collector_id])
-            counts[table] = cursor.fetchone()[0]
-    return counts
 
 
 def ingest_two_ticks(client, organization, name: str, identifier: str) -> Collector:
@@ -41,13 +24,13 @@ def test_it_deletes_the_collector_its_keys_and_its_samples(client):
     acme = team_make("acme")
     doomed = ingest_two_ticks(client, acme.organization, "doomed", "a" * 32)
     kept = ingest_two_ticks(client, acme.organization, "kept", "b" * 32)
-    assert sum(rows_by_table(doomed.pk).values()) > 0
+    assert sum(collector_rows(doomed.pk).values()) > 0
 
     assert api_client(acme.admin).delete(f"/api/collectors/{doomed.pk}/").status_code == 204
     assert not Collector.objects.filter(pk=doomed.pk).exists()
     assert not ApiKey.objects.filter(collector_id=doomed.pk).exists()
-    assert rows_by_table(doomed.pk) == dict.fromkeys(rows_by_table(doomed.pk), 0)
-    assert sum(rows_by_table(kept.pk).values()) > 0 and ApiKey.objects.filter(collector=kept).exists()
+    assert collector_rows(doomed.pk) == dict.fromkeys(collector_rows(doomed.pk), 0)
+    assert sum(collector_rows(kept.pk).values()) > 0 and ApiKey.objects.filter(collector=kept).exists()
 
 
 def test_it_answers_404_for_another_organizations_collector_and_keeps_it():

@@ -1,0 +1,214 @@
+"""Tenant isolation, proved on every URL pattern the project serves (Django admin aside).
+
+The patterns are walked from the URL resolver at collection time, so an endpoint added
+later is covered without touching this file, and one this matrix cannot classify or fill
+fails loudly (test_it_knows_every_pattern). Two organizations, acme (the requester) and
+globex (the victim), each with collectors, keys and members named after the organization.
+
+For every pattern and method:
+- a view of an organization (accounts.tenancy.OrganizationAPIView):
+  - anonymous: 401;
+  - with an object of globex in the URL: 404 for acme's admin, and for every role the same
+    status as for an id that exists nowhere (no existence oracle), while acme's admin on
+    acme's own object is not 404 (so the filler picks the right kind of object);
+  - without object in the URL: acme's answer never mentions globex;
+  - globex's rows (organization, members, collectors, keys, samples) are unchanged.
+- an agent view (accounts.agent_auth.agent_key_required): acme's organization key and
+  acme's collector key, sending globex's collector identifier, change nothing of globex's
+  and read nothing of it.
+- a user view (UserAPIView): acme's admin reads nothing of globex, changes nothing of it.
+- a public view (PublicAPIView, /health/): takes no object from the URL.
+"""
+
+import json
+import re
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import ApiKey, Membership
+from accounts.tenancy import OrganizationAPIView, PublicAPIView, UserAPIView
+from metrics.models import Collector
+from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
+
+SKIPPED_PREFIXES = ("admin/",)  # Django's admin: staff sessions, not the tenant API
+PUBLIC_FUNCTION_VIEWS = {"health"}  # plain function views with no tenant data, by URL name
+GLOBEX_IDENTIFIER = "9c0ffee0000000000000000000000000"
+NOWHERE = 2_000_000_000
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+AGENT_BODY = {"identifier": GLOBEX_IDENTIFIER, "hostname": "shared-host", "measurements": []}
+
+
+class World:
+    """Both organizations and, per organization, the objects a URL can name."""
+
+    def __init__(self):
+        self.teams = {slug: team_make(slug) for slug in ("acme", "globex")}
+        self.collectors, self.collector_keys, self.secrets = {}, {}, {}
+        for slug, team in self.teams.items():
+            identifier = GLOBEX_IDENTIFIER if slug == "globex" else ""
+            collector = collector_make(team.organization, name=f"{slug}-web", hostname=f"{slug}-host",
+                                       identifier=identifier, tags=[slug])
+            self.collectors[slug] = collector
+            key, collector_secret = api_key_make(team.organization, collector=collector, name=f"{slug} web key")
+            self.collector_keys[slug] = key
+            _, org_secret = api_key_make(team.organization, name=f"{slug} fleet key")
+            self.secrets[slug] = {"collector": collector_secret, "organization": org_secret}
+
+    # How to fill each URL parameter with an object of an organization: add a line here when
+    # an endpoint takes a new kind of object.
+    def fill(self, name: str, slug: str) -> int:
+        team = self.teams[slug]
+        fillers = {
+            "collector_id": lambda: self.collectors[slug].pk,
+            "key_id": lambda: self.collector_keys[slug].pk,
+            "member_id": lambda: Membership.objects.get(user=team.viewer, organization=team.organization).pk,
+        }
+        if name not in fillers:
+            pytest.fail(f"the isolation matrix cannot fill URL parameter {name!r}: add it to World.fill")
+        return fillers[name]()
+
+    def snapshot(self, slug: str) -> dict:
+        """Everything of organization slug that a request could change."""
+        organization = self.teams[slug].organization
+        organization.refresh_from_db()
+        collectors = Collector.objects.filter(organization=organization).order_by("pk")
+        return {
+            "organization": model_to_dict(organization),
+            "members": [
+                (m.user.username, m.user.password, m.user.is_active, m.role)
+                for m in Membership.objects.filter(organization=organization).select_related("user").order_by("pk")
+            ],
+            "collectors": [model_to_dict(c) for c in collectors],
+            "keys": [model_to_dict(k) for k in ApiKey.objects.filter(organization=organization).order_by("pk")],
+            "rows": {c.pk: collector_rows(c.pk) for c in collectors},
+        }
+
+    def markers(self, slug: str) -> list[str]:
+        """Text that only a leak of slug's data would put into another organization's answer."""
+        keys = ApiKey.objects.filter(organization=self.teams[slug].organization)
+        return [slug, *(key.prefix for key in keys)]
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry
+
+
+def _path_template(route: str) -> str:
+    """Route text -> a path with {name} placeholders; regex routes are plain paths here."""
+    text = route.replace("^", "").replace("$", "").replace("/?", "/")
+    text = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", text)
+    if re.search(r"[\\()\[\]*+?|]", text):
+        pytest.fail(f"the isolation matrix cannot turn route {route!r} into a path: teach _path_template")
+    return "/" + text
+
+
+def _views_of(pattern: URLPattern) -> dict:
+    """{METHOD: view callable} for a pattern."""
+    callback = pattern.callback
+    if hasattr(callback, "views"):  # accounts.routing.by_method
+        return callback.views
+    if hasattr(callback, "cls"):
+        return {m.upper(): callback for m in HTTP_METHODS if hasattr(callback.cls, m)}
+    if getattr(callback, "agent_key_auth", False):
+        return {"POST": callback}
+    return {"GET": callback}
+
+
+def _kind(view, pattern: URLPattern) -> str:
+    cls = getattr(view, "cls", None)
+    if cls is not None and issubclass(cls, OrganizationAPIView):
+        return "organization"
+    if cls is not None and issubclass(cls, UserAPIView):
+        return "user"
+    if cls is not None and issubclass(cls, PublicAPIView):
+        return "public"
+    if getattr(view, "agent_key_auth", False):
+        return "agent"
+    if pattern.name in PUBLIC_FUNCTION_VIEWS:
+        return "public"
+    return "unknown"
+
+
+def _cases():
+    cases = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        for method, view in _views_of(pattern).items():
+            cases.append(pytest.param(route, pattern, method, view, id=f"{method} /{route}"))
+    return cases
+
+
+CASES = _cases()
+
+
+def _request(client, method: str, path: str, body: dict | None = None, **headers):
+    if method == "GET":
+        return client.get(path, **headers)
+    data = json.dumps(body if body is not None else {})
+    return getattr(client, method.lower())(path, data, content_type="application/json", **headers)
+
+
+def test_it_knows_every_pattern():
+    unknown = [case.id for case in CASES if _kind(case.values[3], case.values[1]) == "unknown"]
+    assert not unknown, (
+        f"views not built on accounts.tenancy (OrganizationAPIView / UserAPIView / PublicAPIView) nor "
+        f"accounts.agent_auth.agent_key_required: {unknown}"
+    )
+    assert len(CASES) >= 20  # the walk found the API, not an empty list
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route, pattern, method, view", CASES)
+def test_it_isolates_organizations(route, pattern, method, view):
+    kind = _kind(view, pattern)
+    template = _path_template(route)
+    params = re.findall(r"\{(\w+)\}", template)
+    if kind == "public":
+        assert not params, f"a public view takes no object from the URL: /{route}"
+        return
+    world = World()
+    before = world.snapshot("globex")
+    globex_path = template.format(**{p: world.fill(p, "globex") for p in params})
+
+    if kind == "organization":
+        assert _request(api_client(), method, globex_path).status_code == 401
+        admin = api_client(world.teams["acme"].admin)
+        if params:
+            response = _request(admin, method, globex_path)
+            assert response.status_code == 404, (method, globex_path, response.content)
+            for role in ("admin", "analyst", "viewer"):
+                client = api_client(getattr(world.teams["acme"], role))
+                nowhere = _request(client, method, template.format(**dict.fromkeys(params, NOWHERE)))
+                assert _request(client, method, globex_path).status_code == nowhere.status_code, role
+            own = template.format(**{p: world.fill(p, "acme") for p in params})
+            assert _request(admin, method, own).status_code != 404, f"the filler named no acme object: {own}"
+        else:
+            response = _request(admin, method, globex_path)
+            assert response.status_code < 500
+            for marker in world.markers("globex"):
+                assert marker not in response.content.decode(), (method, route, marker)
+
+    elif kind == "agent":
+        assert not params, f"an agent view takes no object from the URL: /{route}"
+        for scope in ("organization", "collector"):
+            secret = world.secrets["acme"][scope]
+            response = _request(api_client(), method, globex_path, AGENT_BODY, HTTP_APIKEY=secret)
+            assert response.status_code < 500, response.content
+            for marker in world.markers("globex"):
+                assert marker not in response.content.decode(), (method, route, scope, marker)
+
+    elif kind == "user":
+        assert not params, f"a user view takes no object from the URL: /{route}"
+        response = _request(api_client(world.teams["acme"].admin), method, globex_path)
+        for marker in world.markers("globex"):
+            assert marker not in response.content.decode(), (method, route, marker)
+
+    assert world.snapshot("globex") == before, f"{method} /{route} changed globex's data"
