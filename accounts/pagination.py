@@ -2,9 +2,7 @@
 
 Answers {count, next, previous, results}. Usage in a list view:
 
-    paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=self)
-    return paginator.get_paginated_response(OutputSerializer(page, many=True).data)
+    return paginated_response(queryset, OutputSerializer, request=request, view=self)
 """
 
 from rest_framework.pagination import PageNumberPagination
@@ -14,3 +12,10 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def paginated_response(queryset, serializer_class, *, request, view):
+    """One page of queryset, serialised: the whole body of a list view."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

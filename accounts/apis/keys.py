@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.keys import api_key_get_for_org, api_key_issue, api_key_list, api_key_revoke, api_key_rotate
-from accounts.pagination import Pagination
+from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin, OrganizationAPIView
 
 
@@ -44,9 +44,7 @@ class KeyListApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
 
     def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(api_key_list(organization=request.organization), request, view=self)
-        return paginator.get_paginated_response(KeyOutputSerializer(page, many=True).data)
+        return paginated_response(api_key_list(organization=request.organization), KeyOutputSerializer, request=request, view=self)
 
 
 class KeyCreateApi(OrganizationAPIView):

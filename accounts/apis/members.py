@@ -4,7 +4,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.models import Role
-from accounts.pagination import Pagination
+from accounts.pagination import paginated_response
 from accounts.selectors import membership_get_for_org, membership_list
 from accounts.services import membership_add, membership_remove, membership_update
 from accounts.tenancy import IsAdmin, OrganizationAPIView
@@ -23,9 +23,7 @@ class MemberListApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
 
     def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(membership_list(organization=request.organization), request, view=self)
-        return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
+        return paginated_response(membership_list(organization=request.organization), MemberOutputSerializer, request=request, view=self)
 
 
 class MemberAddApi(OrganizationAPIView):

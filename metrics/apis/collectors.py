@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.agent_auth import agent_key_required
-from accounts.pagination import Pagination
+from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin, OrganizationAPIView
 from metrics.collectors import (
     IdentifierInvalid,
@@ -58,23 +58,28 @@ class CollectorOutputSerializer(serializers.Serializer):
         return collector_status(collector=collector)
 
 
-class CollectorInputSerializer(serializers.Serializer):
-    """What a user may set; PATCH accepts any subset (partial=True)."""
+class HostFieldsSerializer(serializers.Serializer):
+    """The host fields both a user (collector CRUD) and an agent (register) may set."""
 
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
     identifier = serializers.CharField(max_length=128, required=False, allow_blank=True)
-    hostname = serializers.CharField(max_length=255, required=False, allow_blank=True)
     ip_address = serializers.IPAddressField(required=False, allow_null=True)
     os_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     os_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
     kernel_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
     processor_brand = serializers.ChoiceField(choices=PROCESSOR_BRANDS, required=False, allow_blank=True)
-    cpu_model = serializers.CharField(max_length=255, required=False, allow_blank=True)
     vcpus = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    storage_type = serializers.ChoiceField(choices=STORAGE_TYPES, required=False, allow_blank=True)
+
+
+class CollectorInputSerializer(HostFieldsSerializer):
+    """What a user may set; PATCH accepts any subset (partial=True)."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    hostname = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    cpu_model = serializers.CharField(max_length=255, required=False, allow_blank=True)
     memory_bytes = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
     storage_bytes = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
-    storage_type = serializers.ChoiceField(choices=STORAGE_TYPES, required=False, allow_blank=True)
     cloud_provider = serializers.CharField(max_length=64, required=False, allow_blank=True)
     region = serializers.CharField(max_length=64, required=False, allow_blank=True)
     instance_type = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -93,9 +98,7 @@ class CollectorListApi(OrganizationAPIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         collectors = collector_list(organization=request.organization, **filters.validated_data)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(collectors, request, view=self)
-        return paginator.get_paginated_response(CollectorOutputSerializer(page, many=True).data)
+        return paginated_response(collectors, CollectorOutputSerializer, request=request, view=self)
 
 
 class CollectorCreateApi(OrganizationAPIView):
@@ -135,21 +138,13 @@ class CollectorDeleteApi(OrganizationAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AgentRegisterSerializer(serializers.Serializer):
+class AgentRegisterSerializer(HostFieldsSerializer):
     """POST /api/v1/register/: pcc's description of its host (collector-protocol.md)."""
 
-    identifier = serializers.CharField(max_length=128, required=False, allow_blank=True)
     hostname = serializers.CharField(max_length=255)
-    ip_address = serializers.IPAddressField(required=False, allow_null=True)
-    os_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    os_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    kernel_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    processor_brand = serializers.ChoiceField(choices=PROCESSOR_BRANDS, required=False, allow_blank=True)
     processor_model = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    vcpus = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
     memory_gib = serializers.FloatField(min_value=0, max_value=2**32, required=False, allow_null=True)
     storage_gib = serializers.FloatField(min_value=0, max_value=2**32, required=False, allow_null=True)
-    storage_type = serializers.ChoiceField(choices=STORAGE_TYPES, required=False, allow_blank=True)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):  # brands and storage types arrive in any case
