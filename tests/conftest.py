@@ -42,3 +42,7 @@ def manage(*args, env: dict | None = None) -> subprocess.CompletedProcess:
 def fast_password_hasher(settings):
     """Tests create many users: hash their passwords cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The PGlite TimescaleDB-TSL engine as Django alias "tsl": the `tsl_database` fixture (tests/tsl.py).
+pytest_plugins = ["tests.tsl"]
