@@ -13,4 +13,4 @@ RUN pip install --no-cache-dir -e . \
 
 USER xat
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn xat.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && XAT_BIND=0.0.0.0:${PORT} exec gunicorn -c xat/gunicorn_conf.py xat.wsgi:application"]

@@ -13,12 +13,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ApiKey, Organization
 from accounts.tenancy import object_get_for_org
 from metrics.models import Collector
+from xat import sqlfiles
 
 KEY_TYPE = "xat"
 _PREFIX_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l)
@@ -80,12 +80,7 @@ def api_key_authenticate(raw_key: str | None) -> ApiKey | None:
     if prefix is None:
         return None
     now = timezone.now()
-    key = (
-        ApiKey.objects.select_related("organization", "collector")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
-    )
+    key = next(iter(ApiKey.objects.raw(sqlfiles.query("api_key_live_by_prefix"), {"prefix": prefix})), None)
     if key is None or not hmac.compare_digest(key.key_hash, _hash(raw_key.strip())):
         return None
     if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:

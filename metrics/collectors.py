@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import ApiKey, Organization
 from accounts.tenancy import object_get_for_org
 from metrics.models import Collector
+from xat import sqlfiles
 from metrics.samples import samples_delete
 
 STATUSES = ("never", "active", "stale")
@@ -145,8 +146,8 @@ def collector_for_agent(*, key: ApiKey, identifier: str | None, hostname: str | 
       now (named after hostname when known, else the identifier) if there is none yet.
       No identifier raises IdentifierInvalid.
 
-    Cost on the hot path: no query for a bound collector key, one indexed lookup
-    (collector_identifier_unique) for an organization key's known identifier.
+    Cost on the hot path: one indexed lookup (primary key for a collector key,
+    collector_identifier_unique for an organization key), in raw SQL (sql/queries/agents.sql).
     """
     identifier = (identifier or "").strip()
     if len(identifier) > IDENTIFIER_MAX_LENGTH:
@@ -155,14 +156,18 @@ def collector_for_agent(*, key: ApiKey, identifier: str | None, hostname: str | 
         return _collector_key_bind(key=key, identifier=identifier)
     if not identifier:
         raise IdentifierInvalid("identifier: required with an organization key")
-    collector = Collector.objects.filter(organization_id=key.organization_id, identifier=identifier).first()
+    collector = _collector_raw("collector_by_identifier", organization_id=key.organization_id, identifier=identifier)
     if collector is not None:
         return collector
     return _collector_auto_register(organization_id=key.organization_id, identifier=identifier, hostname=hostname)
 
 
+def _collector_raw(query_name: str, **params) -> Collector | None:
+    return next(iter(Collector.objects.raw(sqlfiles.query(query_name), params)), None)
+
+
 def _collector_key_bind(*, key: ApiKey, identifier: str) -> Collector:
-    collector = key.collector
+    collector = _collector_raw("collector_by_id", collector_id=key.collector_id)
     if not identifier or collector.identifier == identifier:
         return collector
     if not collector.identifier:

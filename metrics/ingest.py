@@ -12,11 +12,11 @@ tick between its neighbours in time, whatever order ticks arrive in:
 One batch is one transaction (the caller's), serialised per collector.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection
 
 from metrics import arithmetic, procfs
 from metrics.host_totals import disks_in_total, interface_in_total
@@ -145,88 +145,86 @@ def _tick_fill(tick: Tick, subsystem: str, parsed) -> None:
         tick.filesystems = _counters_checked(parsed, "statfs")
 
 
-@transaction.atomic
 def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], result: IngestResult) -> None:
-    """Stores the ticks of one collector (sorted by time, as ticks_parse returns them)."""
+    """Stores the ticks of one collector (sorted by time, as ticks_parse returns them).
+
+    Runs inside the caller's transaction (one per agent request, one per upload batch):
+    three statements whatever the number of ticks (sql/queries/samples.sql).
+    """
     if not ticks:
         return
+    if not connection.in_atomic_block:
+        raise RuntimeError("ticks_store runs inside a transaction: wrap the call in transaction.atomic()")
     ids = {"organization_id": organization_id, "collector_id": collector_id}
     sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
-    new_times = {row[0] for row in sqlfiles.fetch_all("ticks_insert_new", **ids, times=[t.timestamp for t in ticks])}
-    result.skipped.duplicate_ticks += len(ticks) - len(new_times)
-    new_ticks = [tick for tick in ticks if tick.timestamp in new_times]
+    placed: dict[int, tuple] = {}
+    stored: dict[int, Counters] = defaultdict(Counters)
+    for kind, t, previous, following, new, item, counters in sqlfiles.fetch_all(
+        "ticks_place", **ids, times=[tick.timestamp for tick in ticks]
+    ):
+        if kind == "tick":
+            placed[t] = (previous, following, new)
+        elif counters:  # empty: a row of a processed upload (metrics.uploads), no state to pair with
+            getattr(stored[t], kind)[int(item) if kind == "cpu" else item] = tuple(counters)
+
+    new_ticks = [tick for tick in ticks if placed[tick.timestamp][2]]
+    result.skipped.duplicate_ticks += len(ticks) - len(new_ticks)
     if not new_ticks:
         return
 
-    neighbours = {
-        t: (previous, following)
-        for t, previous, following in sqlfiles.fetch_all("tick_neighbours", **ids, times=sorted(new_times))
-    }
-    state = _stored_counters(
-        ids,
-        {n for pair in neighbours.values() for n in pair if n is not None and n not in new_times},
-    )
-    for tick in new_ticks:
-        state[tick.timestamp] = tick.counters
-
     rows = _FamilyRows()
-    for tick in new_ticks:
-        previous_time, following_time = neighbours[tick.timestamp]
-        rows.add_counter_rows(tick.timestamp, tick.counters, previous_time, state.get(previous_time))
+    for index, tick in enumerate(new_ticks):
+        stored_previous, stored_next, _ = placed[tick.timestamp]
+        earlier_new = new_ticks[index - 1] if index else None
+        later_new = new_ticks[index + 1] if index + 1 < len(new_ticks) else None
+        if earlier_new is not None and (stored_previous is None or earlier_new.timestamp > stored_previous):
+            rows.add_counter_rows(tick.timestamp, tick.counters, earlier_new.timestamp, earlier_new.counters)
+        else:
+            rows.add_counter_rows(tick.timestamp, tick.counters, stored_previous, stored.get(stored_previous))
         rows.add_gauge_rows(tick)
-        if following_time is not None and following_time not in new_times and following_time in state:
+        if stored_next is not None and (later_new is None or later_new.timestamp > stored_next):
             # A stored tick whose previous tick is this late one: its rates change.
-            rows.add_counter_rows(following_time, state[following_time], tick.timestamp, tick.counters)
+            rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
 
-    for family, count in rows.write(ids).items():
-        result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count
-        result.rows += count
+    last = new_ticks[-1].timestamp
+    counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), last=last)
+    for family, count in zip(_FamilyRows.FAMILIES, counts):
+        if count:
+            result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count
+            result.rows += count
     result.ticks += len(new_ticks)
-    first, last = new_ticks[0].timestamp, new_ticks[-1].timestamp
+    first = new_ticks[0].timestamp
     result.first = first if result.first is None else min(result.first, first)
     result.last = last if result.last is None else max(result.last, last)
-    sqlfiles.execute("collector_last_seen_advance", collector_id=collector_id, t=last)
-
-
-def _stored_counters(ids: dict, times: set[int]) -> dict[int, Counters]:
-    if not times:
-        return {}
-    state: dict[int, Counters] = defaultdict(Counters)
-    moments = [datetime.fromtimestamp(t, UTC) for t in times]
-    for family, t, item, counters in sqlfiles.fetch_all("counters_at", **ids, times=moments):
-        getattr(state[t], family)[int(item) if family == "cpu" else item] = tuple(counters)
-    return dict(state)
 
 
 class _FamilyRows:
-    """Column-wise rows of each family, written with one statement per family."""
+    """The rows of each family, written by samples_write as one JSON document."""
+
+    FAMILIES = ("cpu", "disk", "disk_total", "network", "network_total", "memory", "filesystem")
 
     def __init__(self):
-        self.columns: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.rows: dict[str, list[dict]] = {family: [] for family in self.FAMILIES}
 
     def _append(self, family: str, t: int, item, values: dict, **extra) -> None:
-        columns = self.columns[family]
-        columns["t"].append(t)
+        row = {"t": t, **extra, **values}
         if item is not None:
-            columns["item"].append(item)
-        for name, value in extra.items():
-            columns[name].append(value)
-        for name, value in values.items():
-            columns[name].append(value)
+            row["item"] = item
+        self.rows[family].append(row)
 
     def add_counter_rows(self, t: int, counters: Counters, previous_time: int | None, previous: Counters | None):
         dt = t - previous_time if previous is not None else 0
         for cpu, values in counters.cpu.items():
             earlier = previous.cpu.get(cpu) if previous else None
             rates = arithmetic.cpu_percentages(earlier, values) if earlier else None
-            self._append("cpu", t, cpu, rates or _NO_CPU_RATES, counters=_array_text(values))
+            self._append("cpu", t, cpu, rates or _NO_CPU_RATES, counters=values)
         whole_disks = disks_in_total(counters.disk)
         disk_rates_in_total = {}
         for device, values in counters.disk.items():
             earlier = previous.disk.get(device) if previous else None
             rates = arithmetic.disk_rates(earlier, values, dt) if earlier else None
             self._append("disk", t, device, rates or _NO_DISK_RATES, in_total=device in whole_disks,
-                         counters=_array_text(values))
+                         counters=values)
             if rates and device in whole_disks:
                 disk_rates_in_total[device] = rates
         if counters.disk:
@@ -237,7 +235,7 @@ class _FamilyRows:
             rates = arithmetic.net_rates(earlier, values, dt) if earlier else None
             in_total = interface_in_total(interface)
             self._append("network", t, interface, rates or _NO_NETWORK_RATES, in_total=in_total,
-                         counters=_array_text(values))
+                         counters=values)
             if rates and in_total:
                 network_rates_in_total[interface] = rates
         if counters.network:
@@ -250,13 +248,8 @@ class _FamilyRows:
         for mount, numbers in tick.filesystems.items():
             self._append("filesystem", tick.timestamp, mount, arithmetic.filesystem_gauges(*numbers))
 
-    def write(self, ids: dict) -> dict[str, int]:
-        written = {}
-        for family, columns in self.columns.items():
-            query = f"{family}_sample_insert" if family in ("memory", "filesystem") else f"{family}_sample_upsert"
-            written[family] = len(columns["t"])
-            sqlfiles.execute(query, **ids, **columns)
-        return written
+    def as_json(self) -> dict[str, str]:
+        return {family: json.dumps(rows, separators=(",", ":")) for family, rows in self.rows.items()}
 
 
 def disk_total(rates_by_disk: dict[str, dict]) -> dict:
@@ -283,8 +276,3 @@ def network_total(rates_by_interface: dict[str, dict]) -> dict:
 _NO_CPU_RATES = dict.fromkeys(CPU_RATES)
 _NO_DISK_RATES = dict.fromkeys(DISK_RATES)
 _NO_NETWORK_RATES = dict.fromkeys(NETWORK_RATES)
-
-
-def _array_text(values: tuple) -> str:
-    return "{" + ",".join(map(str, values)) + "}"
-

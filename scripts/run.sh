@@ -13,11 +13,8 @@ trap stop_cluster EXIT
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py xat_demo
-# Gunicorn: sync workers, one per core plus one; see docs/performance.md.
-.venv/bin/gunicorn xat.wsgi:application \
-  --bind "127.0.0.1:${PORT:-8000}" \
-  --workers "${WEB_CONCURRENCY:-3}" \
-  --access-logfile - --graceful-timeout 10 &
+# Worker settings: xat/gunicorn_conf.py (see docs/performance.md).
+.venv/bin/gunicorn -c xat/gunicorn_conf.py xat.wsgi:application &
 gunicorn_pid=$!
 trap 'kill -TERM "$gunicorn_pid" 2>/dev/null || true' INT TERM
 wait "$gunicorn_pid" || true

@@ -100,6 +100,12 @@ DATABASES = {
     }
 }
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("PGCONNECT_TIMEOUT", 5))
+# Server-side binding with prepared statements: psycopg prepares a statement on a
+# connection after its 5th run, so PostgreSQL stops re-parsing and re-planning the ingest
+# statements on every tick (PGPREPARE_THRESHOLD=0 turns this off, e.g. behind a
+# transaction-pooling PgBouncer older than 1.21).
+DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", env_int("PGPREPARE_THRESHOLD", 5) or None)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
