@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -44,3 +45,36 @@ class Collector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Upload(models.Model):
+    """One file posted to POST /api/performance/upload/ and what became of it
+    (metrics/uploads.py). Kept when its collector, user or key goes."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="uploads")
+    collector = models.ForeignKey(Collector, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads")
+    # Who: a user (JWT) or an agent key; the other is null.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # The format detected from the content: metrics.uploads.FORMATS.
+    format = models.CharField(max_length=32)
+    compressed = models.BooleanField(default=False)
+    # What the upload stored and skipped (metrics.uploads.UploadResult.as_dict()).
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [
+            # GET /api/performance/uploads/: the organization's uploads, newest first.
+            models.Index(fields=["organization", "-created_at"], name="upload_org_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.format})"

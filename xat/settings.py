@@ -182,3 +182,13 @@ XAT_THROTTLE_RATES = {
 }
 # How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR).
 XAT_NUM_PROXIES = env_int("XAT_NUM_PROXIES", 0)
+
+# --- Uploads and exports (issue 6: metrics/uploads.py, metrics/exports.py) ---
+# The largest file accepted at POST /api/performance/upload/ (413 beyond), and how large its
+# content may grow once gzip or zip is inflated (a compressed capture is ~10x smaller).
+XAT_UPLOAD_MAX_BYTES = env_int("XAT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+XAT_UPLOAD_MAX_INFLATED_BYTES = env_int("XAT_UPLOAD_MAX_INFLATED_BYTES", 10 * XAT_UPLOAD_MAX_BYTES)
+# A multipart file part larger than this goes to a temporary file (FILE_UPLOAD_TEMP_DIR),
+# never into memory; other form fields together may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)

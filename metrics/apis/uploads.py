@@ -1,0 +1,103 @@
+"""POST /api/performance/upload/ and GET /api/performance/uploads/ (metrics/uploads.py).
+
+The upload takes a JWT user (analyst or admin) or an agent key (an organization key, or a
+collector key for its own collector): a host can send its own local-mode captures.
+"""
+
+from django.conf import settings
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from accounts.keys import api_key_authenticate, api_key_from_headers
+from accounts.pagination import paginated_response
+from accounts.tenancy import IsAnalystOrAdmin, IsMember, OrganizationAPIView
+from metrics.collectors import IdentifierInvalid, IdentifierRefused, collector_get_for_org
+from metrics.models import Upload
+from metrics.uploads import UploadRejected, upload_ingest
+
+# Room for the multipart envelope around the file (boundaries, part headers, `collector`).
+_MULTIPART_SLACK = 64 * 1024
+
+
+class HasAgentKey(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return getattr(request, "api_key", None) is not None
+
+
+class UploadOutputSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    api_key = serializers.SlugRelatedField(slug_field="prefix", read_only=True)
+
+    class Meta:
+        model = Upload
+        fields = ["id", "created_at", "collector", "uploaded_by", "api_key", "file_name", "size_bytes", "sha256",
+                  "format", "compressed", "result"]
+
+
+class UploadApi(OrganizationAPIView):
+    parser_classes = [MultiPartParser]
+    permission_classes = [IsAnalystOrAdmin | HasAgentKey]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField(allow_empty_file=True)
+        collector = serializers.CharField(required=False, allow_blank=True)
+
+    def initial(self, request, *args, **kwargs):
+        raw_key = api_key_from_headers(request.headers)
+        if raw_key is None:
+            return super().initial(request, *args, **kwargs)
+        # An agent key: its organization, no user (and no JWT authentication attempted).
+        key = api_key_authenticate(raw_key)
+        if key is None:
+            raise exceptions.AuthenticationFailed("Invalid API key")
+        request.user, request.api_key = None, key
+        request.organization, request.membership = key.organization, None
+        return super(OrganizationAPIView, self).initial(request, *args, **kwargs)
+
+    def post(self, request):
+        limit = settings.XAT_UPLOAD_MAX_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit + _MULTIPART_SLACK:
+            return Response({"error": f"the file is larger than {limit} bytes", "limit": limit},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        file = data.validated_data["file"]
+        try:
+            upload = upload_ingest(
+                organization=request.organization,
+                file=file,
+                file_name=file.name or "upload",
+                collector_id=data.validated_data.get("collector"),
+                user=request.user,
+                api_key=getattr(request, "api_key", None),
+            )
+        except UploadRejected as error:
+            return Response(error.payload, status=error.status)
+        except IdentifierRefused as error:
+            return Response({"error": str(error), "field": "identifier"}, status=status.HTTP_403_FORBIDDEN)
+        except IdentifierInvalid as error:
+            return Response({"error": str(error), "field": "identifier"}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(UploadOutputSerializer(upload).data, status=status.HTTP_201_CREATED)
+
+
+class UploadListApi(OrganizationAPIView):
+    permission_classes = [IsMember]
+
+    class FilterSerializer(serializers.Serializer):
+        collector = serializers.CharField(required=False)
+
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        uploads = Upload.objects.filter(organization=request.organization)
+        if "collector" in filters.validated_data:
+            collector = collector_get_for_org(organization=request.organization,
+                                              collector_id=filters.validated_data["collector"])
+            uploads = uploads.filter(collector=collector)
+        uploads = uploads.select_related("uploaded_by", "api_key").order_by("-created_at", "-id")
+        return paginated_response(uploads, UploadOutputSerializer, request=request, view=self)

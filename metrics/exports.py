@@ -1,0 +1,193 @@
+"""Exports for R and spreadsheets (GET /api/performance/export/): selectors that stream.
+
+    export_open(*, organization, collectors, start, end, resolution, format) -> Export
+        Export.chunks: an iterator of bytes, to hand to a StreamingHttpResponse.
+
+Formats (columns and units: docs/api.md, "Export"):
+    csv   one wide row per collector and tick: headline CPU %, memory, disk and network totals
+    json  the same rows as a JSON array of records
+    sar   a zip of pcprocess's CSV tree (metrics/pcprocess.py) per collector, per CPU,
+          device and interface rows: the tree at the root for one collector, one folder
+          `<id>-<name>/` per collector for several
+
+Constant memory: every query is read through a server-side cursor, EXPORT_CHUNK_ROWS
+rows at a time, inside one read-only transaction (so the cursor streams instead of being
+materialised WITH HOLD); the zip is written to a non-seekable stream (zipfile then writes
+data descriptors) and handed out as it grows.
+
+Resolutions: `raw` (the sample tables). 1m/1h/1d join when the aggregates exist (_WIDE_QUERIES).
+
+CSV injection: a text cell beginning with =, +, -, @, tab or CR gets a leading
+apostrophe; numbers are written as numbers, whatever their sign.
+"""
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+
+from metrics import pcprocess
+from xat import sqlfiles
+
+EXPORT_CHUNK_ROWS = 5000
+# The named query of the wide rows (csv, json) at each resolution. export_wide_1m/_1h/_1d
+# (sql/queries/export.sql) are written against the aggregates' contract and join here, with
+# the sar queries of those levels, once the aggregate relations are in the schema.
+_WIDE_QUERIES = {"raw": "export_wide_raw"}
+RESOLUTIONS = tuple(_WIDE_QUERIES)
+FORMATS = ("csv", "json", "sar")
+WIDE_COLUMNS = (
+    # (column, unit) in the order of export_wide_raw after collector_id and the time
+    ("cpu_user_pct", "%"), ("cpu_nice_pct", "%"), ("cpu_system_pct", "%"), ("cpu_iowait_pct", "%"),
+    ("cpu_irq_pct", "%"), ("cpu_softirq_pct", "%"), ("cpu_steal_pct", "%"), ("cpu_idle_pct", "%"),
+    ("mem_total_kb", "kB"), ("mem_used_kb", "kB"), ("mem_used_pct", "%"), ("mem_free_kb", "kB"),
+    ("mem_available_kb", "kB"), ("mem_buffers_kb", "kB"), ("mem_cached_kb", "kB"), ("swap_total_kb", "kB"),
+    ("swap_free_kb", "kB"),
+    ("disk_tps", "1/s"), ("disk_read_bytes_ps", "B/s"), ("disk_write_bytes_ps", "B/s"), ("disk_util_pct", "%"),
+    ("disk_await_ms", "ms"),
+    ("net_rx_packets_ps", "1/s"), ("net_tx_packets_ps", "1/s"), ("net_rx_bytes_ps", "B/s"),
+    ("net_tx_bytes_ps", "B/s"),
+)
+HEADER = ("collector_id", "collector", "time", "timestamp", *(name for name, _ in WIDE_COLUMNS))
+_INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SAR_QUERIES = {
+    pcprocess.STAT.path: "export_sar_stat_raw",
+    pcprocess.MEMINFO.path: "export_sar_meminfo_raw",
+    pcprocess.NET_DEV.path: "export_sar_net_dev_raw",
+    pcprocess.DISKSTATS.path: "export_sar_diskstats_raw",
+    pcprocess.STATFS.path: "export_sar_statfs_raw",
+}
+
+
+@dataclass
+class Export:
+    content_type: str
+    file_name: str
+    chunks: Iterator[bytes]
+
+
+def export_open(*, organization, collectors: list, start: int, end: int, resolution: str, format: str) -> Export:
+    """collectors: the organization's Collector rows (already checked by the caller)."""
+    assert resolution in RESOLUTIONS and format in FORMATS
+    params = {"organization_id": organization.pk, "start": start, "end": end}
+    span = f"{_stamp(start)}-{_stamp(end)}"
+    who = _slug(collectors[0].name) if len(collectors) == 1 else f"{len(collectors)}-collectors"
+    base = f"xat-{_slug(organization.slug)}-{who}-{resolution}-{span}"
+    if format == "sar":
+        return Export("application/zip", f"{base}-sar.zip", _sar_zip(collectors, params))
+    rows = _wide_rows(_WIDE_QUERIES[resolution], collectors, params)
+    if format == "json":
+        return Export("application/json", f"{base}.json", _json_chunks(rows))
+    return Export("text/csv; charset=utf-8", f"{base}.csv", _csv_chunks(rows))
+
+
+def _stamp(t: int) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-.")[:60] or "collector"
+
+
+def text_cell(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(_INJECTION_STARTS) else value
+
+
+def _rows(name: str, **params) -> Iterator[tuple]:
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sqlfiles.query(name), params)
+        while rows := cursor.fetchmany(EXPORT_CHUNK_ROWS):
+            yield from rows
+
+
+def _wide_rows(query: str, collectors: list, params: dict) -> Iterator[tuple]:
+    names = {collector.pk: collector.name for collector in collectors}
+    for collector_id, t, *values in _rows(query, **params, collector_ids=sorted(names)):
+        iso = datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
+        yield (collector_id, text_cell(names[collector_id]), iso, t, *values)
+
+
+def _csv_chunks(rows: Iterator[tuple]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR in a cell gets it quoted
+    writer.writerow(HEADER)
+    for count, row in enumerate(rows, 1):
+        writer.writerow(pcprocess.number_text(v) if not isinstance(v, str) else v for v in row)
+        if count % 1000 == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def _json_chunks(rows: Iterator[tuple]) -> Iterator[bytes]:
+    parts = ["["]
+    for count, row in enumerate(rows):
+        parts.append(("," if count else "") + json.dumps(dict(zip(HEADER, row)), allow_nan=False))
+        if len(parts) >= 1000:
+            yield "\n".join(parts).encode()
+            parts = []
+    parts.append("]")
+    yield "\n".join(parts).encode()
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, non-seekable stream whose bytes are taken out as they come."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self.data += b
+        return len(b)
+
+    def take(self) -> bytes:
+        out = bytes(self.data)
+        self.data.clear()
+        return out
+
+
+def _sar_zip(collectors: list, params: dict) -> Iterator[bytes]:
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for collector in collectors:
+            folder = "" if len(collectors) == 1 else f"{collector.pk}-{_slug(collector.name)}/"
+            for tree_file in pcprocess.TREE:
+                info = zipfile.ZipInfo(folder + tree_file.path, date_time=datetime.now(UTC).timetuple()[:6])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(info, "w", force_zip64=True) as member:
+                    member.write((tree_file.header + "\n").encode())
+                    lines = []
+                    for row in _rows(_SAR_QUERIES[tree_file.path], **params, collector_id=collector.pk):
+                        lines.append(_sar_line(tree_file, row))
+                        if len(lines) >= 1000:
+                            member.write("".join(lines).encode())
+                            lines = []
+                            yield pipe.take()
+                    member.write("".join(lines).encode())
+                yield pipe.take()
+    yield pipe.take()
+
+
+def _sar_line(tree_file, row: tuple) -> str:
+    if tree_file is pcprocess.STATFS:
+        t, mount, block_size, total, available, use = row
+        row = (t, mount, block_size, total, available, None if use is None else round(use))
+    return ",".join(_sar_cell(value) for value in row) + "\n"
+
+
+def _sar_cell(value) -> str:
+    if isinstance(value, str):
+        value = text_cell(value)
+        return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\n\r') else value
+    return pcprocess.number_text(value)

@@ -1,0 +1,681 @@
+"""Uploads: a file of past measurements (POST /api/performance/upload/) into samples.
+
+    upload_ingest(*, organization, file, file_name, collector_id=None, user=None, api_key=None) -> Upload
+        raises UploadRejected (its .status: 400, 413 or 415; nothing stored), Http404 (a
+        collector of another organization), IdentifierRefused / IdentifierInvalid (keys),
+        django ValidationError ({"collector": ...})
+
+Formats, detected from the content (never from the file name), each one optionally
+gzip-compressed (except the zip):
+
+    pcc              pcc's local-mode capture: one trickle measurement per line,
+                     {"timestamp", "subsystem", "measurement"} (collection.ndjson); a line
+                     may carry "identifier" (the host's machine id), which names the host
+    perfcollector1   {"Site", "Host", "Run", "Measurement": {"Timestamp" (RFC 3339),
+                     "System", "Measurement", "Frequency"?}} per line
+    portal_csv       the portal's CSV (collector-protocol.md)
+    pcprocess_zip    a zip of pcprocess's CSV tree (metrics/pcprocess.py), at the root or
+                     in one folder
+
+Raw captures (pcc, perfcollector1) go through the agent's code path: metrics.ingest's
+ticks_parse then ticks_store, BATCH_TICKS ticks per call, so they store the same rows with
+the same values as the same ticks sent to /v1/trickle.
+
+Processed inputs fill the columns they carry (the full map: docs/api.md, "Uploads"):
+    portal_csv     cpu_sample (cpu -1: user, system, idle, iowait, steal %), memory_sample
+                   (total, used, free, cached kB as the portal computed them),
+                   disk_total_sample (read/written sectors/s = bytes/s / 512, disks = 1),
+                   network_total_sample (rx/tx kB/s = bytes/s / 1024, interfaces = 1);
+    pcprocess_zip  cpu_sample per CPU, memory_sample (mem_total_kb derived as
+                   kbmemused / %memused), network_sample per interface, disk_sample per
+                   device, filesystem_sample per mount, and the host totals summed from
+                   them over the same devices and interfaces as metrics.host_totals.
+Their counter columns hold an empty array, which metrics.ingest never pairs a raw tick
+with. Their ticks are recorded in sample_tick like the agent's: of a raw and a processed
+tick of the same second, the first to arrive is kept and the other is a duplicate.
+
+Memory: the file (a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE) is read line by line,
+a line at most MAX_LINE_BYTES, gzip inflated as it is read; zip members are read as streams,
+never extracted, after the archive's directory was checked (paths, symlinks, entry count,
+declared sizes and compression ratios). At most one batch of ticks is held at a time.
+
+Each batch is its own transaction: an upload cut short keeps what it stored, and sending
+the file again stores the rest, never a tick twice.
+"""
+
+import csv
+import gzip
+import hashlib
+import heapq
+import itertools
+import json
+import math
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from accounts.models import ApiKey, Organization
+from metrics import arithmetic, pcprocess
+from metrics.collectors import collector_create, collector_for_agent, collector_get_for_org
+from metrics.envelope import EnvelopeError, envelope_parse
+from metrics.host_totals import disks_in_total, interface_in_total
+from metrics.ingest import (
+    CPU_RATES,
+    DISK_RATES,
+    DISK_TOTAL_SUMS,
+    MEMORY_GAUGES,
+    NETWORK_RATES,
+    NETWORK_TOTAL_SUMS,
+    IngestResult,
+    Measurement,
+    _FamilyRows,
+    ticks_parse,
+    ticks_store,
+)
+from metrics.models import Collector, Upload
+from xat import sqlfiles
+
+FORMATS = ("pcc", "perfcollector1", "portal_csv", "pcprocess_zip")
+# Ticks per transaction (one ticks_store or samples_write call). bench/upload.py on a 100 MB
+# 4-vCPU capture: 100 .. 500 ticks run at the same speed within the noise, 2000 is ~15 %
+# slower; peak memory grows with the batch (+19 MB at 250, +35 MB at 500, +143 MB at 2000).
+BATCH_TICKS = 250
+MAX_ERRORS = 100
+MAX_LINE_BYTES = 8 * 1024 * 1024
+ZIP_MAX_ENTRIES = 64
+ZIP_MAX_RATIO = 100             # inflated / compressed, for a member over ZIP_RATIO_FROM bytes
+ZIP_RATIO_FROM = 1024 * 1024
+PORTAL_COLUMNS = ("timestamp", "cpu_user", "cpu_system", "cpu_idle", "cpu_iowait", "cpu_steal", "mem_total_kb",
+                  "mem_used_kb", "mem_free_kb", "mem_cached_kb", "disk_read_bytes", "disk_write_bytes",
+                  "net_rx_bytes", "net_tx_bytes")
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_NO_COUNTERS = ()  # stored as an empty bigint[]: nothing for metrics.ingest to pair with
+# Ticks before 2000 or more than a day ahead are refused, as on the agent path (metrics.envelope).
+_ENVELOPE_HEAD = b'{"identifier":"upload","measurements":['
+
+
+class UploadRejected(Exception):
+    """The file is refused as a whole; nothing was stored."""
+
+    status = 400
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.payload = {"error": message, **details}
+
+
+class UnknownFormat(UploadRejected):
+    status = 415
+
+
+class UploadTooLarge(UploadRejected):
+    status = 413
+
+
+class _LineError(ValueError):
+    pass
+
+
+@dataclass
+class UploadResult:
+    format: str
+    compressed: bool
+    collector_id: int
+    ingest: IngestResult = field(default_factory=IngestResult)
+    errors: list = field(default_factory=list)
+    errors_total: int = 0
+
+    def error(self, line: int | None, reason: str, *, file: str | None = None) -> None:
+        self.errors_total += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({"line": line, "error": reason} | ({"file": file} if file else {}))
+
+    def as_dict(self) -> dict:
+        ingest = self.ingest
+        return {
+            "format": self.format,
+            "compressed": self.compressed,
+            "collector": self.collector_id,
+            "ticks": ingest.ticks,
+            "rows": ingest.rows,
+            "rows_by_family": ingest.rows_by_family,
+            "first": _iso(ingest.first),
+            "last": _iso(ingest.last),
+            "duplicate_ticks": ingest.skipped.duplicate_ticks,
+            "ignored_subsystems": ingest.skipped.ignored_subsystems,
+            "errors": self.errors,
+            "errors_total": self.errors_total,
+        }
+
+
+def _iso(t: int | None) -> str | None:
+    return None if t is None else datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
+
+
+def upload_ingest(
+    *,
+    organization: Organization,
+    file,
+    file_name: str,
+    collector_id=None,
+    user=None,
+    api_key: ApiKey | None = None,
+) -> Upload:
+    """Stores what the uploaded file holds and records the upload (see the module docstring)."""
+    limit = settings.XAT_UPLOAD_MAX_BYTES
+    if file.size > limit:
+        raise UploadTooLarge(f"the file is larger than {limit} bytes", limit=limit)
+    sha256 = hashlib.sha256()
+    for chunk in file.chunks():
+        sha256.update(chunk)
+    detected, compressed, identifier = _detect(file)
+    collector = upload_collector(organization=organization, collector_id=collector_id, api_key=api_key,
+                                 identifier=identifier)
+    result = UploadResult(format=detected, compressed=compressed, collector_id=collector.pk)
+    ids = {"organization_id": organization.pk, "collector_id": collector.pk}
+    _READERS[detected](file, compressed, ids, result)
+    return Upload.objects.create(
+        organization=organization,
+        collector=collector,
+        uploaded_by=user,
+        api_key=api_key,
+        file_name=file_name[:255],
+        size_bytes=file.size,
+        sha256=sha256.hexdigest(),
+        format=detected,
+        compressed=compressed,
+        result=result.as_dict(),
+    )
+
+
+def upload_collector(*, organization: Organization, collector_id, api_key: ApiKey | None,
+                     identifier: str | None) -> Collector:
+    """The collector an upload writes to: the one named (404 if not the organization's, or
+    not the collector key's own), else the key's, else the one the capture names (matched
+    or registered by identifier, as an organization key's trickle would)."""
+    if collector_id not in (None, ""):
+        collector = collector_get_for_org(organization=organization, collector_id=collector_id)
+        if api_key is not None and api_key.collector_id not in (None, collector.pk):
+            raise Http404("This key writes another collector.")
+        return collector
+    if api_key is not None and (api_key.collector_id is not None or identifier):
+        return collector_for_agent(key=api_key, identifier=identifier)
+    if identifier:
+        existing = Collector.objects.filter(organization=organization, identifier=identifier).first()
+        return existing or collector_create(organization=organization, name=identifier[:200], identifier=identifier)
+    raise ValidationError({"collector": "Required: this file does not name its host."})
+
+
+# --- Reading the file --------------------------------------------------------------------
+
+
+def _content(file, compressed: bool):
+    file.seek(0)
+    return gzip.GzipFile(fileobj=file, mode="rb") if compressed else file
+
+
+def _lines(stream, result: UploadResult, *, file: str | None = None) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of a binary stream. A line longer than MAX_LINE_BYTES is reported
+    and skipped; a corrupt gzip stream or one inflating past XAT_UPLOAD_MAX_INFLATED_BYTES
+    is reported and ends the file (what came before it is stored)."""
+    number = total = 0
+    limit = settings.XAT_UPLOAD_MAX_INFLATED_BYTES
+    try:
+        while line := stream.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            total += len(line)
+            if total > limit:
+                result.error(number, f"stopped here: the content is larger than {limit} bytes", file=file)
+                return
+            if len(line) > MAX_LINE_BYTES:
+                result.error(number, f"longer than {MAX_LINE_BYTES} bytes: skipped", file=file)
+                while line and not line.endswith(b"\n"):
+                    line = stream.readline(MAX_LINE_BYTES + 1)
+                    total += len(line)
+                continue
+            yield number, line
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as error:
+        result.error(number + 1, f"stopped here: the file cannot be read further ({error})", file=file)
+
+
+def _detect(file) -> tuple[str, bool, str | None]:
+    """(format, gzip-compressed, the host identifier the capture names if any) from the
+    content; UnknownFormat naming what was recognised otherwise."""
+    file.seek(0)
+    magic = file.read(4)
+    if magic.startswith(_ZIP_MAGICS):
+        return "pcprocess_zip", False, None
+    compressed = magic.startswith(_GZIP_MAGIC)
+    what = "gzip-compressed " if compressed else ""
+    stream = _content(file, compressed)
+    try:
+        first = b""
+        while not first.strip():
+            first = stream.readline(MAX_LINE_BYTES)
+            if not first:
+                break
+        if compressed and first.startswith(_ZIP_MAGICS):
+            raise UnknownFormat("recognised a gzip-compressed zip archive: upload the zip itself",
+                                recognised="gzip, zip")
+    except (OSError, EOFError, zlib.error) as error:
+        raise UnknownFormat(f"recognised gzip data that cannot be inflated ({error})", recognised="gzip") from None
+    finally:
+        file.seek(0)
+    text = first.lstrip(b"\xef\xbb\xbf").strip()
+    if not text:
+        raise UnknownFormat(f"recognised {what}an empty file", recognised=f"{what}empty")
+    if text.startswith(b"{"):
+        try:
+            item = json.loads(text)
+        except ValueError:
+            raise UnknownFormat(f"recognised {what}text starting with '{{' whose first line is not JSON",
+                                recognised=f"{what}text") from None
+        if isinstance(item, dict) and {"timestamp", "subsystem", "measurement"} <= item.keys():
+            identifier = item.get("identifier")
+            return "pcc", compressed, identifier.strip() if isinstance(identifier, str) and identifier.strip() else None
+        if isinstance(item, dict) and isinstance(item.get("Measurement"), dict) and "System" in item["Measurement"]:
+            return "perfcollector1", compressed, None
+        keys = sorted(item)[:12] if isinstance(item, dict) else []
+        raise UnknownFormat(
+            f"recognised {what}JSON lines with keys {keys}: neither a pcc capture (timestamp, subsystem, "
+            "measurement) nor a PerfCollector1 capture (Measurement.System)",
+            recognised=f"{what}JSON lines",
+        )
+    try:
+        header = text.decode()
+    except UnicodeDecodeError:
+        header = "\x00"
+    if not header.isprintable():
+        raise UnknownFormat(f"recognised {what}binary data", recognised=f"{what}binary")
+    if "," in header and "timestamp" in [name.strip().lower() for name in header.split(",")]:
+        return "portal_csv", compressed, None
+    kind = "a CSV header without a timestamp column" if "," in header else "text"
+    raise UnknownFormat(
+        f"recognised {what}{kind}: expected a pcc or PerfCollector1 capture, a portal CSV or a pcprocess zip",
+        recognised=f"{what}{'csv' if ',' in header else 'text'}",
+    )
+
+
+# --- Raw captures: through metrics.ingest ------------------------------------------------
+
+
+def _pcc_measurement(line: bytes) -> Measurement:
+    """One capture line, checked exactly as one measurement of an agent's request."""
+    try:
+        return envelope_parse(_ENVELOPE_HEAD + line + b"]}").measurements[0]
+    except EnvelopeError as error:
+        if error.field == "body":
+            raise _LineError("not a JSON object") from None
+        raise _LineError(f"{error.field.removeprefix('measurements[0]').lstrip('.') or 'line'}: {error.reason}") from None
+
+
+def _perfcollector1_measurement(line: bytes) -> Measurement:
+    try:
+        item = json.loads(line)
+    except ValueError:
+        raise _LineError("not valid JSON") from None
+    inner = item.get("Measurement") if isinstance(item, dict) else None
+    if not isinstance(inner, dict):
+        raise _LineError("no 'Measurement' object")
+    stamp = inner.get("Timestamp")
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        raise _LineError(f"Measurement.Timestamp {str(stamp)[:40]!r} is not an RFC 3339 time") from None
+    if moment.tzinfo is None:
+        raise _LineError("Measurement.Timestamp has no UTC offset")
+    pcc_line = {"timestamp": math.floor(moment.timestamp()), "subsystem": inner.get("System"),
+                "measurement": inner.get("Measurement")}
+    return _pcc_measurement(json.dumps(pcc_line).encode())
+
+
+def _raw_read(parse_line):
+    def read(file, compressed: bool, ids: dict, result: UploadResult) -> None:
+        pending: dict[int, list[Measurement]] = {}
+        lines: dict[tuple[int, str], int] = {}
+        for number, line in _lines(_content(file, compressed), result):
+            if not line.strip():
+                continue
+            try:
+                measurement = parse_line(line)
+            except _LineError as error:
+                result.error(number, str(error))
+                continue
+            if measurement.timestamp not in pending and len(pending) >= BATCH_TICKS:
+                _raw_store(pending, lines, ids, result)
+                pending, lines = {}, {}
+            pending.setdefault(measurement.timestamp, []).append(measurement)
+            lines[(measurement.timestamp, measurement.subsystem)] = number
+        _raw_store(pending, lines, ids, result)
+
+    return read
+
+
+def _raw_store(pending: dict, lines: dict, ids: dict, result: UploadResult) -> None:
+    skipped = result.ingest.skipped
+    before = len(skipped.unparsable)
+    ticks = ticks_parse([m for measurements in pending.values() for m in measurements], skipped)
+    for item in skipped.unparsable[before:]:
+        result.error(lines.get((item["timestamp"], item["subsystem"])), f"{item['subsystem']}: {item['reason']}")
+    del skipped.unparsable[before:]  # reported above, with their line
+    with transaction.atomic():
+        ticks_store(**ids, ticks=ticks, result=result.ingest)
+
+
+# --- Processed inputs: the columns they carry --------------------------------------------
+
+
+@dataclass
+class _ProcessedTick:
+    cpu: dict = field(default_factory=dict)
+    memory: dict | None = None
+    disk: dict = field(default_factory=dict)
+    network: dict = field(default_factory=dict)
+    filesystems: dict = field(default_factory=dict)
+    disk_total: dict | None = None
+    network_total: dict | None = None
+    disk_in_total: set = field(default_factory=set)
+
+
+def _processed_store(ticks: dict[int, _ProcessedTick], ids: dict, result: UploadResult) -> None:
+    """Stores the ticks not stored yet, in one transaction, with the statements and the
+    per-collector lock of metrics.ingest (ticks_place, samples_write)."""
+    if not ticks:
+        return
+    with transaction.atomic():
+        sqlfiles.fetch_one("collector_ingest_lock", collector_id=ids["collector_id"])
+        placed = sqlfiles.fetch_all("ticks_place", **ids, times=sorted(ticks))
+        new = sorted(t for kind, t, _, _, is_new, *_ in placed if kind == "tick" and is_new)
+        ingest = result.ingest
+        ingest.skipped.duplicate_ticks += len(ticks) - len(new)
+        if not new:
+            return
+        rows = _FamilyRows()
+        for t in new:
+            _processed_rows(rows, t, ticks[t])
+        counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), last=new[-1],
+                                    changed_from=new[0], changed_to=new[-1])
+    for family, count in zip(_FamilyRows.FAMILIES, counts):
+        if count:
+            ingest.rows_by_family[family] = ingest.rows_by_family.get(family, 0) + count
+            ingest.rows += count
+    ingest.ticks += len(new)
+    ingest.first = new[0] if ingest.first is None else min(ingest.first, new[0])
+    ingest.last = new[-1] if ingest.last is None else max(ingest.last, new[-1])
+
+
+def _processed_rows(rows: _FamilyRows, t: int, tick: _ProcessedTick) -> None:
+    for cpu, rates in tick.cpu.items():
+        rows._append("cpu", t, cpu, rates, counters=_NO_COUNTERS)
+    for device, rates in tick.disk.items():
+        rows._append("disk", t, device, rates, in_total=device in tick.disk_in_total, counters=_NO_COUNTERS)
+    for interface, rates in tick.network.items():
+        rows._append("network", t, interface, rates, in_total=interface_in_total(interface), counters=_NO_COUNTERS)
+    if tick.disk_total is not None:
+        rows._append("disk_total", t, None, tick.disk_total)
+    if tick.network_total is not None:
+        rows._append("network_total", t, None, tick.network_total)
+    if tick.memory is not None:
+        rows._append("memory", t, None, tick.memory)
+    for mount, gauges in tick.filesystems.items():
+        rows._append("filesystem", t, mount, gauges)
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def _kb(text: str) -> int:
+    value = _number(text)
+    if value < 0 or value > 2**62:
+        raise ValueError(f"{text!r} is not a size in kB")
+    return round(value)
+
+
+def _timestamp(text: str) -> int:
+    value = _number(text)
+    if not 946684800 <= value <= datetime.now(UTC).timestamp() + 86400:
+        raise ValueError(f"timestamp {text!r} is outside 2000-01-01 .. one day from now")
+    return math.floor(value)
+
+
+def _csv_rows(numbered_lines: Iterator[tuple[int, bytes]], result: UploadResult, *, file: str | None = None):
+    """(line number, cells) of CSV lines; lines that are not UTF-8 are reported and skipped."""
+    current = [0]
+
+    def decoded():
+        for number, line in numbered_lines:
+            try:
+                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                result.error(number, "not UTF-8 text: skipped", file=file)
+                continue
+            current[0] = number
+            yield text
+
+    for cells in csv.reader(decoded()):
+        if cells and any(cell.strip() for cell in cells):
+            yield current[0], [cell.strip() for cell in cells]
+
+
+def _portal_read(file, compressed: bool, ids: dict, result: UploadResult) -> None:
+    rows = _csv_rows(_lines(_content(file, compressed), result), result)
+    _, header = next(rows, (0, []))
+    header = [name.lower() for name in header]
+    missing = [name for name in PORTAL_COLUMNS if name not in header]
+    if missing:
+        raise UploadRejected("the CSV lacks required columns", missing_columns=missing)
+    at = {name: header.index(name) for name in PORTAL_COLUMNS}
+    batch: dict[int, _ProcessedTick] = {}
+    for number, cells in rows:
+        try:
+            if len(cells) < len(header):
+                raise ValueError(f"{len(cells)} cells, the header has {len(header)}")
+            value = {name: cells[index] for name, index in at.items()}
+            t = _timestamp(value["timestamp"])
+            batch[t] = _portal_tick(value)
+        except ValueError as error:
+            result.error(number, str(error))
+            continue
+        if len(batch) >= BATCH_TICKS:
+            _processed_store(batch, ids, result)
+            batch = {}
+    _processed_store(batch, ids, result)
+
+
+def _portal_tick(value: dict) -> _ProcessedTick:
+    pct = {name: _number(value[column]) for name, column in
+           (("user_pct", "cpu_user"), ("system_pct", "cpu_system"), ("idle_pct", "cpu_idle"),
+            ("iowait_pct", "cpu_iowait"), ("steal_pct", "cpu_steal"))}
+    memory = dict.fromkeys(MEMORY_GAUGES) | {
+        "mem_total_kb": _kb(value["mem_total_kb"]), "mem_used_kb": _kb(value["mem_used_kb"]),
+        "mem_free_kb": _kb(value["mem_free_kb"]), "cached_kb": _kb(value["mem_cached_kb"]),
+    }
+    if memory["mem_total_kb"] <= 0:
+        raise ValueError("mem_total_kb must be positive")
+    tick = _ProcessedTick(cpu={-1: dict.fromkeys(CPU_RATES) | pct}, memory=memory)
+    tick.disk_total = dict.fromkeys(DISK_RATES) | {
+        "disks": 1,
+        "read_sectors_ps": _number(value["disk_read_bytes"]) / 512,
+        "written_sectors_ps": _number(value["disk_write_bytes"]) / 512,
+    }
+    tick.network_total = dict.fromkeys(NETWORK_TOTAL_SUMS) | {
+        "interfaces": 1,
+        "rx_kb_ps": _number(value["net_rx_bytes"]) / 1024,
+        "tx_kb_ps": _number(value["net_tx_bytes"]) / 1024,
+    }
+    return tick
+
+
+# --- pcprocess zip -----------------------------------------------------------------------
+
+
+def _zip_open(file) -> tuple[zipfile.ZipFile, str]:
+    """The archive and the folder its tree is in, after checking its directory."""
+    file.seek(0)
+    try:
+        archive = zipfile.ZipFile(file)
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UploadRejected(f"not a readable zip archive ({error})") from None
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise UploadRejected(f"the zip has {len(entries)} entries, at most {ZIP_MAX_ENTRIES} are accepted")
+    declared = 0
+    for entry in entries:
+        name = entry.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts or "\x00" in name:
+            raise UploadRejected(f"the zip has a path outside its root: {name[:200]!r}")
+        if entry.create_system == 3 and stat.S_ISLNK(entry.external_attr >> 16):
+            raise UploadRejected(f"the zip has a symbolic link: {name[:200]!r}")
+        if entry.flag_bits & 0x1:
+            raise UploadRejected(f"the zip has an encrypted entry: {name[:200]!r}")
+        if entry.file_size > ZIP_RATIO_FROM and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1):
+            raise UploadRejected(f"the zip looks like a zip bomb: {name[:200]!r} declares a compression ratio "
+                                 f"over {ZIP_MAX_RATIO}")
+        declared += entry.file_size
+    limit = settings.XAT_UPLOAD_MAX_INFLATED_BYTES
+    if declared > limit:
+        raise UploadRejected(f"the zip looks like a zip bomb: it declares {declared} bytes, over {limit}")
+    roots = {entry.filename[: -len(pcprocess.STAT.path)] for entry in entries
+             if entry.filename == pcprocess.STAT.path or entry.filename.endswith("/" + pcprocess.STAT.path)}
+    if len(roots) != 1:
+        names = [entry.filename for entry in entries[:10]]
+        raise UnknownFormat(
+            f"recognised a zip archive, but not one pcprocess tree (proc/stat, proc/meminfo, proc/net/dev, "
+            f"proc/diskstats): it holds {names}",
+            recognised="zip",
+        )
+    root = roots.pop()
+    present = {entry.filename for entry in entries}
+    missing = [f.path for f in pcprocess.TREE if f.required and root + f.path not in present]
+    if missing:
+        raise UploadRejected("the pcprocess tree lacks required files", missing_files=missing)
+    return archive, root
+
+
+def _tree_groups(archive, member: str, tree_file, result: UploadResult):
+    """(timestamp, tree file, [(line, row dict)]) per timestamp of one CSV of the tree, in
+    time order; a row whose timestamp goes back in time is reported and skipped."""
+    rows = _csv_rows(_lines(archive.open(member), result, file=tree_file.path), result, file=tree_file.path)
+    _, header = next(rows, (0, []))
+    if header:
+        header[0] = header[0].lstrip("#")
+    missing = [name for name in tree_file.names if name not in header]
+    if missing:
+        raise UploadRejected(f"{tree_file.path} lacks required columns", missing_columns=missing)
+
+    def groups():
+        latest = None
+        for t, numbered in itertools.groupby(_timestamped(rows, header, tree_file, result), key=lambda r: r[0]):
+            group = [(number, row) for _, number, row in numbered]
+            if latest is not None and t <= latest:
+                for number, _ in group:
+                    result.error(number, f"timestamp {t} is not after {latest}: skipped", file=tree_file.path)
+                continue
+            latest = t
+            yield t, tree_file.path, group
+
+    return groups()
+
+
+def _timestamped(rows, header, tree_file, result):
+    for number, cells in rows:
+        row = dict(zip(header, cells))
+        try:
+            yield _timestamp(row.get("timestamp", "")), number, row
+        except ValueError as error:
+            result.error(number, str(error), file=tree_file.path)
+
+
+def _zip_read(file, compressed: bool, ids: dict, result: UploadResult) -> None:
+    archive, root = _zip_open(file)
+    present = set(archive.namelist())
+    with archive:
+        streams = [_tree_groups(archive, root + f.path, f, result) for f in pcprocess.TREE if root + f.path in present]
+        merged = heapq.merge(*streams, key=lambda group: group[0])
+        batch: dict[int, _ProcessedTick] = {}
+        for t, groups in itertools.groupby(merged, key=lambda group: group[0]):
+            tick = _ProcessedTick()
+            for _, path, rows in groups:
+                for number, row in rows:
+                    try:
+                        _tree_row_add(tick, path, row)
+                    except (ValueError, KeyError) as error:
+                        result.error(number, f"{error}", file=path)
+            _tree_totals(tick)
+            batch[t] = tick
+            if len(batch) >= BATCH_TICKS:
+                _processed_store(batch, ids, result)
+                batch = {}
+        _processed_store(batch, ids, result)
+
+
+def _mapped(row: dict, tree_file) -> dict:
+    return {ours: _number(row[theirs]) for theirs, ours in tree_file.columns.items()}
+
+
+def _tree_row_add(tick: _ProcessedTick, path: str, row: dict) -> None:
+    if path == pcprocess.STAT.path:
+        tick.cpu[int(row["CPU"])] = dict.fromkeys(CPU_RATES) | _mapped(row, pcprocess.STAT)
+    elif path == pcprocess.MEMINFO.path:
+        values = _mapped(row, pcprocess.MEMINFO)
+        if not values["mem_used_pct"] or values["mem_used_pct"] <= 0:
+            raise ValueError("%memused must be positive to derive MemTotal (kbmemused / %memused)")
+        memory = dict.fromkeys(MEMORY_GAUGES) | values
+        for name in ("mem_free_kb", "mem_available_kb", "mem_used_kb", "buffers_kb", "cached_kb", "commit_kb",
+                     "active_kb", "inactive_kb", "dirty_kb"):
+            memory[name] = round(memory[name])
+        memory["mem_total_kb"] = round(values["mem_used_kb"] / (values["mem_used_pct"] / 100))
+        tick.memory = memory
+    elif path == pcprocess.NET_DEV.path:
+        tick.network[row["IFACE"]] = dict.fromkeys(NETWORK_RATES) | _mapped(row, pcprocess.NET_DEV)
+    elif path == pcprocess.DISKSTATS.path:
+        tick.disk[row["DEV"]] = dict.fromkeys(DISK_RATES) | _mapped(row, pcprocess.DISKSTATS)
+    else:
+        block_size, blocks_total, blocks_available = (int(row[name]) for name in ("blocksize", "blockstotal",
+                                                                                    "blocksavail"))
+        if min(block_size, blocks_total, blocks_available) < 0:
+            raise ValueError("statfs numbers must not be negative")
+        tick.filesystems[row["mount"]] = arithmetic.filesystem_gauges(block_size, blocks_total, blocks_available)
+
+
+def _tree_totals(tick: _ProcessedTick) -> None:
+    """Host totals over the devices and interfaces metrics.host_totals counts, summed in
+    name order like metrics.ingest's; the columns pcprocess does not carry stay NULL."""
+    tick.disk_in_total = disks_in_total(tick.disk)
+    if tick.disk:
+        whole = [tick.disk[name] for name in sorted(tick.disk_in_total)]
+        tick.disk_total = _sums(whole, DISK_RATES, DISK_TOTAL_SUMS) | {"disks": len(whole)}
+    if tick.network:
+        physical = [tick.network[name] for name in sorted(tick.network) if interface_in_total(name)]
+        tick.network_total = _sums(physical, NETWORK_TOTAL_SUMS, NETWORK_TOTAL_SUMS) | {"interfaces": len(physical)}
+
+
+def _sums(rows: list[dict], names, summed) -> dict:
+    return {
+        name: sum(row[name] for row in rows) if name in summed and rows and all(row[name] is not None for row in rows)
+        else None
+        for name in names
+    }
+
+_READERS = {
+    "pcc": _raw_read(_pcc_measurement),
+    "perfcollector1": _raw_read(_perfcollector1_measurement),
+    "portal_csv": _portal_read,
+    "pcprocess_zip": _zip_read,
+}

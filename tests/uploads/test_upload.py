@@ -1,0 +1,425 @@
+"""POST /api/performance/upload/."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from metrics.models import Upload
+from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
+from tests.oracle import CAPTURES
+from tests.personas import api_client, api_key_make, collector_make, team_make
+from tests.uploads.files import (
+    PERFCOLLECTOR1,
+    PORTAL_CSV,
+    assert_tree_matches,
+    export,
+    gzipped,
+    pcprocess_zip,
+    perfcollector1_as_pcc,
+    upload,
+    zip_of,
+)
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
+                 "disk_total_sample", "network_total_sample")
+
+
+@pytest.fixture
+def acme():
+    team = team_make("acme")
+    team.collector = collector_make(team.organization, name="web-1")
+    team.client = api_client(team.analyst)
+    return team
+
+
+def _table_difference(table: str, one: int, other: int) -> int:
+    """Rows of `table` that differ between two collectors (ignoring the collector and when)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT count(*) FROM (
+                  (SELECT to_jsonb(t) - 'collector_id' - 'received_at' FROM {table} t WHERE collector_id = %s
+                   EXCEPT ALL
+                   SELECT to_jsonb(t) - 'collector_id' - 'received_at' FROM {table} t WHERE collector_id = %s)
+                  UNION ALL
+                  (SELECT to_jsonb(t) - 'collector_id' - 'received_at' FROM {table} t WHERE collector_id = %s
+                   EXCEPT ALL
+                   SELECT to_jsonb(t) - 'collector_id' - 'received_at' FROM {table} t WHERE collector_id = %s)
+                ) difference""",
+            [one, other, other, one],
+        )
+        return cursor.fetchone()[0]
+
+
+def _count(table: str, collector_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE collector_id = %s", [collector_id])
+        return cursor.fetchone()[0]
+
+
+# --- Round trips ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("capture", CAPTURES, ids=lambda path: path.name)
+def test_it_reproduces_pcprocess_from_an_uploaded_capture_exported_as_sar(acme, capture):
+    response = upload(acme.client, (capture / "collection.ndjson").read_bytes(), collector=acme.collector)
+    assert response.status_code == 201, response.content
+    result = response.json()["result"]
+    assert result["format"] == "pcc" and result["errors"] == []
+    assert result["ticks"] == len(capture_ticks(capture))
+
+    exported = zipfile.ZipFile(io.BytesIO(export(acme.client, [acme.collector], format="sar")))
+    assert assert_tree_matches(exported, capture) > 1000
+
+
+def test_it_stores_a_gzipped_capture_as_the_same_rows_as_trickled_ticks(acme, client):
+    capture = CAPTURES[0]
+    response = upload(acme.client, gzipped((capture / "collection.ndjson").read_bytes()), name="c.ndjson.gz",
+                      collector=acme.collector)
+    assert response.status_code == 201, response.content
+    assert response.json()["compressed"] is True
+
+    _, key = api_key_make(acme.organization)
+    for tick in capture_ticks(capture):
+        assert post_like_pcc(client, key, envelope("trickled-host", tick)).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM metrics_collector WHERE identifier = 'trickled-host'")
+        (trickled,) = cursor.fetchone()
+    for table in SAMPLE_TABLES:
+        assert _count(table, acme.collector.pk) > 0, table
+        assert _table_difference(table, acme.collector.pk, trickled) == 0, table
+
+
+def test_it_stores_a_perfcollector1_capture_as_the_same_capture_in_pcc_form(acme):
+    other = collector_make(acme.organization, name="web-2")
+    first = upload(acme.client, PERFCOLLECTOR1.read_bytes(), name="original_capture.jsonl", collector=acme.collector)
+    second = upload(acme.client, perfcollector1_as_pcc(), collector=other)
+    assert first.status_code == 201 and second.status_code == 201, (first.content, second.content)
+    assert first.json()["result"]["format"] == "perfcollector1"
+    assert first.json()["result"]["ticks"] == 119
+    assert first.json()["result"]["rows_by_family"] == second.json()["result"]["rows_by_family"]
+    for table in SAMPLE_TABLES:
+        assert _table_difference(table, acme.collector.pk, other.pk) == 0, table
+
+    records = json.loads(export(acme.client, [acme.collector], format="json"))
+    assert len(records) == 119
+    assert sum(r["cpu_idle_pct"] is not None for r in records) == 118  # the first tick has no rates
+
+
+def test_it_stores_a_pcprocess_zip_that_exports_as_the_same_tree(acme):
+    capture = CAPTURES[0]
+    response = upload(acme.client, pcprocess_zip(capture, folder="pcprocess/"), name="tree.zip",
+                      collector=acme.collector)
+    assert response.status_code == 201, response.content
+    result = response.json()["result"]
+    assert result["format"] == "pcprocess_zip" and result["errors"] == []
+
+    exported = zipfile.ZipFile(io.BytesIO(export(acme.client, [acme.collector], format="sar")))
+    assert assert_tree_matches(exported, capture) > 1000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT cardinality(counters) FROM cpu_sample WHERE collector_id = %s",
+                       [acme.collector.pk])
+        assert cursor.fetchall() == [(0,)]
+
+
+def test_it_stores_a_portal_csv_that_exports_the_same_numbers(acme):
+    response = upload(acme.client, PORTAL_CSV.read_bytes(), name="portal.csv", collector=acme.collector)
+    assert response.status_code == 201, response.content
+    assert response.json()["result"]["ticks"] == 130
+
+    rows = json.loads(export(acme.client, [acme.collector], format="json"))
+    portal = PORTAL_CSV.read_text().splitlines()
+    names = portal[0].split(",")
+    assert len(rows) == len(portal) - 1
+    ours_of = {
+        "cpu_user": "cpu_user_pct", "cpu_system": "cpu_system_pct", "cpu_idle": "cpu_idle_pct",
+        "cpu_iowait": "cpu_iowait_pct", "cpu_steal": "cpu_steal_pct", "mem_total_kb": "mem_total_kb",
+        "mem_used_kb": "mem_used_kb", "mem_free_kb": "mem_free_kb", "mem_cached_kb": "mem_cached_kb",
+        "disk_read_bytes": "disk_read_bytes_ps", "disk_write_bytes": "disk_write_bytes_ps",
+        "net_rx_bytes": "net_rx_bytes_ps", "net_tx_bytes": "net_tx_bytes_ps",
+    }
+    for line, ours in zip(portal[1:], rows):
+        theirs = dict(zip(names, line.split(",")))
+        assert ours["timestamp"] == int(theirs["timestamp"])
+        for column, our_column in ours_of.items():
+            assert ours[our_column] == float(theirs[column]), (column, theirs, ours)
+
+
+def test_it_computes_what_the_portal_csv_says_from_the_raw_capture(acme):
+    capture = PORTAL_CSV.parent
+    upload(acme.client, (capture / "collection.ndjson").read_bytes(), collector=acme.collector)
+    ours = {r["timestamp"]: r for r in json.loads(export(acme.client, [acme.collector], format="json"))}
+    portal = PORTAL_CSV.read_text().splitlines()
+    names = portal[0].split(",")
+    for line in portal[2:]:  # the first row pairs the 3rd tick with the 1st, as pcprocess does
+        theirs = dict(zip(names, line.split(",")))
+        mine = ours[int(theirs["timestamp"])]
+        for column in ("cpu_user", "cpu_system", "cpu_idle", "cpu_iowait", "cpu_steal"):
+            assert mine[f"{column}_pct"] == pytest.approx(float(theirs[column]), rel=1e-9, abs=1e-6)
+        for column in ("mem_used_kb", "mem_free_kb", "mem_cached_kb"):
+            assert mine[column] == int(theirs[column])
+
+
+# --- Idempotency ---------------------------------------------------------------------------
+
+
+def test_it_stores_nothing_twice_when_the_same_file_comes_again(acme):
+    content = (CAPTURES[0] / "collection.ndjson").read_bytes()
+    first = upload(acme.client, content, collector=acme.collector).json()
+    again = upload(acme.client, gzipped(content), collector=acme.collector).json()
+    assert again["result"]["ticks"] == 0 and again["result"]["rows"] == 0
+    assert again["result"]["duplicate_ticks"] == first["result"]["ticks"]
+    assert first["sha256"] != again["sha256"]  # a different file (gzipped), the same ticks
+    assert Upload.objects.filter(collector=acme.collector).count() == 2
+
+
+def test_it_stores_only_what_trickled_data_lacks(acme, client):
+    capture = CAPTURES[0]
+    ticks = capture_ticks(capture)
+    key, secret = api_key_make(acme.organization, collector=acme.collector)
+    for tick in ticks[40:70]:
+        assert post_like_pcc(client, secret, envelope("host-a", tick)).status_code == 200
+    result = upload(acme.client, (capture / "collection.ndjson").read_bytes(), collector=acme.collector).json()["result"]
+    assert result["duplicate_ticks"] == 30 and result["ticks"] == len(ticks) - 30
+
+    whole = collector_make(acme.organization, name="whole")
+    upload(acme.client, (capture / "collection.ndjson").read_bytes(), collector=whole)
+    for table in SAMPLE_TABLES:
+        assert _table_difference(table, acme.collector.pk, whole.pk) == 0, table
+
+
+def test_it_keeps_processed_ticks_out_of_the_rates_of_raw_ticks(acme, client):
+    """A raw tick next to a processed one (no counters) gets no rate from it, and a late raw
+    tick does not rewrite a processed tick's values."""
+    capture = PORTAL_CSV.parent
+    ticks = capture_ticks(capture)
+    portal = PORTAL_CSV.read_text().splitlines()
+    upload(acme.client, "\n".join([portal[0], *portal[9:19]]).encode() + b"\n", name="p.csv",
+           collector=acme.collector)  # the portal's rows of ticks 10..19 (its row k is tick k + 1)
+    _, secret = api_key_make(acme.organization, collector=acme.collector)
+    for tick in [ticks[20], ticks[21], ticks[9], ticks[8]]:  # after them, then late, just before them
+        assert post_like_pcc(client, secret, envelope("host-p", tick)).status_code == 200, tick[0]["timestamp"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extract(epoch FROM time)::bigint, idle_pct, cardinality(counters) FROM cpu_sample "
+                       "WHERE collector_id = %s AND cpu = -1 ORDER BY time", [acme.collector.pk])
+        rows = {t: (idle, counters) for t, idle, counters in cursor.fetchall()}
+    t = lambda index: ticks[index][0]["timestamp"]  # noqa: E731
+    assert rows[t(20)] == (None, 10)         # its previous tick (19) is processed: no rate
+    assert rows[t(21)][0] is not None        # paired with 20
+    assert rows[t(9)][0] is not None         # paired with 8, which came after it
+    assert rows[t(10)] == (float(portal[9].split(",")[3]), 0)  # the processed tick after 9: unchanged
+
+
+# --- Who may upload, and where ---------------------------------------------------------------
+
+
+def test_it_refuses_viewers_and_anonymous_users(acme):
+    content = (CAPTURES[0] / "collection.ndjson").read_bytes()
+    assert upload(api_client(acme.viewer), content, collector=acme.collector).status_code == 403
+    assert upload(api_client(), content, collector=acme.collector).status_code == 401
+
+
+def test_it_answers_404_for_a_collector_of_another_organization(acme):
+    globex = team_make("globex")
+    theirs = collector_make(globex.organization, name="globex-web")
+    response = upload(acme.client, (CAPTURES[0] / "collection.ndjson").read_bytes(), collector=theirs)
+    assert response.status_code == 404
+    assert _count("sample_tick", theirs.pk) == 0
+
+
+def test_it_accepts_an_agent_key(acme):
+    content = (CAPTURES[0] / "collection.ndjson").read_bytes()
+    _, collector_secret = api_key_make(acme.organization, collector=acme.collector)
+    client = api_client()
+    client.credentials(HTTP_APIKEY=collector_secret)
+    response = upload(client, content)
+    assert response.status_code == 201, response.content
+    assert response.json()["collector"] == acme.collector.pk and response.json()["uploaded_by"] is None
+
+    other = collector_make(acme.organization, name="web-2")
+    assert upload(client, content, collector=other).status_code == 404  # a collector key writes its own only
+    client.credentials(HTTP_APIKEY="xat_nothing_real")
+    assert upload(client, content).status_code == 401
+
+
+def test_it_registers_the_host_a_capture_names(acme):
+    lines = (CAPTURES[0] / "collection.ndjson").read_text().splitlines()
+    named = "\n".join(json.dumps(json.loads(line) | {"identifier": "d2da98c4b4f5454cbdb311f4701ad1a1"})
+                      for line in lines).encode()
+    first = upload(api_client(acme.admin), named)
+    assert first.status_code == 201, first.content
+    again = upload(api_client(acme.admin), named)
+    assert first.json()["collector"] == again.json()["collector"] != acme.collector.pk
+    assert upload(acme.client, (CAPTURES[0] / "collection.ndjson").read_bytes()).json() == {
+        "collector": ["Required: this file does not name its host."]}
+
+
+# --- Bad input -----------------------------------------------------------------------------
+
+
+def test_it_answers_415_naming_what_it_recognised(acme):
+    cases = {
+        b"": "empty",
+        b"\x00\x01\x02binary": "binary",
+        gzipped(b'{"foo": 1}\n'): "gzip-compressed JSON lines",
+        b"a,b,c\n1,2,3\n": "csv",
+        b"hello\n": "text",
+        gzipped(zip_of({"a": b"x"})): "gzip, zip",
+        zip_of({"readme.txt": b"hello"}): "zip",
+    }
+    for content, recognised in cases.items():
+        response = upload(acme.client, content, collector=acme.collector)
+        assert response.status_code == 415, (content, response.content)
+        assert recognised in response.json()["recognised"], (recognised, response.json())
+    assert Upload.objects.count() == 0
+
+
+def test_it_answers_400_listing_the_columns_a_csv_lacks(acme):
+    response = upload(acme.client, b"timestamp,cpu_user,mem_total_kb\n1767813021,1,2\n", name="p.csv",
+                      collector=acme.collector)
+    assert response.status_code == 400
+    assert "cpu_system" in response.json()["missing_columns"] and "timestamp" not in response.json()["missing_columns"]
+
+
+def test_it_reports_bad_rows_by_line_and_stores_the_rest(acme):
+    portal = PORTAL_CSV.read_text().splitlines()
+    portal[3] = portal[3].replace(",", ",x", 1)  # line 4: a bad cpu_user
+    portal[5] = "1767813046,1,2"                  # line 6: too few cells
+    response = upload(acme.client, "\n".join(portal).encode(), name="p.csv", collector=acme.collector)
+    result = response.json()["result"]
+    assert [e["line"] for e in result["errors"]] == [4, 6]
+    assert result["ticks"] == 128
+
+    lines = (CAPTURES[0] / "collection.ndjson").read_bytes().splitlines()
+    lines[2] = b"{not json"
+    lines[7] = lines[7].replace(b'"timestamp":', b'"timestamp":"x", "was":')
+    meminfo = next(i for i in range(12, 40) if b'"/proc/meminfo"' in lines[i])
+    lines[meminfo] = json.dumps(json.loads(lines[meminfo]) | {"measurement": "MemTotal: lots kB"}).encode()
+    other = collector_make(acme.organization, name="web-2")
+    result = upload(acme.client, b"\n".join(lines), collector=other).json()["result"]
+    assert [e["line"] for e in result["errors"]] == [3, 8, meminfo + 1], result["errors"]
+    assert "MemTotal" in result["errors"][2]["error"]
+    assert result["errors_total"] == 3 and result["ticks"] > 100
+
+
+def test_it_keeps_only_the_first_100_errors(acme):
+    content = b"timestamp," + ",".join(["cpu_user", "cpu_system", "cpu_idle", "cpu_iowait", "cpu_steal",
+                                         "mem_total_kb", "mem_used_kb", "mem_free_kb", "mem_cached_kb",
+                                         "disk_read_bytes", "disk_write_bytes", "net_rx_bytes",
+                                         "net_tx_bytes"]).encode() + b"\n" + b"bad\n" * 150
+    result = upload(acme.client, content, name="p.csv", collector=acme.collector).json()["result"]
+    assert len(result["errors"]) == 100 and result["errors_total"] == 150
+
+
+def test_it_answers_413_to_a_file_over_the_limit(acme, settings):
+    settings.XAT_UPLOAD_MAX_BYTES = 100_000
+    response = upload(acme.client, (CAPTURES[0] / "collection.ndjson").read_bytes(), collector=acme.collector)
+    assert response.status_code == 413
+    assert _count("sample_tick", acme.collector.pk) == 0
+
+
+@pytest.mark.parametrize("name, members, reason", [
+    ("outside", {"../proc/stat": b"#x\n"}, "outside its root"),
+    ("absolute", {"/etc/proc/stat": b"#x\n"}, "outside its root"),
+    ("windows", {"C:/proc/stat": b"#x\n"}, "outside its root"),
+    ("many", {f"f{i}": b"" for i in range(100)}, "entries"),
+    ("bomb", {"proc/stat": b"0" * 5_000_000}, "zip bomb"),
+    ("missing", {"proc/stat": b"#timestamp,CPU\n"}, "lacks required files"),
+])
+def test_it_refuses_unsafe_or_incomplete_zips(acme, tmp_path, name, members, reason):
+    response = upload(acme.client, zip_of(members), name=f"{name}.zip", collector=acme.collector)
+    assert response.status_code == 400, response.content
+    assert reason in response.json()["error"]
+    assert _count("sample_tick", acme.collector.pk) == 0
+
+
+def test_it_refuses_a_zip_with_a_symbolic_link(acme):
+    link = zipfile.ZipInfo("proc/stat")
+    link.create_system = 3
+    link.external_attr = (0o120777 << 16)
+    response = upload(acme.client, zip_of({"proc/stat": b"/etc/passwd"}, **{"proc/stat": link}),
+                      name="link.zip", collector=acme.collector)
+    assert response.status_code == 400 and "symbolic link" in response.json()["error"]
+
+
+def test_it_refuses_a_zip_whose_declared_total_is_too_large(acme, settings):
+    settings.XAT_UPLOAD_MAX_INFLATED_BYTES = 10_000
+    response = upload(acme.client, pcprocess_zip(CAPTURES[0]), name="tree.zip", collector=acme.collector)
+    assert response.status_code == 400 and "zip bomb" in response.json()["error"]
+
+
+def test_it_stops_a_gzip_bomb_at_the_inflated_limit(acme, settings):
+    settings.XAT_UPLOAD_MAX_INFLATED_BYTES = 200_000
+    content = (CAPTURES[0] / "collection.ndjson").read_bytes()
+    result = upload(acme.client, gzipped(content), collector=acme.collector).json()["result"]
+    assert "larger than 200000 bytes" in result["errors"][-1]["error"]
+    assert 0 < result["ticks"] < len(capture_ticks(CAPTURES[0]))
+
+
+# --- Memory ----------------------------------------------------------------------------------
+
+
+CHILD = """
+import os, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xat.settings")
+django.setup()
+from django.core.files import File
+from accounts.models import Organization
+from metrics.uploads import upload_ingest
+def hwm():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+before = hwm()
+organization = Organization.objects.get(slug=sys.argv[2])
+with open(sys.argv[1], "rb") as handle:
+    upload = upload_ingest(organization=organization, file=File(handle, name="big.ndjson"), file_name="big.ndjson",
+                           collector_id=int(sys.argv[3]))
+print(before, hwm(), upload.result["ticks"], upload.result["rows"])
+"""
+
+
+def _capture_of(path: Path, megabytes: float) -> Path:
+    """A real capture repeated to about `megabytes` MB, in time order, before the original."""
+    source = (CAPTURES[0] / "collection.ndjson").read_bytes().splitlines()
+    span = json.loads(source[-1])["timestamp"] - json.loads(source[0])["timestamp"] + 5
+    copies = int(megabytes * 1e6 // sum(len(line) + 1 for line in source)) + 1
+    with path.open("wb") as out:
+        for repeat in range(copies):
+            for line in source:
+                item = json.loads(line)
+                item["timestamp"] -= (copies - repeat) * span
+                out.write(json.dumps(item).encode() + b"\n")
+    return path
+
+
+def _child_upload(path: Path, collector) -> tuple[int, int, int]:
+    env = {**os.environ, "PGDATABASE": connection.settings_dict["NAME"]}
+    child = subprocess.run([sys.executable, "-c", CHILD, str(path), collector.organization.slug, str(collector.pk)],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert child.returncode == 0, child.stderr[-3000:]
+    before_kb, peak_kb, ticks, _ = map(int, child.stdout.split())
+    return before_kb, peak_kb, ticks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_ingests_a_large_capture_in_bounded_memory(tmp_path):
+    """A 10 MB and a 40 MB capture (a real one repeated with shifted times) through the
+    upload service in child processes: the peak resident memory (VmHWM) stays far below the
+    issue's 300 MB, and does not grow with the file (one batch is held at a time)."""
+    team = team_make("big")
+    small_before, small_peak, _ = _child_upload(_capture_of(tmp_path / "small.ndjson", 10),
+                                                collector_make(team.organization, name="small"))
+    large = _capture_of(tmp_path / "large.ndjson", 40)
+    before, peak, ticks = _child_upload(large, collector_make(team.organization, name="large"))
+    print(f"{large.stat().st_size / 1e6:.0f} MB, {ticks} ticks: VmHWM {before // 1024} MB after setup, "
+          f"{peak // 1024} MB at the end; 10 MB: {small_peak // 1024} MB")
+    assert ticks > 3000
+    assert peak < 200 * 1024
+    assert (peak - before) - (small_peak - small_before) < 8 * 1024  # KiB: 4x the file, not 4x the memory
