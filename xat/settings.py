@@ -192,3 +192,15 @@ XAT_UPLOAD_MAX_INFLATED_BYTES = env_int("XAT_UPLOAD_MAX_INFLATED_BYTES", 10 * XA
 # never into memory; other form fields together may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+
+# --- Aggregates (metrics/aggregates.py) ---
+# Days each level is kept (0: forever): raw samples, then the 1-minute, 1-hour and 1-day
+# aggregates. Community edition: retention policies; Apache edition: `xat_aggregates retention`.
+XAT_RETENTION_DAYS = {
+    "raw": env_int("XAT_RETENTION_RAW_DAYS", 30),
+    "1m": env_int("XAT_RETENTION_1M_DAYS", 90),
+    "1h": env_int("XAT_RETENTION_1H_DAYS", 730),
+    "1d": env_int("XAT_RETENTION_1D_DAYS", 0),
+}
+# Community edition: raw chunks are compressed once older than this.
+XAT_COMPRESS_AFTER_HOURS = env_int("XAT_COMPRESS_AFTER_HOURS", 24)

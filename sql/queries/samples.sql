@@ -10,7 +10,9 @@
 -- each other's tick when they look for their neighbours. Also lets the transaction reuse
 -- the generic plans of the prepared ingest statements: their custom plans, re-made on each
 -- run for hypertables, cost more than running them (0.8 ms of ticks_place's 1.2 ms).
+-- Holds the aggregate watermark lock shared (sql/queries/aggregates.sql).
 SELECT pg_advisory_xact_lock(%(collector_id)s::bigint),
+       pg_advisory_xact_lock_shared(1482, 1),
        set_config('plan_cache_mode', 'force_generic_plan', true)
 
 -- name: ticks_place
@@ -70,7 +72,9 @@ FROM neighbour n CROSS JOIN LATERAL (
 -- (metrics.ingest._FamilyRows). Counter families and host totals are
 -- upserted: a stored tick whose previous tick came late gets its rates rewritten. Gauges
 -- of a tick never change: insert only. Also moves the collector's last_seen forward (a
--- late tick does not make a host look older). Returns the rows written per family.
+-- late tick does not make a host look older), and logs the changed time range for the
+-- aggregates when it lies below the 1m watermark (Apache edition: metrics/aggregates.py).
+-- Returns the rows written per family.
 WITH cpu AS (
     INSERT INTO cpu_sample (organization_id, collector_id, time, cpu, counters, user_pct, nice_pct, system_pct,
                             iowait_pct, irq_pct, softirq_pct, steal_pct, idle_pct)
@@ -174,6 +178,12 @@ WITH cpu AS (
          blocks_total bigint, blocks_available bigint, size_bytes bigint, available_bytes bigint, use_pct float8)
     ON CONFLICT DO NOTHING
     RETURNING 1
+), invalidated AS (
+    INSERT INTO aggregate_invalidation (level, organization_id, collector_id, range_start, range_end)
+    SELECT level, %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(%(changed_from)s::bigint),
+           to_timestamp(%(changed_to)s::bigint)
+    FROM aggregate_watermark WHERE level = '1m' AND pending_until > to_timestamp(%(changed_from)s::bigint)
+    RETURNING 1
 ), seen AS (
     UPDATE metrics_collector SET last_seen = to_timestamp(%(last)s::bigint)
     WHERE id = %(collector_id)s::bigint AND (last_seen IS NULL OR last_seen < to_timestamp(%(last)s::bigint))
@@ -181,7 +191,7 @@ WITH cpu AS (
 )
 SELECT (SELECT count(*) FROM cpu), (SELECT count(*) FROM disk), (SELECT count(*) FROM disk_total),
        (SELECT count(*) FROM network), (SELECT count(*) FROM network_total), (SELECT count(*) FROM memory),
-       (SELECT count(*) FROM filesystem), (SELECT count(*) FROM seen)
+       (SELECT count(*) FROM filesystem), (SELECT count(*) FROM seen), (SELECT count(*) FROM invalidated)
 
 -- name: samples_delete
 -- Everything stored for one collector (its deletion); run before the collector row goes.

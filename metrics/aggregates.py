@@ -1,0 +1,198 @@
+"""The 1-minute, 1-hour and 1-day aggregates of every metric family, in either edition.
+
+Both editions expose the same relations (`cpu_1m`, `memory_1h`, `disk_total_1d`, ...; the
+columns are described in sql/schema/0004_aggregates_timescale.sql):
+
+- Community edition (`timescaledb.license = timescale`): continuous aggregates with
+  real-time aggregation, kept by TimescaleDB's refresh policies; raw chunks compressed and
+  every level dropped by retention policies (`aggregate_policies_apply`).
+- Apache edition: tables in schema aggregate_store behind views that add the buckets not
+  yet materialised (sql/schema/0004_aggregates_apache.sql), kept by `aggregates_refresh`:
+  each run materialises the buckets that became complete since the last run and computes
+  again only the buckets that late data invalidated (ingest logs those ranges); history is
+  never recomputed. Retention is `retention_apply` (drop_chunks), run on a schedule.
+
+The edition is read when migrating (`aggregates_install`); `xat_doctor` shows the mode.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from psycopg import sql
+
+from xat import sqlfiles
+from xat.sqlfiles import ddl
+
+FAMILIES = ("cpu", "memory", "disk", "network", "filesystem", "disk_total", "network_total")
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    width: timedelta
+    below: str | None  # the level it is computed from (None: raw samples)
+
+
+LEVELS = (
+    Level("1m", timedelta(minutes=1), None),
+    Level("1h", timedelta(hours=1), "1m"),
+    Level("1d", timedelta(days=1), "1h"),
+)
+
+
+def _edition(cursor) -> str:
+    cursor.execute("SELECT current_setting('timescaledb.license', true)")
+    return cursor.fetchone()[0] or "apache"
+
+
+def aggregates_install(cursor) -> str:
+    """Creates the aggregates for the database's edition (called by a migration)."""
+    edition = _edition(cursor)
+    cursor.execute(ddl("0003_aggregates_common.sql"))
+    cursor.execute(ddl("0004_aggregates_timescale.sql" if edition == "timescale" else "0004_aggregates_apache.sql"))
+    cursor.execute(ddl("0005_aggregate_levels.sql"))
+    if edition == "timescale":
+        aggregate_policies_apply(cursor)
+    return edition
+
+
+def aggregate_policies_apply(cursor) -> None:
+    """Community edition: refresh, compression and retention policies from settings
+    (idempotent: each policy is replaced)."""
+    day = timedelta(days=1)
+    refresh = {"1m": (timedelta(minutes=1), timedelta(minutes=1)),
+               "1h": (timedelta(hours=1), timedelta(hours=1)),
+               "1d": (day, day)}
+    for family in FAMILIES:
+        for level in LEVELS:
+            view = f"{family}_{level.name}"
+            end_offset, schedule = refresh[level.name]
+            cursor.execute("SELECT remove_continuous_aggregate_policy(%s, if_exists => true)", [view])
+            # No start_offset: late data of any age is refreshed (TimescaleDB recomputes only
+            # the invalidated buckets), so uploads of old captures reach every level.
+            cursor.execute(
+                "SELECT add_continuous_aggregate_policy(%s, start_offset => NULL, end_offset => %s,"
+                " schedule_interval => %s)",
+                [view, end_offset, schedule],
+            )
+            _retention_policy(cursor, view, settings.XAT_RETENTION_DAYS[level.name])
+    for (table,) in _fetch(cursor, "raw_hypertables"):
+        # Segments per host: a chart reads one collector's rows, decompressing only them.
+        cursor.execute(
+            sql.SQL("ALTER TABLE {} SET (timescaledb.compress,"
+                    " timescaledb.compress_segmentby = 'organization_id, collector_id',"
+                    " timescaledb.compress_orderby = 'time DESC')").format(sql.Identifier(table))
+        )
+        cursor.execute("SELECT remove_compression_policy(%s, if_exists => true)", [table])
+        cursor.execute("SELECT add_compression_policy(%s, compress_after => %s)",
+                       [table, timedelta(hours=settings.XAT_COMPRESS_AFTER_HOURS)])
+        _retention_policy(cursor, table, settings.XAT_RETENTION_DAYS["raw"])
+
+
+def _retention_policy(cursor, relation: str, days: int) -> None:
+    cursor.execute("SELECT remove_retention_policy(%s, if_exists => true)", [relation])
+    if days:
+        cursor.execute("SELECT add_retention_policy(%s, drop_after => %s)", [relation, timedelta(days=days)])
+
+
+def _fetch(cursor, name: str, **params) -> list[tuple]:
+    cursor.execute(sqlfiles.query(name), params)
+    return cursor.fetchall()
+
+
+def aggregates_refresh(*, now: datetime | None = None) -> dict[str, int]:
+    """Apache edition: brings every level up to date, incrementally. Returns the number of
+    invalidated ranges computed again per level. Safe to run concurrently with ingest and
+    with itself (the watermark lock serialises refreshers)."""
+    now = now or timezone.now()
+    recomputed = {}
+    complete_below = _bucket_start(now - LEVELS[0].width, LEVELS[0].width)
+    for level in LEVELS:
+        with transaction.atomic():
+            # Short: ingest waits on this lock only while the watermark moves.
+            sqlfiles.fetch_one("aggregate_watermark_lock")
+            materialized, pending = sqlfiles.fetch_one("aggregate_watermark_get", level=level.name)
+            target = max(_bucket_start(complete_below, level.width), pending)
+            sqlfiles.execute("aggregate_pending_set", level=level.name, until=target)
+        with transaction.atomic():
+            if target > materialized:
+                sqlfiles.fetch_one(f"aggregate_recompute_{level.name}", range_start=materialized, range_end=target,
+                                   organization_id=None, collector_id=None)
+            recomputed[level.name] = _recompute_invalidated(level, below=materialized)
+            sqlfiles.execute("aggregate_materialized_set", level=level.name, until=target)
+        complete_below = target
+    return recomputed
+
+
+def _recompute_invalidated(level: Level, *, below: datetime) -> int:
+    """Computes again, per collector, the buckets that late data changed; passes the
+    ranges on to the next level."""
+    ranges: dict[tuple[int, int], list[tuple[datetime, datetime]]] = {}
+    for organization_id, collector_id, start, end in sqlfiles.fetch_all("aggregate_invalidations_take",
+                                                                       level=level.name):
+        first = _bucket_start(start, level.width)
+        after = _bucket_start(end, level.width) + level.width
+        ranges.setdefault((organization_id, collector_id), []).append((first, after))
+    count = 0
+    upper = next((lvl for lvl in LEVELS if lvl.below == level.name), None)
+    for (organization_id, collector_id), spans in ranges.items():
+        for first, after in _merged(spans):
+            # Above `below` the buckets were just materialised from the current data.
+            after = min(after, below)
+            if first >= after:
+                continue
+            sqlfiles.fetch_one(f"aggregate_recompute_{level.name}", range_start=first, range_end=after,
+                               organization_id=organization_id, collector_id=collector_id)
+            count += 1
+            if upper is not None:
+                sqlfiles.execute("aggregate_invalidation_add", level=upper.name, organization_id=organization_id,
+                                 collector_id=collector_id, range_start=first, range_end=after - timedelta(seconds=1))
+    return count
+
+
+def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[list[datetime]] = []
+    for first, after in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], after)
+        else:
+            merged.append([first, after])
+    return [(first, after) for first, after in merged]
+
+
+def _bucket_start(moment: datetime, width: timedelta) -> datetime:
+    """time_bucket's bucket start for 1 minute, 1 hour and 1 day (aligned on the epoch, UTC)."""
+    epoch = datetime(1970, 1, 1, tzinfo=moment.tzinfo)
+    return epoch + ((moment - epoch) // width) * width
+
+
+def aggregates_forget_collector(*, collector_id: int) -> None:
+    """Deletes a collector's aggregate rows, wherever the edition stores them."""
+    with connection.cursor() as cursor:
+        for (relation,) in _fetch(cursor, "aggregate_storage_relations"):
+            schema, _, name = relation.partition(".")
+            cursor.execute(
+                sql.SQL("DELETE FROM {}.{} WHERE collector_id = %s").format(
+                    sql.Identifier(schema.strip('"')), sql.Identifier(name.strip('"'))),
+                [collector_id],
+            )
+
+
+def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
+    """Apache edition: drops the chunks older than each level's retention (drop_chunks).
+    Returns the number of chunks dropped per relation."""
+    now = now or timezone.now()
+    dropped = {}
+    with connection.cursor() as cursor:
+        targets = [(table, settings.XAT_RETENTION_DAYS["raw"]) for (table,) in _fetch(cursor, "raw_hypertables")]
+        targets += [(f"aggregate_store.{family}_{level.name}", settings.XAT_RETENTION_DAYS[level.name])
+                    for family in FAMILIES for level in LEVELS]
+        for relation, days in targets:
+            if days:
+                cursor.execute("SELECT count(*) FROM drop_chunks(%s::regclass, older_than => %s)",
+                               [relation, now - timedelta(days=days)])
+                dropped[relation] = cursor.fetchone()[0]
+    return dropped
