@@ -15,7 +15,8 @@ rows at a time, inside one read-only transaction (so the cursor streams instead 
 materialised WITH HOLD); the zip is written to a non-seekable stream (zipfile then writes
 data descriptors) and handed out as it grows.
 
-Resolutions: `raw` (the sample tables). 1m/1h/1d join when the aggregates exist (_WIDE_QUERIES).
+Resolutions: `raw` (the sample tables); `1m`, `1h`, `1d` (csv and json: the aggregates'
+`_avg` of each bucket, one row per collector and bucket; sar is raw only).
 
 CSV injection: a text cell beginning with =, +, -, @, tab or CR gets a leading
 apostrophe; numbers are written as numbers, whatever their sign.
@@ -36,11 +37,11 @@ from metrics import pcprocess
 from xat import sqlfiles
 
 EXPORT_CHUNK_ROWS = 5000
-# The named query of the wide rows (csv, json) at each resolution. export_wide_1m/_1h/_1d
-# (sql/queries/export.sql) are written against the aggregates' contract and join here, with
-# the sar queries of those levels, once the aggregate relations are in the schema.
-_WIDE_QUERIES = {"raw": "export_wide_raw"}
+# The named query of the wide rows (csv, json) at each resolution: raw samples, or the
+# averages of each bucket of the aggregates (metrics/aggregates.py).
+_WIDE_QUERIES = {"raw": "export_wide_raw", "1m": "export_wide_1m", "1h": "export_wide_1h", "1d": "export_wide_1d"}
 RESOLUTIONS = tuple(_WIDE_QUERIES)
+SAR_RESOLUTIONS = ("raw",)  # pcprocess's tree holds per-tick rows
 FORMATS = ("csv", "json", "sar")
 WIDE_COLUMNS = (
     # (column, unit) in the order of export_wide_raw after collector_id and the time
@@ -75,6 +76,7 @@ class Export:
 def export_open(*, organization, collectors: list, start: int, end: int, resolution: str, format: str) -> Export:
     """collectors: the organization's Collector rows (already checked by the caller)."""
     assert resolution in RESOLUTIONS and format in FORMATS
+    assert format != "sar" or resolution in SAR_RESOLUTIONS
     params = {"organization_id": organization.pk, "start": start, "end": end}
     span = f"{_stamp(start)}-{_stamp(end)}"
     who = _slug(collectors[0].name) if len(collectors) == 1 else f"{len(collectors)}-collectors"

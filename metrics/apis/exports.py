@@ -6,7 +6,7 @@ from rest_framework.renderers import JSONRenderer
 
 from accounts.tenancy import IsAnalystOrAdmin, OrganizationAPIView
 from metrics.collectors import collector_get_for_org
-from metrics.exports import FORMATS, RESOLUTIONS, export_open
+from metrics.exports import FORMATS, RESOLUTIONS, SAR_RESOLUTIONS, export_open
 
 _FAR_FUTURE = 253402300799  # 9999-12-31T23:59:59Z
 
@@ -26,6 +26,8 @@ class ExportApi(OrganizationAPIView):
         def validate(self, data):
             if "start" in data and "end" in data and data["start"] >= data["end"]:
                 raise serializers.ValidationError({"end": "must be after start"})
+            if data["format"] == "sar" and data["resolution"] not in SAR_RESOLUTIONS:
+                raise serializers.ValidationError({"format": f"sar is available at {', '.join(SAR_RESOLUTIONS)} only"})
             return data
 
     def perform_content_negotiation(self, request, force=False):

@@ -75,9 +75,8 @@ WHERE organization_id = %(organization_id)s AND collector_id = %(collector_id)s
 ORDER BY time, mount
 
 -- name: export_wide_1m
--- NOT WIRED YET (metrics/exports.py RESOLUTIONS): the wide rows at 1m, one per collector and
--- bucket, each value the bucket's average (`_avg`), against the aggregates' contract
--- (relations <family>_1m: organization_id, collector_id, bucket, item, samples, M_avg ..).
+-- The wide rows at 1m, one per collector and bucket (its start), each value the bucket's
+-- average (`_avg`) in the aggregates (relations <family>_1m, metrics/aggregates.py).
 -- Same columns as export_wide_raw. Each family is probed on (organization, collector, bucket).
 WITH buckets AS (
     SELECT collector_id, bucket FROM cpu_1m
@@ -107,9 +106,8 @@ LEFT JOIN network_total_1m n ON n.organization_id = %(organization_id)s AND n.co
 ORDER BY b.collector_id, b.bucket
 
 -- name: export_wide_1h
--- NOT WIRED YET (metrics/exports.py RESOLUTIONS): the wide rows at 1h, one per collector and
--- bucket, each value the bucket's average (`_avg`), against the aggregates' contract
--- (relations <family>_1h: organization_id, collector_id, bucket, item, samples, M_avg ..).
+-- The wide rows at 1h, one per collector and bucket (its start), each value the bucket's
+-- average (`_avg`) in the aggregates (relations <family>_1h, metrics/aggregates.py).
 -- Same columns as export_wide_raw. Each family is probed on (organization, collector, bucket).
 WITH buckets AS (
     SELECT collector_id, bucket FROM cpu_1h
@@ -139,9 +137,8 @@ LEFT JOIN network_total_1h n ON n.organization_id = %(organization_id)s AND n.co
 ORDER BY b.collector_id, b.bucket
 
 -- name: export_wide_1d
--- NOT WIRED YET (metrics/exports.py RESOLUTIONS): the wide rows at 1d, one per collector and
--- bucket, each value the bucket's average (`_avg`), against the aggregates' contract
--- (relations <family>_1d: organization_id, collector_id, bucket, item, samples, M_avg ..).
+-- The wide rows at 1d, one per collector and bucket (its start), each value the bucket's
+-- average (`_avg`) in the aggregates (relations <family>_1d, metrics/aggregates.py).
 -- Same columns as export_wide_raw. Each family is probed on (organization, collector, bucket).
 WITH buckets AS (
     SELECT collector_id, bucket FROM cpu_1d

@@ -89,13 +89,13 @@ def test_it_neutralises_text_cells_that_a_spreadsheet_would_run(acme):
 
 
 def test_it_accepts_only_known_resolutions_and_formats(acme):
-    for params, field in (({"resolution": "1m"}, "resolution"), ({"resolution": "5s"}, "resolution"),
+    for params, field in (({"resolution": "1w"}, "resolution"), ({"resolution": "5s"}, "resolution"),
                           ({"format": "xlsx"}, "format"), ({}, "collector")):
         query = {"collector": acme.collector.pk, **params} if field != "collector" else {}
         response = acme.client.get(EXPORT_URL, query)
         assert response.status_code == 400 and field in response.json(), (params, response.content)
     assert "unknown resolution" in acme.client.get(
-        EXPORT_URL, {"collector": acme.collector.pk, "resolution": "1m"}).json()["resolution"][0]
+        EXPORT_URL, {"collector": acme.collector.pk, "resolution": "1w"}).json()["resolution"][0]
 
 
 def test_it_is_for_analysts_and_admins_of_the_organization_only(acme):
@@ -108,3 +108,24 @@ def test_it_is_for_analysts_and_admins_of_the_organization_only(acme):
     assert acme.client.get(EXPORT_URL, {"collector": theirs.pk}).status_code == 404
     assert acme.client.get(EXPORT_URL, {"collector": f"{acme.collector.pk},{theirs.pk}"}).status_code == 404
     assert api_client(globex.analyst).get(EXPORT_URL, query).status_code == 404
+
+
+def test_it_exports_bucket_averages_at_1m_1h_and_1d(acme):
+    raw = json.loads(export(acme.client, [acme.collector], format="json"))
+    by_minute = {}
+    for record in raw:
+        by_minute.setdefault(record["timestamp"] // 60 * 60, []).append(record)
+    minutes = json.loads(export(acme.client, [acme.collector], format="json", resolution="1m"))
+    assert [m["timestamp"] for m in minutes] == sorted(by_minute)
+    for bucket in minutes:
+        ticks = by_minute[bucket["timestamp"]]
+        for column in ("cpu_idle_pct", "mem_used_kb", "disk_read_bytes_ps", "net_rx_bytes_ps"):
+            values = [t[column] for t in ticks if t[column] is not None]
+            expected = sum(values) / len(values) if values else None
+            assert bucket[column] == pytest.approx(expected, rel=1e-9), (bucket["time"], column)
+    hours = list(csv.DictReader(io.StringIO(export(acme.client, [acme.collector], resolution="1h").decode())))
+    days = json.loads(export(acme.client, [acme.collector], format="json", resolution="1d"))
+    assert len(hours) == len({r["timestamp"] // 3600 for r in raw}) and len(days) == 1
+    assert days[0]["time"].endswith("T00:00:00Z")
+    sar = acme.client.get(EXPORT_URL, {"collector": acme.collector.pk, "format": "sar", "resolution": "1h"})
+    assert sar.status_code == 400 and "format" in sar.json()
