@@ -13,9 +13,14 @@ trap stop_cluster EXIT
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py xat_demo
+# Aggregates and retention upkeep (Apache edition; a no-op under the Community edition).
+.venv/bin/python manage.py xat_aggregates maintain --every 60 >.xat/maintain.log 2>&1 &
+maintain_pid=$!
 # Worker settings: xat/gunicorn_conf.py (see docs/performance.md).
 .venv/bin/gunicorn -c xat/gunicorn_conf.py xat.wsgi:application &
 gunicorn_pid=$!
-trap 'kill -TERM "$gunicorn_pid" 2>/dev/null || true' INT TERM
+trap 'kill -TERM "$gunicorn_pid" "$maintain_pid" 2>/dev/null || true' INT TERM
 wait "$gunicorn_pid" || true
 wait "$gunicorn_pid" 2>/dev/null || true
+kill -TERM "$maintain_pid" 2>/dev/null || true
+wait "$maintain_pid" 2>/dev/null || true

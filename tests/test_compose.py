@@ -17,3 +17,10 @@ def test_it_builds_an_image_that_migrates_on_start_as_a_non_root_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "\nUSER xat\n" in dockerfile
     assert "manage.py migrate" in dockerfile and "gunicorn" in dockerfile
+
+
+def test_it_runs_the_aggregate_upkeep_beside_the_web_service():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    maintain = compose["services"]["maintain"]
+    assert maintain["command"][2:4] == ["xat_aggregates", "maintain"]
+    assert maintain["environment"]["DATABASE_URL"] == compose["services"]["web"]["environment"]["DATABASE_URL"]
