@@ -37,7 +37,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.keys import api_key_create  # noqa: E402
 from accounts.models import Organization  # noqa: E402
-from metrics.ingest import Measurement, Skipped, _FamilyRows, ticks_parse  # noqa: E402
+from metrics.ingest import Measurement, Skipped, SampleRows, ticks_parse  # noqa: E402
 
 CAPTURE = ROOT.parent / "shared" / "data" / "pcc" / "azure-loadtest-3" / "collection.ndjson"
 PORT, FLOOR_PORT = 8791, 8792
@@ -106,7 +106,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def copy_floor(ticks: list[list[dict]], organization_id: int, passes: int) -> tuple[int, float]:
     """Rows/s of a COPY of the same rows (as ingest computes them) into the same tables."""
-    rows = _FamilyRows()
+    rows = SampleRows()
     parsed = ticks_parse([Measurement(i["timestamp"], i["subsystem"], i["measurement"]) for t in ticks for i in t],
                          Skipped())
     previous = None

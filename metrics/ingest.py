@@ -14,6 +14,7 @@ One batch is one transaction (the caller's), serialised per collector.
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -146,70 +147,82 @@ def _tick_fill(tick: Tick, subsystem: str, parsed) -> None:
 
 
 def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], result: IngestResult) -> None:
-    """Stores the ticks of one collector (sorted by time, as ticks_parse returns them).
+    """Stores the raw ticks of one collector (sorted by time, as ticks_parse returns them),
+    each paired with its previous tick, stored or in the batch."""
+    by_time = {tick.timestamp: tick for tick in ticks}
 
-    Runs inside the caller's transaction (one per agent request, one per upload batch):
-    three statements whatever the number of ticks (sql/queries/samples.sql).
-    """
-    if not ticks:
+    def rows_for(new_times: list[int], placed: dict[int, tuple], stored: dict[int, Counters]) -> SampleRows:
+        rows = SampleRows()
+        new_ticks = [by_time[t] for t in new_times]
+        for index, tick in enumerate(new_ticks):
+            stored_previous, stored_next = placed[tick.timestamp]
+            earlier_new = new_ticks[index - 1] if index else None
+            later_new = new_ticks[index + 1] if index + 1 < len(new_ticks) else None
+            if earlier_new is not None and (stored_previous is None or earlier_new.timestamp > stored_previous):
+                rows.add_counter_rows(tick.timestamp, tick.counters, earlier_new.timestamp, earlier_new.counters)
+            else:
+                rows.add_counter_rows(tick.timestamp, tick.counters, stored_previous, stored.get(stored_previous))
+            rows.add_gauge_rows(tick)
+            if stored_next is not None and (later_new is None or later_new.timestamp > stored_next):
+                # A stored tick whose previous tick is this late one: its rates change.
+                rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
+        return rows
+
+    batch_store(organization_id=organization_id, collector_id=collector_id, times=list(by_time), result=result,
+                rows_for=rows_for)
+
+
+def batch_store(*, organization_id: int, collector_id: int, times: list[int], result: IngestResult,
+                rows_for: Callable[[list[int], dict[int, tuple], dict[int, "Counters"]], "SampleRows"]) -> None:
+    """Stores a batch of ticks of one collector: records them, skips those stored already,
+    and writes the rows that `rows_for(new_times, placed, stored)` builds for the new ones
+    (`placed`: each tick's stored previous and next tick; `stored`: those neighbours'
+    counters). Runs inside the caller's transaction (one per agent request, one per upload
+    batch): three statements whatever the number of ticks (sql/queries/samples.sql)."""
+    if not times:
         return
     if not connection.in_atomic_block:
-        raise RuntimeError("ticks_store runs inside a transaction: wrap the call in transaction.atomic()")
+        raise RuntimeError("batch_store runs inside a transaction: wrap the call in transaction.atomic()")
     ids = {"organization_id": organization_id, "collector_id": collector_id}
     sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
     placed: dict[int, tuple] = {}
+    new_times = []
     stored: dict[int, Counters] = defaultdict(Counters)
-    for kind, t, previous, following, new, item, counters in sqlfiles.fetch_all(
-        "ticks_place", **ids, times=[tick.timestamp for tick in ticks]
-    ):
+    for kind, t, previous, following, new, item, counters in sqlfiles.fetch_all("ticks_place", **ids, times=times):
         if kind == "tick":
-            placed[t] = (previous, following, new)
+            placed[t] = (previous, following)
+            if new:
+                new_times.append(t)
         elif counters:  # empty: a row of a processed upload (metrics.uploads), no state to pair with
             getattr(stored[t], kind)[int(item) if kind == "cpu" else item] = tuple(counters)
-
-    new_ticks = [tick for tick in ticks if placed[tick.timestamp][2]]
-    result.skipped.duplicate_ticks += len(ticks) - len(new_ticks)
-    if not new_ticks:
+    result.skipped.duplicate_ticks += len(times) - len(new_times)
+    if not new_times:
         return
 
-    rows = _FamilyRows()
-    for index, tick in enumerate(new_ticks):
-        stored_previous, stored_next, _ = placed[tick.timestamp]
-        earlier_new = new_ticks[index - 1] if index else None
-        later_new = new_ticks[index + 1] if index + 1 < len(new_ticks) else None
-        if earlier_new is not None and (stored_previous is None or earlier_new.timestamp > stored_previous):
-            rows.add_counter_rows(tick.timestamp, tick.counters, earlier_new.timestamp, earlier_new.counters)
-        else:
-            rows.add_counter_rows(tick.timestamp, tick.counters, stored_previous, stored.get(stored_previous))
-        rows.add_gauge_rows(tick)
-        if stored_next is not None and (later_new is None or later_new.timestamp > stored_next):
-            # A stored tick whose previous tick is this late one: its rates change.
-            rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
-
-    last = new_ticks[-1].timestamp
-    changed = [row["t"] for family_rows in rows.rows.values() for row in family_rows]
-    counts = sqlfiles.fetch_one(
-        "samples_write", **ids, **rows.as_json(), last=last, changed_from=min(changed), changed_to=max(changed)
-    )
-    for family, count in zip(_FamilyRows.FAMILIES, counts):
+    new_times.sort()
+    rows = rows_for(new_times, placed, stored)
+    changed = [row["t"] for family_rows in rows.rows.values() for row in family_rows] or new_times
+    counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), last=new_times[-1],
+                                changed_from=min(changed), changed_to=max(changed))
+    for family, count in zip(SampleRows.FAMILIES, counts):
         if count:
             result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count
             result.rows += count
-    result.ticks += len(new_ticks)
-    first = new_ticks[0].timestamp
-    result.first = first if result.first is None else min(result.first, first)
-    result.last = last if result.last is None else max(result.last, last)
+    result.ticks += len(new_times)
+    result.first = new_times[0] if result.first is None else min(result.first, new_times[0])
+    result.last = new_times[-1] if result.last is None else max(result.last, new_times[-1])
 
 
-class _FamilyRows:
-    """The rows of each family, written by samples_write as one JSON document."""
+class SampleRows:
+    """The rows of each family of a batch, written by samples_write (one JSON array per
+    family); `add` takes a row's time, item (None for memory and totals) and values."""
 
     FAMILIES = ("cpu", "disk", "disk_total", "network", "network_total", "memory", "filesystem")
 
     def __init__(self):
         self.rows: dict[str, list[dict]] = {family: [] for family in self.FAMILIES}
 
-    def _append(self, family: str, t: int, item, values: dict, **extra) -> None:
+    def add(self, family: str, t: int, item, values: dict, **extra) -> None:
         row = {"t": t, **extra, **values}
         if item is not None:
             row["item"] = item
@@ -220,36 +233,36 @@ class _FamilyRows:
         for cpu, values in counters.cpu.items():
             earlier = previous.cpu.get(cpu) if previous else None
             rates = arithmetic.cpu_percentages(earlier, values) if earlier else None
-            self._append("cpu", t, cpu, rates or _NO_CPU_RATES, counters=values)
+            self.add("cpu", t, cpu, rates or _NO_CPU_RATES, counters=values)
         whole_disks = disks_in_total(counters.disk)
         disk_rates_in_total = {}
         for device, values in counters.disk.items():
             earlier = previous.disk.get(device) if previous else None
             rates = arithmetic.disk_rates(earlier, values, dt) if earlier else None
-            self._append("disk", t, device, rates or _NO_DISK_RATES, in_total=device in whole_disks,
+            self.add("disk", t, device, rates or _NO_DISK_RATES, in_total=device in whole_disks,
                          counters=values)
             if rates and device in whole_disks:
                 disk_rates_in_total[device] = rates
         if counters.disk:
-            self._append("disk_total", t, None, disk_total(disk_rates_in_total), disks=len(disk_rates_in_total))
+            self.add("disk_total", t, None, disk_total(disk_rates_in_total), disks=len(disk_rates_in_total))
         network_rates_in_total = {}
         for interface, values in counters.network.items():
             earlier = previous.network.get(interface) if previous else None
             rates = arithmetic.net_rates(earlier, values, dt) if earlier else None
             in_total = interface_in_total(interface)
-            self._append("network", t, interface, rates or _NO_NETWORK_RATES, in_total=in_total,
+            self.add("network", t, interface, rates or _NO_NETWORK_RATES, in_total=in_total,
                          counters=values)
             if rates and in_total:
                 network_rates_in_total[interface] = rates
         if counters.network:
-            self._append("network_total", t, None, network_total(network_rates_in_total),
+            self.add("network_total", t, None, network_total(network_rates_in_total),
                          interfaces=len(network_rates_in_total))
 
     def add_gauge_rows(self, tick: Tick) -> None:
         if tick.memory is not None:
-            self._append("memory", tick.timestamp, None, tick.memory)
+            self.add("memory", tick.timestamp, None, tick.memory)
         for mount, numbers in tick.filesystems.items():
-            self._append("filesystem", tick.timestamp, mount, arithmetic.filesystem_gauges(*numbers))
+            self.add("filesystem", tick.timestamp, mount, arithmetic.filesystem_gauges(*numbers))
 
     def as_json(self) -> dict[str, str]:
         return {family: json.dumps(rows, separators=(",", ":")) for family, rows in self.rows.items()}

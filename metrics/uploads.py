@@ -78,12 +78,12 @@ from metrics.ingest import (
     NETWORK_TOTAL_SUMS,
     IngestResult,
     Measurement,
-    _FamilyRows,
+    SampleRows,
+    batch_store,
     ticks_parse,
     ticks_store,
 )
 from metrics.models import Collector, Upload
-from xat import sqlfiles
 
 FORMATS = ("pcc", "perfcollector1", "portal_csv", "pcprocess_zip")
 # Ticks per transaction (one ticks_store or samples_write call). bench/upload.py on a 100 MB
@@ -389,47 +389,36 @@ class _ProcessedTick:
 
 
 def _processed_store(ticks: dict[int, _ProcessedTick], ids: dict, result: UploadResult) -> None:
-    """Stores the ticks not stored yet, in one transaction, with the statements and the
-    per-collector lock of metrics.ingest (ticks_place, samples_write)."""
+    """Stores the ticks not stored yet, in one transaction, through metrics.ingest's batch
+    writer (same statements, same per-collector lock)."""
     if not ticks:
         return
-    with transaction.atomic():
-        sqlfiles.fetch_one("collector_ingest_lock", collector_id=ids["collector_id"])
-        placed = sqlfiles.fetch_all("ticks_place", **ids, times=sorted(ticks))
-        new = sorted(t for kind, t, _, _, is_new, *_ in placed if kind == "tick" and is_new)
-        ingest = result.ingest
-        ingest.skipped.duplicate_ticks += len(ticks) - len(new)
-        if not new:
-            return
-        rows = _FamilyRows()
-        for t in new:
+
+    def rows_for(new_times, placed, stored) -> SampleRows:
+        rows = SampleRows()
+        for t in new_times:
             _processed_rows(rows, t, ticks[t])
-        counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), last=new[-1],
-                                    changed_from=new[0], changed_to=new[-1])
-    for family, count in zip(_FamilyRows.FAMILIES, counts):
-        if count:
-            ingest.rows_by_family[family] = ingest.rows_by_family.get(family, 0) + count
-            ingest.rows += count
-    ingest.ticks += len(new)
-    ingest.first = new[0] if ingest.first is None else min(ingest.first, new[0])
-    ingest.last = new[-1] if ingest.last is None else max(ingest.last, new[-1])
+        return rows
+
+    with transaction.atomic():
+        batch_store(**ids, times=sorted(ticks), result=result.ingest, rows_for=rows_for)
 
 
-def _processed_rows(rows: _FamilyRows, t: int, tick: _ProcessedTick) -> None:
+def _processed_rows(rows: SampleRows, t: int, tick: _ProcessedTick) -> None:
     for cpu, rates in tick.cpu.items():
-        rows._append("cpu", t, cpu, rates, counters=_NO_COUNTERS)
+        rows.add("cpu", t, cpu, rates, counters=_NO_COUNTERS)
     for device, rates in tick.disk.items():
-        rows._append("disk", t, device, rates, in_total=device in tick.disk_in_total, counters=_NO_COUNTERS)
+        rows.add("disk", t, device, rates, in_total=device in tick.disk_in_total, counters=_NO_COUNTERS)
     for interface, rates in tick.network.items():
-        rows._append("network", t, interface, rates, in_total=interface_in_total(interface), counters=_NO_COUNTERS)
+        rows.add("network", t, interface, rates, in_total=interface_in_total(interface), counters=_NO_COUNTERS)
     if tick.disk_total is not None:
-        rows._append("disk_total", t, None, tick.disk_total)
+        rows.add("disk_total", t, None, tick.disk_total)
     if tick.network_total is not None:
-        rows._append("network_total", t, None, tick.network_total)
+        rows.add("network_total", t, None, tick.network_total)
     if tick.memory is not None:
-        rows._append("memory", t, None, tick.memory)
+        rows.add("memory", t, None, tick.memory)
     for mount, gauges in tick.filesystems.items():
-        rows._append("filesystem", t, mount, gauges)
+        rows.add("filesystem", t, mount, gauges)
 
 
 def _number(text: str) -> float:
