@@ -204,3 +204,14 @@ XAT_RETENTION_DAYS = {
 }
 # Community edition: raw chunks are compressed once older than this.
 XAT_COMPRESS_AFTER_HOURS = env_int("XAT_COMPRESS_AFTER_HOURS", 24)
+
+# --- Analysts' SQL access (metrics/analytics.py, `xat_sql_role`, docs/analytics.md) ---
+# Defaults of the login roles made by `xat_sql_role create` (each can be overridden there):
+# the statement_timeout of their sessions and how many connections each may hold at once.
+XAT_ANALYTICS_STATEMENT_TIMEOUT_SECONDS = env_int("XAT_ANALYTICS_STATEMENT_TIMEOUT_SECONDS", 60)
+XAT_ANALYTICS_CONNECTION_LIMIT = env_int("XAT_ANALYTICS_CONNECTION_LIMIT", 5)
+# Where analysts reach PostgreSQL, for the connection string printed once: by default the
+# database's own host (127.0.0.1 when Django uses a Unix socket) and port.
+XAT_ANALYTICS_HOST = env_str("XAT_ANALYTICS_HOST")
+XAT_ANALYTICS_PORT = env_int("XAT_ANALYTICS_PORT", 0)
+XAT_ANALYTICS_SSLMODE = env_str("XAT_ANALYTICS_SSLMODE", "prefer")
