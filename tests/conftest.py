@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -36,6 +37,24 @@ def manage(*args, env: dict | None = None) -> subprocess.CompletedProcess:
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture(autouse=True)
+def _samples_emptied_after_transactional_tests(request, django_db_blocker):
+    """A transaction=True test commits; Django then empties its own tables only. Empty the
+    sample hypertables and the aggregates' bookkeeping too, so later tests start clean."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")) or "default" not in marker.kwargs.get("databases", ["default"]):
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('%I.%I', hypertable_schema, hypertable_name) FROM timescaledb_information.hypertables"
+            " WHERE hypertable_schema IN ('public', 'aggregate_store')"
+        )
+        tables = [name for (name,) in cursor.fetchall()] + ["aggregate_invalidation"]
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        cursor.execute("UPDATE aggregate_watermark SET materialized_until = DEFAULT, pending_until = DEFAULT")
 
 
 @pytest.fixture(autouse=True)
