@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from accounts.routing import by_method
-from metrics.apis import exports, uploads
+from metrics.apis import dashboard, exports, uploads
 from metrics.apis.trickle import TrickleStatusApi, trickle
 
 urlpatterns = [
@@ -14,4 +14,15 @@ urlpatterns = [
     path("api/performance/upload/", by_method(POST=uploads.UploadApi.as_view()), name="performance-upload"),
     path("api/performance/uploads/", by_method(GET=uploads.UploadListApi.as_view()), name="performance-uploads"),
     path("api/performance/export/", by_method(GET=exports.ExportApi.as_view()), name="performance-export"),
+    path("api/dashboard/collectors/<int:collector_id>/cpu/", dashboard.CpuChartApi.as_view(), name="dashboard-cpu"),
+    path("api/dashboard/collectors/<int:collector_id>/memory/", dashboard.MemoryChartApi.as_view(),
+         name="dashboard-memory"),
+    path("api/dashboard/collectors/<int:collector_id>/disk/", dashboard.DiskChartApi.as_view(), name="dashboard-disk"),
+    path("api/dashboard/collectors/<int:collector_id>/network/", dashboard.NetworkChartApi.as_view(),
+         name="dashboard-network"),
+    path("api/dashboard/collectors/<int:collector_id>/filesystem/", dashboard.FilesystemChartApi.as_view(),
+         name="dashboard-filesystem"),
+    path("api/dashboard/collectors/<int:collector_id>/summary/", dashboard.SummaryApi.as_view(),
+         name="dashboard-summary"),
+    path("api/dashboard/collectors/<int:collector_id>/live/", dashboard.LiveApi.as_view(), name="dashboard-live"),
 ]

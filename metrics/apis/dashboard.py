@@ -1,0 +1,98 @@
+"""GET /api/dashboard/collectors/{id}/<chart>/: charts, summary and live feed of one
+collector (metrics/dashboard.py; docs/api.md, "Dashboard"). Each view parses its query
+string, fetches the collector (404 for another organization's), calls one function."""
+
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from accounts.tenancy import OrganizationAPIView
+from metrics import dashboard
+from metrics.collectors import collector_get_for_org
+
+
+class InstantField(serializers.Field):
+    """ISO 8601 (naive: UTC) or Unix seconds."""
+
+    def to_internal_value(self, data):
+        try:
+            return dashboard.instant_parse(data)
+        except (TypeError, ValueError):
+            raise serializers.ValidationError("expected an ISO 8601 date-time or Unix seconds") from None
+
+
+class RangeSerializer(serializers.Serializer):
+    start = InstantField(required=False)
+    end = InstantField(required=False)
+    hours = serializers.FloatField(required=False, min_value=1 / 3600, max_value=dashboard.HOURS_MAX)
+
+
+def _window(request, serializer_class, collector):
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    data = params.validated_data
+    window = dashboard.window_resolve(start=data.get("start"), end=data.get("end"), hours=data.get("hours"),
+                                      latest=collector.last_seen)
+    return window, data
+
+
+class _ChartApi(OrganizationAPIView):
+    family: str
+
+    class InputSerializer(RangeSerializer):
+        points = serializers.IntegerField(required=False, default=dashboard.POINTS_DEFAULT, min_value=1,
+                                          max_value=dashboard.POINTS_MAX)
+        stat = serializers.ChoiceField(
+            choices=dashboard.STATS, default="avg",
+            error_messages={"invalid_choice": f"unknown stat {{input!r}}: expected one of {', '.join(dashboard.STATS)}"},
+        )
+
+    def get(self, request, collector_id):
+        collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
+        window, data = _window(request, self.InputSerializer, collector)
+        return Response(dashboard.chart(collector=collector, family=self.family, window=window,
+                                        points=data["points"], stat=data["stat"],
+                                        per_core=data.get("per_core", False)))
+
+
+class CpuChartApi(_ChartApi):
+    family = "cpu"
+
+    class InputSerializer(_ChartApi.InputSerializer):
+        per_core = serializers.BooleanField(required=False, default=False)
+
+
+class MemoryChartApi(_ChartApi):
+    family = "memory"
+
+
+class DiskChartApi(_ChartApi):
+    family = "disk"
+
+
+class NetworkChartApi(_ChartApi):
+    family = "network"
+
+
+class FilesystemChartApi(_ChartApi):
+    family = "filesystem"
+
+
+class SummaryApi(OrganizationAPIView):
+    class InputSerializer(RangeSerializer):
+        pass
+
+    def get(self, request, collector_id):
+        collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
+        window, _ = _window(request, self.InputSerializer, collector)
+        return Response(dashboard.summary(collector=collector, window=window))
+
+
+class LiveApi(OrganizationAPIView):
+    class InputSerializer(serializers.Serializer):
+        since = InstantField()
+
+    def get(self, request, collector_id):
+        collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(dashboard.live(collector=collector, since=params.validated_data["since"]))

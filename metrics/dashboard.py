@@ -1,0 +1,325 @@
+"""The dashboard's charts, summary and live feed of one collector (docs/api.md, "Dashboard").
+
+    instant_parse(text) -> datetime                    ISO 8601 or Unix seconds, UTC
+    window_resolve(*, start, end, hours, latest) -> Window | None
+    resolution_choose(*, window, points) -> "raw" | "1m" | "1h" | "1d"
+    chart(*, collector, family, window, points, stat, per_core=False, using="default") -> Chart
+    summary(*, collector, window, using="default") -> Summary
+    live(*, collector, since, using="default") -> Live
+
+Each chart is one named query (sql/queries/dashboard.sql) over the `<family>_levels` views:
+raw samples or exactly one aggregate level. Resolution: the finest of raw, 1m, 1h, 1d whose
+number of buckets over the window does not exceed `points` (the coarsest, 1d, when none
+does). Bucket counts: at 1m/1h/1d the buckets whose start lies between the window's first
+and last bucket (both included); at raw the nominal number of samples at the agent's 5 s
+interval, (end - start) / 5 s + 1 (a host sampling faster gives more points than that).
+Aggregated levels answer a full grid of bucket starts (null where a bucket has no data,
+never interpolated); raw answers the sample times. Every answer is a function of the
+stored rows and the parameters only (never of the wall clock), so two databases holding
+the same rows give the same answer.
+
+Errors are django.core.exceptions.ValidationError({parameter: reason}) (the API answers 400).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import connections
+
+from metrics.models import Collector
+from xat import sqlfiles
+
+RESOLUTIONS = ("raw", "1m", "1h", "1d")
+WIDTHS = {"1m": timedelta(minutes=1), "1h": timedelta(hours=1), "1d": timedelta(days=1)}
+NOMINAL_INTERVAL = timedelta(seconds=5)  # pcc's sampling interval: the raw "bucket"
+STATS = ("avg", "min", "max")
+POINTS_DEFAULT, POINTS_MAX = 1000, 10_000
+HOURS_DEFAULT = 24.0
+HOURS_MAX = 24 * 366 * 20
+LIVE_MAX = timedelta(hours=1)
+SUMMARY_RAW_MAX = timedelta(hours=24)  # longer summaries read the 1m level (p95 approximate)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# -- what each chart shows -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Metric:
+    key: str  # the series' name in the answer
+    column: str  # the stored metric (the query's column)
+    unit: str
+
+
+def _metrics(unit_by_column: dict[str, str], rename=lambda column: column) -> tuple[Metric, ...]:
+    return tuple(Metric(rename(column), column, unit) for column, unit in unit_by_column.items())
+
+
+CPU = _metrics({c: "%" for c in ("user_pct", "nice_pct", "system_pct", "iowait_pct", "irq_pct", "softirq_pct",
+                                 "steal_pct", "idle_pct", "busy_pct")},
+               rename=lambda column: column.removesuffix("_pct"))
+MEMORY = _metrics({"mem_total_kb": "kB", "mem_free_kb": "kB", "mem_available_kb": "kB", "mem_used_kb": "kB",
+                   "mem_used_pct": "%", "buffers_kb": "kB", "cached_kb": "kB", "commit_kb": "kB", "commit_pct": "%",
+                   "active_kb": "kB", "inactive_kb": "kB", "dirty_kb": "kB", "swap_total_kb": "kB",
+                   "swap_free_kb": "kB"})
+DISK = _metrics({"tps": "ops/s", "rtps": "ops/s", "wtps": "ops/s", "dtps": "ops/s", "read_sectors_ps": "sectors/s",
+                 "written_sectors_ps": "sectors/s", "discarded_sectors_ps": "sectors/s", "util_pct": "%",
+                 "await_ms": "ms"})
+NETWORK = _metrics({"rx_packets_ps": "packets/s", "tx_packets_ps": "packets/s", "rx_kb_ps": "kB/s",
+                    "tx_kb_ps": "kB/s", "rx_compressed_ps": "packets/s", "tx_compressed_ps": "packets/s",
+                    "rx_multicast_ps": "packets/s", "rx_errors_ps": "packets/s", "tx_errors_ps": "packets/s",
+                    "rx_drops_ps": "packets/s", "tx_drops_ps": "packets/s"})
+NETWORK_ITEM = NETWORK + (Metric("if_util_pct", "if_util_pct", "%"),)
+FILESYSTEM = _metrics({"size_bytes": "bytes", "available_bytes": "bytes", "use_pct": "%"})
+
+
+@dataclass(frozen=True)
+class Family:
+    query: str
+    main: tuple[Metric, ...]  # the host-level series ("series")
+    item: tuple[Metric, ...]  # each item's series ("items"), empty: no items
+    item_name: callable = str
+
+
+FAMILIES = {
+    # cpu: the total line is the main series; per core (items) on request only.
+    "cpu": Family("dashboard_cpu", CPU, CPU, item_name=lambda cpu: f"cpu{cpu}"),
+    "memory": Family("dashboard_memory", MEMORY, ()),
+    # disk / network: the host totals (whole disks, physical interfaces), and every item.
+    "disk": Family("dashboard_disk", DISK, DISK),
+    "network": Family("dashboard_network", NETWORK, NETWORK_ITEM),
+    "filesystem": Family("dashboard_filesystem", (), FILESYSTEM),
+}
+LIVE_FAMILIES = {"cpu": CPU, "memory": MEMORY, "disk": DISK, "network": NETWORK}
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+class CollectorRef(TypedDict):
+    id: int
+    name: str
+
+
+class Item(TypedDict):
+    name: str
+    series: dict[str, list[float | None]]
+
+
+class Chart(TypedDict, total=False):
+    collector: CollectorRef
+    resolution: str | None  # None: the collector never sent a sample (and no range was given)
+    start: str | None  # ISO 8601, UTC
+    end: str | None
+    timestamps: list[int]  # Unix seconds: bucket starts (1m/1h/1d) or sample times (raw)
+    series: dict[str, list[float | None]]  # parallel to timestamps
+    units: dict[str, str]  # series and item series name -> unit
+    items: list[Item]  # cpu with per_core, disk, network, filesystem
+
+
+class Statistics(TypedDict):
+    unit: str
+    latest: float | None
+    min: float | None
+    avg: float | None
+    max: float | None
+    p95: float | None
+
+
+class Summary(TypedDict):
+    collector: CollectorRef
+    resolution: str | None  # "raw" (p95 exact) or "1m" (p95 of 1-minute averages)
+    start: str | None
+    end: str | None
+    metrics: dict[str, Statistics]
+
+
+class Live(TypedDict):
+    collector: CollectorRef
+    resolution: str
+    since: str
+    timestamps: list[int]
+    series: dict[str, dict[str, list[float | None]]]  # family -> series name -> values
+    units: dict[str, dict[str, str]]
+
+
+SUMMARY_METRICS = {"cpu_busy": "%", "memory_used": "%", "disk_read": "sectors/s", "disk_written": "sectors/s",
+                   "network_rx": "kB/s", "network_tx": "kB/s"}
+
+
+# -- ranges -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+def instant_parse(text: str) -> datetime:
+    """ISO 8601 (naive means UTC) or Unix seconds -> an aware datetime; ValueError otherwise."""
+    text = str(text).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        moment = datetime.fromisoformat(text)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if not math.isfinite(seconds):
+        raise ValueError("not a finite number of seconds")
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError) as error:
+        raise ValueError(str(error)) from None
+
+
+def window_resolve(*, start: datetime | None, end: datetime | None, hours: float | None,
+                   latest: datetime | None) -> Window | None:
+    """The range a chart covers: `start`..`end` when given; a missing end is the collector's
+    latest sample, a missing start is `hours` (default 24) before the end. None: no end
+    given and no sample ever (nothing to show)."""
+    if start is not None and hours is not None:
+        raise ValidationError({"hours": "give start or hours, not both"})
+    if start is not None and end is not None and end <= start:
+        raise ValidationError({"end": "must be after start"})
+    end = end if end is not None else latest
+    if end is None:
+        return None
+    if start is None:
+        start = end - timedelta(hours=HOURS_DEFAULT if hours is None else hours)
+    if end <= start:
+        raise ValidationError({"start": f"must be before the collector's latest sample ({_iso(end)})"})
+    return Window(start, end)
+
+
+def bucket_count(window: Window, resolution: str) -> int:
+    if resolution == "raw":
+        return (window.end - window.start) // NOMINAL_INTERVAL + 1
+    first, last = _bucket_bounds(window, resolution)
+    return (last - first) // WIDTHS[resolution] + 1
+
+
+def resolution_choose(*, window: Window, points: int) -> str:
+    for resolution in RESOLUTIONS:
+        if bucket_count(window, resolution) <= points:
+            return resolution
+    return RESOLUTIONS[-1]
+
+
+def _bucket_start(moment: datetime, width: timedelta) -> datetime:
+    """time_bucket's start for 1m, 1h and 1d buckets (aligned on the epoch, UTC)."""
+    return _EPOCH + ((moment - _EPOCH) // width) * width
+
+
+def _bucket_bounds(window: Window, resolution: str) -> tuple[datetime, datetime]:
+    """First and last bucket starts (inclusive) the window touches; at raw, its ends."""
+    if resolution == "raw":
+        return window.start, window.end
+    width = WIDTHS[resolution]
+    return _bucket_start(window.start, width), _bucket_start(window.end, width)
+
+
+# -- charts -------------------------------------------------------------------------------------
+
+def chart(*, collector: Collector, family: str, window: Window | None, points: int = POINTS_DEFAULT,
+          stat: str = "avg", per_core: bool = False, using: str = "default") -> Chart:
+    """One chart of collector: one SQL round trip (none when there is nothing to show)."""
+    spec = FAMILIES[family]
+    with_items = bool(spec.item) and (family != "cpu" or per_core)
+    units = {metric.key: metric.unit for metric in spec.main + (spec.item if with_items else ())}
+    answer: Chart = {"collector": _collector_ref(collector), "resolution": None, "start": None, "end": None,
+                     "timestamps": [], "series": {metric.key: [] for metric in spec.main}, "units": units}
+    if with_items:
+        answer["items"] = []
+    if window is None:
+        return answer
+    resolution = resolution_choose(window=window, points=points)
+    first, last = _bucket_bounds(window, resolution)
+    rows = _fetch_dicts(using, spec.query, level=resolution, organization_id=collector.organization_id,
+                        collector_id=collector.pk, first=first, last=last, stat=stat, per_core=per_core)
+    main = [row for row in rows if row["item"] in (None, -1)]
+    by_item: dict[object, list[dict]] = {}
+    for row in rows:
+        if row["item"] not in (None, -1):
+            by_item.setdefault(row["item"], []).append(row)
+    if resolution == "raw":
+        grid = sorted({row["bucket"] for row in rows})
+    else:
+        width = WIDTHS[resolution]
+        grid = [first + index * width for index in range((last - first) // width + 1)]
+    answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end),
+                  timestamps=[_seconds(moment) for moment in grid], series=_series_on(grid, main, spec.main))
+    if with_items:
+        answer["items"] = [{"name": spec.item_name(item), "series": _series_on(grid, by_item[item], spec.item)}
+                           for item in sorted(by_item)]
+    return answer
+
+
+def _series_on(grid: list[datetime], rows: list[dict], metrics: tuple[Metric, ...]) -> dict[str, list]:
+    by_bucket = {row["bucket"]: row for row in rows}
+    placed = [by_bucket.get(moment) for moment in grid]
+    return {metric.key: [None if row is None else row[metric.column] for row in placed] for metric in metrics}
+
+
+# -- summary ------------------------------------------------------------------------------------
+
+def summary(*, collector: Collector, window: Window | None, using: str = "default") -> Summary:
+    """Latest value and min/avg/max/p95 over the window of the headline metrics; raw
+    samples up to 24 hours (p95 exact), the 1m level beyond (min, avg, max exact over the
+    minutes the window touches; p95 of the 1-minute averages)."""
+    empty = dict.fromkeys(("latest", "min", "avg", "max", "p95"))
+    answer: Summary = {"collector": _collector_ref(collector), "resolution": None, "start": None, "end": None,
+                       "metrics": {name: {"unit": unit, **empty} for name, unit in SUMMARY_METRICS.items()}}
+    if window is None:
+        return answer
+    resolution = "raw" if window.end - window.start <= SUMMARY_RAW_MAX else "1m"
+    first, last = _bucket_bounds(window, resolution)
+    (row,) = _fetch_dicts(using, "dashboard_summary", level=resolution, organization_id=collector.organization_id,
+                          collector_id=collector.pk, first=first, last=last, start=window.start, end=window.end)
+    answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end))
+    for name, unit in SUMMARY_METRICS.items():
+        answer["metrics"][name] = {"unit": unit, **{stat: row[f"{name}_{stat}"] for stat in empty}}
+    return answer
+
+
+# -- live ---------------------------------------------------------------------------------------
+
+def live(*, collector: Collector, since: datetime, using: str = "default") -> Live:
+    """The raw host-level series of every tick after `since`, which must lie within an
+    hour of the collector's latest sample."""
+    latest = collector.last_seen
+    if latest is not None and since < latest - LIVE_MAX:
+        raise ValidationError({"since": f"at most 1 hour before the collector's latest sample ({_iso(latest)});"
+                                        " load the chart again"})
+    rows = [] if latest is None or since >= latest else _fetch_dicts(
+        using, "dashboard_live", organization_id=collector.organization_id, collector_id=collector.pk, since=since)
+    return {
+        "collector": _collector_ref(collector),
+        "resolution": "raw",
+        "since": _iso(since),
+        "timestamps": [_seconds(row["bucket"]) for row in rows],
+        "series": {family: {metric.key: [row[f"{family}__{metric.column}"] for row in rows] for metric in metrics}
+                   for family, metrics in LIVE_FAMILIES.items()},
+        "units": {family: {metric.key: metric.unit for metric in metrics} for family, metrics in LIVE_FAMILIES.items()},
+    }
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def _fetch_dicts(using: str, name: str, **params) -> list[dict]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sqlfiles.query(name), params)
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _collector_ref(collector: Collector) -> CollectorRef:
+    return {"id": collector.pk, "name": collector.name}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _seconds(moment: datetime) -> int | float:
+    seconds = (moment - _EPOCH).total_seconds()
+    return int(seconds) if seconds.is_integer() else seconds
