@@ -85,6 +85,10 @@ class OrganizationAPIView(_ApiView):
     """A JWT user acting in one organization: sets request.organization/.membership."""
 
     permission_classes = [IsMember]
+    # URL keyword -> the queryset of the object it names. Looked up in request.organization
+    # before the role permissions run, so another organization's object answers 404 to every
+    # role, never 403.
+    url_objects: dict[str, QuerySet] = {}
 
     def initial(self, request, *args, **kwargs):
         # Authenticate first (so a missing token stays a 401), then resolve the tenant
@@ -94,6 +98,8 @@ class OrganizationAPIView(_ApiView):
         if request.user is not None and request.user.is_authenticated:
             request.membership = membership_for_request(user=request.user, slug=request.headers.get(ORGANIZATION_HEADER))
             request.organization = request.membership.organization
+            for keyword, queryset in self.url_objects.items():
+                object_get_for_org(queryset, organization=request.organization, pk=kwargs[keyword])
         super().initial(request, *args, **kwargs)
 
 

@@ -6,6 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.keys import api_key_get_for_org, api_key_issue, api_key_list, api_key_revoke, api_key_rotate
+from accounts.models import ApiKey
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin, OrganizationAPIView
 
@@ -67,6 +68,7 @@ class KeyCreateApi(OrganizationAPIView):
 
 class KeyRevokeApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
+    url_objects = {"key_id": ApiKey.objects.all()}
 
     def delete(self, request, key_id):
         api_key_revoke(key=api_key_get_for_org(organization=request.organization, key_id=key_id))
@@ -75,6 +77,7 @@ class KeyRevokeApi(OrganizationAPIView):
 
 class KeyRotateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
+    url_objects = {"key_id": ApiKey.objects.all()}
 
     def post(self, request, key_id):
         key, raw_key = api_key_rotate(key=api_key_get_for_org(organization=request.organization, key_id=key_id))

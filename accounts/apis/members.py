@@ -3,7 +3,7 @@
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from accounts.pagination import paginated_response
 from accounts.selectors import membership_get_for_org, membership_list
 from accounts.services import membership_add, membership_remove, membership_update
@@ -44,6 +44,7 @@ class MemberAddApi(OrganizationAPIView):
 
 class MemberUpdateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
+    url_objects = {"member_id": Membership.objects.all()}
 
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
@@ -58,6 +59,7 @@ class MemberUpdateApi(OrganizationAPIView):
 
 class MemberRemoveApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
+    url_objects = {"member_id": Membership.objects.all()}
 
     def delete(self, request, member_id):
         membership = membership_get_for_org(organization=request.organization, membership_id=member_id)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.agent_auth import agent_key_required
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin, OrganizationAPIView
+from metrics.models import Collector
 from metrics.collectors import (
     IdentifierInvalid,
     IdentifierRefused,
@@ -119,6 +120,7 @@ class CollectorDetailApi(OrganizationAPIView):
 
 class CollectorUpdateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
+    url_objects = {"collector_id": Collector.objects.all()}
 
     def patch(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
@@ -132,6 +134,7 @@ class CollectorDeleteApi(OrganizationAPIView):
     """Deletes the collector, its keys, and all its samples and aggregates."""
 
     permission_classes = [IsAdmin]
+    url_objects = {"collector_id": Collector.objects.all()}
 
     def delete(self, request, collector_id):
         collector_delete(collector=collector_get_for_org(organization=request.organization, collector_id=collector_id))

@@ -46,7 +46,7 @@ def test_it_stores_only_a_hash_of_the_key():
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM accounts_apikey")
         row = " ".join(str(value) for value in cursor.fetchone())
-    assert secret not in row and secret.rsplit("_", 1)[1] not in row
+    assert secret not in row and secret.split("_", 2)[2] not in row  # xat_<prefix>_<secret>
 
 
 def test_it_lists_the_organizations_keys_with_scope_and_state():
