@@ -16,23 +16,13 @@ import math
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
+from xat import sqlfiles
+
 _PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
             "d": 86400, "day": 86400}
-
-# The table's name comes from the model; the statement also sweeps windows that ended a
-# day ago or more (index throttle_window_start), so the table stays small.
-_HIT = """
-WITH swept AS (DELETE FROM accounts_throttlewindow WHERE window_start < %(sweep_before)s)
-INSERT INTO accounts_throttlewindow (key, window_start, hits)
-VALUES (%(key)s, %(window_start)s, 1)
-ON CONFLICT (key, window_start) DO UPDATE SET hits = accounts_throttlewindow.hits + 1
-RETURNING hits
-"""
-
 
 def rate_parse(rate: str) -> tuple[int, int]:
     """"10/min" -> (10, 60): requests allowed per period of seconds."""
@@ -51,12 +41,9 @@ def throttle_hit(*, key: str, period: int, now: datetime | None = None) -> tuple
     epoch = int(now.timestamp())
     start = epoch - epoch % period
     window_start = datetime.fromtimestamp(start, tz=dt_timezone.utc)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _HIT,
-            {"key": key, "window_start": window_start, "sweep_before": now - timedelta(seconds=period, days=1)},
-        )
-        (hits,) = cursor.fetchone()
+    (hits,) = sqlfiles.fetch_one(
+        "throttle_hit", key=key, window_start=window_start, sweep_before=now - timedelta(seconds=period, days=1)
+    )
     return hits, max(1, math.ceil(start + period - now.timestamp()))
 
 
