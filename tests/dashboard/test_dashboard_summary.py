@@ -1,0 +1,101 @@
+"""GET /api/dashboard/collectors/{id}/summary/: latest, min, avg, max, p95 of the headline
+metrics, against numpy over pcprocess's rows of the same capture."""
+
+import numpy
+import pytest
+
+from metrics.aggregates import aggregates_refresh
+from metrics.host_totals import disks_in_total, interface_in_total
+from tests.dashboard.capture import FAR_FUTURE, LAST_TICK, close, oracle, replayed, same_answer
+from tests.personas import api_client, collector_make, team_make
+
+pytestmark = pytest.mark.django_db
+
+
+def _expected() -> dict[str, dict[int, float]]:
+    """Per metric, {time: value} from pcprocess (host totals summed over whole disks and
+    physical interfaces)."""
+    series = {"cpu_busy": {}, "memory_used": {}, "disk_read": {}, "disk_written": {}, "network_rx": {},
+              "network_tx": {}}
+    for row in oracle("proc/stat", CPU="-1"):
+        series["cpu_busy"][int(row["timestamp"])] = 100 - float(row["%idle"])
+    for row in oracle("proc/meminfo"):
+        series["memory_used"][int(row["timestamp"])] = float(row["%memused"])
+    disks = oracle("proc/diskstats")
+    whole = disks_in_total({row["DEV"] for row in disks})
+    for row in disks:
+        if row["DEV"] in whole:
+            for name, column in (("disk_read", "bread/s"), ("disk_written", "bwrtn/s")):
+                t = int(row["timestamp"])
+                series[name][t] = series[name].get(t, 0.0) + float(row[column])
+    for row in oracle("proc/net/dev"):
+        if interface_in_total(row["IFACE"]):
+            for name, column in (("network_rx", "rxkB/s"), ("network_tx", "txkB/s")):
+                t = int(row["timestamp"])
+                series[name][t] = series[name].get(t, 0.0) + float(row[column])
+    return series
+
+
+def test_it_gives_the_statistics_of_the_raw_samples_with_an_exact_p95(client):
+    host = replayed(client)
+    expected = _expected()
+    start = min(expected["cpu_busy"])  # pcprocess's first row: the range covers exactly its rows
+    answer = host.get("summary", start=start, end=LAST_TICK).json()
+
+    assert answer["resolution"] == "raw"
+    assert answer["metrics"]["cpu_busy"]["unit"] == "%" and answer["metrics"]["network_rx"]["unit"] == "kB/s"
+    for name, by_time in expected.items():
+        values = [by_time[t] for t in sorted(by_time)]
+        ours = answer["metrics"][name]
+        assert close(ours["latest"], values[-1]), name
+        assert close(ours["min"], min(values)) and close(ours["max"], max(values)), name
+        assert close(ours["avg"], float(numpy.mean(values))), name
+        assert close(ours["p95"], float(numpy.percentile(values, 95))), name  # linear, as percentile_cont
+
+
+def test_it_reads_minutes_beyond_a_day_with_exact_averages(client):
+    host = replayed(client)
+    day = host.get("summary", hours=24).json()
+    week = host.get("summary", hours=24 * 7).json()
+
+    assert (day["resolution"], week["resolution"]) == ("raw", "1m")
+    for name, ours in week["metrics"].items():
+        # The capture lies inside both ranges: the same samples, summed by minute or not.
+        for stat in ("latest", "min", "avg", "max"):
+            assert close(ours[stat], day["metrics"][name][stat]), (name, stat)
+        # p95 of the 1-minute averages: between their extremes.
+        assert ours["min"] <= ours["p95"] <= ours["max"], name
+
+
+def test_it_answers_the_same_before_and_after_materialising(client):
+    host = replayed(client)
+    before = [host.get("summary", hours=hours).json() for hours in (1, 24 * 7)]
+    aggregates_refresh(now=FAR_FUTURE)
+    assert same_answer([host.get("summary", hours=hours).json() for hours in (1, 24 * 7)], before)
+
+
+def test_it_answers_nulls_for_a_collector_without_data():
+    team = team_make("acme")
+    collector = collector_make(team.organization, name="silent")
+    answer = api_client(team.viewer).get(f"/api/dashboard/collectors/{collector.pk}/summary/").json()
+
+    assert answer["metrics"]["cpu_busy"] == {"unit": "%", "latest": None, "min": None, "avg": None, "max": None,
+                                             "p95": None}
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"start": "soon"}, "start"), ({"end": LAST_TICK, "start": LAST_TICK}, "end"), ({"hours": 0}, "hours"),
+])
+def test_it_refuses_bad_input_naming_the_parameter(params, field):
+    team = team_make("acme")
+    collector = collector_make(team.organization, name="web")
+    response = api_client(team.viewer).get(f"/api/dashboard/collectors/{collector.pk}/summary/", params)
+
+    assert response.status_code == 400 and list(response.json()) == [field]
+
+
+def test_it_answers_404_for_another_organizations_collector():
+    team, outsider = team_make("acme"), team_make("globex")
+    collector = collector_make(team.organization, name="web")
+    response = api_client(outsider.admin).get(f"/api/dashboard/collectors/{collector.pk}/summary/")
+    assert response.status_code == 404
