@@ -37,10 +37,9 @@ from metrics import pcprocess
 from xat import sqlfiles
 
 EXPORT_CHUNK_ROWS = 5000
-# The named query of the wide rows (csv, json) at each resolution: raw samples, or the
-# averages of each bucket of the aggregates (metrics/aggregates.py).
-_WIDE_QUERIES = {"raw": "export_wide_raw", "1m": "export_wide_1m", "1h": "export_wide_1h", "1d": "export_wide_1d"}
-RESOLUTIONS = tuple(_WIDE_QUERIES)
+# The wide rows (csv, json): raw samples, or the averages of each bucket of the aggregates
+# at one level (metrics/aggregates.py).
+RESOLUTIONS = ("raw", "1m", "1h", "1d")
 SAR_RESOLUTIONS = ("raw",)  # pcprocess's tree holds per-tick rows
 FORMATS = ("csv", "json", "sar")
 WIDE_COLUMNS = (
@@ -83,7 +82,10 @@ def export_open(*, organization, collectors: list, start: int, end: int, resolut
     base = f"xat-{_slug(organization.slug)}-{who}-{resolution}-{span}"
     if format == "sar":
         return Export("application/zip", f"{base}-sar.zip", _sar_zip(collectors, params))
-    rows = _wide_rows(_WIDE_QUERIES[resolution], collectors, params)
+    if resolution == "raw":
+        rows = _wide_rows("export_wide_raw", collectors, params)
+    else:
+        rows = _wide_rows("export_wide_aggregated", collectors, {**params, "level": resolution})
     if format == "json":
         return Export("application/json", f"{base}.json", _json_chunks(rows))
     return Export("text/csv; charset=utf-8", f"{base}.csv", _csv_chunks(rows))

@@ -74,17 +74,18 @@ WHERE organization_id = %(organization_id)s AND collector_id = %(collector_id)s
   AND time >= to_timestamp(%(start)s) AND time < to_timestamp(%(end)s)
 ORDER BY time, mount
 
--- name: export_wide_1m
--- The wide rows at 1m, one per collector and bucket (its start), each value the bucket's
--- average (`_avg`) in the aggregates (relations <family>_1m, metrics/aggregates.py).
--- Same columns as export_wide_raw. Each family is probed on (organization, collector, bucket).
+-- name: export_wide_aggregated
+-- The wide rows at 1m, 1h or 1d (%(level)s), one per collector and bucket (its start), each
+-- value the bucket's average (`_avg`) in the aggregates, read through the <family>_levels
+-- views (sql/schema/0005_aggregate_levels.sql: the level's relation only). Same columns as
+-- export_wide_raw. Each family is probed on (organization, collector, bucket).
 WITH buckets AS (
-    SELECT collector_id, bucket FROM cpu_1m
-    WHERE organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s) AND cpu = -1
-      AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
+    SELECT collector_id, bucket FROM cpu_levels
+    WHERE level = %(level)s AND organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
+      AND cpu = -1 AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
     UNION
-    SELECT collector_id, bucket FROM memory_1m
-    WHERE organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
+    SELECT collector_id, bucket FROM memory_levels
+    WHERE level = %(level)s AND organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
       AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
 )
 SELECT b.collector_id, extract(epoch FROM b.bucket)::bigint,
@@ -95,74 +96,12 @@ SELECT b.collector_id, extract(epoch FROM b.bucket)::bigint,
        d.tps_avg, d.read_sectors_ps_avg * 512, d.written_sectors_ps_avg * 512, d.util_pct_avg, d.await_ms_avg,
        n.rx_packets_ps_avg, n.tx_packets_ps_avg, n.rx_kb_ps_avg * 1024, n.tx_kb_ps_avg * 1024
 FROM buckets b
-LEFT JOIN cpu_1m c ON c.organization_id = %(organization_id)s AND c.collector_id = b.collector_id
-                   AND c.bucket = b.bucket AND c.cpu = -1
-LEFT JOIN memory_1m m ON m.organization_id = %(organization_id)s AND m.collector_id = b.collector_id
-                      AND m.bucket = b.bucket
-LEFT JOIN disk_total_1m d ON d.organization_id = %(organization_id)s AND d.collector_id = b.collector_id
-                          AND d.bucket = b.bucket
-LEFT JOIN network_total_1m n ON n.organization_id = %(organization_id)s AND n.collector_id = b.collector_id
-                             AND n.bucket = b.bucket
-ORDER BY b.collector_id, b.bucket
-
--- name: export_wide_1h
--- The wide rows at 1h, one per collector and bucket (its start), each value the bucket's
--- average (`_avg`) in the aggregates (relations <family>_1h, metrics/aggregates.py).
--- Same columns as export_wide_raw. Each family is probed on (organization, collector, bucket).
-WITH buckets AS (
-    SELECT collector_id, bucket FROM cpu_1h
-    WHERE organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s) AND cpu = -1
-      AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
-    UNION
-    SELECT collector_id, bucket FROM memory_1h
-    WHERE organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
-      AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
-)
-SELECT b.collector_id, extract(epoch FROM b.bucket)::bigint,
-       c.user_pct_avg, c.nice_pct_avg, c.system_pct_avg, c.iowait_pct_avg, c.irq_pct_avg, c.softirq_pct_avg,
-       c.steal_pct_avg, c.idle_pct_avg,
-       m.mem_total_kb_avg, m.mem_used_kb_avg, m.mem_used_pct_avg, m.mem_free_kb_avg, m.mem_available_kb_avg,
-       m.buffers_kb_avg, m.cached_kb_avg, m.swap_total_kb_avg, m.swap_free_kb_avg,
-       d.tps_avg, d.read_sectors_ps_avg * 512, d.written_sectors_ps_avg * 512, d.util_pct_avg, d.await_ms_avg,
-       n.rx_packets_ps_avg, n.tx_packets_ps_avg, n.rx_kb_ps_avg * 1024, n.tx_kb_ps_avg * 1024
-FROM buckets b
-LEFT JOIN cpu_1h c ON c.organization_id = %(organization_id)s AND c.collector_id = b.collector_id
-                   AND c.bucket = b.bucket AND c.cpu = -1
-LEFT JOIN memory_1h m ON m.organization_id = %(organization_id)s AND m.collector_id = b.collector_id
-                      AND m.bucket = b.bucket
-LEFT JOIN disk_total_1h d ON d.organization_id = %(organization_id)s AND d.collector_id = b.collector_id
-                          AND d.bucket = b.bucket
-LEFT JOIN network_total_1h n ON n.organization_id = %(organization_id)s AND n.collector_id = b.collector_id
-                             AND n.bucket = b.bucket
-ORDER BY b.collector_id, b.bucket
-
--- name: export_wide_1d
--- The wide rows at 1d, one per collector and bucket (its start), each value the bucket's
--- average (`_avg`) in the aggregates (relations <family>_1d, metrics/aggregates.py).
--- Same columns as export_wide_raw. Each family is probed on (organization, collector, bucket).
-WITH buckets AS (
-    SELECT collector_id, bucket FROM cpu_1d
-    WHERE organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s) AND cpu = -1
-      AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
-    UNION
-    SELECT collector_id, bucket FROM memory_1d
-    WHERE organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
-      AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
-)
-SELECT b.collector_id, extract(epoch FROM b.bucket)::bigint,
-       c.user_pct_avg, c.nice_pct_avg, c.system_pct_avg, c.iowait_pct_avg, c.irq_pct_avg, c.softirq_pct_avg,
-       c.steal_pct_avg, c.idle_pct_avg,
-       m.mem_total_kb_avg, m.mem_used_kb_avg, m.mem_used_pct_avg, m.mem_free_kb_avg, m.mem_available_kb_avg,
-       m.buffers_kb_avg, m.cached_kb_avg, m.swap_total_kb_avg, m.swap_free_kb_avg,
-       d.tps_avg, d.read_sectors_ps_avg * 512, d.written_sectors_ps_avg * 512, d.util_pct_avg, d.await_ms_avg,
-       n.rx_packets_ps_avg, n.tx_packets_ps_avg, n.rx_kb_ps_avg * 1024, n.tx_kb_ps_avg * 1024
-FROM buckets b
-LEFT JOIN cpu_1d c ON c.organization_id = %(organization_id)s AND c.collector_id = b.collector_id
-                   AND c.bucket = b.bucket AND c.cpu = -1
-LEFT JOIN memory_1d m ON m.organization_id = %(organization_id)s AND m.collector_id = b.collector_id
-                      AND m.bucket = b.bucket
-LEFT JOIN disk_total_1d d ON d.organization_id = %(organization_id)s AND d.collector_id = b.collector_id
-                          AND d.bucket = b.bucket
-LEFT JOIN network_total_1d n ON n.organization_id = %(organization_id)s AND n.collector_id = b.collector_id
-                             AND n.bucket = b.bucket
+LEFT JOIN cpu_levels c ON c.level = %(level)s AND c.organization_id = %(organization_id)s
+                       AND c.collector_id = b.collector_id AND c.bucket = b.bucket AND c.cpu = -1
+LEFT JOIN memory_levels m ON m.level = %(level)s AND m.organization_id = %(organization_id)s
+                          AND m.collector_id = b.collector_id AND m.bucket = b.bucket
+LEFT JOIN disk_total_levels d ON d.level = %(level)s AND d.organization_id = %(organization_id)s
+                              AND d.collector_id = b.collector_id AND d.bucket = b.bucket
+LEFT JOIN network_total_levels n ON n.level = %(level)s AND n.organization_id = %(organization_id)s
+                                 AND n.collector_id = b.collector_id AND n.bucket = b.bucket
 ORDER BY b.collector_id, b.bucket
