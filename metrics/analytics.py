@@ -77,7 +77,6 @@ def sql_role_create(*, organization: Organization, role_name: str, statement_tim
         # transactions are a second fence, not the boundary (the role has no write right).
         for name, value in (
             ("statement_timeout", sql.Literal(f"{timeout}s")),
-            ("search_path", sql.SQL("analytics, public")),  # analytics.cpu_1m before public's
             ("default_transaction_read_only", sql.Literal("on")),
             ("idle_in_transaction_session_timeout", sql.Literal(f"{max(timeout, 60)}s")),
         ):
