@@ -24,3 +24,11 @@ def test_it_runs_the_aggregate_upkeep_beside_the_web_service():
     maintain = compose["services"]["maintain"]
     assert maintain["command"][2:4] == ["xat_aggregates", "maintain"]
     assert maintain["environment"]["DATABASE_URL"] == compose["services"]["web"]["environment"]["DATABASE_URL"]
+
+
+def test_it_offers_grafana_on_the_analytics_views_as_an_optional_profile():
+    grafana = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["grafana"]
+    assert grafana["profiles"] == ["grafana"]
+    for volume in grafana["volumes"]:
+        assert (ROOT / volume.split(":")[0]).is_dir(), volume
+    assert grafana["ports"][0].startswith("127.0.0.1:")
