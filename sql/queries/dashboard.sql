@@ -57,7 +57,7 @@ WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
 -- one row per (bucket, item) of the requested level, each rate the bucket's stat. Relies on
 -- the unique indexes (organization_id, collector_id, time[, device]) of disk_total_sample
 -- and disk_sample at raw, and the disk_total_<level> / disk_<level> keys above.
-SELECT bucket, NULL::text AS item,
+SELECT bucket, item,
        CASE %(stat)s::text WHEN 'min' THEN tps_min WHEN 'max' THEN tps_max ELSE tps_avg END::float8 AS tps,
        CASE %(stat)s::text WHEN 'min' THEN rtps_min WHEN 'max' THEN rtps_max ELSE rtps_avg END::float8 AS rtps,
        CASE %(stat)s::text WHEN 'min' THEN wtps_min WHEN 'max' THEN wtps_max ELSE wtps_avg END::float8 AS wtps,
@@ -67,23 +67,27 @@ SELECT bucket, NULL::text AS item,
        CASE %(stat)s::text WHEN 'min' THEN discarded_sectors_ps_min WHEN 'max' THEN discarded_sectors_ps_max ELSE discarded_sectors_ps_avg END::float8 AS discarded_sectors_ps,
        CASE %(stat)s::text WHEN 'min' THEN util_pct_min WHEN 'max' THEN util_pct_max ELSE util_pct_avg END::float8 AS util_pct,
        CASE %(stat)s::text WHEN 'min' THEN await_ms_min WHEN 'max' THEN await_ms_max ELSE await_ms_avg END::float8 AS await_ms
-FROM disk_total_levels
-WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
-  AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
-UNION ALL
-SELECT bucket, device,
-       CASE %(stat)s::text WHEN 'min' THEN tps_min WHEN 'max' THEN tps_max ELSE tps_avg END::float8 AS tps,
-       CASE %(stat)s::text WHEN 'min' THEN rtps_min WHEN 'max' THEN rtps_max ELSE rtps_avg END::float8 AS rtps,
-       CASE %(stat)s::text WHEN 'min' THEN wtps_min WHEN 'max' THEN wtps_max ELSE wtps_avg END::float8 AS wtps,
-       CASE %(stat)s::text WHEN 'min' THEN dtps_min WHEN 'max' THEN dtps_max ELSE dtps_avg END::float8 AS dtps,
-       CASE %(stat)s::text WHEN 'min' THEN read_sectors_ps_min WHEN 'max' THEN read_sectors_ps_max ELSE read_sectors_ps_avg END::float8 AS read_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN written_sectors_ps_min WHEN 'max' THEN written_sectors_ps_max ELSE written_sectors_ps_avg END::float8 AS written_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN discarded_sectors_ps_min WHEN 'max' THEN discarded_sectors_ps_max ELSE discarded_sectors_ps_avg END::float8 AS discarded_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN util_pct_min WHEN 'max' THEN util_pct_max ELSE util_pct_avg END::float8 AS util_pct,
-       CASE %(stat)s::text WHEN 'min' THEN await_ms_min WHEN 'max' THEN await_ms_max ELSE await_ms_avg END::float8 AS await_ms
-FROM disk_levels
-WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
-  AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+FROM (
+    SELECT bucket, NULL::text AS item,
+           tps_avg, tps_min, tps_max, rtps_avg, rtps_min, rtps_max, wtps_avg, wtps_min, wtps_max, dtps_avg,
+           dtps_min, dtps_max, read_sectors_ps_avg, read_sectors_ps_min, read_sectors_ps_max,
+           written_sectors_ps_avg, written_sectors_ps_min, written_sectors_ps_max, discarded_sectors_ps_avg,
+           discarded_sectors_ps_min, discarded_sectors_ps_max, util_pct_avg, util_pct_min, util_pct_max,
+           await_ms_avg, await_ms_min, await_ms_max
+    FROM disk_total_levels
+    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+      AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+    UNION ALL
+    SELECT bucket, device,
+           tps_avg, tps_min, tps_max, rtps_avg, rtps_min, rtps_max, wtps_avg, wtps_min, wtps_max, dtps_avg,
+           dtps_min, dtps_max, read_sectors_ps_avg, read_sectors_ps_min, read_sectors_ps_max,
+           written_sectors_ps_avg, written_sectors_ps_min, written_sectors_ps_max, discarded_sectors_ps_avg,
+           discarded_sectors_ps_min, discarded_sectors_ps_max, util_pct_avg, util_pct_min, util_pct_max,
+           await_ms_avg, await_ms_min, await_ms_max
+    FROM disk_levels
+    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+      AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+) chart
 
 -- name: dashboard_network
 -- Network chart: the host total over physical interfaces (item NULL, network_total_levels;
@@ -91,24 +95,7 @@ WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
 -- of the requested level, each rate the bucket's stat. Relies on the unique indexes
 -- (organization_id, collector_id, time[, interface]) of network_total_sample and
 -- network_sample at raw, and the network_total_<level> / network_<level> keys above.
-SELECT bucket, NULL::text AS item,
-       CASE %(stat)s::text WHEN 'min' THEN rx_packets_ps_min WHEN 'max' THEN rx_packets_ps_max ELSE rx_packets_ps_avg END::float8 AS rx_packets_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_packets_ps_min WHEN 'max' THEN tx_packets_ps_max ELSE tx_packets_ps_avg END::float8 AS tx_packets_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_kb_ps_min WHEN 'max' THEN rx_kb_ps_max ELSE rx_kb_ps_avg END::float8 AS rx_kb_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_kb_ps_min WHEN 'max' THEN tx_kb_ps_max ELSE tx_kb_ps_avg END::float8 AS tx_kb_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_compressed_ps_min WHEN 'max' THEN rx_compressed_ps_max ELSE rx_compressed_ps_avg END::float8 AS rx_compressed_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_compressed_ps_min WHEN 'max' THEN tx_compressed_ps_max ELSE tx_compressed_ps_avg END::float8 AS tx_compressed_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_multicast_ps_min WHEN 'max' THEN rx_multicast_ps_max ELSE rx_multicast_ps_avg END::float8 AS rx_multicast_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_errors_ps_min WHEN 'max' THEN rx_errors_ps_max ELSE rx_errors_ps_avg END::float8 AS rx_errors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_errors_ps_min WHEN 'max' THEN tx_errors_ps_max ELSE tx_errors_ps_avg END::float8 AS tx_errors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_drops_ps_min WHEN 'max' THEN rx_drops_ps_max ELSE rx_drops_ps_avg END::float8 AS rx_drops_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_drops_ps_min WHEN 'max' THEN tx_drops_ps_max ELSE tx_drops_ps_avg END::float8 AS tx_drops_ps,
-       NULL::float8 AS if_util_pct
-FROM network_total_levels
-WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
-  AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
-UNION ALL
-SELECT bucket, interface,
+SELECT bucket, item,
        CASE %(stat)s::text WHEN 'min' THEN rx_packets_ps_min WHEN 'max' THEN rx_packets_ps_max ELSE rx_packets_ps_avg END::float8 AS rx_packets_ps,
        CASE %(stat)s::text WHEN 'min' THEN tx_packets_ps_min WHEN 'max' THEN tx_packets_ps_max ELSE tx_packets_ps_avg END::float8 AS tx_packets_ps,
        CASE %(stat)s::text WHEN 'min' THEN rx_kb_ps_min WHEN 'max' THEN rx_kb_ps_max ELSE rx_kb_ps_avg END::float8 AS rx_kb_ps,
@@ -121,9 +108,32 @@ SELECT bucket, interface,
        CASE %(stat)s::text WHEN 'min' THEN rx_drops_ps_min WHEN 'max' THEN rx_drops_ps_max ELSE rx_drops_ps_avg END::float8 AS rx_drops_ps,
        CASE %(stat)s::text WHEN 'min' THEN tx_drops_ps_min WHEN 'max' THEN tx_drops_ps_max ELSE tx_drops_ps_avg END::float8 AS tx_drops_ps,
        CASE %(stat)s::text WHEN 'min' THEN if_util_pct_min WHEN 'max' THEN if_util_pct_max ELSE if_util_pct_avg END::float8 AS if_util_pct
-FROM network_levels
-WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
-  AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+FROM (
+    SELECT bucket, NULL::text AS item,
+           rx_packets_ps_avg, rx_packets_ps_min, rx_packets_ps_max, tx_packets_ps_avg, tx_packets_ps_min,
+           tx_packets_ps_max, rx_kb_ps_avg, rx_kb_ps_min, rx_kb_ps_max, tx_kb_ps_avg, tx_kb_ps_min, tx_kb_ps_max,
+           rx_compressed_ps_avg, rx_compressed_ps_min, rx_compressed_ps_max, tx_compressed_ps_avg,
+           tx_compressed_ps_min, tx_compressed_ps_max, rx_multicast_ps_avg, rx_multicast_ps_min,
+           rx_multicast_ps_max, rx_errors_ps_avg, rx_errors_ps_min, rx_errors_ps_max, tx_errors_ps_avg,
+           tx_errors_ps_min, tx_errors_ps_max, rx_drops_ps_avg, rx_drops_ps_min, rx_drops_ps_max, tx_drops_ps_avg,
+           tx_drops_ps_min, tx_drops_ps_max, NULL::float8 AS if_util_pct_avg, NULL::float8 AS if_util_pct_min,
+           NULL::float8 AS if_util_pct_max
+    FROM network_total_levels
+    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+      AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+    UNION ALL
+    SELECT bucket, interface,
+           rx_packets_ps_avg, rx_packets_ps_min, rx_packets_ps_max, tx_packets_ps_avg, tx_packets_ps_min,
+           tx_packets_ps_max, rx_kb_ps_avg, rx_kb_ps_min, rx_kb_ps_max, tx_kb_ps_avg, tx_kb_ps_min, tx_kb_ps_max,
+           rx_compressed_ps_avg, rx_compressed_ps_min, rx_compressed_ps_max, tx_compressed_ps_avg,
+           tx_compressed_ps_min, tx_compressed_ps_max, rx_multicast_ps_avg, rx_multicast_ps_min,
+           rx_multicast_ps_max, rx_errors_ps_avg, rx_errors_ps_min, rx_errors_ps_max, tx_errors_ps_avg,
+           tx_errors_ps_min, tx_errors_ps_max, rx_drops_ps_avg, rx_drops_ps_min, rx_drops_ps_max, tx_drops_ps_avg,
+           tx_drops_ps_min, tx_drops_ps_max, if_util_pct_avg, if_util_pct_min, if_util_pct_max
+    FROM network_levels
+    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+      AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+) chart
 
 -- name: dashboard_filesystem
 -- File-system chart: one row per (bucket, mount) of the requested level, each gauge the bucket's

@@ -45,6 +45,16 @@ def oracle(csv_name: str, **match) -> list[dict]:
     return [row for row in rows if int(row["timestamp"]) > first and all(row[k] == v for k, v in match.items())]
 
 
+def host_totals(csv_name: str, item_column: str, counted, column: str) -> dict[int, float]:
+    """{time: the sum of column over the items that count in the host total} from pcprocess
+    (counted: metrics.host_totals.interface_in_total, or membership of disks_in_total)."""
+    sums: dict[int, float] = {}
+    for row in oracle(csv_name):
+        if counted(row[item_column]):
+            sums[int(row["timestamp"])] = sums.get(int(row["timestamp"]), 0.0) + float(row[column])
+    return sums
+
+
 def by_minute(rows: list[dict], value) -> dict[int, list[float]]:
     """{minute start: [value(row) in time order]} for pcprocess rows."""
     minutes = defaultdict(list)

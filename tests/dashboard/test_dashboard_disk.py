@@ -4,21 +4,17 @@ device, against pcprocess's rows of the same capture."""
 import pytest
 
 from metrics.host_totals import disks_in_total
-from tests.dashboard.capture import FIRST_TICK, LAST_TICK, by_minute, close, full_minutes, oracle, replayed
+from tests.dashboard.capture import (FIRST_TICK, LAST_TICK, by_minute, close, full_minutes, host_totals, oracle,
+                                     replayed)
 from tests.oracle import DISK_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
 
 def _whole_disk_sums(column: str) -> dict[int, float]:
-    rows = oracle("proc/diskstats")
-    whole = disks_in_total({row["DEV"] for row in rows})
+    whole = disks_in_total({row["DEV"] for row in oracle("proc/diskstats")})
     assert whole == {"sda", "sdb"}
-    sums: dict[int, float] = {}
-    for row in rows:
-        if row["DEV"] in whole:
-            sums[int(row["timestamp"])] = sums.get(int(row["timestamp"]), 0.0) + float(row[column])
-    return sums
+    return host_totals("proc/diskstats", "DEV", whole.__contains__, column)
 
 
 def test_it_gives_the_sum_of_whole_disks_as_the_host_series(client):

@@ -4,18 +4,15 @@ every interface, against pcprocess's rows of the same capture."""
 import pytest
 
 from metrics.host_totals import interface_in_total
-from tests.dashboard.capture import FIRST_TICK, LAST_TICK, by_minute, close, full_minutes, oracle, replayed
+from tests.dashboard.capture import (FIRST_TICK, LAST_TICK, by_minute, close, full_minutes, host_totals, oracle,
+                                     replayed)
 from tests.oracle import NET_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
 
 def _physical_sums(column: str) -> dict[int, float]:
-    sums: dict[int, float] = {}
-    for row in oracle("proc/net/dev"):
-        if interface_in_total(row["IFACE"]):
-            sums[int(row["timestamp"])] = sums.get(int(row["timestamp"]), 0.0) + float(row[column])
-    return sums
+    return host_totals("proc/net/dev", "IFACE", interface_in_total, column)
 
 
 def test_it_gives_the_sum_of_physical_interfaces_as_the_host_series(client):

@@ -6,7 +6,7 @@ import pytest
 
 from metrics.aggregates import aggregates_refresh
 from metrics.host_totals import disks_in_total, interface_in_total
-from tests.dashboard.capture import FAR_FUTURE, LAST_TICK, close, oracle, replayed, same_answer
+from tests.dashboard.capture import FAR_FUTURE, LAST_TICK, close, host_totals, oracle, replayed, same_answer
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
@@ -15,24 +15,16 @@ pytestmark = pytest.mark.django_db
 def _expected() -> dict[str, dict[int, float]]:
     """Per metric, {time: value} from pcprocess (host totals summed over whole disks and
     physical interfaces)."""
-    series = {"cpu_busy": {}, "memory_used": {}, "disk_read": {}, "disk_written": {}, "network_rx": {},
-              "network_tx": {}}
+    series = {"cpu_busy": {}, "memory_used": {}}
     for row in oracle("proc/stat", CPU="-1"):
         series["cpu_busy"][int(row["timestamp"])] = 100 - float(row["%idle"])
     for row in oracle("proc/meminfo"):
         series["memory_used"][int(row["timestamp"])] = float(row["%memused"])
-    disks = oracle("proc/diskstats")
-    whole = disks_in_total({row["DEV"] for row in disks})
-    for row in disks:
-        if row["DEV"] in whole:
-            for name, column in (("disk_read", "bread/s"), ("disk_written", "bwrtn/s")):
-                t = int(row["timestamp"])
-                series[name][t] = series[name].get(t, 0.0) + float(row[column])
-    for row in oracle("proc/net/dev"):
-        if interface_in_total(row["IFACE"]):
-            for name, column in (("network_rx", "rxkB/s"), ("network_tx", "txkB/s")):
-                t = int(row["timestamp"])
-                series[name][t] = series[name].get(t, 0.0) + float(row[column])
+    whole = disks_in_total({row["DEV"] for row in oracle("proc/diskstats")})
+    series["disk_read"] = host_totals("proc/diskstats", "DEV", whole.__contains__, "bread/s")
+    series["disk_written"] = host_totals("proc/diskstats", "DEV", whole.__contains__, "bwrtn/s")
+    series["network_rx"] = host_totals("proc/net/dev", "IFACE", interface_in_total, "rxkB/s")
+    series["network_tx"] = host_totals("proc/net/dev", "IFACE", interface_in_total, "txkB/s")
     return series
 
 
