@@ -28,6 +28,7 @@ from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import connections
+from psycopg.pq import Format
 
 from metrics.models import Collector
 from xat import sqlfiles
@@ -307,6 +308,10 @@ def live(*, collector: Collector, since: datetime, using: str = "default") -> Li
 
 def _fetch_dicts(using: str, name: str, **params) -> list[dict]:
     with connections[using].cursor() as cursor:
+        # Results in binary: a chart is thousands of floats and times, which psycopg reads
+        # from binary ~15x faster than from text (12 ms -> 0.8 ms for 2,163 rows of 14
+        # columns, docs/performance.md). Still Django's cursor, so queries stay counted.
+        cursor.cursor.format = Format.BINARY
         cursor.execute(sqlfiles.query(name), params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
