@@ -5,8 +5,11 @@ analytics roles read them from connections of their own), and one analytics role
     globex: globex-web (azure-loadtest-3 again): the outsider whose rows must stay invisible
     plus two more roles of acme: hasty (statement timeout 1 s) and frugal (2 connections)
 
-Everything made here is removed at the end of the package (collectors with their samples
-and aggregates, organizations, roles), since roles and committed rows outlive transactions.
+Everything made here is removed at the end of each test module (collectors with their
+samples and aggregates, organizations, roles, the aggregates' watermark), since roles and
+committed rows outlive transactions. Module scope, not package: without __init__.py files
+pytest would keep a "package" fixture for the whole session, and the rows would reach other
+packages' tests.
 """
 
 from dataclasses import dataclass
@@ -76,7 +79,7 @@ def _replay(organization_slug: str) -> tuple[Organization, list[Collector]]:
     return organization, collectors
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def analytics_data(django_db_setup, django_db_blocker):
     """Committed: test modules must still be marked django_db, so that pytest-django sets up
     the test database even when only these tests are selected."""

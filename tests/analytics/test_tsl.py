@@ -6,11 +6,12 @@ superuser `postgres` whatever the user and password, so a role cannot log in wit
 password; statement_timeout is not enforced (pg_sleep(2) under a 1 s timeout completes); a
 GRANT or REVOKE on the database fails ("tuple concurrently deleted"), so there CONNECT is
 left to PUBLIC and TEMPORARY is not revoked (0006_analytics.sql and analytics_grants_apply
-tolerate it). The role's view of the data is therefore taken with SET SESSION AUTHORIZATION,
+tolerate it); RESET SESSION AUTHORIZATION and rollbacks do not restore the session user. The role's view of the data is therefore taken with SET SESSION AUTHORIZATION,
 which sets session_user (the filter's key) exactly as a login would. Everything runs in the
 test's transaction and is rolled back, roles included.
 """
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -64,10 +65,19 @@ def tenants():
     return made
 
 
+@contextmanager
 def _as(role_name: str):
-    cursor = connections["tsl"].cursor()
-    cursor.execute(f'SET SESSION AUTHORIZATION "{role_name}"')
-    return cursor
+    """A cursor whose session_user is role_name. Back to the superuser explicitly: in PGlite
+    neither RESET SESSION AUTHORIZATION nor a rollback restores it (the engine would stay
+    on the role, dropped by the rollback: "invalid role OID" for every later test)."""
+    with connections["tsl"].cursor() as cursor:
+        cursor.execute("SELECT session_user")
+        (superuser,) = cursor.fetchone()
+        cursor.execute(f'SET SESSION AUTHORIZATION "{role_name}"')
+        try:
+            yield cursor
+        finally:
+            cursor.execute(f'SET SESSION AUTHORIZATION "{superuser}"')
 
 
 def test_it_runs_on_the_community_edition(tsl_database):
@@ -80,8 +90,7 @@ def test_it_runs_on_the_community_edition(tsl_database):
 
 
 def test_it_reads_its_organizations_rows_from_every_view_through_the_continuous_aggregates(tenants):
-    cursor = _as("tsl_acme")
-    try:
+    with _as("tsl_acme") as cursor:
         cursor.execute("SELECT session_user, current_user")
         assert cursor.fetchone() == ("tsl_acme", "tsl_acme")
         for view in ["hosts", *TIME_SERIES]:
@@ -89,9 +98,6 @@ def test_it_reads_its_organizations_rows_from_every_view_through_the_continuous_
             assert cursor.fetchall() == [("tsl-acme", "tsl-acme-host", _count(view))], view
         cursor.execute("SELECT avg(idle_pct_avg) FROM analytics.cpu_1h")
         assert cursor.fetchone()[0] == pytest.approx(30.0)
-    finally:
-        cursor.execute("RESET SESSION AUTHORIZATION")
-        cursor.close()
 
 
 def _count(view: str) -> int:
@@ -103,13 +109,9 @@ def _count(view: str) -> int:
 def test_it_cannot_read_the_continuous_aggregates_or_the_tables_directly(tenants):
     from django.db import transaction
 
-    cursor = _as("tsl_acme")
-    try:
+    with _as("tsl_acme") as cursor:
         for relation in ("public.cpu_1m", "public.cpu_sample", "public.metrics_collector", "analytics_private.role"):
             with pytest.raises(Exception, match="permission denied"), transaction.atomic(using="tsl"):
                 cursor.execute(f"SELECT count(*) FROM {relation}")
         with pytest.raises(Exception, match="permission denied"), transaction.atomic(using="tsl"):
             cursor.execute("SET ROLE tsl_globex")
-    finally:
-        cursor.execute("RESET SESSION AUTHORIZATION")
-        cursor.close()
