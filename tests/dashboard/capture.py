@@ -69,6 +69,14 @@ def full_minutes(rows: list[dict]) -> set[int]:
     return {minute for minute in by_minute(rows, lambda row: 0) if minute > first // 60 * 60}
 
 
+def assert_series(answer: dict, values: list, expected: dict[int, float]) -> None:
+    """values (a series of answer, parallel to its timestamps) equal expected {time: value}."""
+    position = {t: index for index, t in enumerate(answer["timestamps"])}
+    assert len(expected) > 100
+    for t, value in expected.items():
+        assert close(values[position[t]], value), (t, values[position[t]], value)
+
+
 def close(ours, theirs: float) -> bool:
     return ours is not None and math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-6)
 
