@@ -3,10 +3,11 @@
 --   aggregate_store.<family>_<level>: the materialized buckets, a hypertable on bucket,
 --       kept by metrics/aggregates.py's incremental refresher (new buckets past the
 --       watermark, and buckets invalidated by late data; never history again);
---   aggregate_store.<family>_<level>_between(from, to): the level's buckets computed from
+--   aggregate_store.<family>_<level>_computed: a view of the level's buckets computed from
 --       the level below (raw samples for 1m, the 1m view for 1h, 1h for 1d), the one
---       definition of each aggregate here; a plain SQL function, so the planner inlines it
---       and pushes a query's filters (organization, collector) into it;
+--       definition of each aggregate here. A view (not a function): it runs with its
+--       owner's rights (an analytics role needs no right on the raw tables, 0006), and the
+--       planner pushes a query's filters (organization, collector, bucket) into it;
 --   <family>_<level>: a view = materialized buckets below the level's watermark
 --       UNION ALL the buckets computed on the fly above it (real-time aggregation, as the
 --       Community edition does), so the view is as fresh as the raw data.
@@ -73,8 +74,7 @@ CREATE TABLE aggregate_store.cpu_1m (
 SELECT create_hypertable('aggregate_store.cpu_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.cpu_1m_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.cpu_1m LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.cpu_1m_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -129,14 +129,12 @@ SELECT organization_id,
        sum(idle_pct)::float8 AS idle_pct_sum,
        count(idle_pct)::bigint AS idle_pct_count
 FROM cpu_sample
-WHERE time >= range_start AND time < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW cpu_1m AS
 SELECT * FROM aggregate_store.cpu_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.cpu_1m_between(xat_aggregate_watermark('1m'), 'infinity');
+SELECT * FROM aggregate_store.cpu_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
 
 CREATE TABLE aggregate_store.cpu_1h (
     organization_id bigint NOT NULL,
@@ -197,8 +195,7 @@ CREATE TABLE aggregate_store.cpu_1h (
 SELECT create_hypertable('aggregate_store.cpu_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.cpu_1h_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.cpu_1h LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.cpu_1h_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -253,14 +250,12 @@ SELECT organization_id,
        sum(idle_pct_sum)::float8 AS idle_pct_sum,
        sum(idle_pct_count)::bigint AS idle_pct_count
 FROM cpu_1m
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW cpu_1h AS
 SELECT * FROM aggregate_store.cpu_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.cpu_1h_between(xat_aggregate_watermark('1h'), 'infinity');
+SELECT * FROM aggregate_store.cpu_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
 
 CREATE TABLE aggregate_store.cpu_1d (
     organization_id bigint NOT NULL,
@@ -321,8 +316,7 @@ CREATE TABLE aggregate_store.cpu_1d (
 SELECT create_hypertable('aggregate_store.cpu_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.cpu_1d_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.cpu_1d LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.cpu_1d_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -377,14 +371,12 @@ SELECT organization_id,
        sum(idle_pct_sum)::float8 AS idle_pct_sum,
        sum(idle_pct_count)::bigint AS idle_pct_count
 FROM cpu_1h
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW cpu_1d AS
 SELECT * FROM aggregate_store.cpu_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.cpu_1d_between(xat_aggregate_watermark('1d'), 'infinity');
+SELECT * FROM aggregate_store.cpu_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
 
 CREATE TABLE aggregate_store.memory_1m (
     organization_id bigint NOT NULL,
@@ -480,8 +472,7 @@ CREATE TABLE aggregate_store.memory_1m (
 SELECT create_hypertable('aggregate_store.memory_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.memory_1m_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.memory_1m LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.memory_1m_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -571,14 +562,12 @@ SELECT organization_id,
        sum(swap_free_kb)::float8 AS swap_free_kb_sum,
        count(swap_free_kb)::bigint AS swap_free_kb_count
 FROM memory_sample
-WHERE time >= range_start AND time < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW memory_1m AS
 SELECT * FROM aggregate_store.memory_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.memory_1m_between(xat_aggregate_watermark('1m'), 'infinity');
+SELECT * FROM aggregate_store.memory_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
 
 CREATE TABLE aggregate_store.memory_1h (
     organization_id bigint NOT NULL,
@@ -674,8 +663,7 @@ CREATE TABLE aggregate_store.memory_1h (
 SELECT create_hypertable('aggregate_store.memory_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.memory_1h_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.memory_1h LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.memory_1h_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -765,14 +753,12 @@ SELECT organization_id,
        sum(swap_free_kb_sum)::float8 AS swap_free_kb_sum,
        sum(swap_free_kb_count)::bigint AS swap_free_kb_count
 FROM memory_1m
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW memory_1h AS
 SELECT * FROM aggregate_store.memory_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.memory_1h_between(xat_aggregate_watermark('1h'), 'infinity');
+SELECT * FROM aggregate_store.memory_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
 
 CREATE TABLE aggregate_store.memory_1d (
     organization_id bigint NOT NULL,
@@ -868,8 +854,7 @@ CREATE TABLE aggregate_store.memory_1d (
 SELECT create_hypertable('aggregate_store.memory_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.memory_1d_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.memory_1d LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.memory_1d_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -959,14 +944,12 @@ SELECT organization_id,
        sum(swap_free_kb_sum)::float8 AS swap_free_kb_sum,
        sum(swap_free_kb_count)::bigint AS swap_free_kb_count
 FROM memory_1h
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW memory_1d AS
 SELECT * FROM aggregate_store.memory_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.memory_1d_between(xat_aggregate_watermark('1d'), 'infinity');
+SELECT * FROM aggregate_store.memory_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
 
 CREATE TABLE aggregate_store.disk_1m (
     organization_id bigint NOT NULL,
@@ -1033,8 +1016,7 @@ CREATE TABLE aggregate_store.disk_1m (
 SELECT create_hypertable('aggregate_store.disk_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.disk_1m_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.disk_1m LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.disk_1m_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -1095,14 +1077,12 @@ SELECT organization_id,
        sum(await_ms)::float8 AS await_ms_sum,
        count(await_ms)::bigint AS await_ms_count
 FROM disk_sample
-WHERE time >= range_start AND time < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW disk_1m AS
 SELECT * FROM aggregate_store.disk_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.disk_1m_between(xat_aggregate_watermark('1m'), 'infinity');
+SELECT * FROM aggregate_store.disk_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
 
 CREATE TABLE aggregate_store.disk_1h (
     organization_id bigint NOT NULL,
@@ -1169,8 +1149,7 @@ CREATE TABLE aggregate_store.disk_1h (
 SELECT create_hypertable('aggregate_store.disk_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.disk_1h_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.disk_1h LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.disk_1h_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -1231,14 +1210,12 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_1m
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW disk_1h AS
 SELECT * FROM aggregate_store.disk_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.disk_1h_between(xat_aggregate_watermark('1h'), 'infinity');
+SELECT * FROM aggregate_store.disk_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
 
 CREATE TABLE aggregate_store.disk_1d (
     organization_id bigint NOT NULL,
@@ -1305,8 +1282,7 @@ CREATE TABLE aggregate_store.disk_1d (
 SELECT create_hypertable('aggregate_store.disk_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.disk_1d_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.disk_1d LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.disk_1d_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -1367,14 +1343,12 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_1h
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW disk_1d AS
 SELECT * FROM aggregate_store.disk_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.disk_1d_between(xat_aggregate_watermark('1d'), 'infinity');
+SELECT * FROM aggregate_store.disk_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
 
 CREATE TABLE aggregate_store.network_1m (
     organization_id bigint NOT NULL,
@@ -1459,8 +1433,7 @@ CREATE TABLE aggregate_store.network_1m (
 SELECT create_hypertable('aggregate_store.network_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.network_1m_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.network_1m LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.network_1m_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -1539,14 +1512,12 @@ SELECT organization_id,
        sum(if_util_pct)::float8 AS if_util_pct_sum,
        count(if_util_pct)::bigint AS if_util_pct_count
 FROM network_sample
-WHERE time >= range_start AND time < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW network_1m AS
 SELECT * FROM aggregate_store.network_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.network_1m_between(xat_aggregate_watermark('1m'), 'infinity');
+SELECT * FROM aggregate_store.network_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
 
 CREATE TABLE aggregate_store.network_1h (
     organization_id bigint NOT NULL,
@@ -1631,8 +1602,7 @@ CREATE TABLE aggregate_store.network_1h (
 SELECT create_hypertable('aggregate_store.network_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.network_1h_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.network_1h LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.network_1h_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -1711,14 +1681,12 @@ SELECT organization_id,
        sum(if_util_pct_sum)::float8 AS if_util_pct_sum,
        sum(if_util_pct_count)::bigint AS if_util_pct_count
 FROM network_1m
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW network_1h AS
 SELECT * FROM aggregate_store.network_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.network_1h_between(xat_aggregate_watermark('1h'), 'infinity');
+SELECT * FROM aggregate_store.network_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
 
 CREATE TABLE aggregate_store.network_1d (
     organization_id bigint NOT NULL,
@@ -1803,8 +1771,7 @@ CREATE TABLE aggregate_store.network_1d (
 SELECT create_hypertable('aggregate_store.network_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.network_1d_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.network_1d LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.network_1d_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -1883,14 +1850,12 @@ SELECT organization_id,
        sum(if_util_pct_sum)::float8 AS if_util_pct_sum,
        sum(if_util_pct_count)::bigint AS if_util_pct_count
 FROM network_1h
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW network_1d AS
 SELECT * FROM aggregate_store.network_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.network_1d_between(xat_aggregate_watermark('1d'), 'infinity');
+SELECT * FROM aggregate_store.network_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
 
 CREATE TABLE aggregate_store.filesystem_1m (
     organization_id bigint NOT NULL,
@@ -1939,8 +1904,7 @@ CREATE TABLE aggregate_store.filesystem_1m (
 SELECT create_hypertable('aggregate_store.filesystem_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.filesystem_1m_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.filesystem_1m LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.filesystem_1m_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -1983,14 +1947,12 @@ SELECT organization_id,
        sum(use_pct)::float8 AS use_pct_sum,
        count(use_pct)::bigint AS use_pct_count
 FROM filesystem_sample
-WHERE time >= range_start AND time < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW filesystem_1m AS
 SELECT * FROM aggregate_store.filesystem_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.filesystem_1m_between(xat_aggregate_watermark('1m'), 'infinity');
+SELECT * FROM aggregate_store.filesystem_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
 
 CREATE TABLE aggregate_store.filesystem_1h (
     organization_id bigint NOT NULL,
@@ -2039,8 +2001,7 @@ CREATE TABLE aggregate_store.filesystem_1h (
 SELECT create_hypertable('aggregate_store.filesystem_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.filesystem_1h_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.filesystem_1h LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.filesystem_1h_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -2083,14 +2044,12 @@ SELECT organization_id,
        sum(use_pct_sum)::float8 AS use_pct_sum,
        sum(use_pct_count)::bigint AS use_pct_count
 FROM filesystem_1m
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW filesystem_1h AS
 SELECT * FROM aggregate_store.filesystem_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.filesystem_1h_between(xat_aggregate_watermark('1h'), 'infinity');
+SELECT * FROM aggregate_store.filesystem_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
 
 CREATE TABLE aggregate_store.filesystem_1d (
     organization_id bigint NOT NULL,
@@ -2139,8 +2098,7 @@ CREATE TABLE aggregate_store.filesystem_1d (
 SELECT create_hypertable('aggregate_store.filesystem_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.filesystem_1d_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.filesystem_1d LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.filesystem_1d_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -2183,14 +2141,12 @@ SELECT organization_id,
        sum(use_pct_sum)::float8 AS use_pct_sum,
        sum(use_pct_count)::bigint AS use_pct_count
 FROM filesystem_1h
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3, 4
-$$;
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE VIEW filesystem_1d AS
 SELECT * FROM aggregate_store.filesystem_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.filesystem_1d_between(xat_aggregate_watermark('1d'), 'infinity');
+SELECT * FROM aggregate_store.filesystem_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
 
 CREATE TABLE aggregate_store.disk_total_1m (
     organization_id bigint NOT NULL,
@@ -2256,8 +2212,7 @@ CREATE TABLE aggregate_store.disk_total_1m (
 SELECT create_hypertable('aggregate_store.disk_total_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.disk_total_1m_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.disk_total_1m LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.disk_total_1m_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -2317,14 +2272,12 @@ SELECT organization_id,
        sum(await_ms)::float8 AS await_ms_sum,
        count(await_ms)::bigint AS await_ms_count
 FROM disk_total_sample
-WHERE time >= range_start AND time < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW disk_total_1m AS
 SELECT * FROM aggregate_store.disk_total_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.disk_total_1m_between(xat_aggregate_watermark('1m'), 'infinity');
+SELECT * FROM aggregate_store.disk_total_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
 
 CREATE TABLE aggregate_store.disk_total_1h (
     organization_id bigint NOT NULL,
@@ -2390,8 +2343,7 @@ CREATE TABLE aggregate_store.disk_total_1h (
 SELECT create_hypertable('aggregate_store.disk_total_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.disk_total_1h_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.disk_total_1h LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.disk_total_1h_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -2451,14 +2403,12 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_total_1m
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW disk_total_1h AS
 SELECT * FROM aggregate_store.disk_total_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.disk_total_1h_between(xat_aggregate_watermark('1h'), 'infinity');
+SELECT * FROM aggregate_store.disk_total_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
 
 CREATE TABLE aggregate_store.disk_total_1d (
     organization_id bigint NOT NULL,
@@ -2524,8 +2474,7 @@ CREATE TABLE aggregate_store.disk_total_1d (
 SELECT create_hypertable('aggregate_store.disk_total_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.disk_total_1d_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.disk_total_1d LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.disk_total_1d_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -2585,14 +2534,12 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_total_1h
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW disk_total_1d AS
 SELECT * FROM aggregate_store.disk_total_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.disk_total_1d_between(xat_aggregate_watermark('1d'), 'infinity');
+SELECT * FROM aggregate_store.disk_total_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
 
 CREATE TABLE aggregate_store.network_total_1m (
     organization_id bigint NOT NULL,
@@ -2670,8 +2617,7 @@ CREATE TABLE aggregate_store.network_total_1m (
 SELECT create_hypertable('aggregate_store.network_total_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.network_total_1m_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.network_total_1m LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.network_total_1m_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -2743,14 +2689,12 @@ SELECT organization_id,
        sum(tx_drops_ps)::float8 AS tx_drops_ps_sum,
        count(tx_drops_ps)::bigint AS tx_drops_ps_count
 FROM network_total_sample
-WHERE time >= range_start AND time < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW network_total_1m AS
 SELECT * FROM aggregate_store.network_total_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.network_total_1m_between(xat_aggregate_watermark('1m'), 'infinity');
+SELECT * FROM aggregate_store.network_total_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
 
 CREATE TABLE aggregate_store.network_total_1h (
     organization_id bigint NOT NULL,
@@ -2828,8 +2772,7 @@ CREATE TABLE aggregate_store.network_total_1h (
 SELECT create_hypertable('aggregate_store.network_total_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.network_total_1h_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.network_total_1h LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.network_total_1h_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -2901,14 +2844,12 @@ SELECT organization_id,
        sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
        sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count
 FROM network_total_1m
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW network_total_1h AS
 SELECT * FROM aggregate_store.network_total_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.network_total_1h_between(xat_aggregate_watermark('1h'), 'infinity');
+SELECT * FROM aggregate_store.network_total_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
 
 CREATE TABLE aggregate_store.network_total_1d (
     organization_id bigint NOT NULL,
@@ -2986,8 +2927,7 @@ CREATE TABLE aggregate_store.network_total_1d (
 SELECT create_hypertable('aggregate_store.network_total_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE FUNCTION aggregate_store.network_total_1d_between(range_start timestamptz, range_end timestamptz)
-RETURNS SETOF aggregate_store.network_total_1d LANGUAGE sql STABLE AS $$
+CREATE VIEW aggregate_store.network_total_1d_computed AS
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -3059,14 +2999,12 @@ SELECT organization_id,
        sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
        sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count
 FROM network_total_1h
-WHERE bucket >= range_start AND bucket < range_end
-GROUP BY organization_id, collector_id, 3
-$$;
+GROUP BY organization_id, collector_id, 3;
 
 CREATE VIEW network_total_1d AS
 SELECT * FROM aggregate_store.network_total_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.network_total_1d_between(xat_aggregate_watermark('1d'), 'infinity');
+SELECT * FROM aggregate_store.network_total_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
 
 -- Recomputes the buckets of one level in [range_start, range_end) (bucket-aligned): for
 -- every collector (materialising new buckets) or for one (buckets invalidated by late
@@ -3078,48 +3016,55 @@ RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
     IF org IS NULL THEN
         DELETE FROM aggregate_store.cpu_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_between(range_start, range_end);
+        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.memory_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_between(range_start, range_end);
+        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.disk_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_between(range_start, range_end);
+        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.network_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_between(range_start, range_end);
+        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.filesystem_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_between(range_start, range_end);
+        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.disk_total_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_between(range_start, range_end);
+        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.network_total_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_between(range_start, range_end);
+        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end;
     ELSE
         DELETE FROM aggregate_store.cpu_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.memory_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.filesystem_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_total_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_total_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
     END IF;
 END
 $fn$;
@@ -3130,48 +3075,55 @@ RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
     IF org IS NULL THEN
         DELETE FROM aggregate_store.cpu_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_between(range_start, range_end);
+        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.memory_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_between(range_start, range_end);
+        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.disk_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_between(range_start, range_end);
+        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.network_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_between(range_start, range_end);
+        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.filesystem_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_between(range_start, range_end);
+        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.disk_total_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_between(range_start, range_end);
+        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.network_total_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_between(range_start, range_end);
+        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end;
     ELSE
         DELETE FROM aggregate_store.cpu_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.memory_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.filesystem_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_total_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_total_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
     END IF;
 END
 $fn$;
@@ -3182,48 +3134,55 @@ RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
     IF org IS NULL THEN
         DELETE FROM aggregate_store.cpu_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_between(range_start, range_end);
+        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.memory_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_between(range_start, range_end);
+        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.disk_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_between(range_start, range_end);
+        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.network_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_between(range_start, range_end);
+        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.filesystem_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_between(range_start, range_end);
+        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.disk_total_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_between(range_start, range_end);
+        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end;
         DELETE FROM aggregate_store.network_total_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_between(range_start, range_end);
+        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end;
     ELSE
         DELETE FROM aggregate_store.cpu_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.memory_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.filesystem_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_total_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_total_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_between(range_start, range_end)
-            WHERE organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_computed
+            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
     END IF;
 END
 $fn$;
