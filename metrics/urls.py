@@ -1,8 +1,9 @@
 from django.urls import include, path
 
 from accounts.routing import by_method
-from metrics.apis import dashboard, exports, uploads
+from metrics.apis import exports, uploads
 from metrics.apis.trickle import TrickleStatusApi, trickle
+from metrics.apis import dashboard
 
 urlpatterns = [
     # pcc posts to this exact path: no trailing-slash redirect (anything but 200 stops it).
