@@ -22,6 +22,7 @@ Errors are django.core.exceptions.ValidationError({parameter: reason}) (the API 
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
@@ -81,7 +82,7 @@ class Family:
     query: str
     main: tuple[Metric, ...]  # the host-level series ("series")
     item: tuple[Metric, ...]  # each item's series ("items"), empty: no items
-    item_name: callable = str
+    item_name: Callable[[object], str] = str
 
 
 FAMILIES = {
