@@ -3,14 +3,17 @@
 --   aggregate_store.<family>_<level>: the materialized buckets, a hypertable on bucket,
 --       kept by metrics/aggregates.py's incremental refresher (new buckets past the
 --       watermark, and buckets invalidated by late data; never history again);
---   aggregate_store.<family>_<level>_computed: a view of the level's buckets computed from
---       the level below (raw samples for 1m, the 1m view for 1h, 1h for 1d), the one
---       definition of each aggregate here. A view (not a function): it runs with its
---       owner's rights (an analytics role needs no right on the raw tables, 0006), and the
---       planner pushes a query's filters (organization, collector, bucket) into it;
 --   <family>_<level>: a view = materialized buckets below the level's watermark
---       UNION ALL the buckets computed on the fly above it (real-time aggregation, as the
---       Community edition does), so the view is as fresh as the raw data.
+--       UNION ALL the buckets computed on the fly above it from the level below (raw
+--       samples for 1m, the 1m view for 1h, 1h for 1d): real-time aggregation, as the
+--       Community edition does, so the view is as fresh as the raw data;
+--   aggregate_store.<family>_<level>_between(from, to): the same computation over a time
+--       range, for the refresher's recompute functions below.
+-- Each aggregation is written twice, on purpose: the view's real-time branch must filter
+-- the source's own time column (so chunks are excluded and the key index is used; a filter
+-- on the bucket above the GROUP BY reaches the raw rows only as a filter) and must run with
+-- the view owner's rights (an analytics role has no right on the raw tables, 0006), which
+-- a SQL function, run with its caller's rights, cannot give.
 
 CREATE SCHEMA aggregate_store;
 INSERT INTO aggregate_watermark (level) VALUES ('1m'), ('1h'), ('1d');
@@ -74,7 +77,8 @@ CREATE TABLE aggregate_store.cpu_1m (
 SELECT create_hypertable('aggregate_store.cpu_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.cpu_1m_computed AS
+CREATE FUNCTION aggregate_store.cpu_1m_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.cpu_1m LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -129,12 +133,69 @@ SELECT organization_id,
        sum(idle_pct)::float8 AS idle_pct_sum,
        count(idle_pct)::bigint AS idle_pct_count
 FROM cpu_sample
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE time >= range_start AND time < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW cpu_1m AS
 SELECT * FROM aggregate_store.cpu_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.cpu_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 minute', time) AS bucket,
+       cpu,
+       count(*)::bigint AS samples,
+       (sum(user_pct)::float8 / nullif(count(user_pct), 0))::float8 AS user_pct_avg,
+       min(user_pct)::float8 AS user_pct_min,
+       max(user_pct)::float8 AS user_pct_max,
+       last(user_pct, time)::float8 AS user_pct_last,
+       sum(user_pct)::float8 AS user_pct_sum,
+       count(user_pct)::bigint AS user_pct_count,
+       (sum(nice_pct)::float8 / nullif(count(nice_pct), 0))::float8 AS nice_pct_avg,
+       min(nice_pct)::float8 AS nice_pct_min,
+       max(nice_pct)::float8 AS nice_pct_max,
+       last(nice_pct, time)::float8 AS nice_pct_last,
+       sum(nice_pct)::float8 AS nice_pct_sum,
+       count(nice_pct)::bigint AS nice_pct_count,
+       (sum(system_pct)::float8 / nullif(count(system_pct), 0))::float8 AS system_pct_avg,
+       min(system_pct)::float8 AS system_pct_min,
+       max(system_pct)::float8 AS system_pct_max,
+       last(system_pct, time)::float8 AS system_pct_last,
+       sum(system_pct)::float8 AS system_pct_sum,
+       count(system_pct)::bigint AS system_pct_count,
+       (sum(iowait_pct)::float8 / nullif(count(iowait_pct), 0))::float8 AS iowait_pct_avg,
+       min(iowait_pct)::float8 AS iowait_pct_min,
+       max(iowait_pct)::float8 AS iowait_pct_max,
+       last(iowait_pct, time)::float8 AS iowait_pct_last,
+       sum(iowait_pct)::float8 AS iowait_pct_sum,
+       count(iowait_pct)::bigint AS iowait_pct_count,
+       (sum(irq_pct)::float8 / nullif(count(irq_pct), 0))::float8 AS irq_pct_avg,
+       min(irq_pct)::float8 AS irq_pct_min,
+       max(irq_pct)::float8 AS irq_pct_max,
+       last(irq_pct, time)::float8 AS irq_pct_last,
+       sum(irq_pct)::float8 AS irq_pct_sum,
+       count(irq_pct)::bigint AS irq_pct_count,
+       (sum(softirq_pct)::float8 / nullif(count(softirq_pct), 0))::float8 AS softirq_pct_avg,
+       min(softirq_pct)::float8 AS softirq_pct_min,
+       max(softirq_pct)::float8 AS softirq_pct_max,
+       last(softirq_pct, time)::float8 AS softirq_pct_last,
+       sum(softirq_pct)::float8 AS softirq_pct_sum,
+       count(softirq_pct)::bigint AS softirq_pct_count,
+       (sum(steal_pct)::float8 / nullif(count(steal_pct), 0))::float8 AS steal_pct_avg,
+       min(steal_pct)::float8 AS steal_pct_min,
+       max(steal_pct)::float8 AS steal_pct_max,
+       last(steal_pct, time)::float8 AS steal_pct_last,
+       sum(steal_pct)::float8 AS steal_pct_sum,
+       count(steal_pct)::bigint AS steal_pct_count,
+       (sum(idle_pct)::float8 / nullif(count(idle_pct), 0))::float8 AS idle_pct_avg,
+       min(idle_pct)::float8 AS idle_pct_min,
+       max(idle_pct)::float8 AS idle_pct_max,
+       last(idle_pct, time)::float8 AS idle_pct_last,
+       sum(idle_pct)::float8 AS idle_pct_sum,
+       count(idle_pct)::bigint AS idle_pct_count
+FROM cpu_sample
+WHERE time >= xat_aggregate_watermark('1m')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.cpu_1h (
     organization_id bigint NOT NULL,
@@ -195,7 +256,8 @@ CREATE TABLE aggregate_store.cpu_1h (
 SELECT create_hypertable('aggregate_store.cpu_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.cpu_1h_computed AS
+CREATE FUNCTION aggregate_store.cpu_1h_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.cpu_1h LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -250,12 +312,69 @@ SELECT organization_id,
        sum(idle_pct_sum)::float8 AS idle_pct_sum,
        sum(idle_pct_count)::bigint AS idle_pct_count
 FROM cpu_1m
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW cpu_1h AS
 SELECT * FROM aggregate_store.cpu_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.cpu_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 hour', bucket) AS bucket,
+       cpu,
+       sum(samples)::bigint AS samples,
+       (sum(user_pct_sum) / nullif(sum(user_pct_count), 0))::float8 AS user_pct_avg,
+       min(user_pct_min)::float8 AS user_pct_min,
+       max(user_pct_max)::float8 AS user_pct_max,
+       last(user_pct_last, bucket)::float8 AS user_pct_last,
+       sum(user_pct_sum)::float8 AS user_pct_sum,
+       sum(user_pct_count)::bigint AS user_pct_count,
+       (sum(nice_pct_sum) / nullif(sum(nice_pct_count), 0))::float8 AS nice_pct_avg,
+       min(nice_pct_min)::float8 AS nice_pct_min,
+       max(nice_pct_max)::float8 AS nice_pct_max,
+       last(nice_pct_last, bucket)::float8 AS nice_pct_last,
+       sum(nice_pct_sum)::float8 AS nice_pct_sum,
+       sum(nice_pct_count)::bigint AS nice_pct_count,
+       (sum(system_pct_sum) / nullif(sum(system_pct_count), 0))::float8 AS system_pct_avg,
+       min(system_pct_min)::float8 AS system_pct_min,
+       max(system_pct_max)::float8 AS system_pct_max,
+       last(system_pct_last, bucket)::float8 AS system_pct_last,
+       sum(system_pct_sum)::float8 AS system_pct_sum,
+       sum(system_pct_count)::bigint AS system_pct_count,
+       (sum(iowait_pct_sum) / nullif(sum(iowait_pct_count), 0))::float8 AS iowait_pct_avg,
+       min(iowait_pct_min)::float8 AS iowait_pct_min,
+       max(iowait_pct_max)::float8 AS iowait_pct_max,
+       last(iowait_pct_last, bucket)::float8 AS iowait_pct_last,
+       sum(iowait_pct_sum)::float8 AS iowait_pct_sum,
+       sum(iowait_pct_count)::bigint AS iowait_pct_count,
+       (sum(irq_pct_sum) / nullif(sum(irq_pct_count), 0))::float8 AS irq_pct_avg,
+       min(irq_pct_min)::float8 AS irq_pct_min,
+       max(irq_pct_max)::float8 AS irq_pct_max,
+       last(irq_pct_last, bucket)::float8 AS irq_pct_last,
+       sum(irq_pct_sum)::float8 AS irq_pct_sum,
+       sum(irq_pct_count)::bigint AS irq_pct_count,
+       (sum(softirq_pct_sum) / nullif(sum(softirq_pct_count), 0))::float8 AS softirq_pct_avg,
+       min(softirq_pct_min)::float8 AS softirq_pct_min,
+       max(softirq_pct_max)::float8 AS softirq_pct_max,
+       last(softirq_pct_last, bucket)::float8 AS softirq_pct_last,
+       sum(softirq_pct_sum)::float8 AS softirq_pct_sum,
+       sum(softirq_pct_count)::bigint AS softirq_pct_count,
+       (sum(steal_pct_sum) / nullif(sum(steal_pct_count), 0))::float8 AS steal_pct_avg,
+       min(steal_pct_min)::float8 AS steal_pct_min,
+       max(steal_pct_max)::float8 AS steal_pct_max,
+       last(steal_pct_last, bucket)::float8 AS steal_pct_last,
+       sum(steal_pct_sum)::float8 AS steal_pct_sum,
+       sum(steal_pct_count)::bigint AS steal_pct_count,
+       (sum(idle_pct_sum) / nullif(sum(idle_pct_count), 0))::float8 AS idle_pct_avg,
+       min(idle_pct_min)::float8 AS idle_pct_min,
+       max(idle_pct_max)::float8 AS idle_pct_max,
+       last(idle_pct_last, bucket)::float8 AS idle_pct_last,
+       sum(idle_pct_sum)::float8 AS idle_pct_sum,
+       sum(idle_pct_count)::bigint AS idle_pct_count
+FROM cpu_1m
+WHERE bucket >= xat_aggregate_watermark('1h')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.cpu_1d (
     organization_id bigint NOT NULL,
@@ -316,7 +435,8 @@ CREATE TABLE aggregate_store.cpu_1d (
 SELECT create_hypertable('aggregate_store.cpu_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.cpu_1d_computed AS
+CREATE FUNCTION aggregate_store.cpu_1d_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.cpu_1d LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -371,12 +491,69 @@ SELECT organization_id,
        sum(idle_pct_sum)::float8 AS idle_pct_sum,
        sum(idle_pct_count)::bigint AS idle_pct_count
 FROM cpu_1h
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW cpu_1d AS
 SELECT * FROM aggregate_store.cpu_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.cpu_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 day', bucket) AS bucket,
+       cpu,
+       sum(samples)::bigint AS samples,
+       (sum(user_pct_sum) / nullif(sum(user_pct_count), 0))::float8 AS user_pct_avg,
+       min(user_pct_min)::float8 AS user_pct_min,
+       max(user_pct_max)::float8 AS user_pct_max,
+       last(user_pct_last, bucket)::float8 AS user_pct_last,
+       sum(user_pct_sum)::float8 AS user_pct_sum,
+       sum(user_pct_count)::bigint AS user_pct_count,
+       (sum(nice_pct_sum) / nullif(sum(nice_pct_count), 0))::float8 AS nice_pct_avg,
+       min(nice_pct_min)::float8 AS nice_pct_min,
+       max(nice_pct_max)::float8 AS nice_pct_max,
+       last(nice_pct_last, bucket)::float8 AS nice_pct_last,
+       sum(nice_pct_sum)::float8 AS nice_pct_sum,
+       sum(nice_pct_count)::bigint AS nice_pct_count,
+       (sum(system_pct_sum) / nullif(sum(system_pct_count), 0))::float8 AS system_pct_avg,
+       min(system_pct_min)::float8 AS system_pct_min,
+       max(system_pct_max)::float8 AS system_pct_max,
+       last(system_pct_last, bucket)::float8 AS system_pct_last,
+       sum(system_pct_sum)::float8 AS system_pct_sum,
+       sum(system_pct_count)::bigint AS system_pct_count,
+       (sum(iowait_pct_sum) / nullif(sum(iowait_pct_count), 0))::float8 AS iowait_pct_avg,
+       min(iowait_pct_min)::float8 AS iowait_pct_min,
+       max(iowait_pct_max)::float8 AS iowait_pct_max,
+       last(iowait_pct_last, bucket)::float8 AS iowait_pct_last,
+       sum(iowait_pct_sum)::float8 AS iowait_pct_sum,
+       sum(iowait_pct_count)::bigint AS iowait_pct_count,
+       (sum(irq_pct_sum) / nullif(sum(irq_pct_count), 0))::float8 AS irq_pct_avg,
+       min(irq_pct_min)::float8 AS irq_pct_min,
+       max(irq_pct_max)::float8 AS irq_pct_max,
+       last(irq_pct_last, bucket)::float8 AS irq_pct_last,
+       sum(irq_pct_sum)::float8 AS irq_pct_sum,
+       sum(irq_pct_count)::bigint AS irq_pct_count,
+       (sum(softirq_pct_sum) / nullif(sum(softirq_pct_count), 0))::float8 AS softirq_pct_avg,
+       min(softirq_pct_min)::float8 AS softirq_pct_min,
+       max(softirq_pct_max)::float8 AS softirq_pct_max,
+       last(softirq_pct_last, bucket)::float8 AS softirq_pct_last,
+       sum(softirq_pct_sum)::float8 AS softirq_pct_sum,
+       sum(softirq_pct_count)::bigint AS softirq_pct_count,
+       (sum(steal_pct_sum) / nullif(sum(steal_pct_count), 0))::float8 AS steal_pct_avg,
+       min(steal_pct_min)::float8 AS steal_pct_min,
+       max(steal_pct_max)::float8 AS steal_pct_max,
+       last(steal_pct_last, bucket)::float8 AS steal_pct_last,
+       sum(steal_pct_sum)::float8 AS steal_pct_sum,
+       sum(steal_pct_count)::bigint AS steal_pct_count,
+       (sum(idle_pct_sum) / nullif(sum(idle_pct_count), 0))::float8 AS idle_pct_avg,
+       min(idle_pct_min)::float8 AS idle_pct_min,
+       max(idle_pct_max)::float8 AS idle_pct_max,
+       last(idle_pct_last, bucket)::float8 AS idle_pct_last,
+       sum(idle_pct_sum)::float8 AS idle_pct_sum,
+       sum(idle_pct_count)::bigint AS idle_pct_count
+FROM cpu_1h
+WHERE bucket >= xat_aggregate_watermark('1d')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.memory_1m (
     organization_id bigint NOT NULL,
@@ -472,7 +649,8 @@ CREATE TABLE aggregate_store.memory_1m (
 SELECT create_hypertable('aggregate_store.memory_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.memory_1m_computed AS
+CREATE FUNCTION aggregate_store.memory_1m_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.memory_1m LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -562,12 +740,104 @@ SELECT organization_id,
        sum(swap_free_kb)::float8 AS swap_free_kb_sum,
        count(swap_free_kb)::bigint AS swap_free_kb_count
 FROM memory_sample
-GROUP BY organization_id, collector_id, 3;
+WHERE time >= range_start AND time < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW memory_1m AS
 SELECT * FROM aggregate_store.memory_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.memory_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 minute', time) AS bucket,
+       count(*)::bigint AS samples,
+       (sum(mem_total_kb)::float8 / nullif(count(mem_total_kb), 0))::float8 AS mem_total_kb_avg,
+       min(mem_total_kb)::bigint AS mem_total_kb_min,
+       max(mem_total_kb)::bigint AS mem_total_kb_max,
+       last(mem_total_kb, time)::bigint AS mem_total_kb_last,
+       sum(mem_total_kb)::float8 AS mem_total_kb_sum,
+       count(mem_total_kb)::bigint AS mem_total_kb_count,
+       (sum(mem_free_kb)::float8 / nullif(count(mem_free_kb), 0))::float8 AS mem_free_kb_avg,
+       min(mem_free_kb)::bigint AS mem_free_kb_min,
+       max(mem_free_kb)::bigint AS mem_free_kb_max,
+       last(mem_free_kb, time)::bigint AS mem_free_kb_last,
+       sum(mem_free_kb)::float8 AS mem_free_kb_sum,
+       count(mem_free_kb)::bigint AS mem_free_kb_count,
+       (sum(mem_available_kb)::float8 / nullif(count(mem_available_kb), 0))::float8 AS mem_available_kb_avg,
+       min(mem_available_kb)::bigint AS mem_available_kb_min,
+       max(mem_available_kb)::bigint AS mem_available_kb_max,
+       last(mem_available_kb, time)::bigint AS mem_available_kb_last,
+       sum(mem_available_kb)::float8 AS mem_available_kb_sum,
+       count(mem_available_kb)::bigint AS mem_available_kb_count,
+       (sum(mem_used_kb)::float8 / nullif(count(mem_used_kb), 0))::float8 AS mem_used_kb_avg,
+       min(mem_used_kb)::bigint AS mem_used_kb_min,
+       max(mem_used_kb)::bigint AS mem_used_kb_max,
+       last(mem_used_kb, time)::bigint AS mem_used_kb_last,
+       sum(mem_used_kb)::float8 AS mem_used_kb_sum,
+       count(mem_used_kb)::bigint AS mem_used_kb_count,
+       (sum(mem_used_pct)::float8 / nullif(count(mem_used_pct), 0))::float8 AS mem_used_pct_avg,
+       min(mem_used_pct)::float8 AS mem_used_pct_min,
+       max(mem_used_pct)::float8 AS mem_used_pct_max,
+       last(mem_used_pct, time)::float8 AS mem_used_pct_last,
+       sum(mem_used_pct)::float8 AS mem_used_pct_sum,
+       count(mem_used_pct)::bigint AS mem_used_pct_count,
+       (sum(buffers_kb)::float8 / nullif(count(buffers_kb), 0))::float8 AS buffers_kb_avg,
+       min(buffers_kb)::bigint AS buffers_kb_min,
+       max(buffers_kb)::bigint AS buffers_kb_max,
+       last(buffers_kb, time)::bigint AS buffers_kb_last,
+       sum(buffers_kb)::float8 AS buffers_kb_sum,
+       count(buffers_kb)::bigint AS buffers_kb_count,
+       (sum(cached_kb)::float8 / nullif(count(cached_kb), 0))::float8 AS cached_kb_avg,
+       min(cached_kb)::bigint AS cached_kb_min,
+       max(cached_kb)::bigint AS cached_kb_max,
+       last(cached_kb, time)::bigint AS cached_kb_last,
+       sum(cached_kb)::float8 AS cached_kb_sum,
+       count(cached_kb)::bigint AS cached_kb_count,
+       (sum(commit_kb)::float8 / nullif(count(commit_kb), 0))::float8 AS commit_kb_avg,
+       min(commit_kb)::bigint AS commit_kb_min,
+       max(commit_kb)::bigint AS commit_kb_max,
+       last(commit_kb, time)::bigint AS commit_kb_last,
+       sum(commit_kb)::float8 AS commit_kb_sum,
+       count(commit_kb)::bigint AS commit_kb_count,
+       (sum(commit_pct)::float8 / nullif(count(commit_pct), 0))::float8 AS commit_pct_avg,
+       min(commit_pct)::float8 AS commit_pct_min,
+       max(commit_pct)::float8 AS commit_pct_max,
+       last(commit_pct, time)::float8 AS commit_pct_last,
+       sum(commit_pct)::float8 AS commit_pct_sum,
+       count(commit_pct)::bigint AS commit_pct_count,
+       (sum(active_kb)::float8 / nullif(count(active_kb), 0))::float8 AS active_kb_avg,
+       min(active_kb)::bigint AS active_kb_min,
+       max(active_kb)::bigint AS active_kb_max,
+       last(active_kb, time)::bigint AS active_kb_last,
+       sum(active_kb)::float8 AS active_kb_sum,
+       count(active_kb)::bigint AS active_kb_count,
+       (sum(inactive_kb)::float8 / nullif(count(inactive_kb), 0))::float8 AS inactive_kb_avg,
+       min(inactive_kb)::bigint AS inactive_kb_min,
+       max(inactive_kb)::bigint AS inactive_kb_max,
+       last(inactive_kb, time)::bigint AS inactive_kb_last,
+       sum(inactive_kb)::float8 AS inactive_kb_sum,
+       count(inactive_kb)::bigint AS inactive_kb_count,
+       (sum(dirty_kb)::float8 / nullif(count(dirty_kb), 0))::float8 AS dirty_kb_avg,
+       min(dirty_kb)::bigint AS dirty_kb_min,
+       max(dirty_kb)::bigint AS dirty_kb_max,
+       last(dirty_kb, time)::bigint AS dirty_kb_last,
+       sum(dirty_kb)::float8 AS dirty_kb_sum,
+       count(dirty_kb)::bigint AS dirty_kb_count,
+       (sum(swap_total_kb)::float8 / nullif(count(swap_total_kb), 0))::float8 AS swap_total_kb_avg,
+       min(swap_total_kb)::bigint AS swap_total_kb_min,
+       max(swap_total_kb)::bigint AS swap_total_kb_max,
+       last(swap_total_kb, time)::bigint AS swap_total_kb_last,
+       sum(swap_total_kb)::float8 AS swap_total_kb_sum,
+       count(swap_total_kb)::bigint AS swap_total_kb_count,
+       (sum(swap_free_kb)::float8 / nullif(count(swap_free_kb), 0))::float8 AS swap_free_kb_avg,
+       min(swap_free_kb)::bigint AS swap_free_kb_min,
+       max(swap_free_kb)::bigint AS swap_free_kb_max,
+       last(swap_free_kb, time)::bigint AS swap_free_kb_last,
+       sum(swap_free_kb)::float8 AS swap_free_kb_sum,
+       count(swap_free_kb)::bigint AS swap_free_kb_count
+FROM memory_sample
+WHERE time >= xat_aggregate_watermark('1m')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.memory_1h (
     organization_id bigint NOT NULL,
@@ -663,7 +933,8 @@ CREATE TABLE aggregate_store.memory_1h (
 SELECT create_hypertable('aggregate_store.memory_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.memory_1h_computed AS
+CREATE FUNCTION aggregate_store.memory_1h_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.memory_1h LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -753,12 +1024,104 @@ SELECT organization_id,
        sum(swap_free_kb_sum)::float8 AS swap_free_kb_sum,
        sum(swap_free_kb_count)::bigint AS swap_free_kb_count
 FROM memory_1m
-GROUP BY organization_id, collector_id, 3;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW memory_1h AS
 SELECT * FROM aggregate_store.memory_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.memory_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 hour', bucket) AS bucket,
+       sum(samples)::bigint AS samples,
+       (sum(mem_total_kb_sum) / nullif(sum(mem_total_kb_count), 0))::float8 AS mem_total_kb_avg,
+       min(mem_total_kb_min)::bigint AS mem_total_kb_min,
+       max(mem_total_kb_max)::bigint AS mem_total_kb_max,
+       last(mem_total_kb_last, bucket)::bigint AS mem_total_kb_last,
+       sum(mem_total_kb_sum)::float8 AS mem_total_kb_sum,
+       sum(mem_total_kb_count)::bigint AS mem_total_kb_count,
+       (sum(mem_free_kb_sum) / nullif(sum(mem_free_kb_count), 0))::float8 AS mem_free_kb_avg,
+       min(mem_free_kb_min)::bigint AS mem_free_kb_min,
+       max(mem_free_kb_max)::bigint AS mem_free_kb_max,
+       last(mem_free_kb_last, bucket)::bigint AS mem_free_kb_last,
+       sum(mem_free_kb_sum)::float8 AS mem_free_kb_sum,
+       sum(mem_free_kb_count)::bigint AS mem_free_kb_count,
+       (sum(mem_available_kb_sum) / nullif(sum(mem_available_kb_count), 0))::float8 AS mem_available_kb_avg,
+       min(mem_available_kb_min)::bigint AS mem_available_kb_min,
+       max(mem_available_kb_max)::bigint AS mem_available_kb_max,
+       last(mem_available_kb_last, bucket)::bigint AS mem_available_kb_last,
+       sum(mem_available_kb_sum)::float8 AS mem_available_kb_sum,
+       sum(mem_available_kb_count)::bigint AS mem_available_kb_count,
+       (sum(mem_used_kb_sum) / nullif(sum(mem_used_kb_count), 0))::float8 AS mem_used_kb_avg,
+       min(mem_used_kb_min)::bigint AS mem_used_kb_min,
+       max(mem_used_kb_max)::bigint AS mem_used_kb_max,
+       last(mem_used_kb_last, bucket)::bigint AS mem_used_kb_last,
+       sum(mem_used_kb_sum)::float8 AS mem_used_kb_sum,
+       sum(mem_used_kb_count)::bigint AS mem_used_kb_count,
+       (sum(mem_used_pct_sum) / nullif(sum(mem_used_pct_count), 0))::float8 AS mem_used_pct_avg,
+       min(mem_used_pct_min)::float8 AS mem_used_pct_min,
+       max(mem_used_pct_max)::float8 AS mem_used_pct_max,
+       last(mem_used_pct_last, bucket)::float8 AS mem_used_pct_last,
+       sum(mem_used_pct_sum)::float8 AS mem_used_pct_sum,
+       sum(mem_used_pct_count)::bigint AS mem_used_pct_count,
+       (sum(buffers_kb_sum) / nullif(sum(buffers_kb_count), 0))::float8 AS buffers_kb_avg,
+       min(buffers_kb_min)::bigint AS buffers_kb_min,
+       max(buffers_kb_max)::bigint AS buffers_kb_max,
+       last(buffers_kb_last, bucket)::bigint AS buffers_kb_last,
+       sum(buffers_kb_sum)::float8 AS buffers_kb_sum,
+       sum(buffers_kb_count)::bigint AS buffers_kb_count,
+       (sum(cached_kb_sum) / nullif(sum(cached_kb_count), 0))::float8 AS cached_kb_avg,
+       min(cached_kb_min)::bigint AS cached_kb_min,
+       max(cached_kb_max)::bigint AS cached_kb_max,
+       last(cached_kb_last, bucket)::bigint AS cached_kb_last,
+       sum(cached_kb_sum)::float8 AS cached_kb_sum,
+       sum(cached_kb_count)::bigint AS cached_kb_count,
+       (sum(commit_kb_sum) / nullif(sum(commit_kb_count), 0))::float8 AS commit_kb_avg,
+       min(commit_kb_min)::bigint AS commit_kb_min,
+       max(commit_kb_max)::bigint AS commit_kb_max,
+       last(commit_kb_last, bucket)::bigint AS commit_kb_last,
+       sum(commit_kb_sum)::float8 AS commit_kb_sum,
+       sum(commit_kb_count)::bigint AS commit_kb_count,
+       (sum(commit_pct_sum) / nullif(sum(commit_pct_count), 0))::float8 AS commit_pct_avg,
+       min(commit_pct_min)::float8 AS commit_pct_min,
+       max(commit_pct_max)::float8 AS commit_pct_max,
+       last(commit_pct_last, bucket)::float8 AS commit_pct_last,
+       sum(commit_pct_sum)::float8 AS commit_pct_sum,
+       sum(commit_pct_count)::bigint AS commit_pct_count,
+       (sum(active_kb_sum) / nullif(sum(active_kb_count), 0))::float8 AS active_kb_avg,
+       min(active_kb_min)::bigint AS active_kb_min,
+       max(active_kb_max)::bigint AS active_kb_max,
+       last(active_kb_last, bucket)::bigint AS active_kb_last,
+       sum(active_kb_sum)::float8 AS active_kb_sum,
+       sum(active_kb_count)::bigint AS active_kb_count,
+       (sum(inactive_kb_sum) / nullif(sum(inactive_kb_count), 0))::float8 AS inactive_kb_avg,
+       min(inactive_kb_min)::bigint AS inactive_kb_min,
+       max(inactive_kb_max)::bigint AS inactive_kb_max,
+       last(inactive_kb_last, bucket)::bigint AS inactive_kb_last,
+       sum(inactive_kb_sum)::float8 AS inactive_kb_sum,
+       sum(inactive_kb_count)::bigint AS inactive_kb_count,
+       (sum(dirty_kb_sum) / nullif(sum(dirty_kb_count), 0))::float8 AS dirty_kb_avg,
+       min(dirty_kb_min)::bigint AS dirty_kb_min,
+       max(dirty_kb_max)::bigint AS dirty_kb_max,
+       last(dirty_kb_last, bucket)::bigint AS dirty_kb_last,
+       sum(dirty_kb_sum)::float8 AS dirty_kb_sum,
+       sum(dirty_kb_count)::bigint AS dirty_kb_count,
+       (sum(swap_total_kb_sum) / nullif(sum(swap_total_kb_count), 0))::float8 AS swap_total_kb_avg,
+       min(swap_total_kb_min)::bigint AS swap_total_kb_min,
+       max(swap_total_kb_max)::bigint AS swap_total_kb_max,
+       last(swap_total_kb_last, bucket)::bigint AS swap_total_kb_last,
+       sum(swap_total_kb_sum)::float8 AS swap_total_kb_sum,
+       sum(swap_total_kb_count)::bigint AS swap_total_kb_count,
+       (sum(swap_free_kb_sum) / nullif(sum(swap_free_kb_count), 0))::float8 AS swap_free_kb_avg,
+       min(swap_free_kb_min)::bigint AS swap_free_kb_min,
+       max(swap_free_kb_max)::bigint AS swap_free_kb_max,
+       last(swap_free_kb_last, bucket)::bigint AS swap_free_kb_last,
+       sum(swap_free_kb_sum)::float8 AS swap_free_kb_sum,
+       sum(swap_free_kb_count)::bigint AS swap_free_kb_count
+FROM memory_1m
+WHERE bucket >= xat_aggregate_watermark('1h')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.memory_1d (
     organization_id bigint NOT NULL,
@@ -854,7 +1217,8 @@ CREATE TABLE aggregate_store.memory_1d (
 SELECT create_hypertable('aggregate_store.memory_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.memory_1d_computed AS
+CREATE FUNCTION aggregate_store.memory_1d_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.memory_1d LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -944,12 +1308,104 @@ SELECT organization_id,
        sum(swap_free_kb_sum)::float8 AS swap_free_kb_sum,
        sum(swap_free_kb_count)::bigint AS swap_free_kb_count
 FROM memory_1h
-GROUP BY organization_id, collector_id, 3;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW memory_1d AS
 SELECT * FROM aggregate_store.memory_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.memory_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 day', bucket) AS bucket,
+       sum(samples)::bigint AS samples,
+       (sum(mem_total_kb_sum) / nullif(sum(mem_total_kb_count), 0))::float8 AS mem_total_kb_avg,
+       min(mem_total_kb_min)::bigint AS mem_total_kb_min,
+       max(mem_total_kb_max)::bigint AS mem_total_kb_max,
+       last(mem_total_kb_last, bucket)::bigint AS mem_total_kb_last,
+       sum(mem_total_kb_sum)::float8 AS mem_total_kb_sum,
+       sum(mem_total_kb_count)::bigint AS mem_total_kb_count,
+       (sum(mem_free_kb_sum) / nullif(sum(mem_free_kb_count), 0))::float8 AS mem_free_kb_avg,
+       min(mem_free_kb_min)::bigint AS mem_free_kb_min,
+       max(mem_free_kb_max)::bigint AS mem_free_kb_max,
+       last(mem_free_kb_last, bucket)::bigint AS mem_free_kb_last,
+       sum(mem_free_kb_sum)::float8 AS mem_free_kb_sum,
+       sum(mem_free_kb_count)::bigint AS mem_free_kb_count,
+       (sum(mem_available_kb_sum) / nullif(sum(mem_available_kb_count), 0))::float8 AS mem_available_kb_avg,
+       min(mem_available_kb_min)::bigint AS mem_available_kb_min,
+       max(mem_available_kb_max)::bigint AS mem_available_kb_max,
+       last(mem_available_kb_last, bucket)::bigint AS mem_available_kb_last,
+       sum(mem_available_kb_sum)::float8 AS mem_available_kb_sum,
+       sum(mem_available_kb_count)::bigint AS mem_available_kb_count,
+       (sum(mem_used_kb_sum) / nullif(sum(mem_used_kb_count), 0))::float8 AS mem_used_kb_avg,
+       min(mem_used_kb_min)::bigint AS mem_used_kb_min,
+       max(mem_used_kb_max)::bigint AS mem_used_kb_max,
+       last(mem_used_kb_last, bucket)::bigint AS mem_used_kb_last,
+       sum(mem_used_kb_sum)::float8 AS mem_used_kb_sum,
+       sum(mem_used_kb_count)::bigint AS mem_used_kb_count,
+       (sum(mem_used_pct_sum) / nullif(sum(mem_used_pct_count), 0))::float8 AS mem_used_pct_avg,
+       min(mem_used_pct_min)::float8 AS mem_used_pct_min,
+       max(mem_used_pct_max)::float8 AS mem_used_pct_max,
+       last(mem_used_pct_last, bucket)::float8 AS mem_used_pct_last,
+       sum(mem_used_pct_sum)::float8 AS mem_used_pct_sum,
+       sum(mem_used_pct_count)::bigint AS mem_used_pct_count,
+       (sum(buffers_kb_sum) / nullif(sum(buffers_kb_count), 0))::float8 AS buffers_kb_avg,
+       min(buffers_kb_min)::bigint AS buffers_kb_min,
+       max(buffers_kb_max)::bigint AS buffers_kb_max,
+       last(buffers_kb_last, bucket)::bigint AS buffers_kb_last,
+       sum(buffers_kb_sum)::float8 AS buffers_kb_sum,
+       sum(buffers_kb_count)::bigint AS buffers_kb_count,
+       (sum(cached_kb_sum) / nullif(sum(cached_kb_count), 0))::float8 AS cached_kb_avg,
+       min(cached_kb_min)::bigint AS cached_kb_min,
+       max(cached_kb_max)::bigint AS cached_kb_max,
+       last(cached_kb_last, bucket)::bigint AS cached_kb_last,
+       sum(cached_kb_sum)::float8 AS cached_kb_sum,
+       sum(cached_kb_count)::bigint AS cached_kb_count,
+       (sum(commit_kb_sum) / nullif(sum(commit_kb_count), 0))::float8 AS commit_kb_avg,
+       min(commit_kb_min)::bigint AS commit_kb_min,
+       max(commit_kb_max)::bigint AS commit_kb_max,
+       last(commit_kb_last, bucket)::bigint AS commit_kb_last,
+       sum(commit_kb_sum)::float8 AS commit_kb_sum,
+       sum(commit_kb_count)::bigint AS commit_kb_count,
+       (sum(commit_pct_sum) / nullif(sum(commit_pct_count), 0))::float8 AS commit_pct_avg,
+       min(commit_pct_min)::float8 AS commit_pct_min,
+       max(commit_pct_max)::float8 AS commit_pct_max,
+       last(commit_pct_last, bucket)::float8 AS commit_pct_last,
+       sum(commit_pct_sum)::float8 AS commit_pct_sum,
+       sum(commit_pct_count)::bigint AS commit_pct_count,
+       (sum(active_kb_sum) / nullif(sum(active_kb_count), 0))::float8 AS active_kb_avg,
+       min(active_kb_min)::bigint AS active_kb_min,
+       max(active_kb_max)::bigint AS active_kb_max,
+       last(active_kb_last, bucket)::bigint AS active_kb_last,
+       sum(active_kb_sum)::float8 AS active_kb_sum,
+       sum(active_kb_count)::bigint AS active_kb_count,
+       (sum(inactive_kb_sum) / nullif(sum(inactive_kb_count), 0))::float8 AS inactive_kb_avg,
+       min(inactive_kb_min)::bigint AS inactive_kb_min,
+       max(inactive_kb_max)::bigint AS inactive_kb_max,
+       last(inactive_kb_last, bucket)::bigint AS inactive_kb_last,
+       sum(inactive_kb_sum)::float8 AS inactive_kb_sum,
+       sum(inactive_kb_count)::bigint AS inactive_kb_count,
+       (sum(dirty_kb_sum) / nullif(sum(dirty_kb_count), 0))::float8 AS dirty_kb_avg,
+       min(dirty_kb_min)::bigint AS dirty_kb_min,
+       max(dirty_kb_max)::bigint AS dirty_kb_max,
+       last(dirty_kb_last, bucket)::bigint AS dirty_kb_last,
+       sum(dirty_kb_sum)::float8 AS dirty_kb_sum,
+       sum(dirty_kb_count)::bigint AS dirty_kb_count,
+       (sum(swap_total_kb_sum) / nullif(sum(swap_total_kb_count), 0))::float8 AS swap_total_kb_avg,
+       min(swap_total_kb_min)::bigint AS swap_total_kb_min,
+       max(swap_total_kb_max)::bigint AS swap_total_kb_max,
+       last(swap_total_kb_last, bucket)::bigint AS swap_total_kb_last,
+       sum(swap_total_kb_sum)::float8 AS swap_total_kb_sum,
+       sum(swap_total_kb_count)::bigint AS swap_total_kb_count,
+       (sum(swap_free_kb_sum) / nullif(sum(swap_free_kb_count), 0))::float8 AS swap_free_kb_avg,
+       min(swap_free_kb_min)::bigint AS swap_free_kb_min,
+       max(swap_free_kb_max)::bigint AS swap_free_kb_max,
+       last(swap_free_kb_last, bucket)::bigint AS swap_free_kb_last,
+       sum(swap_free_kb_sum)::float8 AS swap_free_kb_sum,
+       sum(swap_free_kb_count)::bigint AS swap_free_kb_count
+FROM memory_1h
+WHERE bucket >= xat_aggregate_watermark('1d')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.disk_1m (
     organization_id bigint NOT NULL,
@@ -1016,7 +1472,8 @@ CREATE TABLE aggregate_store.disk_1m (
 SELECT create_hypertable('aggregate_store.disk_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.disk_1m_computed AS
+CREATE FUNCTION aggregate_store.disk_1m_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.disk_1m LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -1077,12 +1534,75 @@ SELECT organization_id,
        sum(await_ms)::float8 AS await_ms_sum,
        count(await_ms)::bigint AS await_ms_count
 FROM disk_sample
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE time >= range_start AND time < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW disk_1m AS
 SELECT * FROM aggregate_store.disk_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.disk_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 minute', time) AS bucket,
+       device,
+       count(*)::bigint AS samples,
+       (sum(tps)::float8 / nullif(count(tps), 0))::float8 AS tps_avg,
+       min(tps)::float8 AS tps_min,
+       max(tps)::float8 AS tps_max,
+       last(tps, time)::float8 AS tps_last,
+       sum(tps)::float8 AS tps_sum,
+       count(tps)::bigint AS tps_count,
+       (sum(rtps)::float8 / nullif(count(rtps), 0))::float8 AS rtps_avg,
+       min(rtps)::float8 AS rtps_min,
+       max(rtps)::float8 AS rtps_max,
+       last(rtps, time)::float8 AS rtps_last,
+       sum(rtps)::float8 AS rtps_sum,
+       count(rtps)::bigint AS rtps_count,
+       (sum(wtps)::float8 / nullif(count(wtps), 0))::float8 AS wtps_avg,
+       min(wtps)::float8 AS wtps_min,
+       max(wtps)::float8 AS wtps_max,
+       last(wtps, time)::float8 AS wtps_last,
+       sum(wtps)::float8 AS wtps_sum,
+       count(wtps)::bigint AS wtps_count,
+       (sum(dtps)::float8 / nullif(count(dtps), 0))::float8 AS dtps_avg,
+       min(dtps)::float8 AS dtps_min,
+       max(dtps)::float8 AS dtps_max,
+       last(dtps, time)::float8 AS dtps_last,
+       sum(dtps)::float8 AS dtps_sum,
+       count(dtps)::bigint AS dtps_count,
+       (sum(read_sectors_ps)::float8 / nullif(count(read_sectors_ps), 0))::float8 AS read_sectors_ps_avg,
+       min(read_sectors_ps)::float8 AS read_sectors_ps_min,
+       max(read_sectors_ps)::float8 AS read_sectors_ps_max,
+       last(read_sectors_ps, time)::float8 AS read_sectors_ps_last,
+       sum(read_sectors_ps)::float8 AS read_sectors_ps_sum,
+       count(read_sectors_ps)::bigint AS read_sectors_ps_count,
+       (sum(written_sectors_ps)::float8 / nullif(count(written_sectors_ps), 0))::float8 AS written_sectors_ps_avg,
+       min(written_sectors_ps)::float8 AS written_sectors_ps_min,
+       max(written_sectors_ps)::float8 AS written_sectors_ps_max,
+       last(written_sectors_ps, time)::float8 AS written_sectors_ps_last,
+       sum(written_sectors_ps)::float8 AS written_sectors_ps_sum,
+       count(written_sectors_ps)::bigint AS written_sectors_ps_count,
+       (sum(discarded_sectors_ps)::float8 / nullif(count(discarded_sectors_ps), 0))::float8 AS discarded_sectors_ps_avg,
+       min(discarded_sectors_ps)::float8 AS discarded_sectors_ps_min,
+       max(discarded_sectors_ps)::float8 AS discarded_sectors_ps_max,
+       last(discarded_sectors_ps, time)::float8 AS discarded_sectors_ps_last,
+       sum(discarded_sectors_ps)::float8 AS discarded_sectors_ps_sum,
+       count(discarded_sectors_ps)::bigint AS discarded_sectors_ps_count,
+       (sum(util_pct)::float8 / nullif(count(util_pct), 0))::float8 AS util_pct_avg,
+       min(util_pct)::float8 AS util_pct_min,
+       max(util_pct)::float8 AS util_pct_max,
+       last(util_pct, time)::float8 AS util_pct_last,
+       sum(util_pct)::float8 AS util_pct_sum,
+       count(util_pct)::bigint AS util_pct_count,
+       (sum(await_ms)::float8 / nullif(count(await_ms), 0))::float8 AS await_ms_avg,
+       min(await_ms)::float8 AS await_ms_min,
+       max(await_ms)::float8 AS await_ms_max,
+       last(await_ms, time)::float8 AS await_ms_last,
+       sum(await_ms)::float8 AS await_ms_sum,
+       count(await_ms)::bigint AS await_ms_count
+FROM disk_sample
+WHERE time >= xat_aggregate_watermark('1m')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.disk_1h (
     organization_id bigint NOT NULL,
@@ -1149,7 +1669,8 @@ CREATE TABLE aggregate_store.disk_1h (
 SELECT create_hypertable('aggregate_store.disk_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.disk_1h_computed AS
+CREATE FUNCTION aggregate_store.disk_1h_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.disk_1h LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -1210,12 +1731,75 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_1m
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW disk_1h AS
 SELECT * FROM aggregate_store.disk_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.disk_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 hour', bucket) AS bucket,
+       device,
+       sum(samples)::bigint AS samples,
+       (sum(tps_sum) / nullif(sum(tps_count), 0))::float8 AS tps_avg,
+       min(tps_min)::float8 AS tps_min,
+       max(tps_max)::float8 AS tps_max,
+       last(tps_last, bucket)::float8 AS tps_last,
+       sum(tps_sum)::float8 AS tps_sum,
+       sum(tps_count)::bigint AS tps_count,
+       (sum(rtps_sum) / nullif(sum(rtps_count), 0))::float8 AS rtps_avg,
+       min(rtps_min)::float8 AS rtps_min,
+       max(rtps_max)::float8 AS rtps_max,
+       last(rtps_last, bucket)::float8 AS rtps_last,
+       sum(rtps_sum)::float8 AS rtps_sum,
+       sum(rtps_count)::bigint AS rtps_count,
+       (sum(wtps_sum) / nullif(sum(wtps_count), 0))::float8 AS wtps_avg,
+       min(wtps_min)::float8 AS wtps_min,
+       max(wtps_max)::float8 AS wtps_max,
+       last(wtps_last, bucket)::float8 AS wtps_last,
+       sum(wtps_sum)::float8 AS wtps_sum,
+       sum(wtps_count)::bigint AS wtps_count,
+       (sum(dtps_sum) / nullif(sum(dtps_count), 0))::float8 AS dtps_avg,
+       min(dtps_min)::float8 AS dtps_min,
+       max(dtps_max)::float8 AS dtps_max,
+       last(dtps_last, bucket)::float8 AS dtps_last,
+       sum(dtps_sum)::float8 AS dtps_sum,
+       sum(dtps_count)::bigint AS dtps_count,
+       (sum(read_sectors_ps_sum) / nullif(sum(read_sectors_ps_count), 0))::float8 AS read_sectors_ps_avg,
+       min(read_sectors_ps_min)::float8 AS read_sectors_ps_min,
+       max(read_sectors_ps_max)::float8 AS read_sectors_ps_max,
+       last(read_sectors_ps_last, bucket)::float8 AS read_sectors_ps_last,
+       sum(read_sectors_ps_sum)::float8 AS read_sectors_ps_sum,
+       sum(read_sectors_ps_count)::bigint AS read_sectors_ps_count,
+       (sum(written_sectors_ps_sum) / nullif(sum(written_sectors_ps_count), 0))::float8 AS written_sectors_ps_avg,
+       min(written_sectors_ps_min)::float8 AS written_sectors_ps_min,
+       max(written_sectors_ps_max)::float8 AS written_sectors_ps_max,
+       last(written_sectors_ps_last, bucket)::float8 AS written_sectors_ps_last,
+       sum(written_sectors_ps_sum)::float8 AS written_sectors_ps_sum,
+       sum(written_sectors_ps_count)::bigint AS written_sectors_ps_count,
+       (sum(discarded_sectors_ps_sum) / nullif(sum(discarded_sectors_ps_count), 0))::float8 AS discarded_sectors_ps_avg,
+       min(discarded_sectors_ps_min)::float8 AS discarded_sectors_ps_min,
+       max(discarded_sectors_ps_max)::float8 AS discarded_sectors_ps_max,
+       last(discarded_sectors_ps_last, bucket)::float8 AS discarded_sectors_ps_last,
+       sum(discarded_sectors_ps_sum)::float8 AS discarded_sectors_ps_sum,
+       sum(discarded_sectors_ps_count)::bigint AS discarded_sectors_ps_count,
+       (sum(util_pct_sum) / nullif(sum(util_pct_count), 0))::float8 AS util_pct_avg,
+       min(util_pct_min)::float8 AS util_pct_min,
+       max(util_pct_max)::float8 AS util_pct_max,
+       last(util_pct_last, bucket)::float8 AS util_pct_last,
+       sum(util_pct_sum)::float8 AS util_pct_sum,
+       sum(util_pct_count)::bigint AS util_pct_count,
+       (sum(await_ms_sum) / nullif(sum(await_ms_count), 0))::float8 AS await_ms_avg,
+       min(await_ms_min)::float8 AS await_ms_min,
+       max(await_ms_max)::float8 AS await_ms_max,
+       last(await_ms_last, bucket)::float8 AS await_ms_last,
+       sum(await_ms_sum)::float8 AS await_ms_sum,
+       sum(await_ms_count)::bigint AS await_ms_count
+FROM disk_1m
+WHERE bucket >= xat_aggregate_watermark('1h')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.disk_1d (
     organization_id bigint NOT NULL,
@@ -1282,7 +1866,8 @@ CREATE TABLE aggregate_store.disk_1d (
 SELECT create_hypertable('aggregate_store.disk_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.disk_1d_computed AS
+CREATE FUNCTION aggregate_store.disk_1d_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.disk_1d LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -1343,12 +1928,75 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_1h
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW disk_1d AS
 SELECT * FROM aggregate_store.disk_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.disk_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 day', bucket) AS bucket,
+       device,
+       sum(samples)::bigint AS samples,
+       (sum(tps_sum) / nullif(sum(tps_count), 0))::float8 AS tps_avg,
+       min(tps_min)::float8 AS tps_min,
+       max(tps_max)::float8 AS tps_max,
+       last(tps_last, bucket)::float8 AS tps_last,
+       sum(tps_sum)::float8 AS tps_sum,
+       sum(tps_count)::bigint AS tps_count,
+       (sum(rtps_sum) / nullif(sum(rtps_count), 0))::float8 AS rtps_avg,
+       min(rtps_min)::float8 AS rtps_min,
+       max(rtps_max)::float8 AS rtps_max,
+       last(rtps_last, bucket)::float8 AS rtps_last,
+       sum(rtps_sum)::float8 AS rtps_sum,
+       sum(rtps_count)::bigint AS rtps_count,
+       (sum(wtps_sum) / nullif(sum(wtps_count), 0))::float8 AS wtps_avg,
+       min(wtps_min)::float8 AS wtps_min,
+       max(wtps_max)::float8 AS wtps_max,
+       last(wtps_last, bucket)::float8 AS wtps_last,
+       sum(wtps_sum)::float8 AS wtps_sum,
+       sum(wtps_count)::bigint AS wtps_count,
+       (sum(dtps_sum) / nullif(sum(dtps_count), 0))::float8 AS dtps_avg,
+       min(dtps_min)::float8 AS dtps_min,
+       max(dtps_max)::float8 AS dtps_max,
+       last(dtps_last, bucket)::float8 AS dtps_last,
+       sum(dtps_sum)::float8 AS dtps_sum,
+       sum(dtps_count)::bigint AS dtps_count,
+       (sum(read_sectors_ps_sum) / nullif(sum(read_sectors_ps_count), 0))::float8 AS read_sectors_ps_avg,
+       min(read_sectors_ps_min)::float8 AS read_sectors_ps_min,
+       max(read_sectors_ps_max)::float8 AS read_sectors_ps_max,
+       last(read_sectors_ps_last, bucket)::float8 AS read_sectors_ps_last,
+       sum(read_sectors_ps_sum)::float8 AS read_sectors_ps_sum,
+       sum(read_sectors_ps_count)::bigint AS read_sectors_ps_count,
+       (sum(written_sectors_ps_sum) / nullif(sum(written_sectors_ps_count), 0))::float8 AS written_sectors_ps_avg,
+       min(written_sectors_ps_min)::float8 AS written_sectors_ps_min,
+       max(written_sectors_ps_max)::float8 AS written_sectors_ps_max,
+       last(written_sectors_ps_last, bucket)::float8 AS written_sectors_ps_last,
+       sum(written_sectors_ps_sum)::float8 AS written_sectors_ps_sum,
+       sum(written_sectors_ps_count)::bigint AS written_sectors_ps_count,
+       (sum(discarded_sectors_ps_sum) / nullif(sum(discarded_sectors_ps_count), 0))::float8 AS discarded_sectors_ps_avg,
+       min(discarded_sectors_ps_min)::float8 AS discarded_sectors_ps_min,
+       max(discarded_sectors_ps_max)::float8 AS discarded_sectors_ps_max,
+       last(discarded_sectors_ps_last, bucket)::float8 AS discarded_sectors_ps_last,
+       sum(discarded_sectors_ps_sum)::float8 AS discarded_sectors_ps_sum,
+       sum(discarded_sectors_ps_count)::bigint AS discarded_sectors_ps_count,
+       (sum(util_pct_sum) / nullif(sum(util_pct_count), 0))::float8 AS util_pct_avg,
+       min(util_pct_min)::float8 AS util_pct_min,
+       max(util_pct_max)::float8 AS util_pct_max,
+       last(util_pct_last, bucket)::float8 AS util_pct_last,
+       sum(util_pct_sum)::float8 AS util_pct_sum,
+       sum(util_pct_count)::bigint AS util_pct_count,
+       (sum(await_ms_sum) / nullif(sum(await_ms_count), 0))::float8 AS await_ms_avg,
+       min(await_ms_min)::float8 AS await_ms_min,
+       max(await_ms_max)::float8 AS await_ms_max,
+       last(await_ms_last, bucket)::float8 AS await_ms_last,
+       sum(await_ms_sum)::float8 AS await_ms_sum,
+       sum(await_ms_count)::bigint AS await_ms_count
+FROM disk_1h
+WHERE bucket >= xat_aggregate_watermark('1d')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.network_1m (
     organization_id bigint NOT NULL,
@@ -1433,7 +2081,8 @@ CREATE TABLE aggregate_store.network_1m (
 SELECT create_hypertable('aggregate_store.network_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.network_1m_computed AS
+CREATE FUNCTION aggregate_store.network_1m_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.network_1m LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -1512,12 +2161,93 @@ SELECT organization_id,
        sum(if_util_pct)::float8 AS if_util_pct_sum,
        count(if_util_pct)::bigint AS if_util_pct_count
 FROM network_sample
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE time >= range_start AND time < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW network_1m AS
 SELECT * FROM aggregate_store.network_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.network_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 minute', time) AS bucket,
+       interface,
+       count(*)::bigint AS samples,
+       (sum(rx_packets_ps)::float8 / nullif(count(rx_packets_ps), 0))::float8 AS rx_packets_ps_avg,
+       min(rx_packets_ps)::float8 AS rx_packets_ps_min,
+       max(rx_packets_ps)::float8 AS rx_packets_ps_max,
+       last(rx_packets_ps, time)::float8 AS rx_packets_ps_last,
+       sum(rx_packets_ps)::float8 AS rx_packets_ps_sum,
+       count(rx_packets_ps)::bigint AS rx_packets_ps_count,
+       (sum(tx_packets_ps)::float8 / nullif(count(tx_packets_ps), 0))::float8 AS tx_packets_ps_avg,
+       min(tx_packets_ps)::float8 AS tx_packets_ps_min,
+       max(tx_packets_ps)::float8 AS tx_packets_ps_max,
+       last(tx_packets_ps, time)::float8 AS tx_packets_ps_last,
+       sum(tx_packets_ps)::float8 AS tx_packets_ps_sum,
+       count(tx_packets_ps)::bigint AS tx_packets_ps_count,
+       (sum(rx_kb_ps)::float8 / nullif(count(rx_kb_ps), 0))::float8 AS rx_kb_ps_avg,
+       min(rx_kb_ps)::float8 AS rx_kb_ps_min,
+       max(rx_kb_ps)::float8 AS rx_kb_ps_max,
+       last(rx_kb_ps, time)::float8 AS rx_kb_ps_last,
+       sum(rx_kb_ps)::float8 AS rx_kb_ps_sum,
+       count(rx_kb_ps)::bigint AS rx_kb_ps_count,
+       (sum(tx_kb_ps)::float8 / nullif(count(tx_kb_ps), 0))::float8 AS tx_kb_ps_avg,
+       min(tx_kb_ps)::float8 AS tx_kb_ps_min,
+       max(tx_kb_ps)::float8 AS tx_kb_ps_max,
+       last(tx_kb_ps, time)::float8 AS tx_kb_ps_last,
+       sum(tx_kb_ps)::float8 AS tx_kb_ps_sum,
+       count(tx_kb_ps)::bigint AS tx_kb_ps_count,
+       (sum(rx_compressed_ps)::float8 / nullif(count(rx_compressed_ps), 0))::float8 AS rx_compressed_ps_avg,
+       min(rx_compressed_ps)::float8 AS rx_compressed_ps_min,
+       max(rx_compressed_ps)::float8 AS rx_compressed_ps_max,
+       last(rx_compressed_ps, time)::float8 AS rx_compressed_ps_last,
+       sum(rx_compressed_ps)::float8 AS rx_compressed_ps_sum,
+       count(rx_compressed_ps)::bigint AS rx_compressed_ps_count,
+       (sum(tx_compressed_ps)::float8 / nullif(count(tx_compressed_ps), 0))::float8 AS tx_compressed_ps_avg,
+       min(tx_compressed_ps)::float8 AS tx_compressed_ps_min,
+       max(tx_compressed_ps)::float8 AS tx_compressed_ps_max,
+       last(tx_compressed_ps, time)::float8 AS tx_compressed_ps_last,
+       sum(tx_compressed_ps)::float8 AS tx_compressed_ps_sum,
+       count(tx_compressed_ps)::bigint AS tx_compressed_ps_count,
+       (sum(rx_multicast_ps)::float8 / nullif(count(rx_multicast_ps), 0))::float8 AS rx_multicast_ps_avg,
+       min(rx_multicast_ps)::float8 AS rx_multicast_ps_min,
+       max(rx_multicast_ps)::float8 AS rx_multicast_ps_max,
+       last(rx_multicast_ps, time)::float8 AS rx_multicast_ps_last,
+       sum(rx_multicast_ps)::float8 AS rx_multicast_ps_sum,
+       count(rx_multicast_ps)::bigint AS rx_multicast_ps_count,
+       (sum(rx_errors_ps)::float8 / nullif(count(rx_errors_ps), 0))::float8 AS rx_errors_ps_avg,
+       min(rx_errors_ps)::float8 AS rx_errors_ps_min,
+       max(rx_errors_ps)::float8 AS rx_errors_ps_max,
+       last(rx_errors_ps, time)::float8 AS rx_errors_ps_last,
+       sum(rx_errors_ps)::float8 AS rx_errors_ps_sum,
+       count(rx_errors_ps)::bigint AS rx_errors_ps_count,
+       (sum(tx_errors_ps)::float8 / nullif(count(tx_errors_ps), 0))::float8 AS tx_errors_ps_avg,
+       min(tx_errors_ps)::float8 AS tx_errors_ps_min,
+       max(tx_errors_ps)::float8 AS tx_errors_ps_max,
+       last(tx_errors_ps, time)::float8 AS tx_errors_ps_last,
+       sum(tx_errors_ps)::float8 AS tx_errors_ps_sum,
+       count(tx_errors_ps)::bigint AS tx_errors_ps_count,
+       (sum(rx_drops_ps)::float8 / nullif(count(rx_drops_ps), 0))::float8 AS rx_drops_ps_avg,
+       min(rx_drops_ps)::float8 AS rx_drops_ps_min,
+       max(rx_drops_ps)::float8 AS rx_drops_ps_max,
+       last(rx_drops_ps, time)::float8 AS rx_drops_ps_last,
+       sum(rx_drops_ps)::float8 AS rx_drops_ps_sum,
+       count(rx_drops_ps)::bigint AS rx_drops_ps_count,
+       (sum(tx_drops_ps)::float8 / nullif(count(tx_drops_ps), 0))::float8 AS tx_drops_ps_avg,
+       min(tx_drops_ps)::float8 AS tx_drops_ps_min,
+       max(tx_drops_ps)::float8 AS tx_drops_ps_max,
+       last(tx_drops_ps, time)::float8 AS tx_drops_ps_last,
+       sum(tx_drops_ps)::float8 AS tx_drops_ps_sum,
+       count(tx_drops_ps)::bigint AS tx_drops_ps_count,
+       (sum(if_util_pct)::float8 / nullif(count(if_util_pct), 0))::float8 AS if_util_pct_avg,
+       min(if_util_pct)::float8 AS if_util_pct_min,
+       max(if_util_pct)::float8 AS if_util_pct_max,
+       last(if_util_pct, time)::float8 AS if_util_pct_last,
+       sum(if_util_pct)::float8 AS if_util_pct_sum,
+       count(if_util_pct)::bigint AS if_util_pct_count
+FROM network_sample
+WHERE time >= xat_aggregate_watermark('1m')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.network_1h (
     organization_id bigint NOT NULL,
@@ -1602,7 +2332,8 @@ CREATE TABLE aggregate_store.network_1h (
 SELECT create_hypertable('aggregate_store.network_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.network_1h_computed AS
+CREATE FUNCTION aggregate_store.network_1h_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.network_1h LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -1681,12 +2412,93 @@ SELECT organization_id,
        sum(if_util_pct_sum)::float8 AS if_util_pct_sum,
        sum(if_util_pct_count)::bigint AS if_util_pct_count
 FROM network_1m
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW network_1h AS
 SELECT * FROM aggregate_store.network_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.network_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 hour', bucket) AS bucket,
+       interface,
+       sum(samples)::bigint AS samples,
+       (sum(rx_packets_ps_sum) / nullif(sum(rx_packets_ps_count), 0))::float8 AS rx_packets_ps_avg,
+       min(rx_packets_ps_min)::float8 AS rx_packets_ps_min,
+       max(rx_packets_ps_max)::float8 AS rx_packets_ps_max,
+       last(rx_packets_ps_last, bucket)::float8 AS rx_packets_ps_last,
+       sum(rx_packets_ps_sum)::float8 AS rx_packets_ps_sum,
+       sum(rx_packets_ps_count)::bigint AS rx_packets_ps_count,
+       (sum(tx_packets_ps_sum) / nullif(sum(tx_packets_ps_count), 0))::float8 AS tx_packets_ps_avg,
+       min(tx_packets_ps_min)::float8 AS tx_packets_ps_min,
+       max(tx_packets_ps_max)::float8 AS tx_packets_ps_max,
+       last(tx_packets_ps_last, bucket)::float8 AS tx_packets_ps_last,
+       sum(tx_packets_ps_sum)::float8 AS tx_packets_ps_sum,
+       sum(tx_packets_ps_count)::bigint AS tx_packets_ps_count,
+       (sum(rx_kb_ps_sum) / nullif(sum(rx_kb_ps_count), 0))::float8 AS rx_kb_ps_avg,
+       min(rx_kb_ps_min)::float8 AS rx_kb_ps_min,
+       max(rx_kb_ps_max)::float8 AS rx_kb_ps_max,
+       last(rx_kb_ps_last, bucket)::float8 AS rx_kb_ps_last,
+       sum(rx_kb_ps_sum)::float8 AS rx_kb_ps_sum,
+       sum(rx_kb_ps_count)::bigint AS rx_kb_ps_count,
+       (sum(tx_kb_ps_sum) / nullif(sum(tx_kb_ps_count), 0))::float8 AS tx_kb_ps_avg,
+       min(tx_kb_ps_min)::float8 AS tx_kb_ps_min,
+       max(tx_kb_ps_max)::float8 AS tx_kb_ps_max,
+       last(tx_kb_ps_last, bucket)::float8 AS tx_kb_ps_last,
+       sum(tx_kb_ps_sum)::float8 AS tx_kb_ps_sum,
+       sum(tx_kb_ps_count)::bigint AS tx_kb_ps_count,
+       (sum(rx_compressed_ps_sum) / nullif(sum(rx_compressed_ps_count), 0))::float8 AS rx_compressed_ps_avg,
+       min(rx_compressed_ps_min)::float8 AS rx_compressed_ps_min,
+       max(rx_compressed_ps_max)::float8 AS rx_compressed_ps_max,
+       last(rx_compressed_ps_last, bucket)::float8 AS rx_compressed_ps_last,
+       sum(rx_compressed_ps_sum)::float8 AS rx_compressed_ps_sum,
+       sum(rx_compressed_ps_count)::bigint AS rx_compressed_ps_count,
+       (sum(tx_compressed_ps_sum) / nullif(sum(tx_compressed_ps_count), 0))::float8 AS tx_compressed_ps_avg,
+       min(tx_compressed_ps_min)::float8 AS tx_compressed_ps_min,
+       max(tx_compressed_ps_max)::float8 AS tx_compressed_ps_max,
+       last(tx_compressed_ps_last, bucket)::float8 AS tx_compressed_ps_last,
+       sum(tx_compressed_ps_sum)::float8 AS tx_compressed_ps_sum,
+       sum(tx_compressed_ps_count)::bigint AS tx_compressed_ps_count,
+       (sum(rx_multicast_ps_sum) / nullif(sum(rx_multicast_ps_count), 0))::float8 AS rx_multicast_ps_avg,
+       min(rx_multicast_ps_min)::float8 AS rx_multicast_ps_min,
+       max(rx_multicast_ps_max)::float8 AS rx_multicast_ps_max,
+       last(rx_multicast_ps_last, bucket)::float8 AS rx_multicast_ps_last,
+       sum(rx_multicast_ps_sum)::float8 AS rx_multicast_ps_sum,
+       sum(rx_multicast_ps_count)::bigint AS rx_multicast_ps_count,
+       (sum(rx_errors_ps_sum) / nullif(sum(rx_errors_ps_count), 0))::float8 AS rx_errors_ps_avg,
+       min(rx_errors_ps_min)::float8 AS rx_errors_ps_min,
+       max(rx_errors_ps_max)::float8 AS rx_errors_ps_max,
+       last(rx_errors_ps_last, bucket)::float8 AS rx_errors_ps_last,
+       sum(rx_errors_ps_sum)::float8 AS rx_errors_ps_sum,
+       sum(rx_errors_ps_count)::bigint AS rx_errors_ps_count,
+       (sum(tx_errors_ps_sum) / nullif(sum(tx_errors_ps_count), 0))::float8 AS tx_errors_ps_avg,
+       min(tx_errors_ps_min)::float8 AS tx_errors_ps_min,
+       max(tx_errors_ps_max)::float8 AS tx_errors_ps_max,
+       last(tx_errors_ps_last, bucket)::float8 AS tx_errors_ps_last,
+       sum(tx_errors_ps_sum)::float8 AS tx_errors_ps_sum,
+       sum(tx_errors_ps_count)::bigint AS tx_errors_ps_count,
+       (sum(rx_drops_ps_sum) / nullif(sum(rx_drops_ps_count), 0))::float8 AS rx_drops_ps_avg,
+       min(rx_drops_ps_min)::float8 AS rx_drops_ps_min,
+       max(rx_drops_ps_max)::float8 AS rx_drops_ps_max,
+       last(rx_drops_ps_last, bucket)::float8 AS rx_drops_ps_last,
+       sum(rx_drops_ps_sum)::float8 AS rx_drops_ps_sum,
+       sum(rx_drops_ps_count)::bigint AS rx_drops_ps_count,
+       (sum(tx_drops_ps_sum) / nullif(sum(tx_drops_ps_count), 0))::float8 AS tx_drops_ps_avg,
+       min(tx_drops_ps_min)::float8 AS tx_drops_ps_min,
+       max(tx_drops_ps_max)::float8 AS tx_drops_ps_max,
+       last(tx_drops_ps_last, bucket)::float8 AS tx_drops_ps_last,
+       sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
+       sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count,
+       (sum(if_util_pct_sum) / nullif(sum(if_util_pct_count), 0))::float8 AS if_util_pct_avg,
+       min(if_util_pct_min)::float8 AS if_util_pct_min,
+       max(if_util_pct_max)::float8 AS if_util_pct_max,
+       last(if_util_pct_last, bucket)::float8 AS if_util_pct_last,
+       sum(if_util_pct_sum)::float8 AS if_util_pct_sum,
+       sum(if_util_pct_count)::bigint AS if_util_pct_count
+FROM network_1m
+WHERE bucket >= xat_aggregate_watermark('1h')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.network_1d (
     organization_id bigint NOT NULL,
@@ -1771,7 +2583,8 @@ CREATE TABLE aggregate_store.network_1d (
 SELECT create_hypertable('aggregate_store.network_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.network_1d_computed AS
+CREATE FUNCTION aggregate_store.network_1d_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.network_1d LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -1850,12 +2663,93 @@ SELECT organization_id,
        sum(if_util_pct_sum)::float8 AS if_util_pct_sum,
        sum(if_util_pct_count)::bigint AS if_util_pct_count
 FROM network_1h
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW network_1d AS
 SELECT * FROM aggregate_store.network_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.network_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 day', bucket) AS bucket,
+       interface,
+       sum(samples)::bigint AS samples,
+       (sum(rx_packets_ps_sum) / nullif(sum(rx_packets_ps_count), 0))::float8 AS rx_packets_ps_avg,
+       min(rx_packets_ps_min)::float8 AS rx_packets_ps_min,
+       max(rx_packets_ps_max)::float8 AS rx_packets_ps_max,
+       last(rx_packets_ps_last, bucket)::float8 AS rx_packets_ps_last,
+       sum(rx_packets_ps_sum)::float8 AS rx_packets_ps_sum,
+       sum(rx_packets_ps_count)::bigint AS rx_packets_ps_count,
+       (sum(tx_packets_ps_sum) / nullif(sum(tx_packets_ps_count), 0))::float8 AS tx_packets_ps_avg,
+       min(tx_packets_ps_min)::float8 AS tx_packets_ps_min,
+       max(tx_packets_ps_max)::float8 AS tx_packets_ps_max,
+       last(tx_packets_ps_last, bucket)::float8 AS tx_packets_ps_last,
+       sum(tx_packets_ps_sum)::float8 AS tx_packets_ps_sum,
+       sum(tx_packets_ps_count)::bigint AS tx_packets_ps_count,
+       (sum(rx_kb_ps_sum) / nullif(sum(rx_kb_ps_count), 0))::float8 AS rx_kb_ps_avg,
+       min(rx_kb_ps_min)::float8 AS rx_kb_ps_min,
+       max(rx_kb_ps_max)::float8 AS rx_kb_ps_max,
+       last(rx_kb_ps_last, bucket)::float8 AS rx_kb_ps_last,
+       sum(rx_kb_ps_sum)::float8 AS rx_kb_ps_sum,
+       sum(rx_kb_ps_count)::bigint AS rx_kb_ps_count,
+       (sum(tx_kb_ps_sum) / nullif(sum(tx_kb_ps_count), 0))::float8 AS tx_kb_ps_avg,
+       min(tx_kb_ps_min)::float8 AS tx_kb_ps_min,
+       max(tx_kb_ps_max)::float8 AS tx_kb_ps_max,
+       last(tx_kb_ps_last, bucket)::float8 AS tx_kb_ps_last,
+       sum(tx_kb_ps_sum)::float8 AS tx_kb_ps_sum,
+       sum(tx_kb_ps_count)::bigint AS tx_kb_ps_count,
+       (sum(rx_compressed_ps_sum) / nullif(sum(rx_compressed_ps_count), 0))::float8 AS rx_compressed_ps_avg,
+       min(rx_compressed_ps_min)::float8 AS rx_compressed_ps_min,
+       max(rx_compressed_ps_max)::float8 AS rx_compressed_ps_max,
+       last(rx_compressed_ps_last, bucket)::float8 AS rx_compressed_ps_last,
+       sum(rx_compressed_ps_sum)::float8 AS rx_compressed_ps_sum,
+       sum(rx_compressed_ps_count)::bigint AS rx_compressed_ps_count,
+       (sum(tx_compressed_ps_sum) / nullif(sum(tx_compressed_ps_count), 0))::float8 AS tx_compressed_ps_avg,
+       min(tx_compressed_ps_min)::float8 AS tx_compressed_ps_min,
+       max(tx_compressed_ps_max)::float8 AS tx_compressed_ps_max,
+       last(tx_compressed_ps_last, bucket)::float8 AS tx_compressed_ps_last,
+       sum(tx_compressed_ps_sum)::float8 AS tx_compressed_ps_sum,
+       sum(tx_compressed_ps_count)::bigint AS tx_compressed_ps_count,
+       (sum(rx_multicast_ps_sum) / nullif(sum(rx_multicast_ps_count), 0))::float8 AS rx_multicast_ps_avg,
+       min(rx_multicast_ps_min)::float8 AS rx_multicast_ps_min,
+       max(rx_multicast_ps_max)::float8 AS rx_multicast_ps_max,
+       last(rx_multicast_ps_last, bucket)::float8 AS rx_multicast_ps_last,
+       sum(rx_multicast_ps_sum)::float8 AS rx_multicast_ps_sum,
+       sum(rx_multicast_ps_count)::bigint AS rx_multicast_ps_count,
+       (sum(rx_errors_ps_sum) / nullif(sum(rx_errors_ps_count), 0))::float8 AS rx_errors_ps_avg,
+       min(rx_errors_ps_min)::float8 AS rx_errors_ps_min,
+       max(rx_errors_ps_max)::float8 AS rx_errors_ps_max,
+       last(rx_errors_ps_last, bucket)::float8 AS rx_errors_ps_last,
+       sum(rx_errors_ps_sum)::float8 AS rx_errors_ps_sum,
+       sum(rx_errors_ps_count)::bigint AS rx_errors_ps_count,
+       (sum(tx_errors_ps_sum) / nullif(sum(tx_errors_ps_count), 0))::float8 AS tx_errors_ps_avg,
+       min(tx_errors_ps_min)::float8 AS tx_errors_ps_min,
+       max(tx_errors_ps_max)::float8 AS tx_errors_ps_max,
+       last(tx_errors_ps_last, bucket)::float8 AS tx_errors_ps_last,
+       sum(tx_errors_ps_sum)::float8 AS tx_errors_ps_sum,
+       sum(tx_errors_ps_count)::bigint AS tx_errors_ps_count,
+       (sum(rx_drops_ps_sum) / nullif(sum(rx_drops_ps_count), 0))::float8 AS rx_drops_ps_avg,
+       min(rx_drops_ps_min)::float8 AS rx_drops_ps_min,
+       max(rx_drops_ps_max)::float8 AS rx_drops_ps_max,
+       last(rx_drops_ps_last, bucket)::float8 AS rx_drops_ps_last,
+       sum(rx_drops_ps_sum)::float8 AS rx_drops_ps_sum,
+       sum(rx_drops_ps_count)::bigint AS rx_drops_ps_count,
+       (sum(tx_drops_ps_sum) / nullif(sum(tx_drops_ps_count), 0))::float8 AS tx_drops_ps_avg,
+       min(tx_drops_ps_min)::float8 AS tx_drops_ps_min,
+       max(tx_drops_ps_max)::float8 AS tx_drops_ps_max,
+       last(tx_drops_ps_last, bucket)::float8 AS tx_drops_ps_last,
+       sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
+       sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count,
+       (sum(if_util_pct_sum) / nullif(sum(if_util_pct_count), 0))::float8 AS if_util_pct_avg,
+       min(if_util_pct_min)::float8 AS if_util_pct_min,
+       max(if_util_pct_max)::float8 AS if_util_pct_max,
+       last(if_util_pct_last, bucket)::float8 AS if_util_pct_last,
+       sum(if_util_pct_sum)::float8 AS if_util_pct_sum,
+       sum(if_util_pct_count)::bigint AS if_util_pct_count
+FROM network_1h
+WHERE bucket >= xat_aggregate_watermark('1d')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.filesystem_1m (
     organization_id bigint NOT NULL,
@@ -1904,7 +2798,8 @@ CREATE TABLE aggregate_store.filesystem_1m (
 SELECT create_hypertable('aggregate_store.filesystem_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.filesystem_1m_computed AS
+CREATE FUNCTION aggregate_store.filesystem_1m_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.filesystem_1m LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -1947,12 +2842,57 @@ SELECT organization_id,
        sum(use_pct)::float8 AS use_pct_sum,
        count(use_pct)::bigint AS use_pct_count
 FROM filesystem_sample
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE time >= range_start AND time < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW filesystem_1m AS
 SELECT * FROM aggregate_store.filesystem_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.filesystem_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 minute', time) AS bucket,
+       mount,
+       count(*)::bigint AS samples,
+       (sum(block_size)::float8 / nullif(count(block_size), 0))::float8 AS block_size_avg,
+       min(block_size)::bigint AS block_size_min,
+       max(block_size)::bigint AS block_size_max,
+       last(block_size, time)::bigint AS block_size_last,
+       sum(block_size)::float8 AS block_size_sum,
+       count(block_size)::bigint AS block_size_count,
+       (sum(blocks_total)::float8 / nullif(count(blocks_total), 0))::float8 AS blocks_total_avg,
+       min(blocks_total)::bigint AS blocks_total_min,
+       max(blocks_total)::bigint AS blocks_total_max,
+       last(blocks_total, time)::bigint AS blocks_total_last,
+       sum(blocks_total)::float8 AS blocks_total_sum,
+       count(blocks_total)::bigint AS blocks_total_count,
+       (sum(blocks_available)::float8 / nullif(count(blocks_available), 0))::float8 AS blocks_available_avg,
+       min(blocks_available)::bigint AS blocks_available_min,
+       max(blocks_available)::bigint AS blocks_available_max,
+       last(blocks_available, time)::bigint AS blocks_available_last,
+       sum(blocks_available)::float8 AS blocks_available_sum,
+       count(blocks_available)::bigint AS blocks_available_count,
+       (sum(size_bytes)::float8 / nullif(count(size_bytes), 0))::float8 AS size_bytes_avg,
+       min(size_bytes)::bigint AS size_bytes_min,
+       max(size_bytes)::bigint AS size_bytes_max,
+       last(size_bytes, time)::bigint AS size_bytes_last,
+       sum(size_bytes)::float8 AS size_bytes_sum,
+       count(size_bytes)::bigint AS size_bytes_count,
+       (sum(available_bytes)::float8 / nullif(count(available_bytes), 0))::float8 AS available_bytes_avg,
+       min(available_bytes)::bigint AS available_bytes_min,
+       max(available_bytes)::bigint AS available_bytes_max,
+       last(available_bytes, time)::bigint AS available_bytes_last,
+       sum(available_bytes)::float8 AS available_bytes_sum,
+       count(available_bytes)::bigint AS available_bytes_count,
+       (sum(use_pct)::float8 / nullif(count(use_pct), 0))::float8 AS use_pct_avg,
+       min(use_pct)::float8 AS use_pct_min,
+       max(use_pct)::float8 AS use_pct_max,
+       last(use_pct, time)::float8 AS use_pct_last,
+       sum(use_pct)::float8 AS use_pct_sum,
+       count(use_pct)::bigint AS use_pct_count
+FROM filesystem_sample
+WHERE time >= xat_aggregate_watermark('1m')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.filesystem_1h (
     organization_id bigint NOT NULL,
@@ -2001,7 +2941,8 @@ CREATE TABLE aggregate_store.filesystem_1h (
 SELECT create_hypertable('aggregate_store.filesystem_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.filesystem_1h_computed AS
+CREATE FUNCTION aggregate_store.filesystem_1h_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.filesystem_1h LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -2044,12 +2985,57 @@ SELECT organization_id,
        sum(use_pct_sum)::float8 AS use_pct_sum,
        sum(use_pct_count)::bigint AS use_pct_count
 FROM filesystem_1m
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW filesystem_1h AS
 SELECT * FROM aggregate_store.filesystem_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.filesystem_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 hour', bucket) AS bucket,
+       mount,
+       sum(samples)::bigint AS samples,
+       (sum(block_size_sum) / nullif(sum(block_size_count), 0))::float8 AS block_size_avg,
+       min(block_size_min)::bigint AS block_size_min,
+       max(block_size_max)::bigint AS block_size_max,
+       last(block_size_last, bucket)::bigint AS block_size_last,
+       sum(block_size_sum)::float8 AS block_size_sum,
+       sum(block_size_count)::bigint AS block_size_count,
+       (sum(blocks_total_sum) / nullif(sum(blocks_total_count), 0))::float8 AS blocks_total_avg,
+       min(blocks_total_min)::bigint AS blocks_total_min,
+       max(blocks_total_max)::bigint AS blocks_total_max,
+       last(blocks_total_last, bucket)::bigint AS blocks_total_last,
+       sum(blocks_total_sum)::float8 AS blocks_total_sum,
+       sum(blocks_total_count)::bigint AS blocks_total_count,
+       (sum(blocks_available_sum) / nullif(sum(blocks_available_count), 0))::float8 AS blocks_available_avg,
+       min(blocks_available_min)::bigint AS blocks_available_min,
+       max(blocks_available_max)::bigint AS blocks_available_max,
+       last(blocks_available_last, bucket)::bigint AS blocks_available_last,
+       sum(blocks_available_sum)::float8 AS blocks_available_sum,
+       sum(blocks_available_count)::bigint AS blocks_available_count,
+       (sum(size_bytes_sum) / nullif(sum(size_bytes_count), 0))::float8 AS size_bytes_avg,
+       min(size_bytes_min)::bigint AS size_bytes_min,
+       max(size_bytes_max)::bigint AS size_bytes_max,
+       last(size_bytes_last, bucket)::bigint AS size_bytes_last,
+       sum(size_bytes_sum)::float8 AS size_bytes_sum,
+       sum(size_bytes_count)::bigint AS size_bytes_count,
+       (sum(available_bytes_sum) / nullif(sum(available_bytes_count), 0))::float8 AS available_bytes_avg,
+       min(available_bytes_min)::bigint AS available_bytes_min,
+       max(available_bytes_max)::bigint AS available_bytes_max,
+       last(available_bytes_last, bucket)::bigint AS available_bytes_last,
+       sum(available_bytes_sum)::float8 AS available_bytes_sum,
+       sum(available_bytes_count)::bigint AS available_bytes_count,
+       (sum(use_pct_sum) / nullif(sum(use_pct_count), 0))::float8 AS use_pct_avg,
+       min(use_pct_min)::float8 AS use_pct_min,
+       max(use_pct_max)::float8 AS use_pct_max,
+       last(use_pct_last, bucket)::float8 AS use_pct_last,
+       sum(use_pct_sum)::float8 AS use_pct_sum,
+       sum(use_pct_count)::bigint AS use_pct_count
+FROM filesystem_1m
+WHERE bucket >= xat_aggregate_watermark('1h')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.filesystem_1d (
     organization_id bigint NOT NULL,
@@ -2098,7 +3084,8 @@ CREATE TABLE aggregate_store.filesystem_1d (
 SELECT create_hypertable('aggregate_store.filesystem_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.filesystem_1d_computed AS
+CREATE FUNCTION aggregate_store.filesystem_1d_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.filesystem_1d LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -2141,12 +3128,57 @@ SELECT organization_id,
        sum(use_pct_sum)::float8 AS use_pct_sum,
        sum(use_pct_count)::bigint AS use_pct_count
 FROM filesystem_1h
-GROUP BY organization_id, collector_id, 3, 4;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3, 4
+$$;
 
 CREATE VIEW filesystem_1d AS
 SELECT * FROM aggregate_store.filesystem_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.filesystem_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 day', bucket) AS bucket,
+       mount,
+       sum(samples)::bigint AS samples,
+       (sum(block_size_sum) / nullif(sum(block_size_count), 0))::float8 AS block_size_avg,
+       min(block_size_min)::bigint AS block_size_min,
+       max(block_size_max)::bigint AS block_size_max,
+       last(block_size_last, bucket)::bigint AS block_size_last,
+       sum(block_size_sum)::float8 AS block_size_sum,
+       sum(block_size_count)::bigint AS block_size_count,
+       (sum(blocks_total_sum) / nullif(sum(blocks_total_count), 0))::float8 AS blocks_total_avg,
+       min(blocks_total_min)::bigint AS blocks_total_min,
+       max(blocks_total_max)::bigint AS blocks_total_max,
+       last(blocks_total_last, bucket)::bigint AS blocks_total_last,
+       sum(blocks_total_sum)::float8 AS blocks_total_sum,
+       sum(blocks_total_count)::bigint AS blocks_total_count,
+       (sum(blocks_available_sum) / nullif(sum(blocks_available_count), 0))::float8 AS blocks_available_avg,
+       min(blocks_available_min)::bigint AS blocks_available_min,
+       max(blocks_available_max)::bigint AS blocks_available_max,
+       last(blocks_available_last, bucket)::bigint AS blocks_available_last,
+       sum(blocks_available_sum)::float8 AS blocks_available_sum,
+       sum(blocks_available_count)::bigint AS blocks_available_count,
+       (sum(size_bytes_sum) / nullif(sum(size_bytes_count), 0))::float8 AS size_bytes_avg,
+       min(size_bytes_min)::bigint AS size_bytes_min,
+       max(size_bytes_max)::bigint AS size_bytes_max,
+       last(size_bytes_last, bucket)::bigint AS size_bytes_last,
+       sum(size_bytes_sum)::float8 AS size_bytes_sum,
+       sum(size_bytes_count)::bigint AS size_bytes_count,
+       (sum(available_bytes_sum) / nullif(sum(available_bytes_count), 0))::float8 AS available_bytes_avg,
+       min(available_bytes_min)::bigint AS available_bytes_min,
+       max(available_bytes_max)::bigint AS available_bytes_max,
+       last(available_bytes_last, bucket)::bigint AS available_bytes_last,
+       sum(available_bytes_sum)::float8 AS available_bytes_sum,
+       sum(available_bytes_count)::bigint AS available_bytes_count,
+       (sum(use_pct_sum) / nullif(sum(use_pct_count), 0))::float8 AS use_pct_avg,
+       min(use_pct_min)::float8 AS use_pct_min,
+       max(use_pct_max)::float8 AS use_pct_max,
+       last(use_pct_last, bucket)::float8 AS use_pct_last,
+       sum(use_pct_sum)::float8 AS use_pct_sum,
+       sum(use_pct_count)::bigint AS use_pct_count
+FROM filesystem_1h
+WHERE bucket >= xat_aggregate_watermark('1d')
+GROUP BY organization_id, collector_id, 3, 4;
 
 CREATE TABLE aggregate_store.disk_total_1m (
     organization_id bigint NOT NULL,
@@ -2212,7 +3244,8 @@ CREATE TABLE aggregate_store.disk_total_1m (
 SELECT create_hypertable('aggregate_store.disk_total_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.disk_total_1m_computed AS
+CREATE FUNCTION aggregate_store.disk_total_1m_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.disk_total_1m LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -2272,12 +3305,74 @@ SELECT organization_id,
        sum(await_ms)::float8 AS await_ms_sum,
        count(await_ms)::bigint AS await_ms_count
 FROM disk_total_sample
-GROUP BY organization_id, collector_id, 3;
+WHERE time >= range_start AND time < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW disk_total_1m AS
 SELECT * FROM aggregate_store.disk_total_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.disk_total_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 minute', time) AS bucket,
+       count(*)::bigint AS samples,
+       (sum(tps)::float8 / nullif(count(tps), 0))::float8 AS tps_avg,
+       min(tps)::float8 AS tps_min,
+       max(tps)::float8 AS tps_max,
+       last(tps, time)::float8 AS tps_last,
+       sum(tps)::float8 AS tps_sum,
+       count(tps)::bigint AS tps_count,
+       (sum(rtps)::float8 / nullif(count(rtps), 0))::float8 AS rtps_avg,
+       min(rtps)::float8 AS rtps_min,
+       max(rtps)::float8 AS rtps_max,
+       last(rtps, time)::float8 AS rtps_last,
+       sum(rtps)::float8 AS rtps_sum,
+       count(rtps)::bigint AS rtps_count,
+       (sum(wtps)::float8 / nullif(count(wtps), 0))::float8 AS wtps_avg,
+       min(wtps)::float8 AS wtps_min,
+       max(wtps)::float8 AS wtps_max,
+       last(wtps, time)::float8 AS wtps_last,
+       sum(wtps)::float8 AS wtps_sum,
+       count(wtps)::bigint AS wtps_count,
+       (sum(dtps)::float8 / nullif(count(dtps), 0))::float8 AS dtps_avg,
+       min(dtps)::float8 AS dtps_min,
+       max(dtps)::float8 AS dtps_max,
+       last(dtps, time)::float8 AS dtps_last,
+       sum(dtps)::float8 AS dtps_sum,
+       count(dtps)::bigint AS dtps_count,
+       (sum(read_sectors_ps)::float8 / nullif(count(read_sectors_ps), 0))::float8 AS read_sectors_ps_avg,
+       min(read_sectors_ps)::float8 AS read_sectors_ps_min,
+       max(read_sectors_ps)::float8 AS read_sectors_ps_max,
+       last(read_sectors_ps, time)::float8 AS read_sectors_ps_last,
+       sum(read_sectors_ps)::float8 AS read_sectors_ps_sum,
+       count(read_sectors_ps)::bigint AS read_sectors_ps_count,
+       (sum(written_sectors_ps)::float8 / nullif(count(written_sectors_ps), 0))::float8 AS written_sectors_ps_avg,
+       min(written_sectors_ps)::float8 AS written_sectors_ps_min,
+       max(written_sectors_ps)::float8 AS written_sectors_ps_max,
+       last(written_sectors_ps, time)::float8 AS written_sectors_ps_last,
+       sum(written_sectors_ps)::float8 AS written_sectors_ps_sum,
+       count(written_sectors_ps)::bigint AS written_sectors_ps_count,
+       (sum(discarded_sectors_ps)::float8 / nullif(count(discarded_sectors_ps), 0))::float8 AS discarded_sectors_ps_avg,
+       min(discarded_sectors_ps)::float8 AS discarded_sectors_ps_min,
+       max(discarded_sectors_ps)::float8 AS discarded_sectors_ps_max,
+       last(discarded_sectors_ps, time)::float8 AS discarded_sectors_ps_last,
+       sum(discarded_sectors_ps)::float8 AS discarded_sectors_ps_sum,
+       count(discarded_sectors_ps)::bigint AS discarded_sectors_ps_count,
+       (sum(util_pct)::float8 / nullif(count(util_pct), 0))::float8 AS util_pct_avg,
+       min(util_pct)::float8 AS util_pct_min,
+       max(util_pct)::float8 AS util_pct_max,
+       last(util_pct, time)::float8 AS util_pct_last,
+       sum(util_pct)::float8 AS util_pct_sum,
+       count(util_pct)::bigint AS util_pct_count,
+       (sum(await_ms)::float8 / nullif(count(await_ms), 0))::float8 AS await_ms_avg,
+       min(await_ms)::float8 AS await_ms_min,
+       max(await_ms)::float8 AS await_ms_max,
+       last(await_ms, time)::float8 AS await_ms_last,
+       sum(await_ms)::float8 AS await_ms_sum,
+       count(await_ms)::bigint AS await_ms_count
+FROM disk_total_sample
+WHERE time >= xat_aggregate_watermark('1m')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.disk_total_1h (
     organization_id bigint NOT NULL,
@@ -2343,7 +3438,8 @@ CREATE TABLE aggregate_store.disk_total_1h (
 SELECT create_hypertable('aggregate_store.disk_total_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.disk_total_1h_computed AS
+CREATE FUNCTION aggregate_store.disk_total_1h_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.disk_total_1h LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -2403,12 +3499,74 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_total_1m
-GROUP BY organization_id, collector_id, 3;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW disk_total_1h AS
 SELECT * FROM aggregate_store.disk_total_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.disk_total_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 hour', bucket) AS bucket,
+       sum(samples)::bigint AS samples,
+       (sum(tps_sum) / nullif(sum(tps_count), 0))::float8 AS tps_avg,
+       min(tps_min)::float8 AS tps_min,
+       max(tps_max)::float8 AS tps_max,
+       last(tps_last, bucket)::float8 AS tps_last,
+       sum(tps_sum)::float8 AS tps_sum,
+       sum(tps_count)::bigint AS tps_count,
+       (sum(rtps_sum) / nullif(sum(rtps_count), 0))::float8 AS rtps_avg,
+       min(rtps_min)::float8 AS rtps_min,
+       max(rtps_max)::float8 AS rtps_max,
+       last(rtps_last, bucket)::float8 AS rtps_last,
+       sum(rtps_sum)::float8 AS rtps_sum,
+       sum(rtps_count)::bigint AS rtps_count,
+       (sum(wtps_sum) / nullif(sum(wtps_count), 0))::float8 AS wtps_avg,
+       min(wtps_min)::float8 AS wtps_min,
+       max(wtps_max)::float8 AS wtps_max,
+       last(wtps_last, bucket)::float8 AS wtps_last,
+       sum(wtps_sum)::float8 AS wtps_sum,
+       sum(wtps_count)::bigint AS wtps_count,
+       (sum(dtps_sum) / nullif(sum(dtps_count), 0))::float8 AS dtps_avg,
+       min(dtps_min)::float8 AS dtps_min,
+       max(dtps_max)::float8 AS dtps_max,
+       last(dtps_last, bucket)::float8 AS dtps_last,
+       sum(dtps_sum)::float8 AS dtps_sum,
+       sum(dtps_count)::bigint AS dtps_count,
+       (sum(read_sectors_ps_sum) / nullif(sum(read_sectors_ps_count), 0))::float8 AS read_sectors_ps_avg,
+       min(read_sectors_ps_min)::float8 AS read_sectors_ps_min,
+       max(read_sectors_ps_max)::float8 AS read_sectors_ps_max,
+       last(read_sectors_ps_last, bucket)::float8 AS read_sectors_ps_last,
+       sum(read_sectors_ps_sum)::float8 AS read_sectors_ps_sum,
+       sum(read_sectors_ps_count)::bigint AS read_sectors_ps_count,
+       (sum(written_sectors_ps_sum) / nullif(sum(written_sectors_ps_count), 0))::float8 AS written_sectors_ps_avg,
+       min(written_sectors_ps_min)::float8 AS written_sectors_ps_min,
+       max(written_sectors_ps_max)::float8 AS written_sectors_ps_max,
+       last(written_sectors_ps_last, bucket)::float8 AS written_sectors_ps_last,
+       sum(written_sectors_ps_sum)::float8 AS written_sectors_ps_sum,
+       sum(written_sectors_ps_count)::bigint AS written_sectors_ps_count,
+       (sum(discarded_sectors_ps_sum) / nullif(sum(discarded_sectors_ps_count), 0))::float8 AS discarded_sectors_ps_avg,
+       min(discarded_sectors_ps_min)::float8 AS discarded_sectors_ps_min,
+       max(discarded_sectors_ps_max)::float8 AS discarded_sectors_ps_max,
+       last(discarded_sectors_ps_last, bucket)::float8 AS discarded_sectors_ps_last,
+       sum(discarded_sectors_ps_sum)::float8 AS discarded_sectors_ps_sum,
+       sum(discarded_sectors_ps_count)::bigint AS discarded_sectors_ps_count,
+       (sum(util_pct_sum) / nullif(sum(util_pct_count), 0))::float8 AS util_pct_avg,
+       min(util_pct_min)::float8 AS util_pct_min,
+       max(util_pct_max)::float8 AS util_pct_max,
+       last(util_pct_last, bucket)::float8 AS util_pct_last,
+       sum(util_pct_sum)::float8 AS util_pct_sum,
+       sum(util_pct_count)::bigint AS util_pct_count,
+       (sum(await_ms_sum) / nullif(sum(await_ms_count), 0))::float8 AS await_ms_avg,
+       min(await_ms_min)::float8 AS await_ms_min,
+       max(await_ms_max)::float8 AS await_ms_max,
+       last(await_ms_last, bucket)::float8 AS await_ms_last,
+       sum(await_ms_sum)::float8 AS await_ms_sum,
+       sum(await_ms_count)::bigint AS await_ms_count
+FROM disk_total_1m
+WHERE bucket >= xat_aggregate_watermark('1h')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.disk_total_1d (
     organization_id bigint NOT NULL,
@@ -2474,7 +3632,8 @@ CREATE TABLE aggregate_store.disk_total_1d (
 SELECT create_hypertable('aggregate_store.disk_total_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.disk_total_1d_computed AS
+CREATE FUNCTION aggregate_store.disk_total_1d_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.disk_total_1d LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -2534,12 +3693,74 @@ SELECT organization_id,
        sum(await_ms_sum)::float8 AS await_ms_sum,
        sum(await_ms_count)::bigint AS await_ms_count
 FROM disk_total_1h
-GROUP BY organization_id, collector_id, 3;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW disk_total_1d AS
 SELECT * FROM aggregate_store.disk_total_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.disk_total_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 day', bucket) AS bucket,
+       sum(samples)::bigint AS samples,
+       (sum(tps_sum) / nullif(sum(tps_count), 0))::float8 AS tps_avg,
+       min(tps_min)::float8 AS tps_min,
+       max(tps_max)::float8 AS tps_max,
+       last(tps_last, bucket)::float8 AS tps_last,
+       sum(tps_sum)::float8 AS tps_sum,
+       sum(tps_count)::bigint AS tps_count,
+       (sum(rtps_sum) / nullif(sum(rtps_count), 0))::float8 AS rtps_avg,
+       min(rtps_min)::float8 AS rtps_min,
+       max(rtps_max)::float8 AS rtps_max,
+       last(rtps_last, bucket)::float8 AS rtps_last,
+       sum(rtps_sum)::float8 AS rtps_sum,
+       sum(rtps_count)::bigint AS rtps_count,
+       (sum(wtps_sum) / nullif(sum(wtps_count), 0))::float8 AS wtps_avg,
+       min(wtps_min)::float8 AS wtps_min,
+       max(wtps_max)::float8 AS wtps_max,
+       last(wtps_last, bucket)::float8 AS wtps_last,
+       sum(wtps_sum)::float8 AS wtps_sum,
+       sum(wtps_count)::bigint AS wtps_count,
+       (sum(dtps_sum) / nullif(sum(dtps_count), 0))::float8 AS dtps_avg,
+       min(dtps_min)::float8 AS dtps_min,
+       max(dtps_max)::float8 AS dtps_max,
+       last(dtps_last, bucket)::float8 AS dtps_last,
+       sum(dtps_sum)::float8 AS dtps_sum,
+       sum(dtps_count)::bigint AS dtps_count,
+       (sum(read_sectors_ps_sum) / nullif(sum(read_sectors_ps_count), 0))::float8 AS read_sectors_ps_avg,
+       min(read_sectors_ps_min)::float8 AS read_sectors_ps_min,
+       max(read_sectors_ps_max)::float8 AS read_sectors_ps_max,
+       last(read_sectors_ps_last, bucket)::float8 AS read_sectors_ps_last,
+       sum(read_sectors_ps_sum)::float8 AS read_sectors_ps_sum,
+       sum(read_sectors_ps_count)::bigint AS read_sectors_ps_count,
+       (sum(written_sectors_ps_sum) / nullif(sum(written_sectors_ps_count), 0))::float8 AS written_sectors_ps_avg,
+       min(written_sectors_ps_min)::float8 AS written_sectors_ps_min,
+       max(written_sectors_ps_max)::float8 AS written_sectors_ps_max,
+       last(written_sectors_ps_last, bucket)::float8 AS written_sectors_ps_last,
+       sum(written_sectors_ps_sum)::float8 AS written_sectors_ps_sum,
+       sum(written_sectors_ps_count)::bigint AS written_sectors_ps_count,
+       (sum(discarded_sectors_ps_sum) / nullif(sum(discarded_sectors_ps_count), 0))::float8 AS discarded_sectors_ps_avg,
+       min(discarded_sectors_ps_min)::float8 AS discarded_sectors_ps_min,
+       max(discarded_sectors_ps_max)::float8 AS discarded_sectors_ps_max,
+       last(discarded_sectors_ps_last, bucket)::float8 AS discarded_sectors_ps_last,
+       sum(discarded_sectors_ps_sum)::float8 AS discarded_sectors_ps_sum,
+       sum(discarded_sectors_ps_count)::bigint AS discarded_sectors_ps_count,
+       (sum(util_pct_sum) / nullif(sum(util_pct_count), 0))::float8 AS util_pct_avg,
+       min(util_pct_min)::float8 AS util_pct_min,
+       max(util_pct_max)::float8 AS util_pct_max,
+       last(util_pct_last, bucket)::float8 AS util_pct_last,
+       sum(util_pct_sum)::float8 AS util_pct_sum,
+       sum(util_pct_count)::bigint AS util_pct_count,
+       (sum(await_ms_sum) / nullif(sum(await_ms_count), 0))::float8 AS await_ms_avg,
+       min(await_ms_min)::float8 AS await_ms_min,
+       max(await_ms_max)::float8 AS await_ms_max,
+       last(await_ms_last, bucket)::float8 AS await_ms_last,
+       sum(await_ms_sum)::float8 AS await_ms_sum,
+       sum(await_ms_count)::bigint AS await_ms_count
+FROM disk_total_1h
+WHERE bucket >= xat_aggregate_watermark('1d')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.network_total_1m (
     organization_id bigint NOT NULL,
@@ -2617,7 +3838,8 @@ CREATE TABLE aggregate_store.network_total_1m (
 SELECT create_hypertable('aggregate_store.network_total_1m', 'bucket', chunk_time_interval => interval '7 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.network_total_1m_computed AS
+CREATE FUNCTION aggregate_store.network_total_1m_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.network_total_1m LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 minute', time) AS bucket,
@@ -2689,12 +3911,86 @@ SELECT organization_id,
        sum(tx_drops_ps)::float8 AS tx_drops_ps_sum,
        count(tx_drops_ps)::bigint AS tx_drops_ps_count
 FROM network_total_sample
-GROUP BY organization_id, collector_id, 3;
+WHERE time >= range_start AND time < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW network_total_1m AS
 SELECT * FROM aggregate_store.network_total_1m WHERE bucket < xat_aggregate_watermark('1m')
 UNION ALL
-SELECT * FROM aggregate_store.network_total_1m_computed WHERE bucket >= xat_aggregate_watermark('1m');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 minute', time) AS bucket,
+       count(*)::bigint AS samples,
+       (sum(rx_packets_ps)::float8 / nullif(count(rx_packets_ps), 0))::float8 AS rx_packets_ps_avg,
+       min(rx_packets_ps)::float8 AS rx_packets_ps_min,
+       max(rx_packets_ps)::float8 AS rx_packets_ps_max,
+       last(rx_packets_ps, time)::float8 AS rx_packets_ps_last,
+       sum(rx_packets_ps)::float8 AS rx_packets_ps_sum,
+       count(rx_packets_ps)::bigint AS rx_packets_ps_count,
+       (sum(tx_packets_ps)::float8 / nullif(count(tx_packets_ps), 0))::float8 AS tx_packets_ps_avg,
+       min(tx_packets_ps)::float8 AS tx_packets_ps_min,
+       max(tx_packets_ps)::float8 AS tx_packets_ps_max,
+       last(tx_packets_ps, time)::float8 AS tx_packets_ps_last,
+       sum(tx_packets_ps)::float8 AS tx_packets_ps_sum,
+       count(tx_packets_ps)::bigint AS tx_packets_ps_count,
+       (sum(rx_kb_ps)::float8 / nullif(count(rx_kb_ps), 0))::float8 AS rx_kb_ps_avg,
+       min(rx_kb_ps)::float8 AS rx_kb_ps_min,
+       max(rx_kb_ps)::float8 AS rx_kb_ps_max,
+       last(rx_kb_ps, time)::float8 AS rx_kb_ps_last,
+       sum(rx_kb_ps)::float8 AS rx_kb_ps_sum,
+       count(rx_kb_ps)::bigint AS rx_kb_ps_count,
+       (sum(tx_kb_ps)::float8 / nullif(count(tx_kb_ps), 0))::float8 AS tx_kb_ps_avg,
+       min(tx_kb_ps)::float8 AS tx_kb_ps_min,
+       max(tx_kb_ps)::float8 AS tx_kb_ps_max,
+       last(tx_kb_ps, time)::float8 AS tx_kb_ps_last,
+       sum(tx_kb_ps)::float8 AS tx_kb_ps_sum,
+       count(tx_kb_ps)::bigint AS tx_kb_ps_count,
+       (sum(rx_compressed_ps)::float8 / nullif(count(rx_compressed_ps), 0))::float8 AS rx_compressed_ps_avg,
+       min(rx_compressed_ps)::float8 AS rx_compressed_ps_min,
+       max(rx_compressed_ps)::float8 AS rx_compressed_ps_max,
+       last(rx_compressed_ps, time)::float8 AS rx_compressed_ps_last,
+       sum(rx_compressed_ps)::float8 AS rx_compressed_ps_sum,
+       count(rx_compressed_ps)::bigint AS rx_compressed_ps_count,
+       (sum(tx_compressed_ps)::float8 / nullif(count(tx_compressed_ps), 0))::float8 AS tx_compressed_ps_avg,
+       min(tx_compressed_ps)::float8 AS tx_compressed_ps_min,
+       max(tx_compressed_ps)::float8 AS tx_compressed_ps_max,
+       last(tx_compressed_ps, time)::float8 AS tx_compressed_ps_last,
+       sum(tx_compressed_ps)::float8 AS tx_compressed_ps_sum,
+       count(tx_compressed_ps)::bigint AS tx_compressed_ps_count,
+       (sum(rx_multicast_ps)::float8 / nullif(count(rx_multicast_ps), 0))::float8 AS rx_multicast_ps_avg,
+       min(rx_multicast_ps)::float8 AS rx_multicast_ps_min,
+       max(rx_multicast_ps)::float8 AS rx_multicast_ps_max,
+       last(rx_multicast_ps, time)::float8 AS rx_multicast_ps_last,
+       sum(rx_multicast_ps)::float8 AS rx_multicast_ps_sum,
+       count(rx_multicast_ps)::bigint AS rx_multicast_ps_count,
+       (sum(rx_errors_ps)::float8 / nullif(count(rx_errors_ps), 0))::float8 AS rx_errors_ps_avg,
+       min(rx_errors_ps)::float8 AS rx_errors_ps_min,
+       max(rx_errors_ps)::float8 AS rx_errors_ps_max,
+       last(rx_errors_ps, time)::float8 AS rx_errors_ps_last,
+       sum(rx_errors_ps)::float8 AS rx_errors_ps_sum,
+       count(rx_errors_ps)::bigint AS rx_errors_ps_count,
+       (sum(tx_errors_ps)::float8 / nullif(count(tx_errors_ps), 0))::float8 AS tx_errors_ps_avg,
+       min(tx_errors_ps)::float8 AS tx_errors_ps_min,
+       max(tx_errors_ps)::float8 AS tx_errors_ps_max,
+       last(tx_errors_ps, time)::float8 AS tx_errors_ps_last,
+       sum(tx_errors_ps)::float8 AS tx_errors_ps_sum,
+       count(tx_errors_ps)::bigint AS tx_errors_ps_count,
+       (sum(rx_drops_ps)::float8 / nullif(count(rx_drops_ps), 0))::float8 AS rx_drops_ps_avg,
+       min(rx_drops_ps)::float8 AS rx_drops_ps_min,
+       max(rx_drops_ps)::float8 AS rx_drops_ps_max,
+       last(rx_drops_ps, time)::float8 AS rx_drops_ps_last,
+       sum(rx_drops_ps)::float8 AS rx_drops_ps_sum,
+       count(rx_drops_ps)::bigint AS rx_drops_ps_count,
+       (sum(tx_drops_ps)::float8 / nullif(count(tx_drops_ps), 0))::float8 AS tx_drops_ps_avg,
+       min(tx_drops_ps)::float8 AS tx_drops_ps_min,
+       max(tx_drops_ps)::float8 AS tx_drops_ps_max,
+       last(tx_drops_ps, time)::float8 AS tx_drops_ps_last,
+       sum(tx_drops_ps)::float8 AS tx_drops_ps_sum,
+       count(tx_drops_ps)::bigint AS tx_drops_ps_count
+FROM network_total_sample
+WHERE time >= xat_aggregate_watermark('1m')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.network_total_1h (
     organization_id bigint NOT NULL,
@@ -2772,7 +4068,8 @@ CREATE TABLE aggregate_store.network_total_1h (
 SELECT create_hypertable('aggregate_store.network_total_1h', 'bucket', chunk_time_interval => interval '90 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.network_total_1h_computed AS
+CREATE FUNCTION aggregate_store.network_total_1h_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.network_total_1h LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 hour', bucket) AS bucket,
@@ -2844,12 +4141,86 @@ SELECT organization_id,
        sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
        sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count
 FROM network_total_1m
-GROUP BY organization_id, collector_id, 3;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW network_total_1h AS
 SELECT * FROM aggregate_store.network_total_1h WHERE bucket < xat_aggregate_watermark('1h')
 UNION ALL
-SELECT * FROM aggregate_store.network_total_1h_computed WHERE bucket >= xat_aggregate_watermark('1h');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 hour', bucket) AS bucket,
+       sum(samples)::bigint AS samples,
+       (sum(rx_packets_ps_sum) / nullif(sum(rx_packets_ps_count), 0))::float8 AS rx_packets_ps_avg,
+       min(rx_packets_ps_min)::float8 AS rx_packets_ps_min,
+       max(rx_packets_ps_max)::float8 AS rx_packets_ps_max,
+       last(rx_packets_ps_last, bucket)::float8 AS rx_packets_ps_last,
+       sum(rx_packets_ps_sum)::float8 AS rx_packets_ps_sum,
+       sum(rx_packets_ps_count)::bigint AS rx_packets_ps_count,
+       (sum(tx_packets_ps_sum) / nullif(sum(tx_packets_ps_count), 0))::float8 AS tx_packets_ps_avg,
+       min(tx_packets_ps_min)::float8 AS tx_packets_ps_min,
+       max(tx_packets_ps_max)::float8 AS tx_packets_ps_max,
+       last(tx_packets_ps_last, bucket)::float8 AS tx_packets_ps_last,
+       sum(tx_packets_ps_sum)::float8 AS tx_packets_ps_sum,
+       sum(tx_packets_ps_count)::bigint AS tx_packets_ps_count,
+       (sum(rx_kb_ps_sum) / nullif(sum(rx_kb_ps_count), 0))::float8 AS rx_kb_ps_avg,
+       min(rx_kb_ps_min)::float8 AS rx_kb_ps_min,
+       max(rx_kb_ps_max)::float8 AS rx_kb_ps_max,
+       last(rx_kb_ps_last, bucket)::float8 AS rx_kb_ps_last,
+       sum(rx_kb_ps_sum)::float8 AS rx_kb_ps_sum,
+       sum(rx_kb_ps_count)::bigint AS rx_kb_ps_count,
+       (sum(tx_kb_ps_sum) / nullif(sum(tx_kb_ps_count), 0))::float8 AS tx_kb_ps_avg,
+       min(tx_kb_ps_min)::float8 AS tx_kb_ps_min,
+       max(tx_kb_ps_max)::float8 AS tx_kb_ps_max,
+       last(tx_kb_ps_last, bucket)::float8 AS tx_kb_ps_last,
+       sum(tx_kb_ps_sum)::float8 AS tx_kb_ps_sum,
+       sum(tx_kb_ps_count)::bigint AS tx_kb_ps_count,
+       (sum(rx_compressed_ps_sum) / nullif(sum(rx_compressed_ps_count), 0))::float8 AS rx_compressed_ps_avg,
+       min(rx_compressed_ps_min)::float8 AS rx_compressed_ps_min,
+       max(rx_compressed_ps_max)::float8 AS rx_compressed_ps_max,
+       last(rx_compressed_ps_last, bucket)::float8 AS rx_compressed_ps_last,
+       sum(rx_compressed_ps_sum)::float8 AS rx_compressed_ps_sum,
+       sum(rx_compressed_ps_count)::bigint AS rx_compressed_ps_count,
+       (sum(tx_compressed_ps_sum) / nullif(sum(tx_compressed_ps_count), 0))::float8 AS tx_compressed_ps_avg,
+       min(tx_compressed_ps_min)::float8 AS tx_compressed_ps_min,
+       max(tx_compressed_ps_max)::float8 AS tx_compressed_ps_max,
+       last(tx_compressed_ps_last, bucket)::float8 AS tx_compressed_ps_last,
+       sum(tx_compressed_ps_sum)::float8 AS tx_compressed_ps_sum,
+       sum(tx_compressed_ps_count)::bigint AS tx_compressed_ps_count,
+       (sum(rx_multicast_ps_sum) / nullif(sum(rx_multicast_ps_count), 0))::float8 AS rx_multicast_ps_avg,
+       min(rx_multicast_ps_min)::float8 AS rx_multicast_ps_min,
+       max(rx_multicast_ps_max)::float8 AS rx_multicast_ps_max,
+       last(rx_multicast_ps_last, bucket)::float8 AS rx_multicast_ps_last,
+       sum(rx_multicast_ps_sum)::float8 AS rx_multicast_ps_sum,
+       sum(rx_multicast_ps_count)::bigint AS rx_multicast_ps_count,
+       (sum(rx_errors_ps_sum) / nullif(sum(rx_errors_ps_count), 0))::float8 AS rx_errors_ps_avg,
+       min(rx_errors_ps_min)::float8 AS rx_errors_ps_min,
+       max(rx_errors_ps_max)::float8 AS rx_errors_ps_max,
+       last(rx_errors_ps_last, bucket)::float8 AS rx_errors_ps_last,
+       sum(rx_errors_ps_sum)::float8 AS rx_errors_ps_sum,
+       sum(rx_errors_ps_count)::bigint AS rx_errors_ps_count,
+       (sum(tx_errors_ps_sum) / nullif(sum(tx_errors_ps_count), 0))::float8 AS tx_errors_ps_avg,
+       min(tx_errors_ps_min)::float8 AS tx_errors_ps_min,
+       max(tx_errors_ps_max)::float8 AS tx_errors_ps_max,
+       last(tx_errors_ps_last, bucket)::float8 AS tx_errors_ps_last,
+       sum(tx_errors_ps_sum)::float8 AS tx_errors_ps_sum,
+       sum(tx_errors_ps_count)::bigint AS tx_errors_ps_count,
+       (sum(rx_drops_ps_sum) / nullif(sum(rx_drops_ps_count), 0))::float8 AS rx_drops_ps_avg,
+       min(rx_drops_ps_min)::float8 AS rx_drops_ps_min,
+       max(rx_drops_ps_max)::float8 AS rx_drops_ps_max,
+       last(rx_drops_ps_last, bucket)::float8 AS rx_drops_ps_last,
+       sum(rx_drops_ps_sum)::float8 AS rx_drops_ps_sum,
+       sum(rx_drops_ps_count)::bigint AS rx_drops_ps_count,
+       (sum(tx_drops_ps_sum) / nullif(sum(tx_drops_ps_count), 0))::float8 AS tx_drops_ps_avg,
+       min(tx_drops_ps_min)::float8 AS tx_drops_ps_min,
+       max(tx_drops_ps_max)::float8 AS tx_drops_ps_max,
+       last(tx_drops_ps_last, bucket)::float8 AS tx_drops_ps_last,
+       sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
+       sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count
+FROM network_total_1m
+WHERE bucket >= xat_aggregate_watermark('1h')
+GROUP BY organization_id, collector_id, 3;
 
 CREATE TABLE aggregate_store.network_total_1d (
     organization_id bigint NOT NULL,
@@ -2927,7 +4298,8 @@ CREATE TABLE aggregate_store.network_total_1d (
 SELECT create_hypertable('aggregate_store.network_total_1d', 'bucket', chunk_time_interval => interval '365 days',
                          create_default_indexes => false);
 
-CREATE VIEW aggregate_store.network_total_1d_computed AS
+CREATE FUNCTION aggregate_store.network_total_1d_between(range_start timestamptz, range_end timestamptz)
+RETURNS SETOF aggregate_store.network_total_1d LANGUAGE sql STABLE AS $$
 SELECT organization_id,
        collector_id,
        time_bucket('1 day', bucket) AS bucket,
@@ -2999,12 +4371,86 @@ SELECT organization_id,
        sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
        sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count
 FROM network_total_1h
-GROUP BY organization_id, collector_id, 3;
+WHERE bucket >= range_start AND bucket < range_end
+GROUP BY organization_id, collector_id, 3
+$$;
 
 CREATE VIEW network_total_1d AS
 SELECT * FROM aggregate_store.network_total_1d WHERE bucket < xat_aggregate_watermark('1d')
 UNION ALL
-SELECT * FROM aggregate_store.network_total_1d_computed WHERE bucket >= xat_aggregate_watermark('1d');
+SELECT organization_id,
+       collector_id,
+       time_bucket('1 day', bucket) AS bucket,
+       sum(samples)::bigint AS samples,
+       (sum(rx_packets_ps_sum) / nullif(sum(rx_packets_ps_count), 0))::float8 AS rx_packets_ps_avg,
+       min(rx_packets_ps_min)::float8 AS rx_packets_ps_min,
+       max(rx_packets_ps_max)::float8 AS rx_packets_ps_max,
+       last(rx_packets_ps_last, bucket)::float8 AS rx_packets_ps_last,
+       sum(rx_packets_ps_sum)::float8 AS rx_packets_ps_sum,
+       sum(rx_packets_ps_count)::bigint AS rx_packets_ps_count,
+       (sum(tx_packets_ps_sum) / nullif(sum(tx_packets_ps_count), 0))::float8 AS tx_packets_ps_avg,
+       min(tx_packets_ps_min)::float8 AS tx_packets_ps_min,
+       max(tx_packets_ps_max)::float8 AS tx_packets_ps_max,
+       last(tx_packets_ps_last, bucket)::float8 AS tx_packets_ps_last,
+       sum(tx_packets_ps_sum)::float8 AS tx_packets_ps_sum,
+       sum(tx_packets_ps_count)::bigint AS tx_packets_ps_count,
+       (sum(rx_kb_ps_sum) / nullif(sum(rx_kb_ps_count), 0))::float8 AS rx_kb_ps_avg,
+       min(rx_kb_ps_min)::float8 AS rx_kb_ps_min,
+       max(rx_kb_ps_max)::float8 AS rx_kb_ps_max,
+       last(rx_kb_ps_last, bucket)::float8 AS rx_kb_ps_last,
+       sum(rx_kb_ps_sum)::float8 AS rx_kb_ps_sum,
+       sum(rx_kb_ps_count)::bigint AS rx_kb_ps_count,
+       (sum(tx_kb_ps_sum) / nullif(sum(tx_kb_ps_count), 0))::float8 AS tx_kb_ps_avg,
+       min(tx_kb_ps_min)::float8 AS tx_kb_ps_min,
+       max(tx_kb_ps_max)::float8 AS tx_kb_ps_max,
+       last(tx_kb_ps_last, bucket)::float8 AS tx_kb_ps_last,
+       sum(tx_kb_ps_sum)::float8 AS tx_kb_ps_sum,
+       sum(tx_kb_ps_count)::bigint AS tx_kb_ps_count,
+       (sum(rx_compressed_ps_sum) / nullif(sum(rx_compressed_ps_count), 0))::float8 AS rx_compressed_ps_avg,
+       min(rx_compressed_ps_min)::float8 AS rx_compressed_ps_min,
+       max(rx_compressed_ps_max)::float8 AS rx_compressed_ps_max,
+       last(rx_compressed_ps_last, bucket)::float8 AS rx_compressed_ps_last,
+       sum(rx_compressed_ps_sum)::float8 AS rx_compressed_ps_sum,
+       sum(rx_compressed_ps_count)::bigint AS rx_compressed_ps_count,
+       (sum(tx_compressed_ps_sum) / nullif(sum(tx_compressed_ps_count), 0))::float8 AS tx_compressed_ps_avg,
+       min(tx_compressed_ps_min)::float8 AS tx_compressed_ps_min,
+       max(tx_compressed_ps_max)::float8 AS tx_compressed_ps_max,
+       last(tx_compressed_ps_last, bucket)::float8 AS tx_compressed_ps_last,
+       sum(tx_compressed_ps_sum)::float8 AS tx_compressed_ps_sum,
+       sum(tx_compressed_ps_count)::bigint AS tx_compressed_ps_count,
+       (sum(rx_multicast_ps_sum) / nullif(sum(rx_multicast_ps_count), 0))::float8 AS rx_multicast_ps_avg,
+       min(rx_multicast_ps_min)::float8 AS rx_multicast_ps_min,
+       max(rx_multicast_ps_max)::float8 AS rx_multicast_ps_max,
+       last(rx_multicast_ps_last, bucket)::float8 AS rx_multicast_ps_last,
+       sum(rx_multicast_ps_sum)::float8 AS rx_multicast_ps_sum,
+       sum(rx_multicast_ps_count)::bigint AS rx_multicast_ps_count,
+       (sum(rx_errors_ps_sum) / nullif(sum(rx_errors_ps_count), 0))::float8 AS rx_errors_ps_avg,
+       min(rx_errors_ps_min)::float8 AS rx_errors_ps_min,
+       max(rx_errors_ps_max)::float8 AS rx_errors_ps_max,
+       last(rx_errors_ps_last, bucket)::float8 AS rx_errors_ps_last,
+       sum(rx_errors_ps_sum)::float8 AS rx_errors_ps_sum,
+       sum(rx_errors_ps_count)::bigint AS rx_errors_ps_count,
+       (sum(tx_errors_ps_sum) / nullif(sum(tx_errors_ps_count), 0))::float8 AS tx_errors_ps_avg,
+       min(tx_errors_ps_min)::float8 AS tx_errors_ps_min,
+       max(tx_errors_ps_max)::float8 AS tx_errors_ps_max,
+       last(tx_errors_ps_last, bucket)::float8 AS tx_errors_ps_last,
+       sum(tx_errors_ps_sum)::float8 AS tx_errors_ps_sum,
+       sum(tx_errors_ps_count)::bigint AS tx_errors_ps_count,
+       (sum(rx_drops_ps_sum) / nullif(sum(rx_drops_ps_count), 0))::float8 AS rx_drops_ps_avg,
+       min(rx_drops_ps_min)::float8 AS rx_drops_ps_min,
+       max(rx_drops_ps_max)::float8 AS rx_drops_ps_max,
+       last(rx_drops_ps_last, bucket)::float8 AS rx_drops_ps_last,
+       sum(rx_drops_ps_sum)::float8 AS rx_drops_ps_sum,
+       sum(rx_drops_ps_count)::bigint AS rx_drops_ps_count,
+       (sum(tx_drops_ps_sum) / nullif(sum(tx_drops_ps_count), 0))::float8 AS tx_drops_ps_avg,
+       min(tx_drops_ps_min)::float8 AS tx_drops_ps_min,
+       max(tx_drops_ps_max)::float8 AS tx_drops_ps_max,
+       last(tx_drops_ps_last, bucket)::float8 AS tx_drops_ps_last,
+       sum(tx_drops_ps_sum)::float8 AS tx_drops_ps_sum,
+       sum(tx_drops_ps_count)::bigint AS tx_drops_ps_count
+FROM network_total_1h
+WHERE bucket >= xat_aggregate_watermark('1d')
+GROUP BY organization_id, collector_id, 3;
 
 -- Recomputes the buckets of one level in [range_start, range_end) (bucket-aligned): for
 -- every collector (materialising new buckets) or for one (buckets invalidated by late
@@ -3016,55 +4462,48 @@ RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
     IF org IS NULL THEN
         DELETE FROM aggregate_store.cpu_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_between(range_start, range_end);
         DELETE FROM aggregate_store.memory_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_between(range_start, range_end);
         DELETE FROM aggregate_store.disk_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_between(range_start, range_end);
         DELETE FROM aggregate_store.network_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_between(range_start, range_end);
         DELETE FROM aggregate_store.filesystem_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_between(range_start, range_end);
         DELETE FROM aggregate_store.disk_total_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_between(range_start, range_end);
         DELETE FROM aggregate_store.network_total_1m WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_between(range_start, range_end);
     ELSE
         DELETE FROM aggregate_store.cpu_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.cpu_1m SELECT * FROM aggregate_store.cpu_1m_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.memory_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.memory_1m SELECT * FROM aggregate_store.memory_1m_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_1m SELECT * FROM aggregate_store.disk_1m_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_1m SELECT * FROM aggregate_store.network_1m_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.filesystem_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.filesystem_1m SELECT * FROM aggregate_store.filesystem_1m_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_total_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_total_1m SELECT * FROM aggregate_store.disk_total_1m_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_total_1m WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_total_1m SELECT * FROM aggregate_store.network_total_1m_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
     END IF;
 END
 $fn$;
@@ -3075,55 +4514,48 @@ RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
     IF org IS NULL THEN
         DELETE FROM aggregate_store.cpu_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_between(range_start, range_end);
         DELETE FROM aggregate_store.memory_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_between(range_start, range_end);
         DELETE FROM aggregate_store.disk_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_between(range_start, range_end);
         DELETE FROM aggregate_store.network_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_between(range_start, range_end);
         DELETE FROM aggregate_store.filesystem_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_between(range_start, range_end);
         DELETE FROM aggregate_store.disk_total_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_between(range_start, range_end);
         DELETE FROM aggregate_store.network_total_1h WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_between(range_start, range_end);
     ELSE
         DELETE FROM aggregate_store.cpu_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.cpu_1h SELECT * FROM aggregate_store.cpu_1h_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.memory_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.memory_1h SELECT * FROM aggregate_store.memory_1h_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_1h SELECT * FROM aggregate_store.disk_1h_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_1h SELECT * FROM aggregate_store.network_1h_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.filesystem_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.filesystem_1h SELECT * FROM aggregate_store.filesystem_1h_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_total_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_total_1h SELECT * FROM aggregate_store.disk_total_1h_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_total_1h WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_total_1h SELECT * FROM aggregate_store.network_total_1h_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
     END IF;
 END
 $fn$;
@@ -3134,55 +4566,48 @@ RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
     IF org IS NULL THEN
         DELETE FROM aggregate_store.cpu_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_between(range_start, range_end);
         DELETE FROM aggregate_store.memory_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_between(range_start, range_end);
         DELETE FROM aggregate_store.disk_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_between(range_start, range_end);
         DELETE FROM aggregate_store.network_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_between(range_start, range_end);
         DELETE FROM aggregate_store.filesystem_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_between(range_start, range_end);
         DELETE FROM aggregate_store.disk_total_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_between(range_start, range_end);
         DELETE FROM aggregate_store.network_total_1d WHERE bucket >= range_start AND bucket < range_end;
-        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end;
+        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_between(range_start, range_end);
     ELSE
         DELETE FROM aggregate_store.cpu_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.cpu_1d SELECT * FROM aggregate_store.cpu_1d_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.memory_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.memory_1d SELECT * FROM aggregate_store.memory_1d_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_1d SELECT * FROM aggregate_store.disk_1d_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_1d SELECT * FROM aggregate_store.network_1d_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.filesystem_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.filesystem_1d SELECT * FROM aggregate_store.filesystem_1d_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.disk_total_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.disk_total_1d SELECT * FROM aggregate_store.disk_total_1d_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
         DELETE FROM aggregate_store.network_total_1d WHERE bucket >= range_start AND bucket < range_end
             AND organization_id = org AND collector_id = collector;
-        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_computed
-            WHERE bucket >= range_start AND bucket < range_end AND organization_id = org AND collector_id = collector;
+        INSERT INTO aggregate_store.network_total_1d SELECT * FROM aggregate_store.network_total_1d_between(range_start, range_end)
+            WHERE organization_id = org AND collector_id = collector;
     END IF;
 END
 $fn$;
