@@ -1,4 +1,5 @@
 import os
+from contextlib import contextmanager
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,21 @@ def spare_cluster(tmp_path_factory):
     yield short / "run", port
     subprocess.run(["bash", ROOT / "scripts/pg.sh", "stop", short, port], capture_output=True)
     subprocess.run(["rm", "-rf", short])
+
+
+@contextmanager
+def default_connection_to(**settings):
+    """Serves the whole request path (ORM, named queries) from another database for a while:
+    Django's default connection with some of its settings replaced."""
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(settings)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
 
 
 def manage(*args, env: dict | None = None) -> subprocess.CompletedProcess:

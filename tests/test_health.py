@@ -1,24 +1,8 @@
 import subprocess
-from contextlib import contextmanager
 
 import pytest
-from django.db import connection
 
-from tests.conftest import ROOT
-
-
-@contextmanager
-def default_database_at(socket_dir, port):
-    """Points Django's default connection at another cluster for the duration."""
-    saved = dict(connection.settings_dict)
-    connection.close()
-    connection.settings_dict.update(HOST=str(socket_dir), PORT=port, NAME="xat")
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
+from tests.conftest import ROOT, default_connection_to
 
 
 @pytest.mark.django_db
@@ -37,7 +21,7 @@ def test_it_answers_503_without_timescaledb_then_200_then_503_when_the_database_
     socket_dir, port = spare_cluster
     psql = ["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", "xat", "-qc"]
     subprocess.run([*psql, "DROP EXTENSION IF EXISTS timescaledb"], check=True)
-    with django_db_blocker.unblock(), default_database_at(socket_dir, port):
+    with django_db_blocker.unblock(), default_connection_to(HOST=str(socket_dir), PORT=port, NAME="xat"):
         missing = client.get("/health/")
         assert missing.status_code == 503
         assert missing.json() == {"status": "error", "database": "ok", "timescaledb": "missing"}

@@ -8,13 +8,13 @@ floats, so the two engines may differ in the last bit.
 """
 
 import math
-from contextlib import contextmanager
 
 import pytest
 from django.db import connections
 
 from metrics.aggregates import FAMILIES, LEVELS, aggregates_refresh
 from tests.aggregates.test_refresh import FAR_FUTURE
+from tests.conftest import default_connection_to
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import api_client, api_key_make, team_make
@@ -23,22 +23,6 @@ CAPTURE = next(path for path in CAPTURES if path.name == "azure-loadtest-3")
 CHARTS = ("cpu", "memory", "disk", "network", "filesystem")
 # The capture spans 630 s: every point count below picks one resolution (checked).
 RESOLUTIONS = {"raw": 1000, "1m": 20, "1h": 2}
-
-
-@contextmanager
-def default_database_is(alias: str):
-    """Serves the whole request path (ORM, named queries) from another engine for a while."""
-    default, other = connections["default"], connections[alias]
-    saved = dict(default.settings_dict)
-    other.close()
-    default.close()
-    default.settings_dict.update({key: value for key, value in other.settings_dict.items() if key != "TEST"})
-    try:
-        yield
-    finally:
-        default.close()
-        default.settings_dict.clear()
-        default.settings_dict.update(saved)
 
 
 def _scenario(client, refresh) -> dict:
@@ -92,7 +76,9 @@ def _same(left, right, where="") -> list[str]:
 @pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
 def test_the_dashboard_answers_the_same_in_both_editions(client, tsl_database):
     apache = _scenario(client, lambda: aggregates_refresh(now=FAR_FUTURE))
-    with default_database_is(tsl_database.alias):
+    connections[tsl_database.alias].close()  # the engine takes one connection at a time
+    tsl_settings = {key: value for key, value in connections[tsl_database.alias].settings_dict.items() if key != "TEST"}
+    with default_connection_to(**tsl_settings):
         community = _scenario(client, _refresh_continuous_aggregates)
     tsl_database.truncate_hypertables()
 
