@@ -14,7 +14,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from psycopg.pq import Format
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
@@ -53,8 +54,12 @@ def fetch_all(name: str, **params) -> list[tuple]:
         return cursor.fetchall()
 
 
-def fetch_dicts(name: str, **params) -> list[dict]:
-    with connection.cursor() as cursor:
+def fetch_dicts(name: str, *, using: str = DEFAULT_DB_ALIAS, **params) -> list[dict]:
+    """Rows as dicts, read in binary: for result sets of thousands of floats and times
+    (charts), psycopg reads binary ~15x faster than text (12 ms -> 0.8 ms for 2,163 rows of
+    14 columns, docs/performance.md). Still Django's cursor, so queries stay counted."""
+    with connections[using].cursor() as cursor:
+        cursor.cursor.format = Format.BINARY
         cursor.execute(query(name), params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
