@@ -54,17 +54,17 @@ UNION ALL
 SELECT 'cpu', n.t, NULL, NULL, NULL, c.cpu::text, c.counters
 FROM neighbour n CROSS JOIN LATERAL (
     SELECT cpu, counters FROM cpu_sample WHERE organization_id = %(organization_id)s::bigint
-       AND collector_id = %(collector_id)s::bigint AND time = n.time) c
+       AND collector_id = %(collector_id)s::bigint AND time = n.time OFFSET 0) c
 UNION ALL
 SELECT 'disk', n.t, NULL, NULL, NULL, d.device, d.counters
 FROM neighbour n CROSS JOIN LATERAL (
     SELECT device, counters FROM disk_sample WHERE organization_id = %(organization_id)s::bigint
-       AND collector_id = %(collector_id)s::bigint AND time = n.time) d
+       AND collector_id = %(collector_id)s::bigint AND time = n.time OFFSET 0) d
 UNION ALL
 SELECT 'network', n.t, NULL, NULL, NULL, w.interface, w.counters
 FROM neighbour n CROSS JOIN LATERAL (
     SELECT interface, counters FROM network_sample WHERE organization_id = %(organization_id)s::bigint
-       AND collector_id = %(collector_id)s::bigint AND time = n.time) w
+       AND collector_id = %(collector_id)s::bigint AND time = n.time OFFSET 0) w
 
 -- name: samples_write
 -- Writes the rows of a batch: each family's rows as one JSON array of objects,
