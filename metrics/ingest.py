@@ -178,13 +178,47 @@ def batch_store(*, organization_id: int, collector_id: int, times: list[int], re
     and writes the rows that `rows_for(new_times, placed, stored)` builds for the new ones
     (`placed`: each tick's stored previous and next tick; `stored`: those neighbours'
     counters). Runs inside the caller's transaction (one per agent request, one per upload
-    batch): three statements whatever the number of ticks (sql/queries/samples.sql)."""
+    batch): three statements whatever the number of ticks, four when some tick is older
+    than the collector's newest (sql/queries/samples.sql)."""
     if not times:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("batch_store runs inside a transaction: wrap the call in transaction.atomic()")
     ids = {"organization_id": organization_id, "collector_id": collector_id}
     sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
+    state = sqlfiles.fetch_one("tick_state_read", collector_id=collector_id)
+    if state is not None and min(times) > state[0]:
+        # In order: every tick is new, the collector's newest tick precedes them all.
+        new_times, ticks_to_record = sorted(set(times)), sorted(set(times))
+        placed = dict.fromkeys(new_times, (state[0], None))
+        stored = {state[0]: _counters_from_json(state[1])}
+    else:
+        new_times, placed, stored = _ticks_place(ids, times)
+        ticks_to_record = []
+    result.skipped.duplicate_ticks += len(times) - len(new_times)
+    if not new_times:
+        return
+
+    rows = rows_for(new_times, placed, stored)
+    newest = new_times[-1]
+    newest_overall = placed[newest][1] is None
+    changed = [row["t"] for family_rows in rows.rows.values() for row in family_rows] or new_times
+    counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), ticks=ticks_to_record,
+                                state_time=newest if newest_overall else None,
+                                state_counters=rows.counters_json(newest) if newest_overall else None,
+                                last=newest, changed_from=min(changed), changed_to=max(changed))
+    for family, count in zip(SampleRows.FAMILIES, counts):
+        if count:
+            result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count
+            result.rows += count
+    result.ticks += len(new_times)
+    result.first = new_times[0] if result.first is None else min(result.first, new_times[0])
+    result.last = newest if result.last is None else max(result.last, newest)
+
+
+def _ticks_place(ids: dict, times: list[int]) -> tuple[list[int], dict[int, tuple], dict[int, Counters]]:
+    """Records the ticks and finds each one's stored neighbours in the hypertables: the new
+    ticks (sorted), each tick's (previous, next) stored tick, and those ticks' counters."""
     placed: dict[int, tuple] = {}
     new_times = []
     stored: dict[int, Counters] = defaultdict(Counters)
@@ -195,22 +229,16 @@ def batch_store(*, organization_id: int, collector_id: int, times: list[int], re
                 new_times.append(t)
         elif counters:  # empty: a row of a processed upload (metrics.uploads), no state to pair with
             getattr(stored[t], kind)[int(item) if kind == "cpu" else item] = tuple(counters)
-    result.skipped.duplicate_ticks += len(times) - len(new_times)
-    if not new_times:
-        return
+    return sorted(new_times), placed, stored
 
-    new_times.sort()
-    rows = rows_for(new_times, placed, stored)
-    changed = [row["t"] for family_rows in rows.rows.values() for row in family_rows] or new_times
-    counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), last=new_times[-1],
-                                changed_from=min(changed), changed_to=max(changed))
-    for family, count in zip(SampleRows.FAMILIES, counts):
-        if count:
-            result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count
-            result.rows += count
-    result.ticks += len(new_times)
-    result.first = new_times[0] if result.first is None else min(result.first, new_times[0])
-    result.last = new_times[-1] if result.last is None else max(result.last, new_times[-1])
+
+def _counters_from_json(text: str) -> Counters:
+    families = json.loads(text)
+    return Counters(
+        cpu={int(cpu): tuple(values) for cpu, values in families.get("cpu", {}).items()},
+        disk={device: tuple(values) for device, values in families.get("disk", {}).items()},
+        network={interface: tuple(values) for interface, values in families.get("network", {}).items()},
+    )
 
 
 class SampleRows:
@@ -266,6 +294,14 @@ class SampleRows:
 
     def as_json(self) -> dict[str, str]:
         return {family: json.dumps(rows, separators=(",", ":")) for family, rows in self.rows.items()}
+
+    def counters_json(self, t: int) -> str:
+        """The counters written at time t, as collector_tick_state keeps them (the rows of
+        a processed upload have none: then an empty family, and the next tick no rates)."""
+        return json.dumps(
+            {family: {str(row["item"]): row["counters"] for row in self.rows[family] if row["t"] == t and row["counters"]}
+             for family in ("cpu", "disk", "network")},
+            separators=(",", ":"))
 
 
 def disk_total(rates_by_disk: dict[str, dict]) -> dict:

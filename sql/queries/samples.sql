@@ -1,9 +1,11 @@
--- Writing and reading raw samples (sql/schema/0001_samples.sql, 0002_host_totals.sql).
--- Times travel as Unix seconds (bigint) and become timestamptz here, once. Ingest costs
--- three statements per request whatever its size (metrics/ingest.py): the lock,
--- ticks_place and samples_write; rows travel as one JSON array per family, expanded by
--- json_to_recordset (floats keep every bit: Python writes the shortest repr that reads
--- back to the same double, and float8in reads it back exactly).
+-- Writing and reading raw samples (sql/schema/0001_samples.sql, 0002_host_totals.sql,
+-- 0007_collector_tick_state.sql). Times travel as Unix seconds (bigint) and become
+-- timestamptz here, once. Ingest (metrics/ingest.py) costs three statements per request
+-- whatever its size: the lock, tick_state_read, samples_write; and ticks_place before the
+-- write when a tick arrives late (older than the collector's newest). Rows travel as one
+-- JSON array per family, expanded by json_to_recordset (floats keep every bit: Python
+-- writes the shortest repr that reads back to the same double, and float8in reads it back
+-- exactly).
 
 -- name: collector_ingest_lock
 -- Serialises ingest per collector for the transaction, so two requests cannot both miss
@@ -15,8 +17,15 @@ SELECT pg_advisory_xact_lock(%(collector_id)s::bigint),
        pg_advisory_xact_lock_shared(1482, 1),
        set_config('plan_cache_mode', 'force_generic_plan', true)
 
+-- name: tick_state_read
+-- The collector's newest stored tick and its counters (JSON text), if it has one. Run
+-- after the lock: the statement's snapshot then includes every earlier request's tick.
+SELECT extract(epoch FROM time)::bigint, counters::text
+FROM collector_tick_state WHERE collector_id = %(collector_id)s::bigint
+
 -- name: ticks_place
--- Records a batch of ticks and returns what placing them needs, in one statement:
+-- For a batch with late ticks (or a collector without a tick state): records the ticks and
+-- returns what placing them needs, in one statement:
 --   ('tick', t, previous, next, new): for each tick of the batch, the closest stored ticks
 --       before and after it (as stored before this statement) and whether it is new;
 --   ('cpu'|'disk'|'network', t, item, counters): the counters stored at those neighbours.
@@ -69,13 +78,26 @@ FROM neighbour n CROSS JOIN LATERAL (
 -- name: samples_write
 -- Writes the rows of a batch: each family's rows as one JSON array of objects,
 -- %(cpu)s = [{"t":..., "item":..., "counters":[...], "user_pct":...}, ...] and so on
--- (metrics.ingest._FamilyRows). Counter families and host totals are
+-- (metrics.ingest.SampleRows). Records the batch's new ticks in sample_tick when
+-- ticks_place has not (%(ticks)s, empty after it). Counter families and host totals are
 -- upserted: a stored tick whose previous tick came late gets its rates rewritten. Gauges
--- of a tick never change: insert only. Also moves the collector's last_seen forward (a
--- late tick does not make a host look older), and logs the changed time range for the
--- aggregates when it lies below the 1m watermark (Apache edition: metrics/aggregates.py).
--- Returns the rows written per family.
-WITH cpu AS (
+-- of a tick never change: insert only. Moves the collector's tick state forward to the
+-- batch's newest tick when it is the collector's newest (%(state_time)s, else NULL), and
+-- last_seen (a late tick does not make a host look older); logs the changed time range
+-- for the aggregates when it lies below the 1m watermark (Apache edition:
+-- metrics/aggregates.py). Returns the rows written per family.
+WITH ticks AS (
+    INSERT INTO sample_tick (organization_id, collector_id, time)
+    SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(t)
+    FROM unnest(%(ticks)s::bigint[]) AS t
+    ON CONFLICT DO NOTHING
+), state AS (
+    INSERT INTO collector_tick_state (collector_id, time, counters)
+    SELECT %(collector_id)s::bigint, to_timestamp(%(state_time)s::bigint), %(state_counters)s::json
+    WHERE %(state_time)s::bigint IS NOT NULL
+    ON CONFLICT (collector_id) DO UPDATE SET time = EXCLUDED.time, counters = EXCLUDED.counters
+    WHERE collector_tick_state.time < EXCLUDED.time
+), cpu AS (
     INSERT INTO cpu_sample (organization_id, collector_id, time, cpu, counters, user_pct, nice_pct, system_pct,
                             iowait_pct, irq_pct, softirq_pct, steal_pct, idle_pct)
     SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(r.t), r.item, r.counters,
@@ -204,7 +226,8 @@ WITH owner AS (SELECT organization_id FROM metrics_collector WHERE id = %(collec
      d AS (DELETE FROM disk_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
      n AS (DELETE FROM network_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
      dt AS (DELETE FROM disk_total_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
-     nt AS (DELETE FROM network_total_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s)
+     nt AS (DELETE FROM network_total_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s),
+     s AS (DELETE FROM collector_tick_state WHERE collector_id = %(collector_id)s)
 DELETE FROM filesystem_sample WHERE organization_id = (SELECT organization_id FROM owner) AND collector_id = %(collector_id)s
 
 -- name: trickle_status
