@@ -163,7 +163,9 @@ def collector_for_agent(*, key: ApiKey, identifier: str | None, hostname: str | 
 
 
 def _collector_raw(query_name: str, **params) -> Collector | None:
-    return next(iter(Collector.objects.raw(sqlfiles.query(query_name), params)), None)
+    # A plain query rather than Collector.objects.raw(): see accounts.keys.api_key_authenticate.
+    found = sqlfiles.fetch_dicts(query_name, **params)
+    return Collector(**found[0]) if found else None
 
 
 def _collector_key_bind(*, key: ApiKey, identifier: str) -> Collector:

@@ -178,20 +178,19 @@ def batch_store(*, organization_id: int, collector_id: int, times: list[int], re
     and writes the rows that `rows_for(new_times, placed, stored)` builds for the new ones
     (`placed`: each tick's stored previous and next tick; `stored`: those neighbours'
     counters). Runs inside the caller's transaction (one per agent request, one per upload
-    batch): three statements whatever the number of ticks, four when some tick is older
+    batch): two statements whatever the number of ticks, three when some tick is older
     than the collector's newest (sql/queries/samples.sql)."""
     if not times:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("batch_store runs inside a transaction: wrap the call in transaction.atomic()")
     ids = {"organization_id": organization_id, "collector_id": collector_id}
-    sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
-    state = sqlfiles.fetch_one("tick_state_read", collector_id=collector_id)
-    if state is not None and min(times) > state[0]:
+    newest_stored, newest_counters = sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
+    if newest_stored is not None and min(times) > newest_stored:
         # In order: every tick is new, the collector's newest tick precedes them all.
         new_times, ticks_to_record = sorted(set(times)), sorted(set(times))
-        placed = dict.fromkeys(new_times, (state[0], None))
-        stored = {state[0]: _counters_from_json(state[1])}
+        placed = dict.fromkeys(new_times, (newest_stored, None))
+        stored = {newest_stored: _counters_from_json(newest_counters)}
     else:
         new_times, placed, stored = _ticks_place(ids, times)
         ticks_to_record = []

@@ -1,27 +1,33 @@
 -- Writing and reading raw samples (sql/schema/0001_samples.sql, 0002_host_totals.sql,
 -- 0007_collector_tick_state.sql). Times travel as Unix seconds (bigint) and become
--- timestamptz here, once. Ingest (metrics/ingest.py) costs three statements per request
--- whatever its size: the lock, tick_state_read, samples_write; and ticks_place before the
--- write when a tick arrives late (older than the collector's newest). Rows travel as one
+-- timestamptz here, once. Ingest (metrics/ingest.py) costs two statements per request
+-- whatever its size: the lock (which reads the collector's tick state) and samples_write;
+-- and ticks_place between them when a tick arrives late (older than the collector's newest). Rows travel as one
 -- JSON array per family, expanded by json_to_recordset (floats keep every bit: Python
 -- writes the shortest repr that reads back to the same double, and float8in reads it back
 -- exactly).
 
 -- name: collector_ingest_lock
 -- Serialises ingest per collector for the transaction, so two requests cannot both miss
--- each other's tick when they look for their neighbours. Also lets the transaction reuse
--- the generic plans of the prepared ingest statements: their custom plans, re-made on each
--- run for hypertables, cost more than running them (0.8 ms of ticks_place's 1.2 ms).
--- Holds the aggregate watermark lock shared (sql/queries/aggregates.sql).
-SELECT pg_advisory_xact_lock(%(collector_id)s::bigint),
-       pg_advisory_xact_lock_shared(1482, 1),
-       set_config('plan_cache_mode', 'force_generic_plan', true)
-
--- name: tick_state_read
--- The collector's newest stored tick and its counters (JSON text), if it has one. Run
--- after the lock: the statement's snapshot then includes every earlier request's tick.
-SELECT extract(epoch FROM time)::bigint, counters::text
-FROM collector_tick_state WHERE collector_id = %(collector_id)s::bigint
+-- each other's tick when they look for their neighbours, and returns the collector's tick
+-- state (its newest tick and that tick's counters; NULLs when it has none). Also holds
+-- the aggregate watermark lock shared (sql/queries/aggregates.sql), and lets the
+-- transaction reuse the generic plans of the prepared ingest statements: their custom
+-- plans, re-made on each run for hypertables, cost more than running them.
+-- The state is read after the locks (the OFFSET 0 keeps them in their own node, run
+-- first) and FOR NO KEY UPDATE, which returns the row's newest committed version: this
+-- statement's snapshot was taken before it waited for the lock, so a plain read could
+-- return what the request it waited for replaced. A state inserted by that request is
+-- not seen: ingest then looks in the hypertables (ticks_place, a statement of its own).
+SELECT extract(epoch FROM state.time)::bigint, state.counters::text
+FROM (SELECT %(collector_id)s::bigint AS collector_id,
+             pg_advisory_xact_lock(%(collector_id)s::bigint),
+             pg_advisory_xact_lock_shared(1482, 1),
+             set_config('plan_cache_mode', 'force_generic_plan', true)
+      OFFSET 0) locked
+LEFT JOIN LATERAL (
+    SELECT time, counters FROM collector_tick_state WHERE collector_id = locked.collector_id
+    FOR NO KEY UPDATE) state ON true
 
 -- name: ticks_place
 -- For a batch with late ticks (or a collector without a tick state): records the ticks and
