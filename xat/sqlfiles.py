@@ -7,7 +7,12 @@ Named queries follow the aiosql convention, one file per area under sql/queries/
     SELECT ... WHERE collector_id = %(collector_id)s
 
 Queries run through Django's connection, so they share its transaction (and the test
-suite's rollbacks). Parameters are always bound, never formatted into the text.
+suite's rollbacks). Parameters are always bound, never formatted into the text, with one
+exception: an aggregate level. A query over the `<family>_levels` views writes
+`level = {level}` and is run with `at_level=` one of LEVELS, which becomes a literal in
+the text, one statement per level: the planner then keeps only that level's branch of the
+view even in a generic (cached) plan, where a bound level would keep all four and start
+each of them at every run (docs/performance.md, "Dashboard").
 """
 
 import re
@@ -18,6 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from psycopg.pq import Format
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+LEVELS = ("raw", "1m", "1h", "1d")
 _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
 
@@ -41,11 +47,19 @@ def named_queries() -> dict[str, str]:
     return queries
 
 
-def query(name: str) -> str:
+@cache
+def query(name: str, *, at_level: str | None = None) -> str:
     try:
-        return named_queries()[name]
+        text = named_queries()[name]
     except KeyError:
         raise KeyError(f"no named query {name!r} under sql/queries/") from None
+    if ("{level}" in text) != (at_level is not None):
+        raise ValueError(f"query {name!r}: at_level is required by level = {{level}}, and only by it")
+    if at_level is None:
+        return text
+    if at_level not in LEVELS:
+        raise ValueError(f"unknown level {at_level!r}: expected one of {', '.join(LEVELS)}")
+    return text.replace("{level}", f"'{at_level}'::text")
 
 
 def fetch_all(name: str, **params) -> list[tuple]:
@@ -54,15 +68,21 @@ def fetch_all(name: str, **params) -> list[tuple]:
         return cursor.fetchall()
 
 
-def fetch_dicts(name: str, *, using: str = DEFAULT_DB_ALIAS, **params) -> list[dict]:
-    """Rows as dicts, read in binary: for result sets of thousands of floats and times
-    (charts), psycopg reads binary ~15x faster than text (12 ms -> 0.8 ms for 2,163 rows of
-    14 columns, docs/performance.md). Still Django's cursor, so queries stay counted."""
+def fetch_rows(name: str, *, using: str = DEFAULT_DB_ALIAS, at_level: str | None = None,
+               **params) -> tuple[list[str], list[tuple]]:
+    """Column names and rows (tuples), read in binary: for result sets of thousands of floats
+    and times (charts), psycopg reads binary ~15x faster than text (12 ms -> 0.8 ms for 2,163
+    rows of 14 columns, docs/performance.md). Still Django's cursor, so queries stay counted."""
     with connections[using].cursor() as cursor:
         cursor.cursor.format = Format.BINARY
-        cursor.execute(query(name), params)
-        columns = [column.name for column in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        cursor.execute(query(name, at_level=at_level), params)
+        return [column.name for column in cursor.description], cursor.fetchall()
+
+
+def fetch_dicts(name: str, *, using: str = DEFAULT_DB_ALIAS, at_level: str | None = None, **params) -> list[dict]:
+    """fetch_rows' rows as dicts."""
+    columns, rows = fetch_rows(name, using=using, at_level=at_level, **params)
+    return [dict(zip(columns, row)) for row in rows]
 
 
 def fetch_one(name: str, **params) -> tuple | None:

@@ -1,11 +1,20 @@
 -- The dashboard's charts (metrics/dashboard.py), one named query per chart, one round trip.
--- Chart queries read the <family>_levels views (sql/schema/0005_aggregate_levels.sql):
--- the `level` filter keeps one UNION ALL branch (the others are pruned at planning, or
--- skipped by their one-time filter under a generic plan), so a chart reads the raw
--- hypertable or exactly one aggregate. Parameters: level ('raw', '1m', '1h', '1d'),
--- organization_id, collector_id, first and last (the first and last bucket
--- starts, inclusive; at raw the range's ends), stat ('avg', 'min', 'max': chosen by
--- CASE, so a row carries one value per metric).
+-- Chart queries read the <family>_levels views (sql/schema/0005_aggregate_levels.sql) at
+-- one level, written `level = {level}`: the loader makes it a literal ('raw', '1m', '1h' or
+-- '1d'; xat/sqlfiles.py), so the planner prunes the other UNION ALL branches and a chart
+-- reads the raw hypertable or exactly one aggregate, in a custom plan as in a generic one.
+-- They run on their generic plans (dashboard_plans_generic). Parameters: organization_id,
+-- collector_id, first and last (the first and last bucket starts, inclusive; at raw the
+-- range's ends), stat ('avg', 'min', 'max': chosen by CASE, so a row carries one value per
+-- metric).
+
+-- name: dashboard_plans_generic
+-- For the rest of the transaction, prepared statements run their generic plan, made once
+-- per connection: planning a chart's level stack (the Apache edition's real-time views down
+-- to every raw chunk, excluded only at run time by the watermark) costs more than running
+-- it. psycopg prepares a statement at its 5th run (PGPREPARE_THRESHOLD); an unprepared
+-- statement is planned for its parameters as before.
+SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
 
 -- name: dashboard_cpu
 -- CPU chart: one row per (bucket, cpu) of the requested level, cpu -1 (the total line) only
@@ -25,7 +34,7 @@ SELECT bucket, cpu AS item,
        CASE %(stat)s::text WHEN 'min' THEN idle_pct_min WHEN 'max' THEN idle_pct_max ELSE idle_pct_avg END::float8 AS idle_pct,
        CASE %(stat)s::text WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min ELSE 100 - idle_pct_avg END::float8 AS busy_pct
 FROM cpu_levels
-WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+WHERE level = {level} AND organization_id = %(organization_id)s::bigint
   AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
   AND (cpu = -1 OR %(per_core)s::boolean)
 
@@ -49,7 +58,7 @@ SELECT bucket, NULL::text AS item,
        CASE %(stat)s::text WHEN 'min' THEN swap_total_kb_min WHEN 'max' THEN swap_total_kb_max ELSE swap_total_kb_avg END::float8 AS swap_total_kb,
        CASE %(stat)s::text WHEN 'min' THEN swap_free_kb_min WHEN 'max' THEN swap_free_kb_max ELSE swap_free_kb_avg END::float8 AS swap_free_kb
 FROM memory_levels
-WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+WHERE level = {level} AND organization_id = %(organization_id)s::bigint
   AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
 
 -- name: dashboard_disk
@@ -75,7 +84,7 @@ FROM (
            discarded_sectors_ps_min, discarded_sectors_ps_max, util_pct_avg, util_pct_min, util_pct_max,
            await_ms_avg, await_ms_min, await_ms_max
     FROM disk_total_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
     UNION ALL
     SELECT bucket, device,
@@ -85,7 +94,7 @@ FROM (
            discarded_sectors_ps_min, discarded_sectors_ps_max, util_pct_avg, util_pct_min, util_pct_max,
            await_ms_avg, await_ms_min, await_ms_max
     FROM disk_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
 ) chart
 
@@ -119,7 +128,7 @@ FROM (
            tx_drops_ps_min, tx_drops_ps_max, NULL::float8 AS if_util_pct_avg, NULL::float8 AS if_util_pct_min,
            NULL::float8 AS if_util_pct_max
     FROM network_total_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
     UNION ALL
     SELECT bucket, interface,
@@ -131,7 +140,7 @@ FROM (
            tx_errors_ps_min, tx_errors_ps_max, rx_drops_ps_avg, rx_drops_ps_min, rx_drops_ps_max, tx_drops_ps_avg,
            tx_drops_ps_min, tx_drops_ps_max, if_util_pct_avg, if_util_pct_min, if_util_pct_max
     FROM network_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
 ) chart
 
@@ -144,7 +153,7 @@ SELECT bucket, mount AS item,
        CASE %(stat)s::text WHEN 'min' THEN available_bytes_min WHEN 'max' THEN available_bytes_max ELSE available_bytes_avg END::float8 AS available_bytes,
        CASE %(stat)s::text WHEN 'min' THEN use_pct_min WHEN 'max' THEN use_pct_max ELSE use_pct_avg END::float8 AS use_pct
 FROM filesystem_levels
-WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+WHERE level = {level} AND organization_id = %(organization_id)s::bigint
   AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
 
 -- name: dashboard_summary
@@ -160,14 +169,14 @@ WITH cpu AS (
            max(100 - idle_pct_min) AS high,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY 100 - idle_pct_avg) AS p95
     FROM cpu_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s AND cpu = -1
 ), memory AS (
     SELECT min(mem_used_pct_min) AS low, sum(mem_used_pct_sum) / nullif(sum(mem_used_pct_count), 0) AS mean,
            max(mem_used_pct_max) AS high,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY mem_used_pct_avg) AS p95
     FROM memory_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
 ), disk AS (
     SELECT min(read_sectors_ps_min) AS read_low,
@@ -179,7 +188,7 @@ WITH cpu AS (
            max(written_sectors_ps_max) AS written_high,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY written_sectors_ps_avg) AS written_p95
     FROM disk_total_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
 ), network AS (
     SELECT min(rx_kb_ps_min) AS rx_low, sum(rx_kb_ps_sum) / nullif(sum(rx_kb_ps_count), 0) AS rx_mean,
@@ -189,7 +198,7 @@ WITH cpu AS (
            max(tx_kb_ps_max) AS tx_high,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY tx_kb_ps_avg) AS tx_p95
     FROM network_total_levels
-    WHERE level = %(level)s::text AND organization_id = %(organization_id)s::bigint
+    WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
 )
 SELECT (SELECT 100 - idle_pct FROM cpu_sample

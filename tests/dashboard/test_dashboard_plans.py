@@ -1,0 +1,92 @@
+"""The chart queries on their cached generic plans read one level's relations only.
+
+A chart runs on the generic plan of its statement (metrics/dashboard.py), made once per
+connection. With the level bound as a parameter that plan kept the four UNION ALL branches
+of `<family>_levels` and started every one of them at each run (the 1-hour network chart
+took 24 ms instead of 11); the loader writes the level into the text instead
+(xat/sqlfiles.py, at_level), so the planner prunes the other levels."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection, transaction
+from psycopg import sql as psycopg_sql
+
+from metrics.aggregates import aggregates_refresh
+from tests.dashboard.capture import FIRST_TICK, LAST_TICK, replayed
+from xat import sqlfiles
+
+pytestmark = pytest.mark.django_db
+AGGREGATES = ("1m", "1h", "1d")
+
+
+def _generic_plan(sql: str, params: dict) -> str:
+    """EXPLAIN of the generic plan PostgreSQL caches for sql (%(name)s placeholders)."""
+    names: list[str] = []
+
+    def number(match):
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        positional = re.sub(r"%\((\w+)\)s", number, sql)
+        cursor.execute(f"PREPARE chart_under_test AS {positional}")
+        # EXECUTE takes literals (a utility statement has no bound parameters).
+        arguments = psycopg_sql.SQL(", ").join(psycopg_sql.Literal(params[name]) for name in names)
+        cursor.execute(psycopg_sql.SQL("EXPLAIN (COSTS OFF) EXECUTE chart_under_test({})")
+                       .format(arguments).as_string(connection.connection))
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+        cursor.execute("DEALLOCATE chart_under_test")
+        transaction.set_rollback(True)
+    return plan
+
+
+def _levels_read(plan: str) -> set[str]:
+    """The aggregate levels whose stored memory buckets the plan reads (Apache edition:
+    aggregate_store.memory_<level>, named on its ChunkAppend and its chunks' indexes)."""
+    return {level for level in AGGREGATES if re.search(rf"\bmemory_{level}\b|_memory_{level}_", plan)}
+
+
+@pytest.fixture
+def memory_chart_params(client):
+    host = replayed(client)
+    aggregates_refresh(now=datetime(2100, 1, 1, tzinfo=UTC))  # every level stored: the plans name them all
+    return {"organization_id": host.collector.organization_id, "collector_id": host.collector.pk, "stat": "avg"}
+
+
+def _instant(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def test_it_plans_a_raw_chart_without_the_aggregates(memory_chart_params):
+    params = {**memory_chart_params, "first": _instant(FIRST_TICK), "last": _instant(LAST_TICK)}
+    bound = sqlfiles.query("dashboard_memory", at_level="raw").replace("'raw'::text", "%(level)s::text")
+
+    # The level bound as a parameter: every level stays in the plan (what this guards against).
+    assert _levels_read(_generic_plan(bound, {**params, "level": "raw"})) == set(AGGREGATES)
+    plan = _generic_plan(sqlfiles.query("dashboard_memory", at_level="raw"), params)
+    assert "memory_sample" in plan and _levels_read(plan) == set()
+
+
+@pytest.mark.parametrize("level", AGGREGATES)
+def test_it_plans_an_aggregate_chart_down_to_its_level_only(memory_chart_params, level):
+    params = {**memory_chart_params, "first": _instant(FIRST_TICK // 60 * 60), "last": _instant(LAST_TICK // 60 * 60)}
+    plan = _generic_plan(sqlfiles.query("dashboard_memory", at_level=level), params)
+
+    # A level's real-time part (Apache edition) reads the finer levels, never a coarser one.
+    assert level in _levels_read(plan)
+    assert _levels_read(plan) <= set(AGGREGATES[:AGGREGATES.index(level) + 1]), plan
+
+
+@pytest.mark.parametrize("at_level", [None, "5m", "raw' OR true --"])
+def test_the_loader_refuses_a_level_query_without_a_known_level(at_level):
+    with pytest.raises(ValueError):
+        sqlfiles.query("dashboard_memory", at_level=at_level)
+
+
+def test_the_loader_refuses_a_level_for_a_query_without_one():
+    with pytest.raises(ValueError):
+        sqlfiles.query("dashboard_live", at_level="raw")
