@@ -2,12 +2,31 @@
 collector (metrics/dashboard.py; docs/api.md, "Dashboard"). Each view parses its query
 string, fetches the collector (404 for another organization's), calls one function."""
 
+import orjson
 from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from accounts.tenancy import OrganizationAPIView
 from metrics import dashboard
 from metrics.collectors import collector_get_for_org
+
+
+class OrjsonRenderer(BaseRenderer):
+    """JSON by orjson: a disk or network chart (~300 kB of floats) renders in 0.3 ms instead
+    of DRF's 6 ms with the standard library (docs/performance.md, "Dashboard"). The same
+    JSON: compact, UTF-8; a NaN or infinity becomes null (DRF's strict JSON would fail)."""
+
+    media_type = "application/json"
+    format = "json"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return b"" if data is None else orjson.dumps(data)
+
+
+class DashboardApi(OrganizationAPIView):
+    renderer_classes = [OrjsonRenderer]
 
 
 class InstantField(serializers.Field):
@@ -35,7 +54,7 @@ def _window(request, serializer_class, collector):
     return window, data
 
 
-class _ChartApi(OrganizationAPIView):
+class _ChartApi(DashboardApi):
     family: str
 
     class InputSerializer(RangeSerializer):
@@ -77,7 +96,7 @@ class FilesystemChartApi(_ChartApi):
     family = "filesystem"
 
 
-class SummaryApi(OrganizationAPIView):
+class SummaryApi(DashboardApi):
     class InputSerializer(RangeSerializer):
         pass
 
@@ -87,7 +106,7 @@ class SummaryApi(OrganizationAPIView):
         return Response(dashboard.summary(collector=collector, window=window))
 
 
-class LiveApi(OrganizationAPIView):
+class LiveApi(DashboardApi):
     class InputSerializer(serializers.Serializer):
         since = InstantField()
 
