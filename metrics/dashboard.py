@@ -2,7 +2,7 @@
 
     instant_parse(text) -> datetime                    ISO 8601 or Unix seconds, UTC
     window_resolve(*, start, end, hours, latest) -> Window | None
-    resolution_choose(*, window, points) -> "raw" | "1m" | "1h" | "1d"
+    resolution_choose(*, window, points, now) -> "raw" | "1m" | "1h" | "1d"
     chart(*, collector, family, window, points, stat, per_core=False, using="default") -> Chart
     summary(*, collector, window, using="default") -> Summary
     live(*, collector, since, using="default") -> Live
@@ -11,13 +11,15 @@ Each chart is one named query (sql/queries/dashboard.sql) over the `<family>_lev
 raw samples or exactly one aggregate level, written into the statement (one statement per
 level), run on its cached generic plan. Resolution: the finest of raw, 1m, 1h, 1d whose
 number of buckets over the window does not exceed `points` (the coarsest, 1d, when none
-does). Bucket counts: at 1m/1h/1d the buckets whose start lies between the window's first
+does), among the levels that still hold the window's start: retention drops a level's
+samples older than XAT_RETENTION_<LEVEL>_DAYS (0: kept), so a 1-hour range from two months
+ago is read at 1m, not from raw samples that are gone. Bucket counts: at 1m/1h/1d the buckets whose start lies between the window's first
 and last bucket (both included); at raw the nominal number of samples at the agent's 5 s
 interval, (end - start) / 5 s + 1 (a host sampling faster gives more points than that).
 Aggregated levels answer a full grid of bucket starts (null where a bucket has no data,
 never interpolated); raw answers the sample times. Every answer is a function of the
-stored rows and the parameters only (never of the wall clock), so two databases holding
-the same rows give the same answer.
+stored rows, the parameters and, through retention only, the wall clock, so two databases
+holding the same rows give the same answer.
 
 Errors are django.core.exceptions.ValidationError({parameter: reason}) (the API answers 400).
 """
@@ -28,8 +30,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from metrics.models import Collector
 from xat import sqlfiles
@@ -200,11 +204,19 @@ def bucket_count(window: Window, resolution: str) -> int:
     return (last - first) // WIDTHS[resolution] + 1
 
 
-def resolution_choose(*, window: Window, points: int) -> str:
-    for resolution in RESOLUTIONS:
+def resolution_choose(*, window: Window, points: int, now: datetime) -> str:
+    held = [resolution for resolution in RESOLUTIONS if _holds(resolution, window.start, now=now)]
+    held = held or [RESOLUTIONS[-1]]
+    for resolution in held:
         if bucket_count(window, resolution) <= points:
             return resolution
-    return RESOLUTIONS[-1]
+    return held[-1]
+
+
+def _holds(resolution: str, moment: datetime, *, now: datetime) -> bool:
+    """Whether retention keeps the level's data at moment (settings.XAT_RETENTION_DAYS, 0: forever)."""
+    days = settings.XAT_RETENTION_DAYS[resolution]
+    return not days or moment >= now - timedelta(days=days)
 
 
 def _bucket_start(moment: datetime, width: timedelta) -> datetime:
@@ -234,7 +246,7 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
         answer["items"] = []
     if window is None:
         return answer
-    resolution = resolution_choose(window=window, points=points)
+    resolution = resolution_choose(window=window, points=points, now=timezone.now())
     first, last = _bucket_bounds(window, resolution)
     columns, rows = _fetch_generic(sqlfiles.fetch_rows, spec.query, using=using, at_level=resolution,
                                    organization_id=collector.organization_id, collector_id=collector.pk,

@@ -25,6 +25,13 @@ CHARTS = ("cpu", "memory", "disk", "network", "filesystem")
 RESOLUTIONS = {"raw": 1000, "1m": 20, "1h": 2}
 
 
+@pytest.fixture(autouse=True)
+def retention_keeps_the_capture(settings):
+    """The capture is older than the default retention, which would make the charts skip raw
+    and 1m (metrics.dashboard.resolution_choose)."""
+    settings.XAT_RETENTION_DAYS = dict.fromkeys(("raw", "1m", "1h", "1d"), 0)
+
+
 def _scenario(client, refresh) -> dict:
     team = team_make("editions")
     _, key = api_key_make(team.organization)

@@ -34,3 +34,15 @@ def test_it_gives_minute_averages_and_maxima_of_pcprocess_rows(client):
         index = averages["timestamps"].index(minute)
         assert close(averages["series"]["mem_used_pct"][index], sum(used[minute]) / len(used[minute]))
         assert close(maxima["series"]["mem_used_pct"][index], max(used[minute]))
+
+
+def test_it_reads_minutes_where_retention_dropped_the_raw_samples(client, settings):
+    host = replayed(client)
+    settings.XAT_RETENTION_DAYS = {**settings.XAT_RETENTION_DAYS, "raw": 30}  # the capture is older
+    answer = host.get("memory", start=FIRST_TICK, end=LAST_TICK).json()
+
+    assert answer["resolution"] == "1m"
+    used = by_minute(oracle("proc/meminfo"), lambda row: float(row["%memused"]))
+    for minute in full_minutes(oracle("proc/meminfo")):
+        index = answer["timestamps"].index(minute)
+        assert close(answer["series"]["mem_used_pct"][index], sum(used[minute]) / len(used[minute]))

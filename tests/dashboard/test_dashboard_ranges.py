@@ -43,7 +43,38 @@ def test_it_names_the_parameter_of_an_empty_range(params, field):
 def test_it_counts_buckets_from_the_first_to_the_last_touched():
     window = Window(datetime(2026, 1, 1, 0, 59, 59, tzinfo=UTC), datetime(2026, 1, 1, 1, 0, 0, tzinfo=UTC))
     assert [bucket_count(window, level) for level in ("raw", "1m", "1h", "1d")] == [1, 2, 2, 1]
-    assert resolution_choose(window=window, points=1) == "raw"
+    assert resolution_choose(window=window, points=1, now=window.end) == "raw"
     day = Window(LATEST - timedelta(days=1), LATEST)
     assert [bucket_count(day, level) for level in ("raw", "1m", "1h", "1d")] == [17281, 1441, 25, 2]
-    assert resolution_choose(window=day, points=25) == "1h" and resolution_choose(window=day, points=24) == "1d"
+    assert resolution_choose(window=day, points=25, now=LATEST) == "1h"
+    assert resolution_choose(window=day, points=24, now=LATEST) == "1d"
+
+
+@pytest.fixture
+def retention(settings):
+    settings.XAT_RETENTION_DAYS = {"raw": 30, "1m": 90, "1h": 730, "1d": 0}
+
+
+@pytest.mark.parametrize("days_ago, resolution", [
+    (29, "raw"),
+    (31, "1m"),    # raw samples dropped: the finest level that still holds the start
+    (89, "1m"),
+    (91, "1h"),
+    (800, "1d"),   # only the days are kept
+])
+def test_it_reads_a_level_that_retention_kept(retention, days_ago, resolution):
+    hour = Window(LATEST - timedelta(days=days_ago, hours=1), LATEST - timedelta(days=days_ago))
+    assert resolution_choose(window=hour, points=1000, now=LATEST) == resolution
+
+
+def test_it_goes_coarser_for_points_among_the_kept_levels_only(retention):
+    day = Window(LATEST - timedelta(days=41), LATEST - timedelta(days=40))
+    assert resolution_choose(window=day, points=1441, now=LATEST) == "1m"
+    assert resolution_choose(window=day, points=1440, now=LATEST) == "1h"
+    assert resolution_choose(window=day, points=1, now=LATEST) == "1d"
+
+
+def test_it_takes_the_coarsest_level_when_retention_dropped_them_all(settings):
+    settings.XAT_RETENTION_DAYS = {"raw": 1, "1m": 1, "1h": 1, "1d": 1}
+    hour = Window(LATEST - timedelta(days=2, hours=1), LATEST - timedelta(days=2))
+    assert resolution_choose(window=hour, points=1000, now=LATEST) == "1d"
