@@ -1,9 +1,10 @@
 """The agent's request body: {"identifier": ..., "measurements": [{timestamp, subsystem,
 measurement}, ...]} (shared/spec/collector-protocol.md), checked field by field."""
 
-import json
 import time
 from dataclasses import dataclass
+
+import orjson
 
 from metrics.ingest import Measurement
 
@@ -30,8 +31,8 @@ class Envelope:
 
 def envelope_parse(body: bytes) -> Envelope:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = orjson.loads(body)  # also refuses invalid UTF-8, NaN and Infinity
+    except orjson.JSONDecodeError as error:
         raise EnvelopeError("body", f"not valid JSON ({error})") from None
     if not isinstance(data, dict):
         raise EnvelopeError("body", "expected a JSON object with 'identifier' and 'measurements'")

@@ -12,11 +12,11 @@ tick between its neighbours in time, whatever order ticks arrive in:
 One batch is one transaction (the caller's), serialised per collector.
 """
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import orjson
 from django.db import connection
 
 from metrics import arithmetic, procfs
@@ -232,7 +232,7 @@ def _ticks_place(ids: dict, times: list[int]) -> tuple[list[int], dict[int, tupl
 
 
 def _counters_from_json(text: str) -> Counters:
-    families = json.loads(text)
+    families = orjson.loads(text)
     return Counters(
         cpu={int(cpu): tuple(values) for cpu, values in families.get("cpu", {}).items()},
         disk={device: tuple(values) for device, values in families.get("disk", {}).items()},
@@ -292,15 +292,16 @@ class SampleRows:
             self.add("filesystem", tick.timestamp, mount, arithmetic.filesystem_gauges(*numbers))
 
     def as_json(self) -> dict[str, str]:
-        return {family: json.dumps(rows, separators=(",", ":")) for family, rows in self.rows.items()}
+        # orjson: a tenth of json.dumps's time here; floats in the shortest form that reads
+        # back to the same double, as json.dumps writes them.
+        return {family: orjson.dumps(rows).decode() for family, rows in self.rows.items()}
 
     def counters_json(self, t: int) -> str:
         """The counters written at time t, as collector_tick_state keeps them (the rows of
         a processed upload have none: then an empty family, and the next tick no rates)."""
-        return json.dumps(
+        return orjson.dumps(
             {family: {str(row["item"]): row["counters"] for row in self.rows[family] if row["t"] == t and row["counters"]}
-             for family in ("cpu", "disk", "network")},
-            separators=(",", ":"))
+             for family in ("cpu", "disk", "network")}).decode()
 
 
 def disk_total(rates_by_disk: dict[str, dict]) -> dict:
