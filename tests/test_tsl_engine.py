@@ -137,6 +137,7 @@ def test_our_continuous_aggregates_and_policies_work_there(tsl_database):
 def delete_our_rows(cursor):
     for table in ("sample_tick", "cpu_sample"):
         cursor.execute(f"DELETE FROM {table} WHERE organization_id = %s", [ORG])
+    cursor.execute("DELETE FROM collector_tick_state WHERE collector_id = %s", [COLLECTOR])
 
 
 def cpu_rows(times, user_pct):
@@ -164,8 +165,16 @@ def ingest_cpu(cursor, times, user_pct) -> int:
     families = {family: json.dumps(records if family == "cpu" else []) for family in
                 ("cpu", "disk", "disk_total", "network", "network_total", "memory", "filesystem")}
     cursor.execute(sqlfiles.query("samples_write"), dict(organization_id=ORG, collector_id=COLLECTOR, last=max(times),
-                                                         changed_from=min(times), changed_to=max(times), **families))
+                                                         changed_from=min(times), changed_to=max(times), ticks=[],
+                                                         state_time=max(times), state_counters='{"cpu": {}}',
+                                                         **families))
     return cursor.fetchone()[0]
+
+
+def ingest_lock(cursor) -> tuple:
+    """The ingest lock statement: the collector's tick state."""
+    cursor.execute(sqlfiles.query("collector_ingest_lock"), dict(collector_id=COLLECTOR))
+    return cursor.fetchone()
 
 
 @pytest.mark.django_db(databases=["tsl"], transaction=True)
@@ -180,9 +189,11 @@ def test_our_ingest_queries_run_there(tsl_database, binding):
     cursor = connection.cursor() if cursor_class is None else cursor_class(connection.connection)
     times = [int(T0.timestamp()) + 10 * i for i in range(40)]
     try:
+        assert ingest_lock(cursor) == (None, None)
         assert ingest_ticks(cursor, times) == times
         assert ingest_ticks(cursor, times[:5] + [times[-1] + 10]) == [times[-1] + 10]  # re-sent ticks: not new
         assert ingest_cpu(cursor, times, 1.5) == 40
+        assert ingest_lock(cursor) == (max(times), '{"cpu": {}}')
         assert ingest_cpu(cursor, times, 3.0) == 40  # the same ticks again: rates rewritten
         cursor.execute("SELECT count(*), sum(user_pct), count(iowait_pct) FROM cpu_sample WHERE organization_id = %s",
                        [ORG])
