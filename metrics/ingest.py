@@ -188,7 +188,7 @@ def batch_store(*, organization_id: int, collector_id: int, times: list[int], re
     newest_stored, newest_counters = sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
     if newest_stored is not None and min(times) > newest_stored:
         # In order: every tick is new, the collector's newest tick precedes them all.
-        new_times, ticks_to_record = sorted(set(times)), sorted(set(times))
+        new_times = ticks_to_record = sorted(set(times))
         placed = dict.fromkeys(new_times, (newest_stored, None))
         stored = {newest_stored: _counters_from_json(newest_counters)}
     else:
