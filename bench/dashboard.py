@@ -317,8 +317,8 @@ def main():
             # prepared statements with their generic plans, as in a server that has been up
             # for a while. psycopg prepares a statement at its 5th run on a connection, and
             # each level is a statement of its own (the 1-hour charts' raw one gets only this
-            # range's warm-up): 30 requests, six per worker on average. Connections still
-            # end after CONN_MAX_AGE (60 s) during the timing, as in production.
+            # range's warm-up): 30 requests, six per worker on average. Connections last
+            # CONN_MAX_AGE (600 s), as in production.
             for hours in RANGES.values():
                 for family in FAMILIES:
                     for _ in range(args.warmup):

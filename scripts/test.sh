@@ -23,7 +23,9 @@ if [ -f tests/pglite/package-lock.json ]; then
 fi
 
 pgdir=$(mktemp -d /tmp/xat-test-pg.XXXXXX)
-port=${XAT_TEST_PG_PORT:-$((55000 + RANDOM % 1000))}
+# A port nobody listens on (the analytics tests log in over TCP): the kernel's pick, not a
+# random guess, which collided with another cluster now and then.
+port=${XAT_TEST_PG_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 cleanup() { bash scripts/pg.sh stop "$pgdir" "$port" || true; rm -rf "$pgdir"; }
 trap cleanup EXIT
 XAT_PG_THROWAWAY=1 bash scripts/pg.sh start "$pgdir" "$port"

@@ -94,7 +94,9 @@ DATABASES = {
     "default": {
         # django-timescaledb's backend: plain PostgreSQL that also creates the extension.
         "ENGINE": "timescale.db.backends.postgresql",
-        "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
+        # Long-lived connections keep their prepared statements and cached generic plans
+        # (ingest, charts); the health check makes a connection the server dropped harmless.
+        "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600),
         "CONN_HEALTH_CHECKS": True,
         **database_from_env(LOCAL_DIR / "pg" / "run", LOCAL_PG_PORT),
     }
