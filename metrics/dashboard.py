@@ -301,13 +301,16 @@ class _Placing:
 def summary(*, collector: Collector, window: Window | None, using: str = "default") -> Summary:
     """Latest value and min/avg/max/p95 over the window of the headline metrics; raw
     samples up to 24 hours (p95 exact), the 1m level beyond (min, avg, max exact over the
-    minutes the window touches; p95 of the 1-minute averages)."""
+    minutes the window touches; p95 of the 1-minute averages), or the finest coarser level
+    retention still keeps at the window's start."""
     empty = dict.fromkeys(("latest", "min", "avg", "max", "p95"))
     answer: Summary = {"collector": _collector_ref(collector), "resolution": None, "start": None, "end": None,
                        "metrics": {name: {"unit": unit, **empty} for name, unit in SUMMARY_METRICS.items()}}
     if window is None:
         return answer
-    resolution = "raw" if window.end - window.start <= SUMMARY_RAW_MAX else "1m"
+    levels = RESOLUTIONS if window.end - window.start <= SUMMARY_RAW_MAX else RESOLUTIONS[1:]
+    now = timezone.now()
+    resolution = next((level for level in levels if _holds(level, window.start, now=now)), levels[-1])
     first, last = _bucket_bounds(window, resolution)
     (row,) = _fetch_generic(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
                             organization_id=collector.organization_id, collector_id=collector.pk,

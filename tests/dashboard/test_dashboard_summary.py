@@ -59,6 +59,20 @@ def test_it_reads_minutes_beyond_a_day_with_exact_averages(client):
         assert ours["min"] <= ours["p95"] <= ours["max"], name
 
 
+def test_it_reads_the_finest_level_retention_kept(client, settings):
+    host = replayed(client)
+    raw = host.get("summary", hours=24).json()
+    # The capture (January 2026) is older than 30 days of raw samples and 90 of minutes.
+    settings.XAT_RETENTION_DAYS = {"raw": 30, "1m": 90, "1h": 730, "1d": 0}
+    hourly = host.get("summary", hours=24).json()
+
+    assert (raw["resolution"], hourly["resolution"]) == ("raw", "1h")
+    for name, ours in hourly["metrics"].items():
+        # Sums and counts, minima and maxima roll up exactly into hours.
+        for stat in ("min", "avg", "max"):
+            assert close(ours[stat], raw["metrics"][name][stat]), (name, stat)
+
+
 def test_it_answers_the_same_before_and_after_materialising(client):
     host = replayed(client)
     before = [host.get("summary", hours=hours).json() for hours in (1, 24 * 7)]
