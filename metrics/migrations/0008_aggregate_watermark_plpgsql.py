@@ -1,0 +1,11 @@
+from django.db import migrations
+
+from xat.sqlfiles import ddl
+
+
+class Migration(migrations.Migration):
+    dependencies = [("metrics", "0007_collector_tick_state")]
+
+    # The aggregate watermark function in PL/pgSQL, which keeps its plan across the
+    # per-chunk evaluations of chunk exclusion; see sql/schema/0008_aggregate_watermark_plpgsql.sql.
+    operations = [migrations.RunSQL(ddl("0008_aggregate_watermark_plpgsql.sql"))]
