@@ -10,11 +10,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
-from psycopg import sql as psycopg_sql
 
 from metrics.aggregates import aggregates_refresh
 from tests.dashboard.capture import FIRST_TICK, LAST_TICK, replayed
+from tests.plans import explain_prepared
 from xat import sqlfiles
 
 pytestmark = pytest.mark.django_db
@@ -23,25 +22,7 @@ AGGREGATES = ("1m", "1h", "1d")
 
 def _generic_plan(sql: str, params: dict) -> str:
     """EXPLAIN of the generic plan PostgreSQL caches for sql (%(name)s placeholders)."""
-    names: list[str] = []
-
-    def number(match):
-        if match.group(1) not in names:
-            names.append(match.group(1))
-        return f"${names.index(match.group(1)) + 1}"
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        positional = re.sub(r"%\((\w+)\)s", number, sql)
-        cursor.execute(f"PREPARE chart_under_test AS {positional}")
-        # EXECUTE takes literals (a utility statement has no bound parameters).
-        arguments = psycopg_sql.SQL(", ").join(psycopg_sql.Literal(params[name]) for name in names)
-        cursor.execute(psycopg_sql.SQL("EXPLAIN (COSTS OFF) EXECUTE chart_under_test({})")
-                       .format(arguments).as_string(connection.connection))
-        plan = "\n".join(line for (line,) in cursor.fetchall())
-        cursor.execute("DEALLOCATE chart_under_test")
-        transaction.set_rollback(True)
-    return plan
+    return "\n".join(line for (line,) in explain_prepared(sql, params, options="COSTS OFF"))
 
 
 def _levels_read(plan: str) -> set[str]:

@@ -6,16 +6,14 @@ A plan that joined the neighbours to all of a collector's rows ran correctly and
 slowed down as the day's chunk filled (5 ms per tick after 300 ticks, then worse), so
 this looks at the rows each plan node actually read."""
 
-import re
-
 import pytest
-from psycopg import sql as psycopg_sql
-from django.db import connection, transaction
+from django.db import connection
 
 from metrics.ingest import Measurement, Skipped, ticks_parse
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import api_key_make, team_make
+from tests.plans import explain_prepared
 from xat import sqlfiles
 
 pytestmark = pytest.mark.django_db
@@ -39,18 +37,6 @@ def _rows_read(plan: dict) -> list[tuple[str, int]]:
     ]
 
 
-def _positional(sql: str) -> tuple[str, list[str]]:
-    """The query with $n placeholders (for PREPARE) and the parameter names in order."""
-    names: list[str] = []
-
-    def number(match):
-        if match.group(1) not in names:
-            names.append(match.group(1))
-        return f"${names.index(match.group(1)) + 1}"
-
-    return re.sub(r"%\((\w+)\)s", number, sql), names
-
-
 @pytest.fixture
 def collector_with_a_history(client):
     team = team_make("plans")
@@ -71,17 +57,9 @@ def collector_with_a_history(client):
 @pytest.mark.parametrize("plan_cache_mode", ["force_custom_plan", "force_generic_plan"])
 def test_placing_a_tick_reads_only_its_neighbours(collector_with_a_history, plan_cache_mode):
     params, largest_family = collector_with_a_history
-    sql, names = _positional(sqlfiles.query("ticks_place"))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL plan_cache_mode = {plan_cache_mode}")
-        cursor.execute(f"PREPARE place_under_test AS {sql}")
-        # EXECUTE takes literals (a utility statement has no bound parameters).
-        arguments = psycopg_sql.SQL(", ").join(psycopg_sql.Literal(params[name]) for name in names)
-        cursor.execute(psycopg_sql.SQL("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE place_under_test({})")
-                       .format(arguments).as_string(connection.connection))
-        plan = cursor.fetchone()[0][0]["Plan"]
-        cursor.execute("DEALLOCATE place_under_test")
-        transaction.set_rollback(True)
+    (explained,), = explain_prepared(sqlfiles.query("ticks_place"), params, options="ANALYZE, FORMAT JSON",
+                                     plan_cache_mode=plan_cache_mode)
+    plan = explained[0]["Plan"]
 
     reads = _rows_read(plan)
     assert reads, "the plan reads no table: the test looks at the wrong thing"
