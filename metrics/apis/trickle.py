@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from accounts.agent_auth import agent_key_required
+from accounts.agent_auth import agent_key_required, database_unavailable
 from accounts.tenancy import OrganizationAPIView
 from metrics.collectors import IdentifierInvalid, IdentifierRefused
 from metrics.envelope import EnvelopeError, envelope_parse
@@ -45,10 +45,7 @@ def trickle(request):
         return JsonResponse({"error": str(error), "field": "identifier"}, status=403)
     except DatabaseError as error:
         logger.error("trickle: database error, request rolled back (%s)", type(error).__name__)
-        response = JsonResponse({"error": "the database is unavailable; nothing was stored, retry later"},
-                                status=503)
-        response["Retry-After"] = "5"
-        return response
+        return database_unavailable()
     return JsonResponse(
         {"error": None, "ticks": result.ticks, "rows": result.rows, "skipped": result.skipped.as_dict()}
     )

@@ -3,11 +3,13 @@ way a request can be wrong."""
 
 import gzip
 import json
+import socket
 
 import psycopg
 import pytest
 from django.db import connection
 
+from tests.conftest import default_connection_to
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import api_key_make, collector_make, team_make
@@ -195,6 +197,44 @@ def test_it_answers_503_and_stores_nothing_when_the_database_fails(client):
     assert "error" in response.json()
     assert _count("sample_tick") == 0 and _count("memory_sample") == 0
     assert post_like_pcc(client, key, envelope("host-a", TICKS[0])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_the_tick_when_the_server_dropped_the_workers_connection(client):
+    """The key lookup stands in for Django's health check (accounts/agent_auth.py): on a
+    reused connection the server closed, it reconnects and answers 200, as the check would."""
+    team = team_make("acme")
+    _, key = api_key_make(team.organization)
+    assert post_like_pcc(client, key, envelope("host-a", TICKS[0])).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        dropped = cursor.fetchone()[0]
+    settings_dict = connection.settings_dict
+    with psycopg.connect(host=settings_dict["HOST"], port=settings_dict["PORT"], user=settings_dict["USER"],
+                         dbname=settings_dict["NAME"], autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    # What Django does at the start of a request with a persistent connection (its test
+    # client skips it): the connection is to be checked before its first query.
+    connection.health_check_done = False
+
+    response = post_like_pcc(client, key, envelope("host-a", TICKS[1]))
+    assert response.status_code == 200, response.content
+    assert _count("sample_tick") == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_503_when_the_database_cannot_be_reached(client):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with default_connection_to(HOST="127.0.0.1", PORT=str(port)):
+        response = post_like_pcc(client, "xat_abcdefghij_" + "k" * 40, envelope("host-a", TICKS[0]))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "unavailable" in response.json()["error"]
 
 
 def test_it_registers_an_unknown_host_under_an_organization_key(client, team, org_key):
