@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from metrics import arithmetic, procfs
 from metrics.host_totals import disks_in_total, interface_in_total
@@ -44,6 +44,11 @@ MEMORY_GAUGES = ("mem_total_kb", "mem_free_kb", "mem_available_kb", "mem_used_kb
                  "cached_kb", "commit_kb", "commit_pct", "active_kb", "inactive_kb", "dirty_kb", "swap_total_kb",
                  "swap_free_kb")
 FILESYSTEM_GAUGES = ("block_size", "blocks_total", "blocks_available", "size_bytes", "available_bytes", "use_pct")
+
+
+class CollectorGone(DatabaseError):
+    """The collector was deleted while its ticks were on their way: the request fails like
+    any database failure (the agent retries; its collector is registered again)."""
 
 
 @dataclass
@@ -146,9 +151,11 @@ def _tick_fill(tick: Tick, subsystem: str, parsed) -> None:
         tick.filesystems = _counters_checked(parsed, "statfs")
 
 
-def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], result: IngestResult) -> None:
+def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], result: IngestResult,
+                lock: "IngestLock | None" = None) -> None:
     """Stores the raw ticks of one collector (sorted by time, as ticks_parse returns them),
-    each paired with its previous tick, stored or in the batch."""
+    each paired with its previous tick, stored or in the batch. `lock`: the collector's
+    ingest lock when the caller took it (collector_ingest_lock), else taken here."""
     by_time = {tick.timestamp: tick for tick in ticks}
 
     def rows_for(new_times: list[int], placed: dict[int, tuple], stored: dict[int, Counters]) -> SampleRows:
@@ -169,28 +176,53 @@ def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], r
         return rows
 
     batch_store(organization_id=organization_id, collector_id=collector_id, times=list(by_time), result=result,
-                rows_for=rows_for)
+                rows_for=rows_for, lock=lock)
+
+
+@dataclass
+class IngestLock:
+    """A collector's ingest lock, held for the transaction, and what it read: the
+    collector's identifier and its tick state (newest stored tick, its counters as JSON)."""
+
+    collector_id: int
+    collector_identifier: str
+    newest_stored: int | None
+    newest_counters: str | None
+
+
+def collector_ingest_lock(*, organization_id: int, collector_id: int | None = None,
+                          identifier: str | None = None) -> IngestLock | None:
+    """Takes the ingest lock of the organization's collector `collector_id`, or when that is
+    None of its collector with `identifier`; None when there is no such collector."""
+    row = sqlfiles.fetch_one("collector_ingest_lock", organization_id=organization_id, collector_id=collector_id,
+                             identifier=identifier)
+    return IngestLock(*row) if row else None
 
 
 def batch_store(*, organization_id: int, collector_id: int, times: list[int], result: IngestResult,
-                rows_for: Callable[[list[int], dict[int, tuple], dict[int, "Counters"]], "SampleRows"]) -> None:
+                rows_for: Callable[[list[int], dict[int, tuple], dict[int, "Counters"]], "SampleRows"],
+                lock: IngestLock | None = None) -> None:
     """Stores a batch of ticks of one collector: records them, skips those stored already,
     and writes the rows that `rows_for(new_times, placed, stored)` builds for the new ones
     (`placed`: each tick's stored previous and next tick; `stored`: those neighbours'
     counters). Runs inside the caller's transaction (one per agent request, one per upload
     batch): two statements whatever the number of ticks, three when some tick is older
-    than the collector's newest (sql/queries/samples.sql)."""
+    than the collector's newest (sql/queries/samples.sql). `lock`: the collector's ingest
+    lock if the caller took it in this transaction."""
     if not times:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("batch_store runs inside a transaction: wrap the call in transaction.atomic()")
     ids = {"organization_id": organization_id, "collector_id": collector_id}
-    newest_stored, newest_counters = sqlfiles.fetch_one("collector_ingest_lock", collector_id=collector_id)
+    lock = lock or collector_ingest_lock(**ids)
+    if lock is None:
+        raise CollectorGone(f"collector {collector_id} no longer exists")
+    newest_stored = lock.newest_stored
     if newest_stored is not None and min(times) > newest_stored:
         # In order: every tick is new, the collector's newest tick precedes them all.
         new_times = ticks_to_record = sorted(set(times))
         placed = dict.fromkeys(new_times, (newest_stored, None))
-        stored = {newest_stored: _counters_from_json(newest_counters)}
+        stored = {newest_stored: _counters_from_json(lock.newest_counters)}
     else:
         new_times, placed, stored = _ticks_place(ids, times)
         ticks_to_record = []

@@ -6,18 +6,33 @@ from accounts.models import ApiKey, Organization
 from metrics.collectors import collector_for_agent, collector_status
 from metrics.models import Collector
 from metrics.envelope import Envelope
-from metrics.ingest import IngestResult, Skipped, ticks_parse, ticks_store
+from metrics.ingest import IngestLock, IngestResult, Skipped, collector_ingest_lock, ticks_parse, ticks_store
 from xat import sqlfiles
 
 
 @transaction.atomic
 def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> IngestResult:
     """Stores one request's ticks, all or nothing (one transaction per request)."""
-    collector = collector_for_agent(key=key, identifier=envelope.identifier, hostname=envelope.hostname)
     result = IngestResult(skipped=Skipped())
     ticks = ticks_parse(envelope.measurements, result.skipped)
-    ticks_store(organization_id=collector.organization_id, collector_id=collector.pk, ticks=ticks, result=result)
+    lock = _collector_locked(key=key, envelope=envelope)
+    ticks_store(organization_id=key.organization_id, collector_id=lock.collector_id, ticks=ticks, result=result,
+                lock=lock)
     return result
+
+
+def _collector_locked(*, key: ApiKey, envelope: Envelope) -> IngestLock | None:
+    """The ingest lock of the collector the request writes to. Nearly always one statement
+    finds the collector and locks it (the key's collector, or the organization's with this
+    identifier); a host to register, an identifier to bind to a collector key or one to
+    refuse go through collector_for_agent, which decides (metrics/collectors.py). None if
+    the collector was deleted meanwhile (ticks_store then fails as on a database error)."""
+    lock = collector_ingest_lock(organization_id=key.organization_id, collector_id=key.collector_id,
+                                 identifier=envelope.identifier)
+    if lock is not None and lock.collector_identifier == envelope.identifier:
+        return lock
+    collector = collector_for_agent(key=key, identifier=envelope.identifier, hostname=envelope.hostname)
+    return collector_ingest_lock(organization_id=collector.organization_id, collector_id=collector.pk)
 
 
 def trickle_status(*, organization: Organization) -> list[dict]:

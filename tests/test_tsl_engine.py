@@ -15,6 +15,8 @@ import pytest
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
+from accounts.models import Organization
+from metrics.models import Collector
 from xat import sqlfiles
 
 SAMPLE_TABLES = {"sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample"}
@@ -138,6 +140,8 @@ def delete_our_rows(cursor):
     for table in ("sample_tick", "cpu_sample"):
         cursor.execute(f"DELETE FROM {table} WHERE organization_id = %s", [ORG])
     cursor.execute("DELETE FROM collector_tick_state WHERE collector_id = %s", [COLLECTOR])
+    cursor.execute("DELETE FROM metrics_collector WHERE id = %s", [COLLECTOR])
+    cursor.execute("DELETE FROM accounts_organization WHERE id = %s", [ORG])
 
 
 def cpu_rows(times, user_pct):
@@ -171,9 +175,11 @@ def ingest_cpu(cursor, times, user_pct) -> int:
     return cursor.fetchone()[0]
 
 
-def ingest_lock(cursor) -> tuple:
-    """The ingest lock statement: the collector's tick state."""
-    cursor.execute(sqlfiles.query("collector_ingest_lock"), dict(collector_id=COLLECTOR))
+def ingest_lock(cursor, **lookup) -> tuple:
+    """The ingest lock statement, the collector found by id or by identifier: its id,
+    identifier and tick state."""
+    cursor.execute(sqlfiles.query("collector_ingest_lock"),
+                   dict(organization_id=ORG, collector_id=None, identifier=None) | lookup)
     return cursor.fetchone()
 
 
@@ -188,12 +194,15 @@ def test_our_ingest_queries_run_there(tsl_database, binding):
     cursor_class = {"django": None, "client-side": psycopg.ClientCursor, "server-side": psycopg.Cursor}[binding]
     cursor = connection.cursor() if cursor_class is None else cursor_class(connection.connection)
     times = [int(T0.timestamp()) + 10 * i for i in range(40)]
+    organization = Organization.objects.using("tsl").create(id=ORG, slug="tsl-engine", name="TSL engine")
+    Collector.objects.using("tsl").create(id=COLLECTOR, organization=organization, name="tsl", identifier="tsl-host")
     try:
-        assert ingest_lock(cursor) == (None, None)
+        assert ingest_lock(cursor, collector_id=COLLECTOR) == (COLLECTOR, "tsl-host", None, None)
         assert ingest_ticks(cursor, times) == times
         assert ingest_ticks(cursor, times[:5] + [times[-1] + 10]) == [times[-1] + 10]  # re-sent ticks: not new
         assert ingest_cpu(cursor, times, 1.5) == 40
-        assert ingest_lock(cursor) == (max(times), '{"cpu": {}}')
+        assert ingest_lock(cursor, identifier="tsl-host") == (COLLECTOR, "tsl-host", max(times), '{"cpu": {}}')
+        assert ingest_lock(cursor, identifier="another-host") is None
         assert ingest_cpu(cursor, times, 3.0) == 40  # the same ticks again: rates rewritten
         cursor.execute("SELECT count(*), sum(user_pct), count(iowait_pct) FROM cpu_sample WHERE organization_id = %s",
                        [ORG])

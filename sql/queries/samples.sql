@@ -1,32 +1,44 @@
 -- Writing and reading raw samples (sql/schema/0001_samples.sql, 0002_host_totals.sql,
 -- 0007_collector_tick_state.sql). Times travel as Unix seconds (bigint) and become
 -- timestamptz here, once. Ingest (metrics/ingest.py) costs two statements per request
--- whatever its size: the lock (which reads the collector's tick state) and samples_write;
--- and ticks_place between them when a tick arrives late (older than the collector's newest). Rows travel as one
+-- whatever its size: the lock (which finds the collector and reads its tick state) and
+-- samples_write; and ticks_place between them when a tick arrives late (older than the
+-- collector's newest). Rows travel as one
 -- JSON array per family, expanded by json_to_recordset (floats keep every bit: Python
 -- writes the shortest repr that reads back to the same double, and float8in reads it back
 -- exactly).
 
 -- name: collector_ingest_lock
--- Serialises ingest per collector for the transaction, so two requests cannot both miss
--- each other's tick when they look for their neighbours, and returns the collector's tick
--- state (its newest tick and that tick's counters; NULLs when it has none). Also holds
--- the aggregate watermark lock shared (sql/queries/aggregates.sql), and lets the
--- transaction reuse the generic plans of the prepared ingest statements: their custom
+-- Finds the collector a batch is for and serialises ingest per collector for the
+-- transaction, so two requests cannot both miss each other's tick when they look for
+-- their neighbours; returns the collector's id and identifier and its tick state (its
+-- newest tick and that tick's counters; NULLs when it has none), no row when there is no
+-- such collector. The collector: by id (%(collector_id)s, within the organization), or
+-- when that is NULL by the organization's identifier (index collector_identifier_unique),
+-- as an agent's request names it: the lookup and the lock in one round trip.
+-- Also holds the aggregate watermark lock shared (sql/queries/aggregates.sql), and lets
+-- the transaction reuse the generic plans of the prepared ingest statements: their custom
 -- plans, re-made on each run for hypertables, cost more than running them.
 -- The state is read after the locks (the OFFSET 0 keeps them in their own node, run
 -- first) and FOR NO KEY UPDATE, which returns the row's newest committed version: this
 -- statement's snapshot was taken before it waited for the lock, so a plain read could
 -- return what the request it waited for replaced. A state inserted by that request is
 -- not seen: ingest then looks in the hypertables (ticks_place, a statement of its own).
-SELECT extract(epoch FROM state.time)::bigint, state.counters::text
-FROM (SELECT %(collector_id)s::bigint AS collector_id,
-             pg_advisory_xact_lock(%(collector_id)s::bigint),
+SELECT locked.id, locked.identifier, extract(epoch FROM state.time)::bigint, state.counters::text
+FROM (SELECT c.id, c.identifier,
+             pg_advisory_xact_lock(c.id),
              pg_advisory_xact_lock_shared(1482, 1),
              set_config('plan_cache_mode', 'force_generic_plan', true)
+      FROM metrics_collector c
+      WHERE c.id = (SELECT id FROM metrics_collector
+                    WHERE id = %(collector_id)s::bigint AND organization_id = %(organization_id)s::bigint
+                    UNION ALL
+                    SELECT id FROM metrics_collector
+                    WHERE %(collector_id)s::bigint IS NULL AND organization_id = %(organization_id)s::bigint
+                      AND identifier = %(identifier)s::text AND identifier <> '')
       OFFSET 0) locked
 LEFT JOIN LATERAL (
-    SELECT time, counters FROM collector_tick_state WHERE collector_id = locked.collector_id
+    SELECT time, counters FROM collector_tick_state WHERE collector_id = locked.id
     FOR NO KEY UPDATE) state ON true
 
 -- name: ticks_place

@@ -160,6 +160,20 @@ def test_it_answers_403_for_a_collector_key_used_for_another_host(client, team):
     assert _count("sample_tick") == 1
 
 
+def test_a_collector_key_takes_the_first_identifier_it_brings(client, team):
+    collector = collector_make(team.organization, name="web-2")  # no identifier yet
+    _, key = api_key_make(team.organization, collector=collector)
+    for tick in TICKS[:3]:
+        assert post_like_pcc(client, key, envelope("host-c", tick)).status_code == 200
+    collector.refresh_from_db()
+    assert collector.identifier == "host-c"
+    assert post_like_pcc(client, key, envelope("host-d", TICKS[3])).status_code == 403
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT collector_id FROM sample_tick")
+        assert cursor.fetchall() == [(collector.pk,)]
+    assert _count("sample_tick") == 3
+
+
 def test_it_answers_413_past_the_limit(client, org_key, settings):
     settings.XAT_TRICKLE_MAX_BYTES = 1000
     response = post_like_pcc(client, org_key, envelope("host-a", TICKS[0]))
