@@ -85,7 +85,7 @@ def export_open(*, organization, collectors: list, start: int, end: int, resolut
     if resolution == "raw":
         rows = _wide_rows("export_wide_raw", collectors, params)
     else:
-        rows = _wide_rows("export_wide_aggregated", collectors, {**params, "level": resolution})
+        rows = _wide_rows("export_wide_aggregated", collectors, params, at_level=resolution)
     if format == "json":
         return Export("application/json", f"{base}.json", _json_chunks(rows))
     return Export("text/csv; charset=utf-8", f"{base}.csv", _csv_chunks(rows))
@@ -104,16 +104,16 @@ def text_cell(value: str) -> str:
     return "'" + value if value.startswith(_INJECTION_STARTS) else value
 
 
-def _rows(name: str, **params) -> Iterator[tuple]:
+def _rows(name: str, *, at_level: str | None = None, **params) -> Iterator[tuple]:
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(sqlfiles.query(name), params)
+        cursor.execute(sqlfiles.query(name, at_level=at_level), params)
         while rows := cursor.fetchmany(EXPORT_CHUNK_ROWS):
             yield from rows
 
 
-def _wide_rows(query: str, collectors: list, params: dict) -> Iterator[tuple]:
+def _wide_rows(query: str, collectors: list, params: dict, *, at_level: str | None = None) -> Iterator[tuple]:
     names = {collector.pk: collector.name for collector in collectors}
-    for collector_id, t, *values in _rows(query, **params, collector_ids=sorted(names)):
+    for collector_id, t, *values in _rows(query, at_level=at_level, **params, collector_ids=sorted(names)):
         iso = datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
         yield (collector_id, text_cell(names[collector_id]), iso, t, *values)
 

@@ -75,17 +75,18 @@ WHERE organization_id = %(organization_id)s AND collector_id = %(collector_id)s
 ORDER BY time, mount
 
 -- name: export_wide_aggregated
--- The wide rows at 1m, 1h or 1d (%(level)s), one per collector and bucket (its start), each
--- value the bucket's average (`_avg`) in the aggregates, read through the <family>_levels
--- views (sql/schema/0005_aggregate_levels.sql: the level's relation only). Same columns as
+-- The wide rows at 1m, 1h or 1d (written in as a literal: sqlfiles.query(at_level=...)),
+-- one per collector and bucket (its start), each value the bucket's average (`_avg`) in the
+-- aggregates, read through the <family>_levels views (sql/schema/0005_aggregate_levels.sql:
+-- the level's relation only, the planner prunes the others). Same columns as
 -- export_wide_raw. Each family is probed on (organization, collector, bucket).
 WITH buckets AS (
     SELECT collector_id, bucket FROM cpu_levels
-    WHERE level = %(level)s AND organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
+    WHERE level = {level} AND organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
       AND cpu = -1 AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
     UNION
     SELECT collector_id, bucket FROM memory_levels
-    WHERE level = %(level)s AND organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
+    WHERE level = {level} AND organization_id = %(organization_id)s AND collector_id = ANY(%(collector_ids)s)
       AND bucket >= to_timestamp(%(start)s) AND bucket < to_timestamp(%(end)s)
 )
 SELECT b.collector_id, extract(epoch FROM b.bucket)::bigint,
@@ -96,12 +97,12 @@ SELECT b.collector_id, extract(epoch FROM b.bucket)::bigint,
        d.tps_avg, d.read_sectors_ps_avg * 512, d.written_sectors_ps_avg * 512, d.util_pct_avg, d.await_ms_avg,
        n.rx_packets_ps_avg, n.tx_packets_ps_avg, n.rx_kb_ps_avg * 1024, n.tx_kb_ps_avg * 1024
 FROM buckets b
-LEFT JOIN cpu_levels c ON c.level = %(level)s AND c.organization_id = %(organization_id)s
+LEFT JOIN cpu_levels c ON c.level = {level} AND c.organization_id = %(organization_id)s
                        AND c.collector_id = b.collector_id AND c.bucket = b.bucket AND c.cpu = -1
-LEFT JOIN memory_levels m ON m.level = %(level)s AND m.organization_id = %(organization_id)s
+LEFT JOIN memory_levels m ON m.level = {level} AND m.organization_id = %(organization_id)s
                           AND m.collector_id = b.collector_id AND m.bucket = b.bucket
-LEFT JOIN disk_total_levels d ON d.level = %(level)s AND d.organization_id = %(organization_id)s
+LEFT JOIN disk_total_levels d ON d.level = {level} AND d.organization_id = %(organization_id)s
                               AND d.collector_id = b.collector_id AND d.bucket = b.bucket
-LEFT JOIN network_total_levels n ON n.level = %(level)s AND n.organization_id = %(organization_id)s
+LEFT JOIN network_total_levels n ON n.level = {level} AND n.organization_id = %(organization_id)s
                                  AND n.collector_id = b.collector_id AND n.bucket = b.bucket
 ORDER BY b.collector_id, b.bucket
