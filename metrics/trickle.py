@@ -15,24 +15,25 @@ def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> IngestResult:
     """Stores one request's ticks, all or nothing (one transaction per request)."""
     result = IngestResult(skipped=Skipped())
     ticks = ticks_parse(envelope.measurements, result.skipped)
-    lock = _collector_locked(key=key, envelope=envelope)
-    ticks_store(organization_id=key.organization_id, collector_id=lock.collector_id, ticks=ticks, result=result,
+    lock = _collector_lock_at_once(key=key, envelope=envelope)
+    if lock is None:
+        collector_id = collector_for_agent(key=key, identifier=envelope.identifier, hostname=envelope.hostname).pk
+    else:
+        collector_id = lock.collector_id
+    ticks_store(organization_id=key.organization_id, collector_id=collector_id, ticks=ticks, result=result,
                 lock=lock)
     return result
 
 
-def _collector_locked(*, key: ApiKey, envelope: Envelope) -> IngestLock | None:
-    """The ingest lock of the collector the request writes to. Nearly always one statement
-    finds the collector and locks it (the key's collector, or the organization's with this
-    identifier); a host to register, an identifier to bind to a collector key or one to
-    refuse go through collector_for_agent, which decides (metrics/collectors.py). None if
-    the collector was deleted meanwhile (ticks_store then fails as on a database error)."""
+def _collector_lock_at_once(*, key: ApiKey, envelope: Envelope) -> IngestLock | None:
+    """The ingest lock of the collector the request writes to, when one statement can find
+    it (nearly always): the key's collector, or the organization's with this identifier.
+    None when collector_for_agent must decide (metrics/collectors.py): a host to register,
+    an identifier to bind to a collector key or one to refuse; ticks_store then takes the
+    lock of the collector it names."""
     lock = collector_ingest_lock(organization_id=key.organization_id, collector_id=key.collector_id,
                                  identifier=envelope.identifier)
-    if lock is not None and lock.collector_identifier == envelope.identifier:
-        return lock
-    collector = collector_for_agent(key=key, identifier=envelope.identifier, hostname=envelope.hostname)
-    return collector_ingest_lock(organization_id=collector.organization_id, collector_id=collector.pk)
+    return lock if lock is not None and lock.collector_identifier == envelope.identifier else None
 
 
 def trickle_status(*, organization: Organization) -> list[dict]:
