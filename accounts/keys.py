@@ -82,10 +82,9 @@ def api_key_authenticate(raw_key: str | None) -> ApiKey | None:
     now = timezone.now()
     # A plain query rather than ApiKey.objects.raw(): on every agent request, the
     # queryset's machinery cost several times the query.
-    found = sqlfiles.fetch_dicts("api_key_live_by_prefix", prefix=prefix)
-    if not found or not hmac.compare_digest(found[0]["key_hash"], _hash(raw_key.strip())):
+    key = sqlfiles.fetch_model(ApiKey, "api_key_live_by_prefix", prefix=prefix)
+    if key is None or not hmac.compare_digest(key.key_hash, _hash(raw_key.strip())):
         return None
-    key = ApiKey(**found[0])
     if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now

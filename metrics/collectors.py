@@ -163,9 +163,7 @@ def collector_for_agent(*, key: ApiKey, identifier: str | None, hostname: str | 
 
 
 def _collector_raw(query_name: str, **params) -> Collector | None:
-    # A plain query rather than Collector.objects.raw(): see accounts.keys.api_key_authenticate.
-    found = sqlfiles.fetch_dicts(query_name, **params)
-    return Collector(**found[0]) if found else None
+    return sqlfiles.fetch_model(Collector, query_name, **params)
 
 
 def _collector_key_bind(*, key: ApiKey, identifier: str) -> Collector:
