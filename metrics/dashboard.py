@@ -13,9 +13,10 @@ level), run on its cached generic plan. Resolution: the finest of raw, 1m, 1h, 1
 number of buckets over the window does not exceed `points` (the coarsest, 1d, when none
 does), among the levels that still hold the window's start: retention drops a level's
 samples older than XAT_RETENTION_<LEVEL>_DAYS (0: kept), so a 1-hour range from two months
-ago is read at 1m, not from raw samples that are gone. Bucket counts: at 1m/1h/1d the buckets whose start lies between the window's first
-and last bucket (both included); at raw the nominal number of samples at the agent's 5 s
-interval, (end - start) / 5 s + 1 (a host sampling faster gives more points than that).
+ago is read at 1m, not from raw samples that are gone. Bucket counts: at 1m/1h/1d the
+buckets whose start lies between the window's first and last bucket (both included); at
+raw the nominal number of samples at the agent's 5 s interval, (end - start) / 5 s + 1 (a
+host sampling faster gives more points than that).
 Aggregated levels answer a full grid of bucket starts (null where a bucket has no data,
 never interpolated); raw answers the sample times. Every answer is a function of the
 stored rows, the parameters and, through retention only, the wall clock, so two databases
@@ -205,18 +206,20 @@ def bucket_count(window: Window, resolution: str) -> int:
 
 
 def resolution_choose(*, window: Window, points: int, now: datetime) -> str:
-    held = [resolution for resolution in RESOLUTIONS if _holds(resolution, window.start, now=now)]
-    held = held or [RESOLUTIONS[-1]]
+    held = _kept(RESOLUTIONS, window.start, now=now)
     for resolution in held:
         if bucket_count(window, resolution) <= points:
             return resolution
     return held[-1]
 
 
-def _holds(resolution: str, moment: datetime, *, now: datetime) -> bool:
-    """Whether retention keeps the level's data at moment (settings.XAT_RETENTION_DAYS, 0: forever)."""
-    days = settings.XAT_RETENTION_DAYS[resolution]
-    return not days or moment >= now - timedelta(days=days)
+def _kept(levels: tuple[str, ...], moment: datetime, *, now: datetime) -> list[str]:
+    """The levels whose data retention keeps at moment (settings.XAT_RETENTION_DAYS, 0:
+    forever), finest first; the coarsest of levels when none does."""
+    kept = [level for level in levels
+            if not settings.XAT_RETENTION_DAYS[level]
+            or moment >= now - timedelta(days=settings.XAT_RETENTION_DAYS[level])]
+    return kept or [levels[-1]]
 
 
 def _bucket_start(moment: datetime, width: timedelta) -> datetime:
@@ -309,8 +312,7 @@ def summary(*, collector: Collector, window: Window | None, using: str = "defaul
     if window is None:
         return answer
     levels = RESOLUTIONS if window.end - window.start <= SUMMARY_RAW_MAX else RESOLUTIONS[1:]
-    now = timezone.now()
-    resolution = next((level for level in levels if _holds(level, window.start, now=now)), levels[-1])
+    resolution = _kept(levels, window.start, now=timezone.now())[0]
     first, last = _bucket_bounds(window, resolution)
     (row,) = _fetch_generic(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
                             organization_id=collector.organization_id, collector_id=collector.pk,
