@@ -1,9 +1,11 @@
 import os
+import socket
 from contextlib import contextmanager
 import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -20,12 +22,27 @@ def spare_cluster(tmp_path_factory):
     short = Path(f"/tmp/xat-spare-{os.getpid()}")
     short.mkdir(exist_ok=True)
     os.chmod(directory, 0o755)
-    port = str(56000 + os.getpid() % 1000)
+    port = free_port()
     env = {**os.environ, "XAT_PG_THROWAWAY": "1"}
     subprocess.run(["bash", ROOT / "scripts/pg.sh", "start", short, port], check=True, env=env, capture_output=True)
     yield short / "run", port
     subprocess.run(["bash", ROOT / "scripts/pg.sh", "stop", short, port], capture_output=True)
     subprocess.run(["rm", "-rf", short])
+
+
+def free_port() -> str:
+    """A TCP port of 127.0.0.1 nobody listens on (the kernel's pick)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+def another_session(*, autocommit: bool = False) -> psycopg.Connection:
+    """A second session on the suite's database, beside Django's connection: to hold a
+    lock a request must wait for, or to end the request's connection."""
+    settings = connection.settings_dict
+    return psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"],
+                           dbname=settings["NAME"], autocommit=autocommit)
 
 
 @contextmanager

@@ -7,12 +7,12 @@ import random
 import threading
 import time
 
-import psycopg
 import pytest
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import another_session
 from tests.ingest.agent import capture_ticks, envelope, organization_with_ingest_key, post_like_pcc
 from tests.oracle import CAPTURES
 from xat import sqlfiles
@@ -123,9 +123,7 @@ def test_a_request_that_waited_for_the_lock_reads_the_state_its_predecessor_left
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM metrics_collector WHERE identifier = 'host-waits'")
         collector_id = cursor.fetchone()[0]
-    settings_dict = connection.settings_dict
-    holder = psycopg.connect(host=settings_dict["HOST"], port=settings_dict["PORT"], user=settings_dict["USER"],
-                             dbname=settings_dict["NAME"], autocommit=False)
+    holder = another_session()
     answers = {}
 
     def post(index):

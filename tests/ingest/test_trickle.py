@@ -3,13 +3,11 @@ way a request can be wrong."""
 
 import gzip
 import json
-import socket
 
-import psycopg
 import pytest
 from django.db import connection
 
-from tests.conftest import default_connection_to
+from tests.conftest import another_session, default_connection_to, free_port
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import api_key_make, collector_make, team_make
@@ -192,10 +190,8 @@ def test_it_stops_inflating_a_gzip_bomb_at_the_limit(client, org_key, settings):
 def test_it_answers_503_and_stores_nothing_when_the_database_fails(client):
     team = team_make("acme")
     _, key = api_key_make(team.organization)
-    settings_dict = connection.settings_dict
     # Another session holds cpu_sample: the request's write waits, then times out.
-    holder = psycopg.connect(host=settings_dict["HOST"], port=settings_dict["PORT"], user=settings_dict["USER"],
-                             dbname=settings_dict["NAME"], autocommit=False)
+    holder = another_session()
     try:
         holder.execute("LOCK TABLE cpu_sample IN ACCESS EXCLUSIVE MODE")
         with connection.cursor() as cursor:
@@ -223,9 +219,7 @@ def test_it_stores_the_tick_when_the_server_dropped_the_workers_connection(clien
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         dropped = cursor.fetchone()[0]
-    settings_dict = connection.settings_dict
-    with psycopg.connect(host=settings_dict["HOST"], port=settings_dict["PORT"], user=settings_dict["USER"],
-                         dbname=settings_dict["NAME"], autocommit=True) as admin:
+    with another_session(autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [dropped])
     # What Django does at the start of a request with a persistent connection (its test
     # client skips it): the connection is to be checked before its first query.
@@ -241,10 +235,7 @@ def test_it_stores_the_tick_when_the_server_dropped_the_workers_connection(clien
 
 @pytest.mark.django_db(transaction=True)
 def test_it_answers_503_when_the_database_cannot_be_reached(client):
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with default_connection_to(HOST="127.0.0.1", PORT=str(port)):
+    with default_connection_to(HOST="127.0.0.1", PORT=free_port()):
         response = post_like_pcc(client, "xat_abcdefghij_" + "k" * 40, envelope("host-a", TICKS[0]))
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
