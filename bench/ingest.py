@@ -91,6 +91,16 @@ def run_agents(port: int, templates: Path, key: str, agents: int, seconds: float
     return result
 
 
+def served_run(port: int, settings_module: str, *agents_args) -> dict:
+    """run_agents against a gunicorn started for the run with settings_module."""
+    server = serve(port, settings_module)
+    try:
+        return run_agents(port, *agents_args)
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def serve(port: int, settings_module: str) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "XAT_ACCESS_LOG": "0",
            "XAT_BIND": f"127.0.0.1:{port}"}
@@ -152,22 +162,12 @@ def main():
     scratch = Path(tempfile.mkdtemp(prefix="xat-bench-ingest-"))
     try:
         templates = templates_write(ticks, scratch)
-        floor_server = serve(FLOOR_PORT, "bench.floor_settings")
-        try:
-            floor = run_agents(FLOOR_PORT, templates, key, args.agents, args.seconds, period)
-        finally:
-            floor_server.terminate()
-            floor_server.wait()
+        floor = served_run(FLOOR_PORT, "bench.floor_settings", templates, key, args.agents, args.seconds, period)
         floor_rate = floor["ok"] / floor["seconds"]
         print(f"HTTP floor (parse-only view): {floor_rate:8.0f} requests/s  p50 {floor['p50_ms']:.1f} ms"
               f"  p99 {floor['p99_ms']:.1f} ms  not ok {floor['not_ok']}  socket errors {floor['errors']}")
 
-        server = serve(PORT, "xat.settings")
-        try:
-            ingest = run_agents(PORT, templates, key, args.agents, args.seconds, period)
-        finally:
-            server.terminate()
-            server.wait()
+        ingest = served_run(PORT, "xat.settings", templates, key, args.agents, args.seconds, period)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM sample_tick WHERE organization_id = %s", [organization.pk])
             durable = cursor.fetchone()[0]
