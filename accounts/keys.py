@@ -56,10 +56,12 @@ def api_key_issue(*, organization: Organization, name: str, collector_id: int | 
 
 
 def api_key_create_with_secret(*, organization: Organization, name: str, raw_key: str, collector=None) -> ApiKey:
-    """A key whose secret the operator chose (XAT_DEMO_INGEST_KEY); it must have our shape."""
+    """A key whose secret the operator chose (XAT_DEMO_INGEST_KEY); it must have our shape.
+    It replaces the organization's key with the same prefix: the operator changed the secret."""
     prefix = _prefix_of(raw_key)
     if prefix is None:
         raise ValueError("an API key looks like xat_<10 letters or digits>_<secret of 32+ characters>")
+    ApiKey.objects.filter(organization=organization, prefix=prefix).delete()
     return ApiKey.objects.create(
         organization=organization, collector=collector, name=name, prefix=prefix, key_hash=_hash(raw_key)
     )

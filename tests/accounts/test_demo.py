@@ -26,3 +26,12 @@ def test_it_uses_the_ingest_key_it_is_given():
     assert account.ingest_key == DEMO_KEY
     assert api_key_authenticate(DEMO_KEY).organization.slug == "demo"
     assert demo_account_ensure(password=None, ingest_key=DEMO_KEY).ingest_key is None
+
+
+def test_a_new_secret_for_the_same_ingest_key_prefix_replaces_the_old_key():
+    demo_account_ensure(password=None, ingest_key=DEMO_KEY)
+    changed = DEMO_KEY[:15] + "t" * 40  # the same prefix, another secret
+
+    assert demo_account_ensure(password=None, ingest_key=changed).ingest_key == changed
+    assert api_key_authenticate(changed) is not None and api_key_authenticate(DEMO_KEY) is None
+    assert ApiKey.objects.count() == 1
