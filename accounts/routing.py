@@ -3,10 +3,10 @@
     path("", by_method(GET=CollectorListApi.as_view(), POST=CollectorCreateApi.as_view()))
 
 The views stay separate classes; `view.views` lists them for introspection (the isolation
-matrix walks it). Another method answers 405 with an Allow header.
+matrix walks it). Another method answers 405 with an Allow header and DRF's JSON body.
 """
 
-from django.http import HttpResponseNotAllowed
+from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 
@@ -17,7 +17,9 @@ def by_method(**views):
     def dispatch(request, *args, **kwargs):
         view = views.get(request.method)
         if view is None:
-            return HttpResponseNotAllowed(sorted(views))
+            response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+            response["Allow"] = ", ".join(sorted(views))
+            return response
         return view(request, *args, **kwargs)
 
     dispatch.views = views

@@ -16,12 +16,16 @@ Which organization a request acts in:
     - the `X-Organization: <slug>` header when sent: 403 if the user is not a member
       (whether or not that organization exists, so slugs cannot be probed);
     - otherwise the user's only organization;
-    - otherwise 400 (the user belongs to several and must say which), or 403 (none).
+    - otherwise 400 (the user belongs to several and must say which), or, on a view with
+      `first_membership_by_default` (the perf-dashboard's API, whose client cannot send
+      the header), the organization the user joined first;
+    - 403 when the user belongs to none.
 
-Objects of another organization must answer 404: fetch them with a named access helper
-that takes the organization, e.g. `collector_get_for_org(organization=..., collector_id=...)`
-(metrics/collectors.py), built on `object_get_for_org` below; list views filter on
-`request.organization`. Services raise django.core.exceptions.ValidationError with a
+Objects of another organization must answer 404: name them in `url_objects`, which
+resolves each before the role permissions run and leaves it in request.url_objects, or
+fetch them with a named access helper that takes the organization, e.g.
+`collector_get_for_org(organization=..., collector_id=...)` (metrics/collectors.py), both
+built on `object_get_for_org` below; list views filter on `request.organization`. Services raise django.core.exceptions.ValidationError with a
 field -> reason dict; these bases answer it as 400 `{field: [reason]}`.
 
 Agent (API key) endpoints do not use these bases: see accounts/agent_auth.py.
@@ -38,12 +42,17 @@ from accounts.models import Membership, Organization, Role
 ORGANIZATION_HEADER = "X-Organization"
 
 
+def drf_exception(exc: Exception) -> Exception:
+    """A service's django ValidationError as DRF's (answered 400 {field: [reason]})."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return exceptions.ValidationError(detail)
+    return exc
+
+
 class _ApiView(APIView):
     def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            exc = exceptions.ValidationError(detail)
-        return super().handle_exception(exc)
+        return super().handle_exception(drf_exception(exc))
 
 
 class PublicAPIView(_ApiView):
@@ -85,25 +94,32 @@ class OrganizationAPIView(_ApiView):
     """A JWT user acting in one organization: sets request.organization/.membership."""
 
     permission_classes = [IsMember]
-    # URL keyword -> the queryset of the object it names. Looked up in request.organization
-    # before the role permissions run, so another organization's object answers 404 to every
-    # role, never 403.
-    url_objects: dict[str, QuerySet] = {}
+    # URL keyword -> (queryset, field): the object the keyword names by that field. Looked up
+    # in request.organization before the role permissions run, so another organization's
+    # object answers 404 to every role, never 403; the view finds it in request.url_objects.
+    url_objects: dict[str, tuple[QuerySet, str]] = {}
+    first_membership_by_default = False
 
     def initial(self, request, *args, **kwargs):
         # Authenticate first (so a missing token stays a 401), then resolve the tenant
         # before DRF checks permissions and throttles.
         self.perform_authentication(request)
         request.organization = request.membership = None
+        request.url_objects = {}
         if request.user is not None and request.user.is_authenticated:
-            request.membership = membership_for_request(user=request.user, slug=request.headers.get(ORGANIZATION_HEADER))
+            request.membership = membership_for_request(
+                user=request.user, slug=request.headers.get(ORGANIZATION_HEADER),
+                first_by_default=self.first_membership_by_default,
+            )
             request.organization = request.membership.organization
-            for keyword, queryset in self.url_objects.items():
-                object_get_for_org(queryset, organization=request.organization, pk=kwargs[keyword])
+            for keyword, (queryset, field) in self.url_objects.items():
+                request.url_objects[keyword] = object_get_for_org(
+                    queryset, organization=request.organization, **{field: kwargs[keyword]}
+                )
         super().initial(request, *args, **kwargs)
 
 
-def membership_for_request(*, user, slug: str | None) -> Membership:
+def membership_for_request(*, user, slug: str | None, first_by_default: bool = False) -> Membership:
     """The membership a request acts with (see the module docstring for the rules)."""
     memberships = Membership.objects.select_related("organization").filter(user=user)
     if slug:
@@ -111,19 +127,21 @@ def membership_for_request(*, user, slug: str | None) -> Membership:
         if membership is None:
             raise exceptions.PermissionDenied(f"You are not a member of organization {slug.strip()!r}.")
         return membership
-    found = list(memberships.order_by("organization__slug")[:2])
+    ordering = ("created_at", "id") if first_by_default else ("organization__slug",)
+    found = list(memberships.order_by(*ordering)[:2])
     if not found:
         raise exceptions.PermissionDenied("You are not a member of any organization.")
-    if len(found) > 1:
+    if len(found) > 1 and not first_by_default:
         raise exceptions.ValidationError(
             {ORGANIZATION_HEADER: [f"You belong to several organizations: name one in the {ORGANIZATION_HEADER} header."]}
         )
     return found[0]
 
 
-def object_get_for_org(queryset: QuerySet, *, organization: Organization, pk) -> Model:
-    """queryset's row `pk` if it belongs to organization, else Http404 (never 403)."""
+def object_get_for_org(queryset: QuerySet, *, organization: Organization, **lookup) -> Model:
+    """queryset's row matching lookup (`pk=...` or `uuid=...`) if it belongs to
+    organization, else Http404 (never 403)."""
     try:
-        return queryset.get(organization=organization, pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No {queryset.model._meta.verbose_name} {pk} in this organization.") from None
+        return queryset.get(organization=organization, **lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise Http404(f"No {queryset.model._meta.verbose_name} {lookup} in this organization.") from None

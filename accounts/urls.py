@@ -1,10 +1,9 @@
 """Mounted under api/ (xat/urls.py)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from accounts.apis import auth, keys, members
 from accounts.routing import by_method
-from metrics.apis.collectors import agent_register
 
 urlpatterns = [
     path("auth/register/", auth.RegisterApi.as_view(), name="auth-register"),
@@ -26,6 +25,4 @@ urlpatterns = [
     path("keys/", by_method(GET=keys.KeyListApi.as_view(), POST=keys.KeyCreateApi.as_view()), name="keys"),
     path("keys/<int:key_id>/", by_method(DELETE=keys.KeyRevokeApi.as_view()), name="key"),
     path("keys/<int:key_id>/rotate/", by_method(POST=keys.KeyRotateApi.as_view()), name="key-rotate"),
-    # An agent: no slash-append redirect (pcc treats any non-200 as an error).
-    re_path(r"^v1/register/?$", agent_register, name="agent-register"),
 ]

@@ -1,12 +1,31 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
 
-class Collector(models.Model):
-    """A monitored host. Its samples live in the hypertables (sql/schema/), keyed by id."""
+class VmBrand(models.TextChoices):
+    DELL = "dell"
+    HP = "hp"
+    LENOVO = "lenovo"
+    ORACLE_CLOUD = "oracle_cloud"
+    AZURE = "azure"
+    AWS = "aws"
+    GCP = "gcp"
+    VMWARE = "vmware"
+    BARE_METAL = "bare_metal"
+    OTHER = "other"
+    UNKNOWN = "unknown"
 
+
+class Collector(models.Model):
+    """A monitored host. Its samples live in the hypertables (sql/schema/), keyed by id.
+
+    Two APIs name it: XAT's own by `id`, the perf-dashboard's by `uuid` (docs/api.md)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="collectors")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
@@ -28,9 +47,20 @@ class Collector(models.Model):
     instance_type = models.CharField(max_length=64, blank=True, default="")
     hourly_cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
     tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    vm_brand = models.CharField(max_length=32, choices=VmBrand.choices, default=VmBrand.UNKNOWN)
+    # The pcd daemon beside the agent (remote load tests): host:port, and its key, encrypted
+    # (xat/encryption.py) because XAT must present it; never returned by any API.
+    pcd_address = models.CharField(max_length=255, blank=True, default="")
+    pcd_apikey_encrypted = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     # Time of the newest stored sample (not of the last request).
     last_seen = models.DateTimeField(null=True, blank=True)
+    # Time of the agent's last request (register, metrics, trickle), whatever it stored.
+    last_contact_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -51,6 +81,7 @@ class Upload(models.Model):
     """One file posted to POST /api/performance/upload/ and what became of it
     (metrics/uploads.py). Kept when its collector, user or key goes."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="uploads")
     collector = models.ForeignKey(Collector, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads")
     # Who: a user (JWT) or an agent key; the other is null.
@@ -62,6 +93,7 @@ class Upload(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
+    description = models.CharField(max_length=200, blank=True, default="")
     size_bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     # The format detected from the content: metrics.uploads.FORMATS.
@@ -78,3 +110,47 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.format})"
+
+
+class SessionStatus(models.TextChoices):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    SAVED = "saved"  # exported (a later issue); never set yet
+
+
+class TrickleSession(models.Model):
+    """A period during which a collector streams ticks to /v1/trickle (metrics/sessions.py).
+
+    Its samples are not linked to it: they are the collector's samples whose time lies in
+    [started_at, ended_at or last_data_at], read from the hypertables."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Denormalised from the collector so that tenancy looks a session up like any object.
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    collector = models.ForeignKey(Collector, on_delete=models.CASCADE, related_name="sessions")
+    status = models.CharField(max_length=16, choices=SessionStatus.choices, default=SessionStatus.ACTIVE)
+    name = models.CharField(max_length=200)
+    # Sample times (the agent's clock): the session's window.
+    started_at = models.DateTimeField()
+    last_data_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Server time of the last request that joined the session: what idleness is measured on.
+    last_received_at = models.DateTimeField()
+    sample_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # One active session per collector: the upsert's ON CONFLICT target.
+            models.UniqueConstraint(
+                fields=["collector"], condition=Q(status="active"), name="trickle_session_one_active"
+            ),
+        ]
+        indexes = [
+            # A collector's sessions newest first, by status (sessions, session-dates).
+            models.Index(fields=["collector", "status", "-started_at"], name="trickle_session_history"),
+            # The upkeep's sweep of idle sessions.
+            models.Index(fields=["last_received_at"], condition=Q(status="active"), name="trickle_session_idle"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

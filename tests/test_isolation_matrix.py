@@ -22,20 +22,26 @@ For every pattern and method:
 
 import json
 import re
+import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiKey, Membership
+from metrics.models import TrickleSession, Upload
 from accounts.tenancy import OrganizationAPIView, PublicAPIView, UserAPIView
 from metrics.models import Collector
 from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
 
 SKIPPED_PREFIXES = ("admin/",)  # Django's admin: staff sessions, not the tenant API
-PUBLIC_FUNCTION_VIEWS = {"health"}  # plain function views with no tenant data, by URL name
+# plain function views with no tenant data, by URL name
+PUBLIC_FUNCTION_VIEWS = {"health", "perfdash-root", "perfdash-index"}
 GLOBEX_IDENTIFIER = "9c0ffee0000000000000000000000000"
 NOWHERE = 2_000_000_000
+NOWHERE_UUID = uuid.UUID("00000000-0000-4000-8000-000000000000")
+UUID_PARAMETERS = {"collector_uuid", "upload_uuid", "session_id"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 AGENT_BODY = {"identifier": GLOBEX_IDENTIFIER, "hostname": "shared-host", "measurements": []}
 
@@ -46,11 +52,19 @@ class World:
     def __init__(self):
         self.teams = {slug: team_make(slug) for slug in ("acme", "globex")}
         self.collectors, self.collector_keys, self.secrets = {}, {}, {}
+        self.uploads, self.sessions = {}, {}
         for slug, team in self.teams.items():
             identifier = GLOBEX_IDENTIFIER if slug == "globex" else ""
             collector = collector_make(team.organization, name=f"{slug}-web", hostname=f"{slug}-host",
                                        identifier=identifier, tags=[slug])
             self.collectors[slug] = collector
+            self.uploads[slug] = Upload.objects.create(
+                organization=team.organization, collector=collector, file_name=f"{slug}.ndjson", size_bytes=1,
+                sha256="0" * 64, format="pcc")
+            moment = datetime(2026, 1, 1, tzinfo=UTC)
+            self.sessions[slug] = TrickleSession.objects.create(
+                organization=team.organization, collector=collector, name=f"Trickle {slug}", started_at=moment,
+                last_data_at=moment, last_received_at=moment)
             key, collector_secret = api_key_make(team.organization, collector=collector, name=f"{slug} web key")
             self.collector_keys[slug] = key
             _, org_secret = api_key_make(team.organization, name=f"{slug} fleet key")
@@ -62,6 +76,9 @@ class World:
         team = self.teams[slug]
         fillers = {
             "collector_id": lambda: self.collectors[slug].pk,
+            "collector_uuid": lambda: self.collectors[slug].uuid,
+            "upload_uuid": lambda: self.uploads[slug].uuid,
+            "session_id": lambda: self.sessions[slug].pk,
             "key_id": lambda: self.collector_keys[slug].pk,
             "member_id": lambda: Membership.objects.get(user=team.viewer, organization=team.organization).pk,
         }
@@ -82,6 +99,9 @@ class World:
             ],
             "collectors": [model_to_dict(c) for c in collectors],
             "keys": [model_to_dict(k) for k in ApiKey.objects.filter(organization=organization).order_by("pk")],
+            "uploads": [model_to_dict(u) for u in Upload.objects.filter(organization=organization).order_by("pk")],
+            "sessions": [model_to_dict(s) for s in
+                         TrickleSession.objects.filter(organization=organization).order_by("pk")],
             "rows": {c.pk: collector_rows(c.pk) for c in collectors},
         }
 
@@ -186,7 +206,8 @@ def test_it_isolates_organizations(route, pattern, method, view):
             assert response.status_code == 404, (method, globex_path, response.content)
             for role in ("admin", "analyst", "viewer"):
                 client = api_client(getattr(world.teams["acme"], role))
-                nowhere = _request(client, method, template.format(**dict.fromkeys(params, NOWHERE)))
+                nowhere = _request(client, method, template.format(
+                    **{p: NOWHERE_UUID if p in UUID_PARAMETERS else NOWHERE for p in params}))
                 assert _request(client, method, globex_path).status_code == nowhere.status_code == 404, role
             own = template.format(**{p: world.fill(p, "acme") for p in params})
             assert _request(admin, method, own).status_code != 404, f"the filler named no acme object: {own}"

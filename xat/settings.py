@@ -47,6 +47,18 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# CORS (django-cors-headers): the dashboard's origins, listed; never "any origin". The API
+# authenticates by Bearer token only (no cookie session), so credentials are not allowed.
+CORS_ALLOWED_ORIGINS = env_list(
+    "CORS_ALLOWED_ORIGINS", [] if PRODUCTION else ["http://localhost:3000", "http://localhost:5173"]
+)
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    "accept", "accept-encoding", "authorization", "content-type", "dnt", "origin", "user-agent",
+    "x-csrftoken", "x-requested-with", "x-organization",
+)
+CORS_PREFLIGHT_MAX_AGE = 86400
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -55,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "corsheaders",
     "django.contrib.postgres",
     "rest_framework_simplejwt.token_blacklist",
     "accounts",
@@ -63,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer (CommonMiddleware), so every answer carries CORS.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,6 +183,9 @@ if PRODUCTION:
 # invalidating every agent's key) and how long a rotated key keeps working.
 XAT_KEY_PEPPER = env_str("XAT_KEY_PEPPER")
 XAT_KEY_ROTATION_GRACE_HOURS = env_int("XAT_KEY_ROTATION_GRACE_HOURS", 24)
+# Secrets XAT reads back (a collector's pcd key): Fernet keys, the first encrypts
+# (xat/encryption.py); empty: one key derived from SECRET_KEY.
+XAT_ENCRYPTION_KEYS = env_list("XAT_ENCRYPTION_KEYS", [])
 # A collector whose newest sample is older than this is "stale".
 XAT_STALE_AFTER_SECONDS = env_int("XAT_STALE_AFTER_SECONDS", 300)
 

@@ -8,4 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("metrics.urls")),
     path("api/", include("accounts.urls")),
+    # The perf-dashboard's API (docs/perf-dashboard.md).
+    path("api/v1/auth/", include("accounts.perfdash_urls")),
+    path("", include("metrics.perfdash_urls")),
 ]

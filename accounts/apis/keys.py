@@ -68,7 +68,7 @@ class KeyCreateApi(OrganizationAPIView):
 
 class KeyRevokeApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
-    url_objects = {"key_id": ApiKey.objects.all()}
+    url_objects = {"key_id": (ApiKey.objects.all(), "pk")}
 
     def delete(self, request, key_id):
         api_key_revoke(key=api_key_get_for_org(organization=request.organization, key_id=key_id))
@@ -77,7 +77,7 @@ class KeyRevokeApi(OrganizationAPIView):
 
 class KeyRotateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
-    url_objects = {"key_id": ApiKey.objects.all()}
+    url_objects = {"key_id": (ApiKey.objects.all(), "pk")}
 
     def post(self, request, key_id):
         key, raw_key = api_key_rotate(key=api_key_get_for_org(organization=request.organization, key_id=key_id))

@@ -44,7 +44,7 @@ class MemberAddApi(OrganizationAPIView):
 
 class MemberUpdateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
-    url_objects = {"member_id": Membership.objects.all()}
+    url_objects = {"member_id": (Membership.objects.all(), "pk")}
 
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
@@ -59,7 +59,7 @@ class MemberUpdateApi(OrganizationAPIView):
 
 class MemberRemoveApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
-    url_objects = {"member_id": Membership.objects.all()}
+    url_objects = {"member_id": (Membership.objects.all(), "pk")}
 
     def delete(self, request, member_id):
         membership = membership_get_for_org(organization=request.organization, membership_id=member_id)

@@ -120,7 +120,7 @@ class CollectorDetailApi(OrganizationAPIView):
 
 class CollectorUpdateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
-    url_objects = {"collector_id": Collector.objects.all()}
+    url_objects = {"collector_id": (Collector.objects.all(), "pk")}
 
     def patch(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
@@ -134,7 +134,7 @@ class CollectorDeleteApi(OrganizationAPIView):
     """Deletes the collector, its keys, and all its samples and aggregates."""
 
     permission_classes = [IsAdmin]
-    url_objects = {"collector_id": Collector.objects.all()}
+    url_objects = {"collector_id": (Collector.objects.all(), "pk")}
 
     def delete(self, request, collector_id):
         collector_delete(collector=collector_get_for_org(organization=request.organization, collector_id=collector_id))
