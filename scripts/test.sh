@@ -22,6 +22,16 @@ if [ -f tests/pglite/package-lock.json ]; then
   fi
 fi
 
+# The browser-level check of the perf-dashboard API (tests/perfdash/test_browser.py) drives
+# headless Chromium; it fails, not skips, without it.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ]; then
+  echo "[test] installing Chromium (Debian package)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "[test] WARNING: /usr/bin/chromium not found; tests/perfdash/test_browser.py will fail" >&2
+fi
+
 pgdir=$(mktemp -d /tmp/xat-test-pg.XXXXXX)
 # A port nobody listens on (the analytics tests log in over TCP): the kernel's pick, not a
 # random guess, which collided with another cluster now and then.
