@@ -19,3 +19,33 @@ def test_it_migrates_an_empty_database(spare_cluster):
 def test_it_has_a_migration_for_every_model_change():
     result = manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout
+
+
+def test_it_gives_existing_collectors_and_uploads_distinct_uuids(spare_cluster):
+    socket_dir, port = spare_cluster
+
+    def psql(*commands: str, database: str = "upgraded") -> str:
+        arguments = ["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", database, "-qAt"]
+        for command in commands:
+            arguments += ["-c", command]
+        return subprocess.run(arguments, check=True, capture_output=True, text=True).stdout
+
+    psql("DROP DATABASE IF EXISTS upgraded", "CREATE DATABASE upgraded", database="postgres")
+    env = {"PGHOST": str(socket_dir), "PGPORT": port, "PGDATABASE": "upgraded"}
+    before = manage("migrate", "metrics", "0008", "--noinput", env=env)
+    assert before.returncode == 0, before.stderr
+    psql(
+        "INSERT INTO accounts_organization (slug, name, created_at) VALUES ('acme', 'Acme', now())",
+        "INSERT INTO metrics_collector (organization_id, name, description, identifier, hostname, os_name,"
+        " os_version, kernel_version, processor_brand, cpu_model, storage_type, cloud_provider, region,"
+        " instance_type, tags, created_at)"
+        " SELECT o.id, n, '', '', '', '', '', '', '', '', '', '', '', '', '{}', now()"
+        " FROM accounts_organization o, unnest(ARRAY['web-1', 'web-2']) AS n",
+        "INSERT INTO metrics_upload (organization_id, created_at, file_name, size_bytes, sha256, format,"
+        " compressed, result) SELECT id, now(), 'a.ndjson', 1, '', 'pcc', false, '{}' FROM accounts_organization",
+    )
+    after = manage("migrate", "--noinput", env=env)
+    assert after.returncode == 0, after.stderr
+    assert psql("SELECT count(DISTINCT uuid), count(*) FROM metrics_collector") == "2|2\n"
+    assert psql("SELECT count(DISTINCT uuid), count(*) FROM metrics_upload") == "1|1\n"
+    assert psql("SELECT vm_brand FROM metrics_collector LIMIT 1") == "unknown\n"
