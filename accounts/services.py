@@ -24,9 +24,12 @@ def tokens_for_user(*, user) -> dict:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def user_tokens_revoke(*, user) -> None:
-    """Blacklists every outstanding refresh token of user (access tokens die on expiry)."""
+def user_tokens_revoke(*, user, jti: str | None = None) -> None:
+    """Blacklists user's outstanding refresh tokens: every one, or only the one whose id is
+    jti (a token of another user is left alone). Access tokens die on expiry."""
     outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
+    if jti is not None:
+        outstanding = outstanding.filter(jti=jti)
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
@@ -42,13 +45,14 @@ def _organization_slug(name: str) -> str:
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str, organization_name: str):
+def user_register(*, username: str, email: str, password: str, organization_name: str,
+                  first_name: str = "", last_name: str = ""):
     """A new user, admin of a new organization named organization_name."""
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "This username is taken."})
     if email and User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "An account with this email exists."})
-    user = User(username=username, email=email)
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password, user=user)
     except ValidationError as error:
@@ -68,7 +72,7 @@ def user_register(*, username: str, email: str, password: str, organization_name
 def user_password_change(*, user, old_password: str, new_password: str) -> None:
     """Changes the password and kills every outstanding refresh token of the user."""
     if not user.check_password(old_password):
-        raise ValidationError({"old_password": "This is not your current password."})
+        raise ValidationError({"old_password": "Current password is incorrect."})
     try:
         validate_password(new_password, user=user)
     except ValidationError as error:
