@@ -49,7 +49,14 @@ class TokenApi(PublicAPIView):
         return Response({**perfdash_tokens_for_user(user=user), "user": UserOutputSerializer(user).data})
 
 
-class TokenRefreshApi(PublicAPIView):
+class _TokenCheckApi(PublicAPIView):
+    """Answers a token it cannot accept with the contract's 401 (code token_not_valid)."""
+
+    def handle_exception(self, exc):
+        return super().handle_exception(token_not_valid(exc) if isinstance(exc, TokenError) else exc)
+
+
+class TokenRefreshApi(_TokenCheckApi):
     """A new access token and a rotated refresh token; a reusable token presented stays valid."""
 
     class InputSerializer(serializers.Serializer):
@@ -58,23 +65,17 @@ class TokenRefreshApi(PublicAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            return Response(perfdash_token_refresh(raw=data.validated_data["refresh"]))
-        except TokenError as error:
-            raise token_not_valid(error) from None
+        return Response(perfdash_token_refresh(raw=data.validated_data["refresh"]))
 
 
-class TokenVerifyApi(PublicAPIView):
+class TokenVerifyApi(_TokenCheckApi):
     class InputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            token_verify(raw=data.validated_data["token"])
-        except TokenError as error:
-            raise token_not_valid(error) from None
+        token_verify(raw=data.validated_data["token"])
         return Response({})
 
 
