@@ -1,11 +1,15 @@
-"""Authenticating agent requests by API key (pcc's /v1/trickle, /api/v1/register/).
+"""Authenticating agent requests by API key (pcc's /v1/trickle, /api/v1/register/,
+/api/v1/metrics/). Keys are read from headers only, never from the query string (a key in
+a URL ends up in access logs and proxies: contract §11.2 S7).
 
     agent_key_from_request(request) -> ApiKey | None
         The live key the request presents in `apikey` (pcc), `X-API-Key`, or
         `Authorization: ApiKey <key>` / `Authorization: Bearer <key>` (a JWT is not a key).
 
     @agent_key_required
-        A function view decorator: 401 `{"error": "Invalid API key"}` without a live key,
+        A function view decorator: 401 `{"error": "Invalid API key"}` without a key, the
+        same with `"detail"` and `WWW-Authenticate: ApiKey` for a key matching no live one
+        (the perf-dashboard contract's two answers, §1.2; pcc reads "error"),
         503 with Retry-After when the database cannot be reached, else sets
         `request.api_key` and calls the view. It marks the view
         (`view.agent_key_auth = True`) so the isolation matrix knows how to call it.
@@ -32,6 +36,14 @@ logger = logging.getLogger(__name__)
 
 def agent_key_from_request(request) -> ApiKey | None:
     return api_key_authenticate(api_key_from_headers(request.headers))
+
+
+def _key_refused(request) -> JsonResponse:
+    if api_key_from_headers(request.headers) is None:
+        return JsonResponse(INVALID_KEY, status=401)
+    response = JsonResponse({**INVALID_KEY, "detail": INVALID_KEY["error"]}, status=401)
+    response["WWW-Authenticate"] = "ApiKey"
+    return response
 
 
 def database_unavailable() -> JsonResponse:
@@ -66,7 +78,7 @@ def agent_key_required(view):
             logger.error("agent request: database unavailable for the key lookup (%s)", type(error).__name__)
             return database_unavailable()
         if key is None:
-            return JsonResponse(INVALID_KEY, status=401)
+            return _key_refused(request)
         request.api_key = key
         return view(request, *args, **kwargs)
 

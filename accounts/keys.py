@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey, Organization
@@ -122,6 +123,21 @@ def api_key_rotate(*, key: ApiKey) -> tuple[ApiKey, str]:
         key.expires_at = expires
         key.save(update_fields=["expires_at"])
     return new_key, raw_key
+
+
+@transaction.atomic
+def api_key_regenerate_for_collector(*, collector: Collector) -> tuple[ApiKey, str]:
+    """The perf-dashboard's regenerate (§5.6): every live key of the collector's own stops
+    working now (revoked, no grace period: the user asked for it), and a new one is issued.
+    Organization keys, which write any collector, are left alone."""
+    ApiKey.objects.filter(collector=collector, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return api_key_create_for_collector(collector=collector)
+
+
+def api_key_create_for_collector(*, collector: Collector) -> tuple[ApiKey, str]:
+    """A key of the collector's own, for its agent; its secret text is never available again."""
+    return api_key_create(organization=collector.organization, name=f"agent of {collector.name}"[:200],
+                          collector=collector)
 
 
 def api_key_from_headers(headers) -> str | None:

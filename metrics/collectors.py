@@ -4,17 +4,22 @@
     collector_list(*, organization, status=None, tag=None, search=None, ordering=None) -> QuerySet
     collector_status(*, collector, now=None) -> "never" | "active" | "stale"
     collector_create(*, organization, **fields) -> Collector
-    collector_update(*, collector, **fields) -> Collector
+    collector_create_with_key(*, organization, created_by, **fields) -> (Collector, key secret)
+    collector_update(*, collector, **fields) -> Collector   (pcd_apikey= stored encrypted)
     collector_delete(*, collector) -> None     (its samples and aggregates too)
     collector_register(*, collector, **fields) -> Collector   (an agent describing its host)
     collector_for_agent(*, key, identifier, hostname=None) -> Collector
         raises IdentifierRefused (answer 403) or IdentifierInvalid (answer 400)
+    collector_contact_record(*, collector_id) -> None   (an agent's request reached XAT)
+    collector_last_contact(*, collector) -> datetime | None
+    gib_from_bytes(size) -> Decimal | None, bytes_from_gib(gib) -> int | None
 
 Write services raise django.core.exceptions.ValidationError({field: reason}) for a
 duplicate name or identifier; the API bases answer it as 400.
 """
 
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,15 +27,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from accounts.keys import api_key_create_for_collector
 from accounts.models import ApiKey, Organization
 from accounts.tenancy import object_get_for_org
 from metrics.models import Collector
 from xat import sqlfiles
 from metrics.samples import samples_delete
+from xat.encryption import encrypt
 
 STATUSES = ("never", "active", "stale")
 ORDERINGS = ("id", "name", "hostname", "created_at", "last_seen", "status")
 _UNIQUE_FIELDS = {"collector_name_unique": "name", "collector_identifier_unique": "identifier"}
+# The name's message is the perf-dashboard contract's (§5.2); both APIs answer it.
+_UNIQUE_MESSAGES = {"name": "A collector with this name already exists.",
+                    "identifier": "Another collector of this organization has this identifier."}
+GIB = 1 << 30
 IDENTIFIER_MAX_LENGTH = Collector._meta.get_field("identifier").max_length
 
 
@@ -108,7 +119,7 @@ def _save(collector: Collector) -> Collector:
         field = _UNIQUE_FIELDS.get(constraint)
         if field is None:
             raise
-        raise ValidationError({field: f"Another collector of this organization has this {field}."}) from None
+        raise ValidationError({field: _UNIQUE_MESSAGES[field]}) from None
     return collector
 
 
@@ -117,14 +128,28 @@ def collector_create(*, organization: Organization, **fields) -> Collector:
 
 
 def collector_update(*, collector: Collector, **fields) -> Collector:
+    """fields: the model's, plus `pcd_apikey` (the pcd daemon's key in clear; stored only
+    encrypted, "" removes it)."""
+    if "pcd_apikey" in fields:
+        secret = fields.pop("pcd_apikey")
+        fields["pcd_apikey_encrypted"] = encrypt(secret) if secret else ""
     for name, value in fields.items():
         setattr(collector, name, value)
     return _save(collector)
 
 
+def collector_create_with_key(*, organization: Organization, created_by, **fields) -> tuple[Collector, str]:
+    """A collector and a key of its own for its agent: (collector, the key's secret text,
+    shown once). The perf-dashboard's create (§5.2)."""
+    with transaction.atomic():
+        collector = collector_create(organization=organization, created_by=created_by, **fields)
+        _, raw_key = api_key_create_for_collector(collector=collector)
+    return collector, raw_key
+
+
 def collector_register(*, collector: Collector, **fields) -> Collector:
     """An agent's description of its host; fields it leaves out keep their values."""
-    return collector_update(collector=collector, **fields)
+    return collector_update(collector=collector, last_contact_at=timezone.now(), **fields)
 
 
 @transaction.atomic
@@ -199,3 +224,25 @@ def _collector_auto_register(*, organization_id: int, identifier: str, hostname:
                 return existing
             # Otherwise the name was taken: try the next one.
     raise IdentifierInvalid("identifier: no free collector name for it")
+
+
+def collector_contact_record(*, collector_id: int) -> None:
+    """An agent's request (register, metrics upload) reached XAT: its last contact is now."""
+    Collector.objects.filter(pk=collector_id).update(last_contact_at=timezone.now())
+
+
+def collector_last_contact(*, collector: Collector) -> datetime | None:
+    """The agent's last contact: its last request, or its newest sample when that is newer
+    (ticks stored before last_contact_at was recorded)."""
+    times = [t for t in (collector.last_contact_at, collector.last_seen) if t is not None]
+    return max(times, default=None)
+
+
+def gib_from_bytes(size: int | None) -> Decimal | None:
+    """A size in bytes as GiB with two decimals (the perf-dashboard's unit; bytes stay the
+    stored value, so a size given in GiB with two decimals renders back exactly)."""
+    return None if size is None else (Decimal(size) / GIB).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def bytes_from_gib(gib) -> int | None:
+    return None if gib is None else int((Decimal(str(gib)) * GIB).to_integral_value(rounding=ROUND_HALF_UP))

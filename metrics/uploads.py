@@ -1,6 +1,9 @@
 """Uploads: a file of past measurements (POST /api/performance/upload/) into samples.
 
-    upload_ingest(*, organization, file, file_name, collector_id=None, user=None, api_key=None) -> Upload
+    upload_ingest(*, organization, file, file_name, collector_id=None, user=None, api_key=None,
+                  description="") -> Upload
+        an agent's upload (api_key) is also its collector's last contact
+    upload_delete(*, upload) -> None   (the record only: the samples it stored stay)
         raises UploadRejected (its .status: 400, 413 or 415; nothing stored), Http404 (a
         collector of another organization), IdentifierRefused / IdentifierInvalid (keys),
         django ValidationError ({"collector": ...})
@@ -66,7 +69,7 @@ from django.http import Http404
 
 from accounts.models import ApiKey, Organization
 from metrics import arithmetic, pcprocess
-from metrics.collectors import collector_create, collector_for_agent, collector_get_for_org
+from metrics.collectors import collector_contact_record, collector_create, collector_for_agent, collector_get_for_org
 from metrics.envelope import EnvelopeError, envelope_parse
 from metrics.host_totals import disks_in_total, interface_in_total
 from metrics.ingest import (
@@ -171,6 +174,7 @@ def upload_ingest(
     collector_id=None,
     user=None,
     api_key: ApiKey | None = None,
+    description: str = "",
 ) -> Upload:
     """Stores what the uploaded file holds and records the upload (see the module docstring)."""
     limit = settings.XAT_UPLOAD_MAX_BYTES
@@ -185,18 +189,27 @@ def upload_ingest(
     result = UploadResult(format=detected, compressed=compressed, collector_id=collector.pk)
     ids = {"organization_id": organization.pk, "collector_id": collector.pk}
     _READERS[detected](file, compressed, ids, result)
+    if api_key is not None:
+        collector_contact_record(collector_id=collector.pk)
     return Upload.objects.create(
         organization=organization,
         collector=collector,
         uploaded_by=user,
         api_key=api_key,
         file_name=file_name[:255],
+        description=description,
         size_bytes=file.size,
         sha256=sha256.hexdigest(),
         format=detected,
         compressed=compressed,
         result=result.as_dict(),
     )
+
+
+def upload_delete(*, upload: Upload) -> None:
+    """Forgets the upload. What it stored are its collector's samples now, like any tick's:
+    they stay (XAT keeps no file to delete, and a sample does not know its upload)."""
+    upload.delete()
 
 
 def upload_collector(*, organization: Organization, collector_id, api_key: ApiKey | None,

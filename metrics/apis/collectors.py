@@ -1,31 +1,21 @@
-"""Collectors: the dashboard's CRUD (JWT, tenancy) and the agent's registration (API key)."""
+"""Collectors: the dashboard's CRUD (JWT, tenancy). The agent's registration (API key),
+POST /api/v1/register/, is in metrics/apis/perfdash/agents.py."""
 
-import json
-
-from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from accounts.agent_auth import agent_key_required
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin, OrganizationAPIView
 from metrics.models import Collector
 from metrics.collectors import (
-    IdentifierInvalid,
-    IdentifierRefused,
     collector_create,
     collector_delete,
-    collector_for_agent,
     collector_get_for_org,
     collector_list,
-    collector_register,
     collector_status,
     collector_update,
 )
 
-GIB = 1 << 30
 PROCESSOR_BRANDS = ("intel", "amd", "arm", "ampere", "other", "unknown")
 STORAGE_TYPES = ("nvme", "ssd", "hdd", "block", "other", "unknown")
 
@@ -108,7 +98,8 @@ class CollectorCreateApi(OrganizationAPIView):
     def post(self, request):
         data = CollectorInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        collector = collector_create(organization=request.organization, **data.validated_data)
+        collector = collector_create(organization=request.organization, created_by=request.user,
+                                     **data.validated_data)
         return Response(CollectorOutputSerializer(collector).data, status=status.HTTP_201_CREATED)
 
 
@@ -139,55 +130,3 @@ class CollectorDeleteApi(OrganizationAPIView):
     def delete(self, request, collector_id):
         collector_delete(collector=collector_get_for_org(organization=request.organization, collector_id=collector_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class AgentRegisterSerializer(HostFieldsSerializer):
-    """POST /api/v1/register/: pcc's description of its host (collector-protocol.md)."""
-
-    hostname = serializers.CharField(max_length=255)
-    processor_model = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    memory_gib = serializers.FloatField(min_value=0, max_value=2**32, required=False, allow_null=True)
-    storage_gib = serializers.FloatField(min_value=0, max_value=2**32, required=False, allow_null=True)
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):  # brands and storage types arrive in any case
-            data = {k: v.lower() if k in ("processor_brand", "storage_type") and isinstance(v, str) else v
-                    for k, v in data.items()}
-        return super().to_internal_value(data)
-
-    @staticmethod
-    def collector_fields(validated: dict) -> dict:
-        """The Collector fields the agent sent (left-out ones keep their stored values)."""
-        renamed = {"processor_model": "cpu_model"}
-        fields = {renamed.get(k, k): v for k, v in validated.items() if k not in ("identifier", "memory_gib", "storage_gib")}
-        for source, target in (("memory_gib", "memory_bytes"), ("storage_gib", "storage_bytes")):
-            if source in validated:
-                fields[target] = None if validated[source] is None else round(validated[source] * GIB)
-        return fields
-
-
-@csrf_exempt
-@require_POST
-@agent_key_required
-def agent_register(request):
-    """Key auth; the body is JSON whatever the Content-Type. 200 {"status": "registered", ...}."""
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return JsonResponse({"error": "The body is not JSON."}, status=400)
-    data = AgentRegisterSerializer(data=body)
-    if not data.is_valid():
-        return JsonResponse({"error": "Invalid registration.", "fields": data.errors}, status=400)
-    try:
-        collector = collector_for_agent(
-            key=request.api_key, identifier=data.validated_data.get("identifier"), hostname=data.validated_data["hostname"]
-        )
-    except IdentifierRefused as error:
-        return JsonResponse({"error": str(error)}, status=403)
-    except IdentifierInvalid as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    collector = collector_register(collector=collector, **AgentRegisterSerializer.collector_fields(data.validated_data))
-    return JsonResponse(
-        {"error": None, "status": "registered", "collector_id": collector.pk, "name": collector.name,
-         "identifier": collector.identifier}
-    )

@@ -1,5 +1,7 @@
 """accounts/agent_auth.py: the four ways an agent presents its key."""
 
+import json
+
 import pytest
 from django.http import JsonResponse
 from django.test import RequestFactory
@@ -33,13 +35,22 @@ def test_it_accepts_each_header(header, template):
     assert echo(request).status_code == 200
 
 
-def test_it_answers_401_without_a_key_or_with_a_bad_one():
+def test_it_answers_401_without_a_key():
+    response = echo(RequestFactory().post("/"))
+    assert response.status_code == 401
+    assert response.content == b'{"error": "Invalid API key"}'
+    assert not response.has_header("WWW-Authenticate")
+
+
+def test_it_answers_401_with_a_challenge_to_a_key_matching_none():
     acme = team_make("acme")
     _, secret = api_key_make(acme.organization)
-    for headers in ({}, {"HTTP_APIKEY": secret[:-1] + "x"}, {"HTTP_APIKEY": "garbage"}):
+    for headers in ({"HTTP_APIKEY": secret[:-1] + "x"}, {"HTTP_APIKEY": "garbage"},
+                    {"HTTP_AUTHORIZATION": f"ApiKey {secret[:-1]}x"}):
         response = echo(RequestFactory().post("/", **headers))
         assert response.status_code == 401
-        assert response.content == b'{"error": "Invalid API key"}'
+        assert json.loads(response.content) == {"error": "Invalid API key", "detail": "Invalid API key"}
+        assert response["WWW-Authenticate"] == "ApiKey"
 
 
 def test_it_does_not_take_a_jwt_for_a_key():

@@ -28,8 +28,8 @@ def test_it_describes_the_keys_collector(client):
     _, secret = api_key_make(acme.organization, collector=web)
     response = register(client, secret, HOST)
     assert response.status_code == 200
-    assert response.json() == {"error": None, "status": "registered", "collector_id": web.pk, "name": "web",
-                               "identifier": ""}
+    assert response.json() == {"error": None, "status": "registered", "collector_id": str(web.uuid), "name": "web",
+                               "message": "Collector registered successfully", "identifier": ""}
     web.refresh_from_db()
     assert (web.hostname, str(web.ip_address), web.processor_brand, web.cpu_model) == (
         "web-1", "10.1.2.3", "amd", "AMD EPYC 7B13")
@@ -51,10 +51,10 @@ def test_it_registers_a_new_collector_with_an_organization_key(client):
     _, secret = api_key_make(acme.organization)
     response = register(client, secret, {**HOST, "identifier": MACHINE_ID})
     assert response.status_code == 200
-    collector = Collector.objects.get(pk=response.json()["collector_id"])
+    collector = Collector.objects.get(uuid=response.json()["collector_id"])
     assert (collector.organization, collector.name, collector.identifier) == (acme.organization, "web-1", MACHINE_ID)
     again = register(client, secret, {**HOST, "identifier": MACHINE_ID, "vcpus": 8})
-    assert again.json()["collector_id"] == collector.pk
+    assert again.json()["collector_id"] == str(collector.uuid)
     assert Collector.objects.count() == 1
 
 
@@ -85,7 +85,7 @@ def test_it_answers_403_to_a_collector_key_with_another_identifier(client):
 def test_it_answers_401_with_a_bad_key(client):
     response = register(client, "xat_abcdefghij_" + "x" * 40, HOST)
     assert response.status_code == 401
-    assert response.json() == {"error": "Invalid API key"}
+    assert response.json() == {"error": "Invalid API key", "detail": "Invalid API key"}
 
 
 def test_it_accepts_the_path_without_its_slash(client):

@@ -26,7 +26,7 @@ def test_it_answers_400_to_a_duplicate_name():
     collector_make(acme.organization, name="web-1")
     response = api_client(acme.admin).post(URL, {"name": "web-1"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"name": ["Another collector of this organization has this name."]}
+    assert response.json() == {"name": ["A collector with this name already exists."]}
 
 
 def test_it_allows_the_same_name_in_another_organization():

@@ -23,7 +23,7 @@ def test_it_answers_400_to_a_duplicate_name_or_identifier():
     web = collector_make(acme.organization, name="web-1")
     client = api_client(acme.admin)
     assert client.patch(f"/api/collectors/{web.pk}/", {"name": "db-1"}, format="json").json() == {
-        "name": ["Another collector of this organization has this name."]
+        "name": ["A collector with this name already exists."]
     }
     assert client.patch(f"/api/collectors/{web.pk}/", {"identifier": "a" * 32}, format="json").status_code == 400
 
