@@ -1,20 +1,101 @@
-"""PLACEHOLDER: replaced by its area's implementation (issue 11)."""
+"""Uploaded files (contract §9.6): XAT's uploads (metrics/uploads.py), named by UUID.
 
-from metrics.apis.perfdash.base import PerfdashApi
+XAT keeps what a file held (samples of its collector), not the file: `file` is null and
+nothing is served under /media/ (§11.2 S9). `row_count` is the sample rows the upload
+stored, `data_start`/`data_end` its first and last sample time.
+"""
 
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from accounts.tenancy import IsAdmin, IsAnalystOrAdmin
+from metrics.apis.perfdash.base import COLLECTOR, UPLOAD, PerfdashApi
+from metrics.apis.perfdash.collectors import z_time
+from metrics.apis.perfdash.pagination import paginated
+from metrics.models import Upload
+from metrics.uploads import UploadRejected, upload_delete, upload_ingest
+
+
+class UploadSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    collector = serializers.UUIDField(source="collector.uuid", allow_null=True)
+    collector_name = serializers.CharField(source="collector.name", allow_null=True)
+    description = serializers.CharField()
+    file = serializers.SerializerMethodField()
+    file_size = serializers.IntegerField(source="size_bytes")
+    row_count = serializers.SerializerMethodField()
+    data_start = serializers.SerializerMethodField()
+    data_end = serializers.SerializerMethodField()
+    created_at = serializers.SerializerMethodField()
+
+    def get_file(self, upload) -> None:
+        return None
+
+    def get_row_count(self, upload) -> int | None:
+        return upload.result.get("rows")
+
+    def get_data_start(self, upload) -> str | None:
+        return upload.result.get("first")
+
+    def get_data_end(self, upload) -> str | None:
+        return upload.result.get("last")
+
+    def get_created_at(self, upload) -> str:
+        return z_time(upload.created_at)
 
 
 class UploadListApi(PerfdashApi):
-    pass
+    """GET /api/v1/collectors/{id}/data/: that collector's uploads, newest first, paginated
+    (index upload_org_created)."""
+
+    url_objects = {"collector_uuid": COLLECTOR}
+
+    def get(self, request, collector_uuid):
+        uploads = (Upload.objects.filter(organization=request.organization,
+                                         collector=request.url_objects["collector_uuid"])
+                   .select_related("collector").order_by("-created_at", "-id"))
+        return paginated(uploads, UploadSerializer, request=request, view=self)
 
 
 class UploadCreateApi(PerfdashApi):
-    pass
+    """POST /api/v1/collectors/{id}/data/: multipart `file` (+ `description`), stored as
+    XAT's uploads are; its refusals (400, 413, 415) kept. Analysts and admins."""
+
+    permission_classes = [IsAnalystOrAdmin]
+    parser_classes = [MultiPartParser]
+    url_objects = {"collector_uuid": COLLECTOR}
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField(allow_empty_file=True)
+        description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def post(self, request, collector_uuid):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        file = data.validated_data["file"]
+        try:
+            upload = upload_ingest(organization=request.organization, file=file, file_name=file.name or "upload",
+                                   collector_id=request.url_objects["collector_uuid"].pk, user=request.user,
+                                   description=data.validated_data["description"])
+        except UploadRejected as error:
+            return Response(error.payload, status=error.status)
+        return Response(UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
 
 class UploadDetailApi(PerfdashApi):
-    pass
+    url_objects = {"upload_uuid": UPLOAD}
+
+    def get(self, request, upload_uuid):
+        return Response(UploadSerializer(request.url_objects["upload_uuid"]).data)
 
 
 class UploadDeleteApi(PerfdashApi):
-    pass
+    """DELETE /api/v1/data/{id}/: the record only; the samples it stored stay with the collector."""
+
+    permission_classes = [IsAdmin]
+    url_objects = {"upload_uuid": UPLOAD}
+
+    def delete(self, request, upload_uuid):
+        upload_delete(upload=request.url_objects["upload_uuid"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
