@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: the local cluster, migrations, the demo login, gunicorn in the foreground.
+# `make run`: the local cluster, migrations, the demo login, gunicorn in the foreground,
+# the bundled agent in the background.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -19,8 +20,24 @@ maintain_pid=$!
 # Worker settings: xat/gunicorn_conf.py (see docs/performance.md).
 .venv/bin/gunicorn -c xat/gunicorn_conf.py xat.wsgi:application &
 gunicorn_pid=$!
-trap 'kill -TERM "$gunicorn_pid" "$maintain_pid" 2>/dev/null || true' INT TERM
+# The bundled agent feeds the demo collector with this machine's /proc once the server
+# answers (XAT_DEMO_AGENT=0: off). Its key is made at its start and lives only in it.
+url="http://127.0.0.1:${PORT:-8000}"
+background=("$maintain_pid")
+if [ "${XAT_DEMO_AGENT:-1}" != 0 ]; then
+  (
+    for _ in $(seq 120); do
+      .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+        "$url/health/" 2>/dev/null && break
+      sleep 0.5
+    done
+    exec .venv/bin/python manage.py xat_agent --demo --url "$url"
+  ) >.xat/agent.log 2>&1 &
+  background+=($!)
+  echo "Bundled agent: this machine's /proc -> demo collector every 5 s (log .xat/agent.log; XAT_DEMO_AGENT=0: off)"
+fi
+trap 'kill -TERM "$gunicorn_pid" "${background[@]}" 2>/dev/null || true' INT TERM
 wait "$gunicorn_pid" || true
 wait "$gunicorn_pid" 2>/dev/null || true
-kill -TERM "$maintain_pid" 2>/dev/null || true
-wait "$maintain_pid" 2>/dev/null || true
+kill -TERM "${background[@]}" 2>/dev/null || true
+wait "${background[@]}" 2>/dev/null || true
