@@ -6,7 +6,7 @@ stored value), cost as a four-decimal string, status pending/connected from the 
 last contact. Reads for every member; writes for admins.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -88,7 +88,7 @@ class CollectorSerializer(serializers.Serializer):
 
     def get_hourly_cost(self, collector) -> str | None:
         cost = collector.hourly_cost
-        return None if cost is None else _decimal_text(cost.quantize(Decimal("0.0001")))
+        return None if cost is None else _decimal_text(cost.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
     def get_has_pcd_config(self, collector) -> bool:
         return bool(collector.pcd_address and collector.pcd_apikey_encrypted)
