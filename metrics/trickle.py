@@ -1,5 +1,8 @@
 """The agent path: one request of pcc's into stored samples, and the agents' status."""
 
+from dataclasses import dataclass
+from uuid import UUID
+
 from django.db import transaction
 
 from accounts.models import ApiKey, Organization
@@ -7,12 +10,20 @@ from metrics.collectors import collector_for_agent, collector_status
 from metrics.models import Collector
 from metrics.envelope import Envelope
 from metrics.ingest import IngestLock, IngestResult, Skipped, collector_ingest_lock, ticks_parse, ticks_store
+from metrics.sessions import session_join
 from xat import sqlfiles
 
 
+@dataclass
+class TrickleResult:
+    ingest: IngestResult
+    session_id: UUID | None  # the collector's active session the ticks joined; None: nothing stored
+
+
 @transaction.atomic
-def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> IngestResult:
-    """Stores one request's ticks, all or nothing (one transaction per request)."""
+def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> TrickleResult:
+    """Stores one request's ticks and joins them to the collector's session, all or nothing
+    (one transaction per request)."""
     result = IngestResult(skipped=Skipped())
     ticks = ticks_parse(envelope.measurements, result.skipped)
     lock = _collector_lock_at_once(key=key, envelope=envelope)
@@ -22,7 +33,10 @@ def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> IngestResult:
         collector_id = lock.collector_id
     ticks_store(organization_id=key.organization_id, collector_id=collector_id, ticks=ticks, result=result,
                 lock=lock)
-    return result
+    session_id = session_join(organization_id=key.organization_id, collector_id=collector_id,
+                              identifier=envelope.identifier, first=result.first, last=result.last,
+                              stored=result.ticks)
+    return TrickleResult(result, session_id)
 
 
 def _collector_lock_at_once(*, key: ApiKey, envelope: Envelope) -> IngestLock | None:

@@ -3,9 +3,11 @@
     xat_aggregates refresh [--every N]   Apache edition: materialise new buckets and the
                                          buckets that late data invalidated
     xat_aggregates retention             Apache edition: drop_chunks past each retention
-    xat_aggregates maintain [--every N]  what the edition needs: refresh (and retention
-                                         once a day) under Apache; nothing under the
-                                         Community edition, whose policies do both
+    xat_aggregates maintain [--every N]  each round, in either edition: complete the trickle
+                                         sessions idle for more than 2 minutes
+                                         (metrics/sessions.py); under Apache also refresh
+                                         (and retention once a day), which the Community
+                                         edition's policies do by themselves
     xat_aggregates policies              Community edition: apply settings' periods
 
 `make run` and compose run `maintain --every 60`; see docs/storage.md.
@@ -18,6 +20,7 @@ from django.db import connection
 
 from metrics import timescale
 from metrics.aggregates import aggregate_policies_apply, aggregates_refresh, retention_apply
+from metrics.sessions import SESSION_IDLE, sessions_complete_idle
 
 _RETENTION_EVERY = 24 * 3600
 
@@ -39,25 +42,40 @@ class Command(BaseCommand):
                 aggregate_policies_apply(cursor)
             self.stdout.write("policies applied")
             return
-        if action == "maintain" and mode == "continuous":
-            self.stdout.write("Community edition: TimescaleDB's policies refresh the aggregates and apply "
-                              "retention; nothing to do here.")
+        if action == "maintain":
+            self._maintain(mode=mode, every=every)
             return
         if mode != "incremental":
             raise CommandError(f"{action} is for the Apache edition (aggregate mode here: {mode})")
         if action == "retention":
             self._retention()
             return
-        retention_due = 0.0
         while True:
-            recomputed = aggregates_refresh()
-            self.stdout.write(f"aggregates refreshed; invalidated ranges recomputed: {recomputed}")
-            if action == "maintain" and time.monotonic() >= retention_due:
-                self._retention()
-                retention_due = time.monotonic() + _RETENTION_EVERY
+            self._refresh()
             if not every:
                 return
             time.sleep(every)
+
+    def _maintain(self, *, mode: str, every: float):
+        if mode != "incremental":
+            self.stdout.write(f"aggregate mode {mode}: TimescaleDB's policies (if any) refresh the aggregates and "
+                              "apply retention; this loop only completes idle trickle sessions.")
+        retention_due = 0.0
+        while True:
+            completed = sessions_complete_idle()
+            self.stdout.write(f"trickle sessions completed after {SESSION_IDLE} idle: {len(completed)}")
+            if mode == "incremental":
+                self._refresh()
+                if time.monotonic() >= retention_due:
+                    self._retention()
+                    retention_due = time.monotonic() + _RETENTION_EVERY
+            if not every:
+                return
+            time.sleep(every)
+
+    def _refresh(self):
+        recomputed = aggregates_refresh()
+        self.stdout.write(f"aggregates refreshed; invalidated ranges recomputed: {recomputed}")
 
     def _retention(self):
         dropped = retention_apply()
