@@ -42,8 +42,9 @@ def ndjson(ticks=TICKS) -> bytes:
 
 def uploaded(team: Team, *, collector: Collector | None = None, ticks=TICKS) -> Upload:
     """The ticks uploaded as a file (POST /api/performance/upload/) into collector (default:
-    a new one of team, "web-1")."""
-    collector = collector or collector_make(team.organization, name="web-1")
+    a new one of team, "web-<n>")."""
+    collector = collector or collector_make(
+        team.organization, name=f"web-{Collector.objects.filter(organization=team.organization).count() + 1}")
     response = upload(api_client(team.analyst), ndjson(ticks), collector=collector)
     assert response.status_code == 201, response.content
     return Upload.objects.get(pk=response.json()["id"])
