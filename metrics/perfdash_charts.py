@@ -80,7 +80,6 @@ CONVERSIONS = {
 
 @dataclass(frozen=True)
 class HostSeries:
-    resolution: str | None  # metrics.dashboard.RESOLUTIONS; None: no window
     times: list[datetime]  # bucket starts (1m, 1h, 1d) or sample times (raw), UTC
     fields: dict[str, list[float]]  # the contract's fields, unrounded, parallel to times
 
@@ -98,7 +97,7 @@ def host_series(*, collector: Collector, family: str, window: Window | None) -> 
             times.append(datetime.fromtimestamp(seconds, UTC))
             rows.append(conversion.values(bucket))
     columns = list(zip(*rows)) or [()] * len(conversion.names)
-    return HostSeries(stored["resolution"], times, {name: list(column) for name, column in zip(conversion.names, columns)})
+    return HostSeries(times, {name: list(column) for name, column in zip(conversion.names, columns)})
 
 
 def chart_window(*, collector: Collector, hours: float | None) -> Window | None:
