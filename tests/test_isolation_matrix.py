@@ -53,15 +53,16 @@ class World:
         self.teams = {slug: team_make(slug) for slug in ("acme", "globex")}
         self.collectors, self.collector_keys, self.secrets = {}, {}, {}
         self.uploads, self.sessions = {}, {}
+        moment = datetime(2026, 1, 1, tzinfo=UTC)
         for slug, team in self.teams.items():
             identifier = GLOBEX_IDENTIFIER if slug == "globex" else ""
+            # last_seen: a collector that sent samples (charts of one that never did answer 404).
             collector = collector_make(team.organization, name=f"{slug}-web", hostname=f"{slug}-host",
-                                       identifier=identifier, tags=[slug])
+                                       identifier=identifier, tags=[slug], last_seen=moment)
             self.collectors[slug] = collector
             self.uploads[slug] = Upload.objects.create(
                 organization=team.organization, collector=collector, file_name=f"{slug}.ndjson", size_bytes=1,
                 sha256="0" * 64, format="pcc")
-            moment = datetime(2026, 1, 1, tzinfo=UTC)
             self.sessions[slug] = TrickleSession.objects.create(
                 organization=team.organization, collector=collector, name=f"Trickle {slug}", started_at=moment,
                 last_data_at=moment, last_received_at=moment)
