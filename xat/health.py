@@ -1,6 +1,19 @@
-"""GET /health/: is the service able to serve? For load balancers and `make run`."""
+"""GET /health/: is the service able to serve? For load balancers, `make run`, compose's
+healthcheck (all read the status code: 200 or 503) and the perf-dashboard (contract §9.7):
+
+    {"status": "healthy" | "unhealthy", "timestamp": "YYYY-MM-DDTHH:MM:SSZ", "version",
+     "database": "connected" | "error: <exception class>", "response_time_ms",
+     "timescaledb": <version> | "missing", "edition"}
+
+Healthy needs the database and its TimescaleDB extension. Nothing else is told: no
+driver message (it can carry host and user names), no debug details (§11.2 S9).
+"""
 
 import logging
+import time
+from datetime import UTC, datetime
+from functools import cache
+from importlib.metadata import version
 
 from django.db import DatabaseError
 from django.http import JsonResponse
@@ -11,16 +24,26 @@ from metrics.timescale import timescale_info
 logger = logging.getLogger(__name__)
 
 
+@cache
+def _version() -> str:
+    return version("xat")
+
+
 @require_GET
 def health(request):
+    started = time.perf_counter()
+    body = {"status": "unhealthy", "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "version": _version()}
     try:
         info = timescale_info()
     except DatabaseError as error:
-        # The class name only: driver messages can carry host names and user names.
         logger.warning("health: database unavailable (%s)", type(error).__name__)
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    if info.version is None:
-        return JsonResponse({"status": "error", "database": "ok", "timescaledb": "missing"}, status=503)
-    return JsonResponse(
-        {"status": "ok", "database": "ok", "timescaledb": info.version, "edition": info.edition}
-    )
+        body["database"] = f"error: {type(error).__name__}"
+    else:
+        body["database"] = "connected"
+        if info.version is None:
+            body["timescaledb"] = "missing"
+        else:
+            body |= {"status": "healthy", "timescaledb": info.version, "edition": info.edition}
+    body["response_time_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return JsonResponse(body, status=200 if body["status"] == "healthy" else 503)

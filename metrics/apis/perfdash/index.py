@@ -1,5 +1,41 @@
-"""PLACEHOLDER: replaced by its area's implementation (issue 11)."""
+"""GET / and /api/v1/ (contract §9.7): a public JSON index of the API's entry points, for a
+person or a client finding its way. Paths only: no version details, nothing of any tenant."""
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+ENDPOINTS = {
+    "health": "/health/",
+    "auth": {
+        "token": "/api/v1/auth/token/",
+        "token_refresh": "/api/v1/auth/token/refresh/",
+        "token_verify": "/api/v1/auth/token/verify/",
+        "user": "/api/v1/auth/user/",
+        "register": "/api/v1/auth/register/",
+        "logout": "/api/v1/auth/logout/",
+        "password_change": "/api/v1/auth/password/change/",
+    },
+    "collectors": "/api/v1/collectors/",
+    "uploads": "/api/v1/collectors/{id}/data/",
+    "agents": {
+        "register": "/api/v1/register/",
+        "metrics": "/api/v1/metrics/",
+        "trickle": "/v1/trickle",
+    },
+    "dashboard": {
+        "collectors": "/dashboard/api/collectors/",
+        "cpu": "/dashboard/api/collectors/{id}/cpu/",
+        "memory": "/dashboard/api/collectors/{id}/memory/",
+        "disk": "/dashboard/api/collectors/{id}/disk/",
+        "network": "/dashboard/api/collectors/{id}/network/",
+        "live": "/dashboard/api/collectors/{id}/live/",
+        "sessions": "/dashboard/api/collectors/{id}/sessions/",
+        "active_sessions": "/dashboard/api/trickle/active/",
+    },
+    "replay": "/api/v1/pcc/captures",
+}
 
 
+@require_GET
 def api_index(request):
-    raise NotImplementedError
+    return JsonResponse({"name": "XAT", "endpoints": ENDPOINTS})

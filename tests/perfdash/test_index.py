@@ -1,0 +1,35 @@
+"""GET / and /api/v1/ (contract §9.7): a public index of the API's paths."""
+
+import uuid
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from tests.personas import api_client
+
+pytestmark = pytest.mark.django_db
+
+
+def _paths(tree) -> list[str]:
+    if isinstance(tree, str):
+        return [tree]
+    return [path for value in tree.values() for path in _paths(value)]
+
+
+@pytest.mark.parametrize("url", ["/", "/api/v1/"])
+def test_it_lists_paths_that_the_api_serves(url):
+    response = api_client().get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    paths = _paths(response.json()["endpoints"])
+    assert len(paths) > 20 and "/api/v1/collectors/" in paths and "/v1/trickle" in paths
+    unserved = []
+    for path in paths:
+        try:
+            resolve(path.replace("{id}", str(uuid.uuid4())))
+        except Resolver404:
+            unserved.append(path)
+    assert not unserved
+
+
+def test_it_answers_405_to_a_write():
+    assert api_client().post("/api/v1/").status_code == 405
