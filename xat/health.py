@@ -1,5 +1,5 @@
-"""GET /health/: is the service able to serve? For load balancers and compose's
-healthcheck (both read the status code: 200 or 503) and the perf-dashboard (contract §9.7):
+"""GET /health/: is the service able to serve? For load balancers, compose's healthcheck,
+`make run` (all read the status code: 200 or 503) and the perf-dashboard (contract §9.7):
 
     {"status": "healthy" | "unhealthy", "timestamp": "YYYY-MM-DDTHH:MM:SSZ", "version",
      "database": "connected" | "error: <exception class>", "response_time_ms",
