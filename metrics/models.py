@@ -127,7 +127,9 @@ class TrickleSession(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Denormalised from the collector so that tenancy looks a session up like any object.
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
-    collector = models.ForeignKey(Collector, on_delete=models.CASCADE, related_name="sessions")
+    # No index of its own: trickle_session_history starts with it (a second one on the column
+    # alone drew the planner's generic plans away from the status filter).
+    collector = models.ForeignKey(Collector, on_delete=models.CASCADE, related_name="sessions", db_index=False)
     status = models.CharField(max_length=16, choices=SessionStatus.choices, default=SessionStatus.ACTIVE)
     name = models.CharField(max_length=200)
     # Sample times (the agent's clock): the session's window.

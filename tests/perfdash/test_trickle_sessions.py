@@ -4,26 +4,19 @@ requests, written in the ingest's transaction; and the trickle answer's contract
 
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
 from metrics.models import Collector, TrickleSession
 from tests.conftest import another_session
-from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
-from tests.oracle import CAPTURES
+from tests.ingest.agent import envelope, post_like_pcc
+from tests.perfdash.session_ticks import HOST, TICKS, at
 from tests.personas import api_key_make, collector_make, team_make
-
-# The 1-vCPU capture, ticks 5 s apart.
-TICKS = capture_ticks(next(path for path in CAPTURES if path.name == "azure-pcc-test-01"))
-HOST = "d2da98c4b4f5454cbdb311f4701ad1a1"
-
-
-def _at(tick: list[dict]) -> datetime:
-    return datetime.fromtimestamp(tick[0]["timestamp"], UTC)
 
 
 def _post(client, key: str, *ticks: list[dict]):
@@ -48,7 +41,7 @@ def test_it_opens_a_session_at_the_first_samples_time_and_answers_its_id(client,
 
     session = TrickleSession.objects.get()
     assert (session.status, session.name, session.sample_count) == ("active", f"Trickle {HOST}", 2)
-    assert (session.started_at, session.last_data_at, session.ended_at) == (_at(TICKS[0]), _at(TICKS[1]), None)
+    assert (session.started_at, session.last_data_at, session.ended_at) == (at(TICKS[0]), at(TICKS[1]), None)
     assert answer["status"] == "ok" and answer["identifier"] == HOST and answer["metrics_count"] == 2
     assert answer["session_id"] == str(session.pk)
     assert answer["error"] is None and answer["ticks"] == 2  # XAT's own fields stay
@@ -62,7 +55,7 @@ def test_it_joins_the_active_session_with_later_ticks(client, key):
 
     session = TrickleSession.objects.get()
     assert {answer["session_id"] for answer in later} == {first["session_id"]} == {str(session.pk)}
-    assert (session.sample_count, session.started_at, session.last_data_at) == (4, _at(TICKS[0]), _at(TICKS[3]))
+    assert (session.sample_count, session.started_at, session.last_data_at) == (4, at(TICKS[0]), at(TICKS[3]))
 
 
 @pytest.mark.django_db
@@ -85,10 +78,26 @@ def test_it_completes_a_session_idle_for_over_2_minutes_and_opens_a_new_one(clie
     answer = _post(client, key, TICKS[2])
 
     old.refresh_from_db()
-    assert (old.status, old.ended_at, old.sample_count) == ("completed", _at(TICKS[1]), 2)
+    assert (old.status, old.ended_at, old.sample_count) == ("completed", at(TICKS[1]), 2)
     new = TrickleSession.objects.get(status="active")
     assert answer["session_id"] == str(new.pk) != str(old.pk)
-    assert (new.started_at, new.sample_count) == (_at(TICKS[2]), 1)
+    assert (new.started_at, new.sample_count) == (at(TICKS[2]), 1)
+
+
+@pytest.mark.django_db
+def test_the_upkeep_completes_idle_sessions_of_every_organization(client, key):
+    _post(client, key, TICKS[0], TICKS[1])
+    idle = TrickleSession.objects.get()
+    _idle_for(idle, timedelta(minutes=2, seconds=1))
+    globex = team_make("globex")
+    globex_key = api_key_make(globex.organization)[1]
+    _post(client, globex_key, TICKS[0])  # just received: stays active
+
+    call_command("xat_aggregates", "maintain")
+
+    idle.refresh_from_db()
+    assert (idle.status, idle.ended_at, idle.sample_count) == ("completed", at(TICKS[1]), 2)
+    assert TrickleSession.objects.get(organization=globex.organization).status == "active"
 
 
 @pytest.mark.django_db
@@ -161,4 +170,4 @@ def test_simultaneous_first_ticks_open_exactly_one_session(registered):
     assert statuses == [200] * 6
     session = TrickleSession.objects.get()
     assert (session.status, session.sample_count) == ("active", 6)
-    assert (session.started_at, session.last_data_at) == (min(map(_at, TICKS[:6])), max(map(_at, TICKS[:6])))
+    assert (session.started_at, session.last_data_at) == (min(map(at, TICKS[:6])), max(map(at, TICKS[:6])))

@@ -1,0 +1,76 @@
+"""GET /dashboard/api/sessions/{id}/ (contract §7.7): the session and its samples, raw for a
+short session (point by point: test_live_oracle.py), aggregated for a long one."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from metrics.models import TrickleSession
+from tests.dashboard.capture import FIRST_TICK, by_minute, full_minutes, oracle, replayed
+from tests.personas import api_client, collector_make, team_make
+
+pytestmark = pytest.mark.django_db
+START = datetime.fromtimestamp(FIRST_TICK, UTC)
+
+
+@pytest.fixture(autouse=True)
+def retention_keeps_the_capture(settings):
+    """The capture is older than the default retention of raw samples (see test_live_oracle)."""
+    settings.XAT_RETENTION_DAYS = dict.fromkeys(("raw", "1m", "1h", "1d"), 0)
+
+
+def _session(collector, *, hours: float, status: str = "completed") -> TrickleSession:
+    end = START + timedelta(hours=hours)
+    return TrickleSession.objects.create(
+        organization=collector.organization, collector=collector, status=status, name="Long run",
+        started_at=START, last_data_at=end, ended_at=end if status != "active" else None, last_received_at=end)
+
+
+def _detail(user, session):
+    return api_client(user).get(f"/dashboard/api/sessions/{session.pk}/")
+
+
+def test_it_averages_a_long_session_per_minute_with_counters_at_0(client):
+    host = replayed(client)
+    session = _session(host.collector, hours=2)  # 1441 raw ticks at 5 s: more than 1000 points
+
+    answer = _detail(host.team.viewer, session).json()
+
+    minutes = sorted(full_minutes(oracle("proc/stat")))
+    user = by_minute(oracle("proc/stat", CPU="-1"), lambda row: float(row["%usr"]) + float(row["%nice"]))
+    used = by_minute(oracle("proc/meminfo"), lambda row: float(row["kbmemused"]) / 1024)
+    position = {datetime.fromisoformat(text).timestamp(): index for index, text in enumerate(answer["timestamps"])}
+    assert all(datetime.fromisoformat(text).second == 0 for text in answer["timestamps"])  # minute buckets
+    assert len(minutes) >= 8 and answer["sample_count"] == len(answer["timestamps"]) < 20
+    for minute in minutes:
+        index = position[minute]
+        assert abs(answer["cpu"]["user"][index] - sum(user[minute]) / len(user[minute])) <= 0.005 + 1e-9
+        assert abs(answer["memory"]["used_mb"][index] - sum(used[minute]) / len(used[minute])) <= 0.005 + 1e-9
+        # The aggregates keep no cumulative counter: 0 (C33), the rates averaged.
+        assert answer["disk"]["read_bytes"][index] == 0 and answer["network"]["tx_packets"][index] == 0
+        assert answer["network"]["rx_mbps"][index] is not None
+
+
+def test_it_answers_the_session_fields_and_empty_arrays_for_an_empty_window():
+    acme = team_make("acme")
+    session = _session(collector_make(acme.organization, name="quiet"), hours=0.5, status="active")
+
+    response = _detail(acme.viewer, session)
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert {key: answer[key] for key in list(answer)[:8]} == {
+        "session_id": str(session.pk), "session_name": "Long run", "session_status": "active",
+        "collector_id": str(session.collector.uuid), "collector_name": "quiet",
+        "started_at": START.isoformat(), "ended_at": None, "sample_count": 0}
+    assert answer["timestamps"] == [] and answer["cpu"]["user"] == [] and answer["network"]["rx_pps"] == []
+    assert list(answer)[8:] == ["timestamps", "cpu", "memory", "disk", "network"]
+
+
+def test_it_answers_404_for_another_organizations_session_to_every_role():
+    acme, globex = team_make("acme"), team_make("globex")
+    theirs = _session(collector_make(globex.organization), hours=1)
+    for user in (acme.admin, acme.analyst, acme.viewer):
+        response = _detail(user, theirs)
+        assert (response.status_code, response.json()) == (404, {"error": "Session not found"})
+    assert api_client().get(f"/dashboard/api/sessions/{theirs.pk}/").status_code == 401
