@@ -6,12 +6,14 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from metrics.models import Collector, TrickleSession, Upload
+from tests.conftest import another_session
 from tests.ingest.agent import capture_ticks
 from tests.ingest.test_trickle_oracle import _assert_matches_oracle
 from tests.oracle import CAPTURES
-from tests.personas import api_client, api_key_make, collector_make, team_make
+from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/metrics/"
@@ -135,3 +137,24 @@ def test_it_keeps_xats_refusals_of_a_file():
 def test_it_answers_401_without_a_valid_key():
     response = api_client().generic("POST", URL, json.dumps({"metrics": []}))
     assert response.status_code == 401 and response.json() == {"error": "Invalid API key"}
+
+
+def test_it_answers_a_database_failure_with_503_and_no_detail():
+    acme = team_make("acme")
+    web = collector_make(acme.organization)
+    _, secret = api_key_make(acme.organization, collector=web)
+    # Another session holds cpu_sample: the request's write waits, then times out.
+    holder = another_session()
+    try:
+        holder.execute("LOCK TABLE cpu_sample IN ACCESS EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        response = post_json(secret, {"metrics": [m for tick in capture_ticks(CAPTURES[0])[:2] for m in tick]})
+    finally:
+        holder.rollback()
+        holder.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json() == {"error": "the database is unavailable; nothing was stored, retry later"}
+    assert not any(collector_rows(web.pk).values())
