@@ -25,7 +25,7 @@ from metrics.collectors import (
     collector_update,
     gib_from_bytes,
 )
-from metrics.models import Collector, VmBrand
+from metrics.models import VmBrand
 
 NEWEST_FIRST = "-created_at"
 _Z_TIME = serializers.DateTimeField()  # the contract's "Z" style (§1.5), as DRF renders it
