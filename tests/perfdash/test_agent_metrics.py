@@ -89,6 +89,13 @@ def test_it_answers_400_to_a_multipart_body_without_file():
     assert response.status_code == 400 and response.json() == NO_METRICS
 
 
+def test_it_answers_400_in_json_to_a_broken_multipart_body():
+    acme = team_make("acme")
+    _, secret = api_key_make(acme.organization, collector=collector_make(acme.organization))
+    response = post_json(secret, b"--x\r\n", content_type="multipart/form-data")
+    assert response.status_code == 400 and response.json()["field"] == "body"
+
+
 def test_it_answers_400_to_an_organization_key_without_identifier_and_to_a_bad_measurement():
     acme = team_make("acme")
     _, fleet = api_key_make(acme.organization)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
@@ -52,6 +53,8 @@ def _refusals(view):
             return answer(413, f"body larger than {settings.XAT_TRICKLE_MAX_BYTES} bytes (after decompression)")
         except (BodyUnreadable, IdentifierInvalid) as error:
             return answer(400, error)
+        except MultiPartParserError:
+            return answer(400, "the multipart body cannot be read", field="body")
         except EnvelopeError as error:
             return answer(400, error.reason, field=error.field)
         except IdentifierRefused as error:
