@@ -248,12 +248,11 @@ def session_history(*, collector: Collector, statuses: tuple[str, ...]) -> Sessi
     """The collector's sessions of `statuses`, grouped by the UTC date they started on,
     newest first (dates and sessions)."""
     by_date: dict[str, list[SessionSummary]] = {}
-    rows = sqlfiles.fetch_dicts("sessions_of_collector", collector_id=collector.pk, statuses=list(statuses))
-    for row in rows:
-        by_date.setdefault(row["started_at"].astimezone(UTC).date().isoformat(), []).append({
-            "session_id": str(row["id"]), "name": row["name"], "status": row["status"],
-            "started_at": _offset(row["started_at"]), "ended_at": _offset(row["ended_at"]),
-            "sample_count": row["sample_count"], "duration_seconds": _duration(row)})
+    rows = sqlfiles.fetch_all("sessions_of_collector", collector_id=collector.pk, statuses=list(statuses))
+    for session_id, name, status, day, started_at, ended_at, sample_count, duration in rows:
+        by_date.setdefault(day, []).append({
+            "session_id": session_id, "name": name, "status": status, "started_at": started_at,
+            "ended_at": ended_at, "sample_count": sample_count, "duration_seconds": duration})
     return {**_collector_head(collector), "dates": list(by_date), "sessions_by_date": by_date,
             "total_sessions": len(rows)}
 

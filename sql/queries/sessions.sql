@@ -89,9 +89,16 @@ WHERE s.organization_id = %(organization_id)s::bigint AND s.status = 'active'
 ORDER BY c.created_at DESC, c.id DESC
 
 -- name: sessions_of_collector
--- A collector's sessions of the given statuses, newest first (§7.5): index
--- trickle_session_history (collector_id, status, started_at DESC), one range per status.
-SELECT id, name, status, started_at, last_data_at, ended_at, sample_count
+-- A collector's sessions of the given statuses, newest first (§7.5), ready to serialise (a
+-- year of sessions is 8,760 rows: formatting them here costs a fraction of Python's
+-- isoformat and str(uuid)): id, name, status, the UTC date of the start, started_at and
+-- ended_at in the contract's offset style (microseconds only when there are some),
+-- sample_count, duration in seconds (§2.3). Index trickle_session_history
+-- (collector_id, status, started_at DESC).
+SELECT id::text, name, status, (started_at AT TIME ZONE 'UTC')::date::text AS day,
+       replace(to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US+00:00'), '.000000+', '+'),
+       replace(to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US+00:00'), '.000000+', '+'),
+       sample_count, extract(epoch FROM coalesce(ended_at, last_data_at) - started_at)::float8
 FROM metrics_tricklesession
 WHERE collector_id = %(collector_id)s::bigint AND status = ANY(%(statuses)s::text[])
 ORDER BY started_at DESC, id
