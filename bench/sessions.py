@@ -39,15 +39,22 @@ from metrics.models import Collector  # noqa: E402
 END = datetime(2026, 1, 21, tzinfo=UTC)
 
 
-def sessions_load(collector: Collector, *, per_day: int, days: int) -> None:
+def sessions_load(collector: Collector, *, per_day: int, days: int, others: int) -> None:
+    """per_day completed sessions a day for `days` days ending at END for collector, a month
+    of them for each of `others` new collectors of its organization; ANALYZE."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO metrics_tricklesession (id, organization_id, collector_id, status, name, started_at,"
-            " last_data_at, ended_at, last_received_at, sample_count)"
-            " SELECT gen_random_uuid(), %s, %s, 'completed', 'Trickle', t, t + interval '50 minutes',"
-            " t + interval '50 minutes', t + interval '50 minutes', 600"
-            " FROM generate_series(%s::timestamptz, %s::timestamptz - interval '1 second', %s::interval) t",
-            [collector.organization_id, collector.pk, END - timedelta(days=days), END, timedelta(days=1) / per_day])
+        spans = [(collector, days)] + [
+            (Collector.objects.create(organization=collector.organization, name=f"other-{n}"), 30)
+            for n in range(others)]
+        for each, span in spans:
+            cursor.execute(
+                "INSERT INTO metrics_tricklesession (id, organization_id, collector_id, status, name, started_at,"
+                " last_data_at, ended_at, last_received_at, sample_count)"
+                " SELECT gen_random_uuid(), %s, %s, 'completed', 'Trickle', t, t + interval '50 minutes',"
+                " t + interval '50 minutes', t + interval '50 minutes', 600"
+                " FROM generate_series(%s::timestamptz, %s::timestamptz - interval '1 second', %s::interval) t",
+                [each.organization_id, each.pk, END - timedelta(days=span), END, timedelta(days=1) / per_day])
+        cursor.execute("ANALYZE metrics_tricklesession")
 
 
 def timed(client, path: str, params: dict, requests: int) -> list[float]:
@@ -80,12 +87,7 @@ def main():
         Membership.objects.create(user=user, organization=organization, role=Role.VIEWER)
         collector = Collector.objects.create(organization=organization, name="a year of sessions")
         started = time.perf_counter()
-        sessions_load(collector, per_day=args.per_day, days=args.days)
-        for n in range(args.others):
-            other = Collector.objects.create(organization=organization, name=f"other-{n}")
-            sessions_load(other, per_day=args.per_day, days=30)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE metrics_tricklesession")
+        sessions_load(collector, per_day=args.per_day, days=args.days, others=args.others)
         print(f"loaded {args.per_day * args.days:,} sessions + {args.others} x 30 days in "
               f"{time.perf_counter() - started:.1f} s")
 

@@ -1,18 +1,18 @@
 """GET /dashboard/api/collectors/{id}/sessions/?status= (contract §7.5), and its plan for a
 collector with a year of sessions."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection
 
+from bench.sessions import END, sessions_load
 from metrics.models import TrickleSession
 from tests.personas import api_client, collector_make, team_make
 from tests.plans import explain_prepared
 from xat import sqlfiles
 
 pytestmark = pytest.mark.django_db
-DAY = datetime(2026, 1, 21, tzinfo=UTC)
+DAY = END
 
 
 def session_make(collector, started_at: datetime, status: str = "completed", minutes: int = 30) -> TrickleSession:
@@ -23,22 +23,10 @@ def session_make(collector, started_at: datetime, status: str = "completed", min
         last_received_at=ended_at, sample_count=minutes * 12)
 
 
-def year_of_sessions(collector, *, per_day: int = 24, days: int = 365, others: int = 40) -> None:
-    """per_day completed sessions a day for `days` days for collector, and a month of them
-    for each of `others` more collectors of its organization (the planner sees a table of
-    many collectors, as in production)."""
-    others = [collector_make(collector.organization, name=f"other-{n}") for n in range(others)]
-    with connection.cursor() as cursor:
-        for each, span in [(collector, days), *((other, 30) for other in others)]:
-            cursor.execute(
-                "INSERT INTO metrics_tricklesession (id, organization_id, collector_id, status, name, started_at,"
-                " last_data_at, ended_at, last_received_at, sample_count)"
-                " SELECT gen_random_uuid(), %s, %s, 'completed', 'Trickle', t, t + interval '50 minutes',"
-                " t + interval '50 minutes', t + interval '50 minutes', 600"
-                " FROM generate_series(%s::timestamptz, %s::timestamptz - interval '1 second', %s::interval) t",
-                [each.organization_id, each.pk, DAY - timedelta(days=span), DAY,
-                 timedelta(days=1) / per_day])
-        cursor.execute("ANALYZE metrics_tricklesession")
+def year_of_sessions(collector) -> None:
+    """24 completed sessions a day for a year ending at DAY, among 40 collectors with a month
+    of them each (the planner sees a table of many collectors, as in production)."""
+    sessions_load(collector, per_day=24, days=365, others=40)
 
 
 def rows_read_per_index(query: str, params: dict) -> dict[str, int]:
