@@ -142,11 +142,19 @@ def test_it_answers_400_for_a_body_that_is_not_gzip(client, org_key):
     assert response.status_code == 400 and response.json()["field"] == "body"
 
 
-@pytest.mark.parametrize("key", [None, "", "nonsense", "xat_abcdefghij_" + "x" * 43])
-def test_it_answers_401_without_a_valid_key(client, key):
+@pytest.mark.parametrize("key", [None, ""])
+def test_it_answers_401_without_a_key(client, key):
     response = post_like_pcc(client, key, envelope("host-a", TICKS[0]))
     assert response.status_code == 401
     assert response.json() == {"error": "Invalid API key"}
+
+
+@pytest.mark.parametrize("key", ["nonsense", "xat_abcdefghij_" + "x" * 43])
+def test_it_answers_401_with_a_challenge_for_a_key_matching_none(client, key):
+    response = post_like_pcc(client, key, envelope("host-a", TICKS[0]))
+    assert response.status_code == 401
+    assert response.json() == {"error": "Invalid API key", "detail": "Invalid API key"}
+    assert response["WWW-Authenticate"] == "ApiKey"
 
 
 def test_it_answers_403_for_a_collector_key_used_for_another_host(client, team):
