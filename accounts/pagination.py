@@ -14,8 +14,8 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def paginated_response(queryset, serializer_class, *, request, view):
+def paginated_response(queryset, serializer_class, *, request, view, paginator_class=Pagination):
     """One page of queryset, serialised: the whole body of a list view."""
-    paginator = Pagination()
+    paginator = paginator_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)

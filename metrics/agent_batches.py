@@ -9,8 +9,8 @@ agent sends outside /v1/trickle, stored with the agent's own arithmetic.
         Raises NoMetrics (neither form, or an empty list), EnvelopeError (a field is wrong), and what
         collector_for_agent raises (IdentifierRefused, IdentifierInvalid).
 
-The same path as /v1/trickle's ticks (metrics.envelope's checks, then metrics.ingest's
-ticks_parse and ticks_store: same rows, same values, same late-tick handling), in one
+The same path as /v1/trickle's ticks (metrics.envelope's checks, then
+metrics.trickle.ticks_ingest: same rows, same values, same late-tick handling), in one
 transaction, but no trickle session is joined or opened: the reference keeps sessions to
 /v1/trickle (§2.3), and a session's samples are found by time window anyway.
 """
@@ -19,14 +19,12 @@ import orjson
 from django.db import transaction
 
 from accounts.models import ApiKey
-from metrics.collectors import collector_contact_record, collector_for_agent
-from metrics.envelope import EnvelopeError, envelope_parse
-from metrics.ingest import IngestResult, Skipped, ticks_parse, ticks_store
+from metrics.collectors import collector_contact_record
+from metrics.envelope import EnvelopeError, envelope_from_data
+from metrics.ingest import IngestResult
+from metrics.trickle import ticks_ingest
 
 _ONE_MEASUREMENT = frozenset({"timestamp", "subsystem", "measurement"})
-# envelope_parse requires an identifier; a collector key's request may come without one
-# (its collector is the key's), so the measurements are checked under this stand-in.
-_NO_IDENTIFIER = "-"
 
 
 class NoMetrics(ValueError):
@@ -51,14 +49,9 @@ def agent_batch_ingest(*, key: ApiKey, body: bytes) -> IngestResult:
         raise NoMetrics
     if not isinstance(items, list):
         raise EnvelopeError("metrics", "expected a list of {timestamp, subsystem, measurement} objects")
-    sent_identifier = bool(data.get("identifier"))
-    envelope = envelope_parse(orjson.dumps({"identifier": data.get("identifier") or _NO_IDENTIFIER,
-                                            "hostname": data.get("hostname"), "measurements": items}))
-    result = IngestResult(skipped=Skipped())
+    envelope = envelope_from_data({"identifier": data.get("identifier"), "hostname": data.get("hostname"),
+                                   "measurements": items}, identifier_required=False)
     with transaction.atomic():
-        collector = collector_for_agent(key=key, identifier=envelope.identifier if sent_identifier else None,
-                                        hostname=envelope.hostname)
-        ticks_store(organization_id=key.organization_id, collector_id=collector.pk,
-                    ticks=ticks_parse(envelope.measurements, result.skipped), result=result)
-        collector_contact_record(collector_id=collector.pk)
+        collector_id, result = ticks_ingest(key=key, envelope=envelope)
+        collector_contact_record(collector_id=collector_id)
     return result

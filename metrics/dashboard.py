@@ -201,7 +201,7 @@ def window_resolve(*, start: datetime | None, end: datetime | None, hours: float
 def bucket_count(window: Window, resolution: str) -> int:
     if resolution == "raw":
         return (window.end - window.start) // NOMINAL_INTERVAL + 1
-    first, last = _bucket_bounds(window, resolution)
+    first, last = bucket_bounds(window, resolution)
     return (last - first) // WIDTHS[resolution] + 1
 
 
@@ -227,7 +227,7 @@ def _bucket_start(moment: datetime, width: timedelta) -> datetime:
     return _EPOCH + ((moment - _EPOCH) // width) * width
 
 
-def _bucket_bounds(window: Window, resolution: str) -> tuple[datetime, datetime]:
+def bucket_bounds(window: Window, resolution: str) -> tuple[datetime, datetime]:
     """First and last bucket starts (inclusive) the window touches; at raw, its ends."""
     if resolution == "raw":
         return window.start, window.end
@@ -250,8 +250,8 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
     if window is None:
         return answer
     resolution = resolution_choose(window=window, points=points, now=timezone.now())
-    first, last = _bucket_bounds(window, resolution)
-    columns, rows = _fetch_generic(sqlfiles.fetch_rows, spec.query, using=using, at_level=resolution,
+    first, last = bucket_bounds(window, resolution)
+    columns, rows = fetch_at_level(sqlfiles.fetch_rows, spec.query, using=using, at_level=resolution,
                                    organization_id=collector.organization_id, collector_id=collector.pk,
                                    first=first, last=last, stat=stat, per_core=per_core)
     # Rows are (bucket, item, metrics...); the main series' item is NULL, or -1 (cpu's total line).
@@ -313,8 +313,8 @@ def summary(*, collector: Collector, window: Window | None, using: str = "defaul
         return answer
     levels = RESOLUTIONS if window.end - window.start <= SUMMARY_RAW_MAX else RESOLUTIONS[1:]
     resolution = _kept(levels, window.start, now=timezone.now())[0]
-    first, last = _bucket_bounds(window, resolution)
-    (row,) = _fetch_generic(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
+    first, last = bucket_bounds(window, resolution)
+    (row,) = fetch_at_level(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
                             organization_id=collector.organization_id, collector_id=collector.pk,
                             first=first, last=last, start=window.start, end=window.end)
     answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end))
@@ -348,7 +348,7 @@ def live(*, collector: Collector, since: datetime, using: str = "default") -> Li
 
 # -- helpers ------------------------------------------------------------------------------------
 
-def _fetch_generic(fetch, name: str, *, using: str, at_level: str, **params):
+def fetch_at_level(fetch, name: str, *, using: str, at_level: str, **params):
     """fetch (sqlfiles.fetch_rows or fetch_dicts) of a level query on its generic plan
     (sql/queries/dashboard.sql, dashboard_plans_generic). The setting lasts until the end
     of the transaction: the request's own one, or the caller's (no savepoint: nothing here

@@ -24,32 +24,41 @@ class EnvelopeError(ValueError):
 
 @dataclass
 class Envelope:
-    identifier: str
+    identifier: str | None  # None only where identifier_required=False and none was sent
     hostname: str | None
-    measurements: list[Measurement]
+    measurements: list[Measurement]  # may be empty: nothing to store
 
 
-def envelope_parse(body: bytes) -> Envelope:
+def envelope_parse(body: bytes, *, identifier_required: bool = True) -> Envelope:
     try:
         data = orjson.loads(body)  # also refuses invalid UTF-8, NaN and Infinity
     except orjson.JSONDecodeError as error:
         raise EnvelopeError("body", f"not valid JSON ({error})") from None
+    return envelope_from_data(data, identifier_required=identifier_required)
+
+
+def envelope_from_data(data, *, identifier_required: bool = True) -> Envelope:
+    """The envelope of an already decoded body. Without identifier_required (a collector
+    key's measurements outside /v1/trickle), a missing identifier is None."""
     if not isinstance(data, dict):
         raise EnvelopeError("body", "expected a JSON object with 'identifier' and 'measurements'")
 
     identifier = data.get("identifier")
-    if not isinstance(identifier, str) or not identifier.strip():
+    if identifier is None and not identifier_required:
+        pass
+    elif not isinstance(identifier, str) or not identifier.strip():
         raise EnvelopeError("identifier", "required: the host's machine id, a non-empty string")
-    identifier = identifier.strip()
-    if len(identifier) > _MAX_IDENTIFIER or not identifier.isprintable():
-        raise EnvelopeError("identifier", f"at most {_MAX_IDENTIFIER} printable characters")
+    else:
+        identifier = identifier.strip()
+        if len(identifier) > _MAX_IDENTIFIER or not identifier.isprintable():
+            raise EnvelopeError("identifier", f"at most {_MAX_IDENTIFIER} printable characters")
     hostname = data.get("hostname")
     if hostname is not None and (not isinstance(hostname, str) or len(hostname) > 255 or "\x00" in hostname):
         raise EnvelopeError("hostname", "a string of at most 255 characters")
 
     items = data.get("measurements")
-    if not isinstance(items, list) or not items:
-        raise EnvelopeError("measurements", "required: a non-empty list")
+    if not isinstance(items, list):
+        raise EnvelopeError("measurements", "required: a list")
     latest = int(time.time()) + _FUTURE_SLACK
     measurements = []
     for index, item in enumerate(items):

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from metrics.collectors import collector_last_contact
-from metrics.dashboard import POINTS_DEFAULT, Window, _bucket_bounds, _fetch_generic, resolution_choose
+from metrics.dashboard import POINTS_DEFAULT, Window, bucket_bounds, fetch_at_level, resolution_choose
 from metrics.models import Collector, SessionStatus, TrickleSession
 from xat import sqlfiles
 
@@ -208,7 +208,7 @@ def session_detail(*, session: TrickleSession) -> SessionDetail:
     POINTS_DEFAULT ticks, about 83 minutes; then 1m, 1h, 1d)."""
     window = Window(session.started_at, session.ended_at or session.last_data_at)
     resolution = resolution_choose(window=window, points=POINTS_DEFAULT, now=timezone.now())
-    first, last = _bucket_bounds(window, resolution)
+    first, last = bucket_bounds(window, resolution)
     collector = session.collector
     return {"session_id": str(session.pk), "session_name": session.name, "session_status": session.status,
             **_collector_head(collector), "started_at": _offset(session.started_at),
@@ -271,7 +271,7 @@ def _collector_head(collector: Collector) -> CollectorHead:
 
 def _samples(*, collector: Collector, resolution: str, first: datetime, last: datetime) -> Samples:
     """perfdash_samples' rows as the contract's parallel arrays (C33's zeros applied)."""
-    columns, rows = _fetch_generic(sqlfiles.fetch_rows, "perfdash_samples", using="default", at_level=resolution,
+    columns, rows = fetch_at_level(sqlfiles.fetch_rows, "perfdash_samples", using="default", at_level=resolution,
                                    organization_id=collector.organization_id, collector_id=collector.pk,
                                    first=first, last=last)
     values = list(zip(*rows)) or [()] * len(columns)

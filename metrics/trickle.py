@@ -24,6 +24,17 @@ class TrickleResult:
 def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> TrickleResult:
     """Stores one request's ticks and joins them to the collector's session, all or nothing
     (one transaction per request)."""
+    collector_id, result = ticks_ingest(key=key, envelope=envelope)
+    session_id = session_join(organization_id=key.organization_id, collector_id=collector_id,
+                              identifier=envelope.identifier, first=result.first, last=result.last,
+                              stored=result.ticks)
+    return TrickleResult(result, session_id)
+
+
+def ticks_ingest(*, key: ApiKey, envelope: Envelope) -> tuple[int, IngestResult]:
+    """Stores an agent's ticks in the collector its key and identifier name, in the caller's
+    transaction: that collector's id and what was stored. Every agent path writes through
+    here (/v1/trickle, the JSON forms of /api/v1/metrics/)."""
     result = IngestResult(skipped=Skipped())
     ticks = ticks_parse(envelope.measurements, result.skipped)
     lock = _collector_lock_at_once(key=key, envelope=envelope)
@@ -33,10 +44,7 @@ def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> TrickleResult:
         collector_id = lock.collector_id
     ticks_store(organization_id=key.organization_id, collector_id=collector_id, ticks=ticks, result=result,
                 lock=lock)
-    session_id = session_join(organization_id=key.organization_id, collector_id=collector_id,
-                              identifier=envelope.identifier, first=result.first, last=result.last,
-                              stored=result.ticks)
-    return TrickleResult(result, session_id)
+    return collector_id, result
 
 
 def _collector_lock_at_once(*, key: ApiKey, envelope: Envelope) -> IngestLock | None:
@@ -44,10 +52,11 @@ def _collector_lock_at_once(*, key: ApiKey, envelope: Envelope) -> IngestLock | 
     it (nearly always): the key's collector, or the organization's with this identifier.
     None when collector_for_agent must decide (metrics/collectors.py): a host to register,
     an identifier to bind to a collector key or one to refuse; ticks_store then takes the
-    lock of the collector it names."""
+    lock of the collector it names. A collector key's request without identifier writes
+    its collector as it is."""
     lock = collector_ingest_lock(organization_id=key.organization_id, collector_id=key.collector_id,
                                  identifier=envelope.identifier)
-    return lock if lock is not None and lock.collector_identifier == envelope.identifier else None
+    return lock if lock is not None and envelope.identifier in (None, lock.collector_identifier) else None
 
 
 def trickle_status(*, organization: Organization) -> list[dict]:

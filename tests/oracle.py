@@ -5,6 +5,8 @@ import csv
 import math
 from pathlib import Path
 
+from django.db import connection
+
 PCC_CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pcc"
 CAPTURES = sorted(path.parent for path in PCC_CAPTURES.glob("*/collection.ndjson"))
 
@@ -62,3 +64,66 @@ def oracle_rows(capture: Path, name: str) -> list[dict]:
 
 def close(ours, theirs: str) -> bool:
     return ours is not None and math.isclose(ours, float(theirs), rel_tol=1e-9, abs_tol=1e-6)
+
+
+# -- what a collector stored, against the oracle -------------------------------------------
+
+FAMILIES = {
+    # table: (item column, oracle CSV, its item column, column map)
+    "cpu_sample": ("cpu", "proc/stat", "CPU", CPU_COLUMNS),
+    "network_sample": ("interface", "proc/net/dev", "IFACE", NET_COLUMNS),
+    "disk_sample": ("device", "proc/diskstats", "DEV", DISK_COLUMNS),
+}
+
+
+def _stored_rows(table: str, item_column: str | None, columns, collector_id: int) -> dict:
+    item = f"{item_column}::text" if item_column else "''"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT extract(epoch FROM time)::bigint, {item}, {', '.join(columns)} FROM {table} "
+            "WHERE collector_id = %s",
+            [collector_id],
+        )
+        return {(t, name): dict(zip(columns, values)) for t, name, *values in cursor.fetchall()}
+
+
+def collector_id_of(identifier: str) -> int:
+    """The id of the collector registered for an agent's identifier."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM metrics_collector WHERE identifier = %s", [identifier])
+        return cursor.fetchone()[0]
+
+
+def assert_stored_matches_oracle(capture: Path, collector_id: int) -> int:
+    """Every row pcprocess computed from capture equals what collector_id stored (rates of
+    cpu, disk and network items, memory, file systems); the number of rows compared."""
+    compared = 0
+    for table, (item_column, csv_name, csv_item, columns) in FAMILIES.items():
+        stored = _stored_rows(table, item_column, list(columns.values()), collector_id)
+        rows = oracle_rows(capture, csv_name)
+        first = min(int(row["timestamp"]) for row in rows)
+        mismatches = []
+        for row in rows:
+            if int(row["timestamp"]) == first:
+                continue  # pcprocess's first row pairs the 3rd tick with the 1st
+            ours = stored.get((int(row["timestamp"]), row[csv_item]))
+            for column, our_column in columns.items():
+                if ours is None or not close(ours[our_column], row[column]):
+                    mismatches.append((table, row["timestamp"], row[csv_item], column, row[column], ours))
+            compared += 1
+        assert not mismatches, f"{len(mismatches)} differences, first: {mismatches[:3]}"
+
+    memory = _stored_rows("memory_sample", None, list(MEMORY_COLUMNS.values()), collector_id)
+    for row in oracle_rows(capture, "proc/meminfo"):
+        ours = memory[(int(row["timestamp"]), "")]
+        assert all(close(ours[our], row[theirs]) for theirs, our in MEMORY_COLUMNS.items()), row
+        compared += 1
+    filesystems = _stored_rows("filesystem_sample", "mount", ["block_size", "blocks_total", "blocks_available", "use_pct"],
+                          collector_id)
+    for row in oracle_rows(capture, "statfs_ALL"):
+        ours = filesystems[(int(row["timestamp"]), row["mount"])]
+        assert (ours["block_size"], ours["blocks_total"], ours["blocks_available"]) == (
+            int(row["blocksize"]), int(row["blockstotal"]), int(row["blocksavail"]))
+        assert abs(ours["use_pct"] - int(row["use"])) <= 1
+        compared += 1
+    return compared

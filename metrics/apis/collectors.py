@@ -22,6 +22,7 @@ STORAGE_TYPES = ("nvme", "ssd", "hdd", "block", "other", "unknown")
 
 class CollectorOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    uuid = serializers.UUIDField()  # its id in the perf-dashboard API (docs/perf-dashboard.md)
     name = serializers.CharField()
     description = serializers.CharField()
     identifier = serializers.CharField()

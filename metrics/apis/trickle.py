@@ -6,7 +6,6 @@ every failure is a deliberate status with a JSON reason (never a 500, never a re
 
 import logging
 
-import orjson
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import JsonResponse
@@ -31,19 +30,17 @@ logger = logging.getLogger(__name__)
 @agent_key_required
 def trickle(request):
     limit = settings.XAT_TRICKLE_MAX_BYTES
-    body = b""
     try:
-        body = request_body_read(request, limit=limit)
-        envelope = envelope_parse(body)
+        envelope = envelope_parse(request_body_read(request, limit=limit))
+        if not envelope.measurements:
+            # The perf-dashboard contract's answer (§8.3): nothing stored, no session touched.
+            return JsonResponse({"error": None, "status": "ok", "message": "No measurements to process"})
         result = trickle_ingest(key=request.api_key, envelope=envelope)
     except BodyTooLarge:
         return JsonResponse({"error": f"body larger than {limit} bytes (after decompression)"}, status=413)
     except BodyUnreadable as error:
         return JsonResponse({"error": str(error), "field": "body"}, status=400)
-    except (EnvelopeError,) as error:
-        if error.field == "measurements" and _measurements_empty(body):
-            # The perf-dashboard contract's answer (§8.3): nothing stored, no session touched.
-            return JsonResponse({"error": None, "status": "ok", "message": "No measurements to process"})
+    except EnvelopeError as error:
         return JsonResponse({"error": error.reason, "field": error.field}, status=400)
     except IdentifierInvalid as error:
         return JsonResponse({"error": str(error), "field": "identifier"}, status=400)
@@ -59,16 +56,6 @@ def trickle(request):
         "status": "ok", "identifier": envelope.identifier, "metrics_count": stored.ticks,
         "session_id": str(result.session_id) if result.session_id else None,
     })
-
-
-def _measurements_empty(body: bytes) -> bool:
-    """Whether the refused envelope's measurements were an empty list (envelope_parse
-    refuses it; the contract answers 200). Read again only on this rare refusal."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return False
-    return isinstance(data, dict) and data.get("measurements") == []
 
 
 class TrickleStatusApi(OrganizationAPIView):

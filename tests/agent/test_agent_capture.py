@@ -9,7 +9,7 @@ import pytest
 
 from metrics.agent import PROC_SUBSYSTEMS, STATFS_SUBSYSTEM, envelope_body, tick_read
 from tests.ingest.agent import capture_ticks, organization_with_ingest_key, post_like_pcc
-from tests.ingest.test_trickle_oracle import _assert_matches_oracle, _collector_id
+from tests.oracle import assert_stored_matches_oracle, collector_id_of
 from tests.oracle import CAPTURES
 
 # What a real host's /proc/mounts has beside its disks, all of which pcc leaves out:
@@ -90,4 +90,4 @@ def test_it_posts_ticks_that_are_stored_as_pcprocess_computed(client, tmp_path, 
         response = post_like_pcc(client, key, envelope_body(identifier="agent-host", measurements=ours.measurements))
         assert response.status_code == 200, response.content
 
-    assert _assert_matches_oracle(capture, _collector_id("agent-host")) > 1000
+    assert assert_stored_matches_oracle(capture, collector_id_of("agent-host")) > 1000

@@ -13,6 +13,7 @@ def test_it_shows_a_collector_to_any_member():
     response = api_client(acme.viewer).get(f"/api/collectors/{web.pk}/")
     assert response.status_code == 200
     assert response.json()["name"] == "web-1" and response.json()["status"] == "never"
+    assert response.json()["uuid"] == str(web.uuid)  # the same collector in the perf-dashboard API
 
 
 def test_it_answers_404_for_another_organizations_collector():

@@ -11,7 +11,7 @@ from django.db import connection
 from metrics.models import Collector, TrickleSession, Upload
 from tests.conftest import another_session
 from tests.ingest.agent import capture_ticks
-from tests.ingest.test_trickle_oracle import _assert_matches_oracle
+from tests.oracle import assert_stored_matches_oracle
 from tests.oracle import CAPTURES
 from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
 
@@ -42,7 +42,7 @@ def test_it_stores_a_batch_as_pcprocess_computes_it(capture):
     assert response.json() == {"status": "received", "metrics_count": len(ticks)}
     collector = Collector.objects.get(identifier=MACHINE_ID)
     assert (collector.organization, collector.name) == (acme.organization, "azure-1")
-    assert _assert_matches_oracle(capture, collector.pk) > 1000
+    assert assert_stored_matches_oracle(capture, collector.pk) > 1000
     # Sent again: nothing new is stored.
     assert post_json(fleet, body).json() == {"status": "received", "metrics_count": 0}
 
@@ -126,7 +126,7 @@ def test_it_stores_an_uploaded_capture_as_an_upload():
     assert response.json() == {"status": "uploaded", "data_id": str(upload.uuid), "file_size": len(content)}
     assert (upload.collector, upload.description, upload.format) == (web, "first run", "pcc")
     assert upload.result["ticks"] == len(capture_ticks(CAPTURES[0]))
-    assert _assert_matches_oracle(CAPTURES[0], web.pk) > 1000
+    assert assert_stored_matches_oracle(CAPTURES[0], web.pk) > 1000
     web.refresh_from_db()
     assert web.last_contact_at is not None
 

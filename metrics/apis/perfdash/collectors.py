@@ -15,7 +15,8 @@ from accounts.keys import api_key_regenerate_for_collector
 from accounts.tenancy import IsAdmin
 from metrics.apis.collectors import PROCESSOR_BRANDS, STORAGE_TYPES
 from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
-from metrics.apis.perfdash.pagination import paginated
+from accounts.pagination import paginated_response
+from metrics.apis.perfdash.pagination import ContractPagination
 from metrics.collectors import (
     bytes_from_gib,
     collector_create_with_key,
@@ -113,8 +114,8 @@ class CollectorListApi(PerfdashApi):
 
     def get(self, request):
         collectors = collector_list(organization=request.organization, ordering=NEWEST_FIRST)
-        return paginated(collectors.select_related("created_by", "organization"), CollectorSerializer,
-                         request=request, view=self)
+        return paginated_response(collectors.select_related("created_by", "organization"), CollectorSerializer,
+                                  request=request, view=self, paginator_class=ContractPagination)
 
 
 class CollectorCreateApi(PerfdashApi):

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from accounts.tenancy import IsAdmin, IsAnalystOrAdmin
 from metrics.apis.perfdash.base import COLLECTOR, UPLOAD, PerfdashApi
 from metrics.apis.perfdash.collectors import z_time
-from metrics.apis.perfdash.pagination import paginated
+from accounts.pagination import paginated_response
+from metrics.apis.perfdash.pagination import ContractPagination
 from metrics.models import Upload
 from metrics.uploads import UploadRejected, upload_delete, upload_ingest
 
@@ -55,7 +56,8 @@ class UploadListApi(PerfdashApi):
         uploads = (Upload.objects.filter(organization=request.organization,
                                          collector=request.url_objects["collector_uuid"])
                    .select_related("collector").order_by("-created_at", "-id"))
-        return paginated(uploads, UploadSerializer, request=request, view=self)
+        return paginated_response(uploads, UploadSerializer, request=request, view=self,
+                                  paginator_class=ContractPagination)
 
 
 class UploadCreateApi(PerfdashApi):
