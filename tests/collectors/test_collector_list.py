@@ -35,7 +35,7 @@ def test_it_lists_every_field_with_a_status(acme):
     assert body["count"] == 3 and body["next"] is None
     first = body["results"][0]
     assert set(first) == {
-        "id", "name", "description", "identifier", "hostname", "ip_address", "os_name", "os_version",
+        "id", "uuid", "name", "description", "identifier", "hostname", "ip_address", "os_name", "os_version",
         "kernel_version", "processor_brand", "cpu_model", "vcpus", "memory_bytes", "storage_bytes", "storage_type",
         "cloud_provider", "region", "instance_type", "hourly_cost", "tags", "created_at", "last_seen", "status",
     }
