@@ -75,3 +75,20 @@ def test_it_is_throttled_like_xats_own_login(settings):
     assert statuses == [401, 401, 401]
     assert throttled.status_code == 429 and "access" not in throttled.json()
     assert login(REMOTE_ADDR="10.0.0.6").status_code == 200
+
+
+def test_it_throttles_the_real_client_behind_a_trusted_proxy_not_the_proxy(settings):
+    """§11.2 S11: behind one proxy every request has the proxy's REMOTE_ADDR; the bucket is
+    the client the proxy appended to X-Forwarded-For (what a client sends itself is ignored)."""
+    settings.XAT_THROTTLE_RATES = {"login_address": "2/min", "login_username": ""}
+    settings.XAT_NUM_PROXIES = 1
+    team_make("acme")
+
+    def via_proxy(client_address: str, forged: str = "", **extra):
+        forwarded = f"{forged}, {client_address}" if forged else client_address
+        return login(password="wrong", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=forwarded, **extra)
+
+    assert [via_proxy("203.0.113.7").status_code for _ in range(2)] == [401, 401]
+    assert via_proxy("203.0.113.7").status_code == 429
+    assert via_proxy("203.0.113.7", forged="198.51.100.1").status_code == 429  # a forged hop changes nothing
+    assert via_proxy("203.0.113.8").status_code == 401  # another client behind the same proxy

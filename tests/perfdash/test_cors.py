@@ -79,3 +79,15 @@ def test_it_reads_the_allow_list_from_the_environment():
     assert configured.stdout.strip() == repr([DASHBOARD, "https://perf.example"])
     development = manage("shell", "--no-imports", "-c", shown, env={"XAT_MODE": "development"})
     assert development.stdout.strip() == repr(["http://localhost:3000", "http://localhost:5173"])
+
+
+def test_it_never_authenticates_the_api_by_a_cookie_session(client):
+    """§11.2 S3: a user signed in by cookie (e.g. to /admin/) is not a caller of the API, so
+    another site cannot read the API with the victim's cookie, allowed origin or not."""
+    acme = team_make("acme")
+    collector_make(acme.organization, name="web-1")
+    client.force_login(acme.admin)
+    for path in ("/api/v1/collectors/", "/dashboard/api/collectors/", "/api/v1/auth/user/"):
+        response = client.get(path, HTTP_ORIGIN=DASHBOARD)
+        assert response.status_code == 401, path
+        assert "web-1" not in response.content.decode()
