@@ -1,6 +1,7 @@
 """The bundled agent: this host's /proc in pcc's exact wire format, posted to /v1/trickle.
 
-One tick reads /proc/cpuinfo, /proc/stat, /proc/meminfo, /proc/net/dev, /proc/diskstats
+At its start it describes the host at /api/v1/register/ (hostname, OS, kernel, processor,
+vCPUs, memory: what the collector's specs show), until that is stored once. One tick reads /proc/cpuinfo, /proc/stat, /proc/meminfo, /proc/net/dev, /proc/diskstats
 (each file's text exactly as read) and the statfs of every mounted disk file system, and
 posts them as one envelope (shared/spec/collector-protocol.md) stamped with one integer
 timestamp. Ticks fall on multiples of the interval (wall clock), so they never drift.
@@ -14,7 +15,9 @@ import json
 import logging
 import math
 import os
+import platform
 import re
+import socket
 import threading
 import time
 import urllib.error
@@ -36,6 +39,9 @@ MAX_BACKOFF_INTERVALS = 12
 # Read-only images that are always full (snap packages): pcc leaves them out.
 _IMAGE_FILE_SYSTEMS = {"squashfs"}
 _OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
+# /proc/cpuinfo's vendor_id (x86) or CPU implementer (ARM) -> register's processor_brand.
+_PROCESSOR_BRANDS = {"GenuineIntel": "intel", "AuthenticAMD": "amd", "0x41": "arm", "0xc0": "ampere"}
+KIB_PER_GIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,43 @@ def _mount_point_unescaped(field: str) -> str:
     return _OCTAL_ESCAPE.sub(lambda match: chr(int(match[1], 8)), field)
 
 
+def host_description(*, proc_root: Path, identifier: str, os_release: Path = Path("/etc/os-release")) -> dict:
+    """The body of /api/v1/register/ for this host (fields it cannot read are left out)."""
+    description = {"identifier": identifier, "hostname": socket.gethostname(), "kernel_version": platform.release()}
+    try:
+        release = dict(line.split("=", 1) for line in os_release.read_text().splitlines() if "=" in line)
+    except OSError:
+        release = {}
+    if "NAME" in release:
+        description["os_name"] = release["NAME"].strip('"')
+    if "VERSION_ID" in release:
+        description["os_version"] = release["VERSION_ID"].strip('"')
+    cpuinfo = _read_or_empty(proc_root / "cpuinfo")
+    fields = [line.split(":", 1) for line in cpuinfo.splitlines() if ":" in line]
+    values = {}
+    for name, value in fields:
+        values.setdefault(name.strip(), value.strip())
+    processors = sum(1 for name, _ in fields if name.strip() == "processor")
+    if processors:
+        description["vcpus"] = processors
+    if "model name" in values:
+        description["processor_model"] = values["model name"]
+    brand = values.get("vendor_id") or values.get("CPU implementer")
+    if brand:
+        description["processor_brand"] = _PROCESSOR_BRANDS.get(brand, "other")
+    memory = re.search(r"^MemTotal:\s+(\d+) kB", _read_or_empty(proc_root / "meminfo"), re.MULTILINE)
+    if memory:
+        description["memory_gib"] = round(int(memory[1]) / KIB_PER_GIB, 2)
+    return description
+
+
+def _read_or_empty(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
 def envelope_body(*, identifier: str, measurements: list[dict]) -> bytes:
     return json.dumps({"identifier": identifier, "measurements": measurements}, separators=(",", ":")).encode()
 
@@ -133,10 +176,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def trickle_post(*, url: str, key: str, body: bytes) -> PostResult:
-    """POST one envelope to <url>/v1/trickle the way pcc does; success is 200 exactly."""
+def trickle_post(*, url: str, key: str, body: bytes, path: str = "/v1/trickle") -> PostResult:
+    """POST one envelope to <url>/v1/trickle the way pcc does (or a body to another agent
+    path); success is 200 exactly."""
     request = urllib.request.Request(
-        f"{url.rstrip('/')}/v1/trickle", data=body, method="POST",
+        f"{url.rstrip('/')}{path}", data=body, method="POST",
         headers={"apikey": key, "Content-Type": "application/json"},
     )
     try:
@@ -164,9 +208,17 @@ def agent_run(
     """Post a tick on every multiple of `interval` seconds until `stop` is set (or once).
 
     Returns the last post's result (None if stopped before the first)."""
-    failures, result, unreadable = 0, None, ()
+    failures, result, unreadable, registered = 0, None, (), False
     due = math.ceil(time.time() / interval) * interval
     while not stop.wait(max(0.0, due - time.time())):
+        if not registered:
+            description = host_description(proc_root=proc_root, identifier=identifier)
+            registration = trickle_post(url=url, key=key, path="/api/v1/register/",
+                                        body=json.dumps(description).encode())
+            registered = registration.ok
+            if not registered:
+                logger.warning("host not registered yet: %s %s", registration.status or "no answer",
+                               registration.reason)
         tick = tick_read(proc_root=proc_root, timestamp=due, statvfs=statvfs)
         if tick.unreadable != unreadable:
             unreadable = tick.unreadable

@@ -2,6 +2,7 @@
 tick of the demo collector, with a key made for the run; refused in production."""
 
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -45,6 +46,10 @@ def test_it_posts_this_machine_as_the_demo_collector(live_server):
     assert all(filesystems >= 1 for _, _, filesystems in ticks)  # at least the root file system
     collector.refresh_from_db()
     assert collector.identifier == machine_id()
+    # The host described itself at /api/v1/register/: its specs show on the collector.
+    assert collector.vcpus == Path("/proc/cpuinfo").read_text().count("processor\t:")
+    assert abs(collector.memory_bytes - _meminfo_kb("MemTotal") * 1024) <= 0.005 * 2**30
+    assert collector.hostname and collector.kernel_version
     # Each start made its own key and deleted the one before: one is left, and only it works.
     keys = list(ApiKey.objects.filter(name=DEMO_AGENT_KEY_NAME))
     assert [(key.collector_id, key.organization_id) for key in keys] == [(collector.pk, collector.organization_id)]

@@ -25,16 +25,30 @@ ANSWERS = {
 }
 
 
+class _Received(list):
+    """The trickle requests a server received; .registered: its registrations."""
+
+    registered: list
+
+
 @contextmanager
-def _server(statuses: list[int]):
-    """A local server answering POSTs with `statuses` in turn (then 200); yields the list
-    of requests it received as (headers, body)."""
-    received = []
+def _server(statuses: list[int], registrations: list[int] | None = None):
+    """A local server answering trickle POSTs with `statuses` in turn (then 200), and
+    registrations with `registrations` in turn (then 200); yields the trickle requests it
+    received as (headers, body), with the registrations in `.registered`."""
+    received = _Received()
+    received.registered = []
+    registrations = registrations if registrations is not None else []
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
-            received.append((self.headers, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
-            status = statuses.pop(0) if statuses else 200
+            request = (self.headers, json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            if self.path == "/api/v1/register/":
+                received.registered.append(request)
+                status = registrations.pop(0) if registrations else 200
+            else:
+                received.append(request)
+                status = statuses.pop(0) if statuses else 200
             answer = json.dumps(ANSWERS[status]).encode()
             self.send_response(status)
             if status == 302:
@@ -119,3 +133,20 @@ def test_it_stops_cleanly_on_sigterm_and_keeps_its_key_out_of_its_output():
     assert "401 Invalid API key" in output
     assert KEY not in output
     assert received[0][0]["apikey"] == KEY
+
+
+def test_it_registers_its_host_until_the_server_stores_it():
+    stop = threading.Event()
+    with _server([], registrations=[503]) as (url, received):
+        agent = threading.Thread(target=agent_run, kwargs=dict(
+            url=url, key=KEY, identifier="host-register", interval=1, proc_root=Path("/proc"), stop=stop))
+        agent.start()
+        _wait_for(lambda: len(received) == 3, 30)
+        stop.set()
+        agent.join(10)
+    # Refused once, then stored: asked before the first two ticks only.
+    assert len(received.registered) == 2
+    headers, description = received.registered[-1]
+    assert headers["apikey"] == KEY
+    assert description["identifier"] == "host-register" and description["hostname"]
+    assert description["vcpus"] == Path("/proc/cpuinfo").read_text().count("processor\t:")
