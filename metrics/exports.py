@@ -18,8 +18,10 @@ data descriptors) and handed out as it grows.
 Resolutions: `raw` (the sample tables); `1m`, `1h`, `1d` (csv and json: the aggregates'
 `_avg` of each bucket, one row per collector and bucket; sar is raw only).
 
-CSV injection: a text cell beginning with =, +, -, @, tab or CR gets a leading
-apostrophe; numbers are written as numbers, whatever their sign.
+CSV injection (csv and sar, the formats a spreadsheet opens): a text cell beginning with
+=, +, -, @, ;, tab or CR, or with the full-width ＝ ＋ － ＠ (which some spreadsheets read as
+their ASCII forms), gets a leading apostrophe; numbers are written as numbers, whatever
+their sign. JSON keeps every text exactly: it is read by programs, not run as formulas.
 """
 
 import csv
@@ -55,7 +57,9 @@ WIDE_COLUMNS = (
     ("net_tx_bytes_ps", "B/s"),
 )
 HEADER = ("collector_id", "collector", "time", "timestamp", *(name for name, _ in WIDE_COLUMNS))
-_INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list (= + - @ tab CR), `;`, and the full-width ＝ ＋ － ＠, which some spreadsheets
+# take for their ASCII forms.
+_INJECTION_STARTS = ("=", "+", "-", "@", ";", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _SAR_QUERIES = {
     pcprocess.STAT.path: "export_sar_stat_raw",
     pcprocess.MEMINFO.path: "export_sar_meminfo_raw",
@@ -115,7 +119,7 @@ def _wide_rows(query: str, collectors: list, params: dict, *, at_level: str | No
     names = {collector.pk: collector.name for collector in collectors}
     for collector_id, t, *values in _rows(query, at_level=at_level, **params, collector_ids=sorted(names)):
         iso = datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
-        yield (collector_id, text_cell(names[collector_id]), iso, t, *values)
+        yield (collector_id, names[collector_id], iso, t, *values)
 
 
 def _csv_chunks(rows: Iterator[tuple]) -> Iterator[bytes]:
@@ -123,7 +127,7 @@ def _csv_chunks(rows: Iterator[tuple]) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR in a cell gets it quoted
     writer.writerow(HEADER)
     for count, row in enumerate(rows, 1):
-        writer.writerow(pcprocess.number_text(v) if not isinstance(v, str) else v for v in row)
+        writer.writerow(text_cell(v) if isinstance(v, str) else pcprocess.number_text(v) for v in row)
         if count % 1000 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

@@ -76,16 +76,31 @@ def test_it_exports_several_collectors_as_one_tree_each(acme):
     assert archive.read(f"{other.pk}-db-1/proc/diskstats").decode().count("\n") == 1  # the portal has no devices
 
 
-def test_it_neutralises_text_cells_that_a_spreadsheet_would_run(acme):
-    names = ["=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
-    collectors = [collector_make(acme.organization, name=name) for name in names]
+FORMULA_NAMES = ["=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tx", "\rx", ";x", "\uff1dHYPERLINK(1)", "\uff0b1",
+                 "\uff0d2", "\uff20SUM(A1)"]
+
+
+@pytest.fixture
+def formula_named(acme) -> list:
+    """A collector named after each start a spreadsheet runs, each holding the portal's rows."""
+    collectors = [collector_make(acme.organization, name=name) for name in FORMULA_NAMES]
     for collector in collectors:
         upload(acme.client, PORTAL_CSV.read_bytes(), name="portal.csv", collector=collector)
-    rows = list(csv.DictReader(io.StringIO(export(acme.client, collectors).decode(), newline="")))
-    assert {row["collector"] for row in rows} == {"'" + name for name in names}
+    return collectors
+
+
+def test_it_neutralises_text_cells_that_a_spreadsheet_would_run(acme, formula_named):
+    rows = list(csv.DictReader(io.StringIO(export(acme.client, formula_named).decode(), newline="")))
+    assert {row["collector"] for row in rows} == {"'" + name for name in FORMULA_NAMES}
     assert all(not row["cpu_user_pct"].startswith("'") for row in rows)
     negative = [row for row in rows if row["collector"] == "'-2"]
     assert len(negative) == 130
+
+
+def test_it_keeps_names_exactly_in_json(acme, formula_named):
+    records = json.loads(export(acme.client, formula_named, format="json"))
+    assert {record["collector"] for record in records} == set(FORMULA_NAMES)
+    assert len(records) == 130 * len(FORMULA_NAMES)
 
 
 def test_it_accepts_only_known_resolutions_and_formats(acme):
