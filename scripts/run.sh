@@ -1,7 +1,34 @@
 #!/usr/bin/env bash
 # `make run`: the local cluster, migrations, the demo login, gunicorn in the foreground,
-# the bundled agent in the background.
+# the upkeep (supervised: started again if it exits) and the bundled agent in the background.
 set -euo pipefail
+
+# supervise LOG COMMAND...: runs COMMAND (its output appended to LOG, emptied first) and
+# starts it again whenever it exits, after a pause that doubles from 1 s up to a minute (and
+# is 1 s again after a run of a minute or more). TERM stops COMMAND, then the supervisor.
+supervise() {
+  local log=$1 child='' pause=1 started status
+  shift
+  trap 'kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; exit 0' TERM
+  : >"$log"
+  while true; do
+    started=$SECONDS
+    "$@" >>"$log" 2>&1 &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    if ((SECONDS - started >= 60)); then pause=1; fi
+    echo "$(date -u +%FT%TZ) supervise: '$*' exited with status $status; starting it again in $pause s" >>"$log"
+    # In the background so that TERM is handled at once, not after the pause.
+    sleep "$pause" &
+    child=$!
+    wait "$child" || true
+    pause=$((pause * 2 > 60 ? 60 : pause * 2))
+  done
+}
+# Sourced (tests/aggregates/test_upkeep_supervision.py): the function only.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 
@@ -14,8 +41,9 @@ trap stop_cluster EXIT
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py xat_demo
-# Aggregates and retention upkeep (Apache edition; a no-op under the Community edition).
-.venv/bin/python manage.py xat_aggregates maintain --every 60 >.xat/maintain.log 2>&1 &
+# The upkeep (idle trickle sessions; under the Apache edition also the aggregates and
+# retention): it survives database errors by itself, and is started again if it exits.
+supervise .xat/maintain.log .venv/bin/python manage.py xat_aggregates maintain --every 60 &
 maintain_pid=$!
 # Worker settings: xat/gunicorn_conf.py (see docs/performance.md).
 .venv/bin/gunicorn -c xat/gunicorn_conf.py xat.wsgi:application &
