@@ -26,6 +26,11 @@ def test_it_runs_the_aggregate_upkeep_beside_the_web_service():
     assert maintain["environment"]["DATABASE_URL"] == compose["services"]["web"]["environment"]["DATABASE_URL"]
 
 
+def test_it_starts_the_aggregate_upkeep_again_if_it_exits():
+    maintain = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["maintain"]
+    assert maintain.get("restart") in ("always", "unless-stopped")
+
+
 def test_it_offers_grafana_on_the_analytics_views_as_an_optional_profile():
     grafana = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["grafana"]
     assert grafana["profiles"] == ["grafana"]
