@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 
@@ -63,6 +64,44 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Invitation(models.Model):
+    """An admin's invitation of an email address into the organization, with a role.
+
+    Only a keyed hash of its token is stored (as for API keys, accounts/keys.py): the token
+    is shown once, to the inviting admin, who passes it on (XAT sends no email). It is
+    accepted once, before expires_at, by a signed-in user whose email is `email`.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The one lookup, by the hash of the token presented (unique index).
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # An organization's open invitations, newest first (accounts.selectors.invitation_list).
+        indexes = [models.Index(fields=["organization", "created_at"], name="invitation_org_created")]
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.accepted_at is not None:
+            return "accepted"
+        return "expired" if self.expires_at <= timezone.now() else "pending"
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization} ({self.role})"
 
 
 

@@ -1,19 +1,26 @@
-"""Accounts services: users, their tokens, organizations and memberships.
+"""Accounts services: users, their tokens, organizations, memberships and invitations.
 
 Each raises django.core.exceptions.ValidationError({field: reason}) for a request that
-cannot be honoured; the API bases (accounts/tenancy.py) answer it as 400.
+cannot be honoured, PermissionDenied for a user who may not; the API bases
+(accounts/tenancy.py, DRF) answer them as 400 and 403.
 """
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import Membership, Organization, Role
+# The API keys' keyed hash (HMAC under XAT_KEY_PEPPER): a copy of the database holds no usable token.
+from accounts.keys import _hash as secret_hash
+from accounts.models import Invitation, Membership, Organization, Role
 
 User = get_user_model()
 
@@ -82,17 +89,73 @@ def user_password_change(*, user, old_password: str, new_password: str) -> None:
     user_tokens_revoke(user=user)
 
 
-def membership_add(*, organization: Organization, user_ref: str, role: str) -> Membership:
-    """Adds an existing user, named by username or email, with role."""
-    users = list(User.objects.filter(Q(username__iexact=user_ref) | Q(email__iexact=user_ref), is_active=True)[:2])
-    if len(users) != 1:
-        reason = "No such user." if not users else "Several users match: use the username."
-        raise ValidationError({"user": reason})
+INVITATION_TOKEN_TYPE = "xatinv"
+
+
+def _invitation_lifetime() -> timedelta:
+    return timedelta(days=getattr(settings, "XAT_INVITATION_DAYS", 7))
+
+
+@transaction.atomic
+def invitation_create(*, organization: Organization, email: str, role: str, invited_by) -> tuple[Invitation, str]:
+    """An invitation of email into organization with role, and its token, which is never
+    available again. No user is looked up by the address: the answer is the same whether
+    or not anybody has it. It replaces the address's open invitation (that token dies)."""
+    # Only this organization's members are compared: their addresses are in the member list.
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError({"email": "A member of this organization has this address."})
+    now = timezone.now()
+    Invitation.objects.filter(
+        organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = f"{INVITATION_TOKEN_TYPE}_{secrets.token_urlsafe(32)}"
+    invitation = Invitation.objects.create(
+        organization=organization, email=email, role=role, invited_by=invited_by, token_hash=secret_hash(token),
+        expires_at=now + _invitation_lifetime(),
+    )
+    return invitation, token
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    """The token stops working; an accepted invitation is history (remove the member instead)."""
+    if invitation.accepted_at is not None:
+        raise ValidationError({"invitation": "This invitation was accepted: remove the member instead."})
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, user, token: str) -> Membership:
+    """user joins the organization of the invitation whose token this is, with its role.
+
+    Only a user whose email is the invited address may accept (a forwarded token is no use
+    to another account); a refused attempt leaves the invitation open. Single use: the row
+    is locked, so two requests with one token cannot both join."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organization")
+        .filter(token_hash=secret_hash(token.strip())).first()
+    )
+    if invitation is None:
+        raise ValidationError({"token": "No invitation has this token."})
+    reasons = {
+        "revoked": "This invitation was revoked.",
+        "accepted": "This invitation was already used.",
+        "expired": "This invitation has expired: ask for a new one.",
+    }
+    if invitation.status in reasons:
+        raise ValidationError({"token": reasons[invitation.status]})
+    if not user.email or user.email.lower() != invitation.email.lower():
+        raise PermissionDenied("This invitation is for another email address: sign in as the user it was sent to.")
     try:
         with transaction.atomic():
-            return Membership.objects.create(organization=organization, user=users[0], role=role)
+            membership = Membership.objects.create(organization=invitation.organization, user=user,
+                                                   role=invitation.role)
     except IntegrityError:
-        raise ValidationError({"user": "Already a member of this organization."}) from None
+        raise ValidationError({"token": "You are already a member of this organization."}) from None
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
 
 
 def _ensure_another_admin(membership: Membership, field: str) -> None:

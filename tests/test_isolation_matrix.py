@@ -30,6 +30,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiKey, Membership
+from accounts.services import invitation_create
 from metrics.models import TrickleSession, Upload
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES
@@ -89,6 +90,8 @@ class World:
             "session_id": lambda: self.sessions[slug].pk,
             "key_id": lambda: self.collector_keys[slug].pk,
             "member_id": lambda: Membership.objects.get(user=team.viewer, organization=team.organization).pk,
+            "invitation_id": lambda: invitation_create(organization=team.organization, email=f"invitee@{slug}.example",
+                                                       role="viewer", invited_by=team.admin)[0].pk,
         }
         if name not in fillers:
             pytest.fail(f"the isolation matrix cannot fill URL parameter {name!r}: add it to World.fill")

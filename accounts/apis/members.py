@@ -1,4 +1,5 @@
-"""Organization members (admins only): list, add, change role, remove."""
+"""Organization members (admins only): list, change role, remove. People join by invitation
+(accounts/apis/invitations.py), never by an admin naming an existing user."""
 
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -6,7 +7,7 @@ from rest_framework.response import Response
 from accounts.models import Membership, Role
 from accounts.pagination import paginated_response
 from accounts.selectors import membership_get_for_org, membership_list
-from accounts.services import membership_add, membership_remove, membership_update
+from accounts.services import membership_remove, membership_update
 from accounts.tenancy import IsAdmin, OrganizationAPIView
 
 
@@ -24,22 +25,6 @@ class MemberListApi(OrganizationAPIView):
 
     def get(self, request):
         return paginated_response(membership_list(organization=request.organization), MemberOutputSerializer, request=request, view=self)
-
-
-class MemberAddApi(OrganizationAPIView):
-    permission_classes = [IsAdmin]
-
-    class InputSerializer(serializers.Serializer):
-        user = serializers.CharField(max_length=254, help_text="An existing user's username or email.")
-        role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
-
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = membership_add(
-            organization=request.organization, user_ref=data.validated_data["user"], role=data.validated_data["role"]
-        )
-        return Response(MemberOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
 class MemberUpdateApi(OrganizationAPIView):
