@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything that can answer (CommonMiddleware), so every answer carries CORS.
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS, outside everything else: every answer JSON, 503 when the database is down.
+    "xat.errors.JsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
