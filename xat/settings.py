@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Inside CORS, outside everything else: every answer JSON, 503 when the database is down.
     "xat.errors.JsonErrorsMiddleware",
+    # Before anything reads the body (CSRF reads forms): a chunked body gets its length.
+    "xat.request_body.ChunkedBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
