@@ -28,3 +28,10 @@ def test_it_reads_debug_strictly():
     result = manage("check", env={"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG='maybe'" in result.stderr
+
+
+def test_it_refuses_debug_in_production():
+    result = manage("check", env={"XAT_MODE": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "xat.example",
+                                  "DEBUG": "1"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DEBUG is on in production mode" in result.stderr

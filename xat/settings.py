@@ -21,6 +21,9 @@ if MODE not in ("development", "production"):
 PRODUCTION = MODE == "production"
 
 DEBUG = env_bool("DEBUG", False)
+if DEBUG and PRODUCTION:
+    # Debug pages show settings, source and SQL to anyone who triggers an error.
+    raise ImproperlyConfigured("DEBUG is on in production mode: unset DEBUG (or set DEBUG=0)")
 
 
 def _secret_key() -> str:
