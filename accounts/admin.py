@@ -1,9 +1,28 @@
-"""Django admin for staff: organizations, members, API keys (never the hash or secret)."""
+"""Django admin for staff: organizations, members, API keys (never the hash or secret).
+
+Its login form, at /admin/login/, is throttled as the API's login (admin_login).
+"""
 
 from django.contrib import admin, messages
+from django.http import HttpResponse
 
 from accounts.keys import api_key_revoke
 from accounts.models import ApiKey, Membership, Organization
+from accounts.throttling import attempt_wait
+
+
+def admin_login(request, **kwargs):
+    """The admin's login view behind the login throttle (routed before the admin's own URLs
+    in xat/urls.py). Every POST counts, per client address and per username, in the API
+    login's buckets; over a rate: 429 with Retry-After, and no password is checked."""
+    if request.method == "POST":
+        wait = attempt_wait(scope="login", request=request, username=request.POST.get("username"))
+        if wait:
+            response = HttpResponse(f"Too many login attempts: try again in {wait} seconds.\n", status=429,
+                                    content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(wait)
+            return response
+    return admin.site.login(request, **kwargs)
 
 
 class MembershipInline(admin.TabularInline):

@@ -9,6 +9,9 @@ Rates live in settings.XAT_THROTTLE_RATES, e.g. {"login_address": "30/min",
 a missing or empty rate turns that check off. The client address is REMOTE_ADDR, or, behind
 XAT_NUM_PROXIES trusted proxies, the address they appended to X-Forwarded-For (a client
 cannot pick its own bucket by sending that header itself).
+
+The Django admin's login form counts in the same login buckets (accounts/admin.py): a
+password guessed there is the same password, so two doors must not double the attempts.
 """
 
 import hashlib
@@ -60,24 +63,32 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:40]
 
 
+def attempt_wait(*, scope: str, request, username) -> int:
+    """Counts one attempt at `scope` ("login", "register") from request's client address
+    and for the submitted username, each against its rate. Returns the seconds to wait
+    before trying again: 0 when this attempt may go on."""
+    rates = getattr(settings, "XAT_THROTTLE_RATES", {})
+    identities = {"address": client_address(request), "username": str(username or "").strip().lower()}
+    wait = 0
+    for kind, identity in identities.items():
+        rate = rates.get(f"{scope}_{kind}")
+        if not rate or not identity:
+            continue
+        limit, period = rate_parse(rate)
+        hits, retry_after = throttle_hit(key=f"{scope}:{kind}:{_digest(identity)}", period=period)
+        if hits > limit:
+            wait = max(wait, retry_after)
+    return wait
+
+
 class _ScopedThrottle(BaseThrottle):
     """Per client address and per submitted username, for the view's `scope`."""
 
     scope = ""
 
     def allow_request(self, request, view) -> bool:
-        rates = getattr(settings, "XAT_THROTTLE_RATES", {})
         username = request.data.get("username") if hasattr(request.data, "get") else None
-        identities = {"address": client_address(request), "username": str(username or "").strip().lower()}
-        self._wait = 0
-        for kind, identity in identities.items():
-            rate = rates.get(f"{self.scope}_{kind}")
-            if not rate or not identity:
-                continue
-            limit, period = rate_parse(rate)
-            hits, retry_after = throttle_hit(key=f"{self.scope}:{kind}:{_digest(identity)}", period=period)
-            if hits > limit:
-                self._wait = max(self._wait, retry_after)
+        self._wait = attempt_wait(scope=self.scope, request=request, username=username)
         return self._wait == 0
 
     def wait(self) -> int | None:

@@ -78,3 +78,24 @@ def test_it_parses_rates():
     assert rate_parse("5/hour") == (5, 3600)
     with pytest.raises(ValueError):
         rate_parse("lots")
+
+
+def admin_login(client, username="staff", password="wrong", address="10.0.0.1"):
+    return client.post("/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_it_counts_the_admin_login_in_the_api_logins_buckets(tight_rates, client, django_user_model):
+    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    assert [login(username="staff", address=f"10.0.0.{n}").status_code for n in range(2)] == [401, 401]
+    assert admin_login(client, address="10.0.0.5").status_code == 200  # the form again, with its error
+    throttled = admin_login(client, password=PASSWORD, address="10.0.0.6")
+    assert throttled.status_code == 429
+    assert 1 <= int(throttled["Retry-After"]) <= 60
+    assert "_auth_user_id" not in client.session  # the right password was not even checked
+
+
+def test_it_throttles_the_admin_login_per_address(tight_rates, client, django_user_model):
+    django_user_model.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    assert admin_login(client, password=PASSWORD, address="10.0.0.9").status_code == 302  # in, below the rates
+    statuses = [admin_login(client, username=f"user{n}").status_code for n in range(6)]
+    assert statuses == [200] * 5 + [429]
