@@ -124,3 +124,33 @@ class ThrottleWindow(models.Model):
         ]
         # The sweep of finished windows: DELETE ... WHERE window_start < %s.
         indexes = [models.Index(fields=["window_start"], name="throttle_window_start")]
+
+
+class RefreshTokenRecord(models.Model):
+    """What revocation needs to know of an issued refresh token (accounts/tokens.py).
+
+    Never the token nor its signature: a copy of this table lets nobody in. A token whose
+    record is missing, revoked, or (at a strict refresh) rotated is refused.
+    """
+
+    # The token's jti claim: the one lookup at every refresh, verify and logout (unique index).
+    jti = models.CharField(max_length=255, unique=True)
+    # Indexed by refresh_token_user_expiry below, which starts with the user.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Every token descended from one login shares its family: a replay revokes them all.
+    family = models.UUIDField()
+    expires_at = models.DateTimeField()
+    # Used up by a strict refresh: presented again, it is a replay.
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # A password change revokes the user's tokens; issuing one sweeps the user's expired ones.
+            models.Index(fields=["user", "expires_at"], name="refresh_token_user_expiry"),
+            # A replay or a logout revokes the family.
+            models.Index(fields=["family"], name="refresh_token_family"),
+        ]
+
+    def __str__(self) -> str:
+        return f"refresh token {self.jti} of user {self.user_id}"

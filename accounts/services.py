@@ -15,31 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
 # The API keys' keyed hash (HMAC under XAT_KEY_PEPPER): a copy of the database holds no usable token.
 from accounts.keys import _hash as secret_hash
 from accounts.models import Invitation, Membership, Organization, Role
+from accounts.tokens import user_tokens_revoke
 
 User = get_user_model()
-
-
-def tokens_for_user(*, user) -> dict:
-    """A fresh refresh token (recorded as outstanding) and its access token."""
-    refresh = RefreshToken.for_user(user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
-
-
-def user_tokens_revoke(*, user, jti: str | None = None) -> None:
-    """Blacklists user's outstanding refresh tokens: every one, or only the one whose id is
-    jti (a token of another user is left alone). Access tokens die on expiry."""
-    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
-    if jti is not None:
-        outstanding = outstanding.filter(jti=jti)
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
-    )
 
 
 def _organization_slug(name: str) -> str:

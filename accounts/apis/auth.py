@@ -1,15 +1,13 @@
 """JWT authentication: register, login, refresh, logout, me, password change."""
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.selectors import user_organizations
-from accounts.services import tokens_for_user, user_password_change, user_register
+from accounts.services import user_password_change, user_register
+from accounts.tokens import refresh_token_logout, refresh_token_rotate, token_pair, tokens_for_user
 from accounts.tenancy import PublicAPIView, UserAPIView
 from accounts.throttling import LoginThrottle, RegisterThrottle
 
@@ -69,17 +67,20 @@ class LoginApi(PublicAPIView):
 
 
 class RefreshApi(PublicAPIView):
-    """Rotation: a new pair; the refresh token used is blacklisted (SIMPLE_JWT settings)."""
+    """Strict rotation: a new pair; the refresh token used is spent, and presenting it again
+    revokes every token of its login (accounts/tokens.py)."""
+
+    class InputSerializer(serializers.Serializer):
+        refresh = serializers.CharField()
 
     def post(self, request):
-        data = TokenRefreshSerializer(data=request.data)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
-            data.is_valid(raise_exception=True)
+            successor = refresh_token_rotate(raw=data.validated_data["refresh"], reusable_stays_valid=False)
         except TokenError as error:
             raise exceptions.AuthenticationFailed(str(error)) from None
-        except ObjectDoesNotExist:  # the token's user was deleted
-            raise exceptions.AuthenticationFailed("No active account found for the given token.") from None
-        return Response(data.validated_data)
+        return Response(token_pair(successor))
 
 
 class LogoutApi(PublicAPIView):
@@ -90,7 +91,7 @@ class LogoutApi(PublicAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            RefreshToken(data.validated_data["refresh"]).blacklist()
+            refresh_token_logout(raw=data.validated_data["refresh"])
         except TokenError as error:
             raise exceptions.ValidationError({"refresh": [str(error)]}) from None
         return Response(status=status.HTTP_204_NO_CONTENT)

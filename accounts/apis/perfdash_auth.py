@@ -116,7 +116,8 @@ class RegisterApi(PublicAPIView):
 
 
 class LogoutApi(UserAPIView):
-    """200 whenever the access token is valid; revokes the refresh token sent, if any."""
+    """200 whenever the access token is valid; ends the session of the refresh token sent,
+    if any (that token and every one rotated from its login)."""
 
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField(required=False, allow_blank=True)

@@ -30,14 +30,16 @@ def test_it_answers_200_without_a_body():
     assert response.json() == LOGGED_OUT
 
 
-def test_it_revokes_the_refresh_token_given_and_only_that_one():
+def test_it_revokes_the_refresh_token_given_and_its_session_only():
     team_make("acme")
     session, other_session = login(), login()
-    assert refresh(session["refresh"]).status_code == 200  # used once: the reusable token stays valid
+    rotated = refresh(session["refresh"])  # used once: the reusable token stays valid
+    assert rotated.status_code == 200
     response = logout(session["access"], {"refresh": session["refresh"]})
     assert response.status_code == 200
     assert response.json() == LOGGED_OUT
     assert refresh(session["refresh"]).status_code == 401
+    assert refresh(rotated.json()["refresh"]).status_code == 401  # rotated from it: the same login
     assert refresh(other_session["refresh"]).status_code == 200
 
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from accounts.perfdash_tokens import REUSABLE_CLAIM
+from accounts.tokens import REUSABLE_CLAIM
 from tests.personas import PASSWORD, api_client, team_make
 
 pytestmark = pytest.mark.django_db

@@ -1,14 +1,15 @@
 """POST /api/v1/auth/token/refresh/ (contract §1.3, §4.2, C13).
 
 The perf-dashboard keeps presenting the refresh token of its login: that token stays valid
-after use. Tokens of XAT's own login keep XAT's strict rotation, on either path."""
+after use. Tokens of XAT's own login keep XAT's strict rotation, on either path: a spent
+token presented again revokes every token of its login (issue 12, accounts/tokens.py)."""
 
 from datetime import timedelta
 
 import pytest
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from accounts.perfdash_tokens import REUSABLE_CLAIM, ReusableRefreshToken
+from accounts.tokens import REUSABLE_CLAIM, refresh_token_issue
 from tests.personas import PASSWORD, api_client, team_make
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,7 @@ def test_it_accepts_the_first_refresh_token_again_and_again():
     rotated = {body["refresh"] for body in bodies}
     assert len(rotated) == 3 and first not in rotated
     assert all(reads_user(body["access"]) for body in bodies)
+    assert [refresh(token).status_code for token in rotated] == [200, 200, 200]  # reuse is no replay here
 
 
 def test_it_rotates_into_tokens_that_are_reusable_too():
@@ -63,16 +65,23 @@ def test_it_starts_a_new_lifetime_with_every_rotation():
     assert rotated["exp"] - first["exp"] > timedelta(days=6).total_seconds()
 
 
-def test_it_revokes_a_strict_xat_token_on_use_and_keeps_its_successor_strict():
+def test_it_spends_a_strict_xat_token_on_use_and_keeps_its_successor_strict():
     team_make("acme")
     strict = xat_login()["refresh"]
     first = refresh(strict)
     assert first.status_code == 200
-    assert refresh(strict).json() == INVALID
     successor = first.json()["refresh"]
     assert REUSABLE_CLAIM not in RefreshToken(successor)
     assert refresh(successor).status_code == 200
-    assert refresh(successor).status_code == 401
+    assert refresh(successor).json() == INVALID
+
+
+def test_it_revokes_the_whole_login_when_a_spent_strict_token_comes_back():
+    team_make("acme")
+    strict = xat_login()["refresh"]
+    successor = refresh(strict).json()["refresh"]
+    assert refresh(strict).json() == INVALID
+    assert refresh(successor).json() == INVALID  # else a thief would evade XAT's rule by this path
 
 
 def test_xats_own_refresh_still_refuses_reuse():
@@ -87,15 +96,23 @@ def test_xats_own_refresh_uses_up_a_reusable_token_but_its_successor_stays_reusa
     reusable = perfdash_login()["refresh"]
     answer = refresh(reusable, XAT_REFRESH)
     assert answer.status_code == 200
-    assert refresh(reusable, XAT_REFRESH).status_code == 401
-    assert refresh(reusable).json() == INVALID
     successor = answer.json()["refresh"]
     assert [refresh(successor).status_code for _ in range(2)] == [200, 200]
+    assert refresh(reusable).json() == INVALID  # spent there: presented again, a replay
+    assert refresh(successor).json() == INVALID
+
+
+def test_xats_own_refresh_revokes_the_login_of_a_reusable_token_it_spent():
+    team_make("acme")
+    reusable = perfdash_login()["refresh"]
+    successor = refresh(reusable, XAT_REFRESH).json()["refresh"]
+    assert refresh(reusable, XAT_REFRESH).status_code == 401
+    assert refresh(successor).json() == INVALID
 
 
 def test_it_answers_401_to_garbled_and_expired_tokens():
     acme = team_make("acme")
-    expired = ReusableRefreshToken.for_user(acme.viewer)
+    expired = refresh_token_issue(user=acme.viewer, reusable=True)
     expired.set_exp(lifetime=-timedelta(seconds=1))
     tampered = perfdash_login()["refresh"][:-4] + "AAAA"
     for token in ("not-a-token", tampered, str(expired)):

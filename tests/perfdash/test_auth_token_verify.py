@@ -41,6 +41,15 @@ def test_it_refuses_a_revoked_refresh_token():
     assert response.json() == INVALID
 
 
+def test_it_refuses_a_refresh_token_spent_by_a_strict_refresh():
+    team_make("acme")
+    strict = api_client().post("/api/auth/login/", {"username": "acme-viewer", "password": PASSWORD},
+                               format="json").json()["refresh"]
+    successor = api_client().post("/api/auth/refresh/", {"refresh": strict}, format="json").json()["refresh"]
+    assert verify(strict).json() == INVALID
+    assert verify(successor).json() == {}
+
+
 def test_it_refuses_garbled_and_expired_tokens():
     acme = team_make("acme")
     expired = AccessToken.for_user(acme.viewer)
