@@ -96,7 +96,19 @@ def fetch_model(model, name: str, **params):
     # from_db takes the values in the model's field order, which a table's need not follow.
     row = dict(zip(columns, rows[0]))
     fields = [field.attname for field in model._meta.concrete_fields]
-    return model.from_db(DEFAULT_DB_ALIAS, fields, [row.get(field, DEFERRED) for field in fields])
+    values = [row.get(field, DEFERRED) for field in fields]
+    for index in _ip_address_indexes(model):
+        # Read in binary, an inet comes as an ipaddress object; the ORM's text reads give
+        # a str, which is what saving the instance again expects.
+        if values[index] is not None and values[index] is not DEFERRED:
+            values[index] = str(values[index])
+    return model.from_db(DEFAULT_DB_ALIAS, fields, values)
+
+
+@cache
+def _ip_address_indexes(model) -> tuple[int, ...]:
+    return tuple(index for index, field in enumerate(model._meta.concrete_fields)
+                 if field.get_internal_type() in ("GenericIPAddressField", "IPAddressField"))
 
 
 def fetch_one(name: str, **params) -> tuple | None:

@@ -75,3 +75,16 @@ def test_it_never_takes_a_key_from_the_query_string(path):
     assert Collector.objects.get(pk=web.pk).hostname == ""
     # The same request with the key in a header is accepted (the path works).
     assert post(path, secret, body).status_code == 200, path
+
+
+def test_it_keeps_a_stored_ip_address_when_a_later_registration_leaves_it_out():
+    """The collector is read by raw SQL on the agent path: its inet column must come back as
+    the ORM's str, or saving it again fails (a 500 before the fix)."""
+    acme = team_make("acme")
+    collector = collector_make(acme.organization, name="web-1")
+    _, key = api_key_make(acme.organization, collector=collector)
+    first = post("/api/v1/register/", key, {"hostname": "h2", "ip_address": "10.0.0.9"})
+    again = post("/api/v1/register/", key, {"hostname": "h2"})
+    assert (first.status_code, again.status_code) == (200, 200), again.content
+    collector.refresh_from_db()
+    assert collector.ip_address == "10.0.0.9"
