@@ -30,6 +30,15 @@ def spare_cluster(tmp_path_factory):
     subprocess.run(["rm", "-rf", short])
 
 
+def spare_database(spare_cluster, name: str) -> dict:
+    """A new, empty database `name` on the spare cluster (dropped first if it exists); the
+    environment that points `manage(...)` at it."""
+    socket_dir, port = spare_cluster
+    subprocess.run(["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", "postgres", "-q",
+                    "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c", f'CREATE DATABASE "{name}"'], check=True)
+    return {"PGHOST": str(socket_dir), "PGPORT": port, "PGDATABASE": name}
+
+
 def free_port() -> str:
     """A TCP port of 127.0.0.1 nobody listens on (the kernel's pick)."""
     with socket.socket() as probe:

@@ -1,13 +1,10 @@
 import subprocess
 
-from tests.conftest import manage
+from tests.conftest import manage, spare_database
 
 
 def test_it_migrates_an_empty_database(spare_cluster):
-    socket_dir, port = spare_cluster
-    subprocess.run(["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", "postgres", "-q",
-                    "-c", "DROP DATABASE IF EXISTS fresh", "-c", "CREATE DATABASE fresh"], check=True)
-    env = {"PGHOST": str(socket_dir), "PGPORT": port, "PGDATABASE": "fresh"}
+    env = spare_database(spare_cluster, "fresh")
     result = manage("migrate", "--noinput", env=env)
     assert result.returncode == 0, result.stderr
     unapplied = manage("migrate", "--check", env=env)
@@ -24,14 +21,13 @@ def test_it_has_a_migration_for_every_model_change():
 def test_it_gives_existing_collectors_and_uploads_distinct_uuids(spare_cluster):
     socket_dir, port = spare_cluster
 
-    def psql(*commands: str, database: str = "upgraded") -> str:
-        arguments = ["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", database, "-qAt"]
+    def psql(*commands: str) -> str:
+        arguments = ["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", "upgraded", "-qAt"]
         for command in commands:
             arguments += ["-c", command]
         return subprocess.run(arguments, check=True, capture_output=True, text=True).stdout
 
-    psql("DROP DATABASE IF EXISTS upgraded", "CREATE DATABASE upgraded", database="postgres")
-    env = {"PGHOST": str(socket_dir), "PGPORT": port, "PGDATABASE": "upgraded"}
+    env = spare_database(spare_cluster, "upgraded")
     before = manage("migrate", "metrics", "0008", "--noinput", env=env)
     assert before.returncode == 0, before.stderr
     psql(

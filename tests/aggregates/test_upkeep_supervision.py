@@ -18,7 +18,7 @@ from accounts.models import Organization
 from metrics.management.commands.xat_aggregates import RETRY_DELAY_MAX, retry_delay
 from metrics.models import SessionStatus, TrickleSession
 from metrics.sessions import SESSION_IDLE
-from tests.conftest import ROOT, default_connection_to, manage
+from tests.conftest import ROOT, default_connection_to, manage, spare_database
 from tests.personas import collector_make
 
 DEADLINE_SECONDS = 60
@@ -46,9 +46,7 @@ def test_it_survives_a_database_restart_and_completes_an_idle_session_afterwards
     spare_cluster, django_db_blocker, tmp_path
 ):
     socket_dir, port = spare_cluster
-    subprocess.run(["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", "postgres", "-q",
-                    "-c", "DROP DATABASE IF EXISTS upkeep", "-c", "CREATE DATABASE upkeep"], check=True)
-    env = {"PGHOST": str(socket_dir), "PGPORT": port, "PGDATABASE": "upkeep"}
+    env = spare_database(spare_cluster, "upkeep")
     migrated = manage("migrate", "--noinput", env=env)
     assert migrated.returncode == 0, migrated.stderr
 
