@@ -17,7 +17,13 @@ from rest_framework_simplejwt.exceptions import ExpiredTokenError, InvalidToken,
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, UntypedToken
 
-from accounts.tokens import refresh_token_check, refresh_token_family_revoke, refresh_token_issue, refresh_token_rotate, token_pair
+from accounts.tokens import (
+    refresh_token_check,
+    refresh_token_family_revoke,
+    refresh_token_issue,
+    refresh_token_rotate,
+    token_pair,
+)
 
 # simplejwt's reason for a token of the other type; every other reason is answered as one.
 WRONG_TYPE = "Token has wrong type"

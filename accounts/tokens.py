@@ -133,7 +133,8 @@ def refresh_token_logout(*, raw: str) -> None:
     credential). Raises TokenError for a token garbled, expired, of another type, or whose
     session has ended already."""
     token = RefreshToken(raw)
-    if not refresh_token_family_revoke(user_id=token.get(api_settings.USER_ID_CLAIM), jti=token[api_settings.JTI_CLAIM]):
+    user_id, jti = token.get(api_settings.USER_ID_CLAIM), token[api_settings.JTI_CLAIM]
+    if not refresh_token_family_revoke(user_id=user_id, jti=jti):
         raise TokenError(REVOKED)
 
 

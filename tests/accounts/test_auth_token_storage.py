@@ -69,12 +69,14 @@ CREATE TABLE token_blacklist_outstandingtoken (
 CREATE TABLE token_blacklist_blacklistedtoken (
     id bigserial PRIMARY KEY, token_id bigint NOT NULL UNIQUE REFERENCES token_blacklist_outstandingtoken,
     blacklisted_at timestamptz NOT NULL);
-INSERT INTO django_migrations (app, name, applied) VALUES ('token_blacklist', '0013_alter_blacklistedtoken_options_and_more', now());
+INSERT INTO django_migrations (app, name, applied)
+    VALUES ('token_blacklist', '0013_alter_blacklistedtoken_options_and_more', now());
 INSERT INTO django_content_type (app_label, model) VALUES ('token_blacklist', 'outstandingtoken');
 INSERT INTO auth_permission (name, content_type_id, codename)
-    SELECT 'Can view outstanding token', id, 'view_outstandingtoken' FROM django_content_type WHERE app_label = 'token_blacklist';
-INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
-    VALUES ('!', false, 'dan', '', '', '', false, true, now());
+    SELECT 'Can view outstanding token', id, 'view_outstandingtoken' FROM django_content_type
+    WHERE app_label = 'token_blacklist';
+INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
+                       date_joined) VALUES ('!', false, 'dan', '', '', '', false, true, now());
 INSERT INTO token_blacklist_outstandingtoken (user_id, jti, token, created_at, expires_at)
     SELECT (SELECT id FROM auth_user), jti, 'eyJ.text-of-' || jti, now(), now() + lifetime
     FROM (VALUES ('live', interval '1 day'), ('blacklisted', interval '1 day'), ('expired', interval '-1 day'))
