@@ -8,7 +8,7 @@ from django.db import connection
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts.models import RefreshTokenRecord
-from tests.conftest import manage
+from tests.conftest import manage, spare_database
 from tests.personas import PASSWORD, api_client, team_make
 
 pytestmark = pytest.mark.django_db
@@ -89,19 +89,17 @@ INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at)
 
 
 def test_it_carries_the_blacklist_apps_live_tokens_over_without_their_text(spare_cluster):
-    socket_dir, port = spare_cluster
+    env = spare_database(spare_cluster, "tokens_upgraded")
 
-    def psql(*commands: str, database: str = "tokens_upgraded") -> str:
-        arguments = ["psql", "-h", str(socket_dir), "-p", port, "-U", "xat", "-d", database, "-qAt",
-                     "-v", "ON_ERROR_STOP=1"]
+    def psql(*commands: str) -> str:
+        arguments = ["psql", "-h", env["PGHOST"], "-p", env["PGPORT"], "-U", "xat", "-d", env["PGDATABASE"],
+                     "-qAt", "-v", "ON_ERROR_STOP=1"]
         for command in commands:
             arguments += ["-c", command]
         result = subprocess.run(arguments, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    psql("DROP DATABASE IF EXISTS tokens_upgraded", "CREATE DATABASE tokens_upgraded", database="postgres")
-    env = {"PGHOST": str(socket_dir), "PGPORT": port, "PGDATABASE": "tokens_upgraded"}
     for target in (["contenttypes"], ["auth"], ["accounts", "0004"]):  # the database before this change
         before = manage("migrate", *target, "--noinput", env=env)
         assert before.returncode == 0, before.stderr
