@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from metrics.host_totals import disks_in_total, interface_in_total
 from metrics.models import Collector
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES, oracle_rows
@@ -90,3 +91,34 @@ def same_answer(left, right) -> bool:
     if isinstance(left, list) and isinstance(right, list):
         return len(left) == len(right) and all(same_answer(a, b) for a, b in zip(left, right))
     return left == right
+
+
+def raw_counters() -> dict[int, dict[str, int]]:
+    """{tick: {"group.field": counter}} from the capture's /proc text: disk sectors x 512 and
+    operations, network bytes and packets, summed over the host total's items; and MemTotal."""
+    counters: dict[int, dict[str, int]] = defaultdict(dict)
+    for tick in TICKS:
+        for item in tick:
+            values = counters[item["timestamp"]]
+            if item["subsystem"] == "/proc/diskstats":
+                rows = {fields[2]: fields for fields in map(str.split, item["measurement"].splitlines())
+                        if len(fields) >= 14}
+                whole = [rows[name] for name in disks_in_total(rows)]
+                values["disk.read_ops"] = sum(int(fields[3]) for fields in whole)
+                values["disk.read_bytes"] = sum(int(fields[5]) for fields in whole) * 512
+                values["disk.write_ops"] = sum(int(fields[7]) for fields in whole)
+                values["disk.write_bytes"] = sum(int(fields[9]) for fields in whole) * 512
+            elif item["subsystem"] == "/proc/net/dev":
+                totals = dict.fromkeys(("rx_bytes", "rx_packets", "tx_bytes", "tx_packets"), 0)
+                for line in item["measurement"].splitlines()[2:]:
+                    name, numbers = line.split(":", 1)
+                    numbers = [int(number) for number in numbers.split()]
+                    if interface_in_total(name.strip()):
+                        for field, index in (("rx_bytes", 0), ("rx_packets", 1), ("tx_bytes", 8), ("tx_packets", 9)):
+                            totals[field] += numbers[index]
+                values.update({f"network.{field}": total for field, total in totals.items()})
+            elif item["subsystem"] == "/proc/meminfo":
+                total_kb = next(int(line.split()[1]) for line in item["measurement"].splitlines()
+                                if line.startswith("MemTotal:"))
+                values["memory.total_mb"] = total_kb / 1024
+    return counters

@@ -11,7 +11,7 @@ import pytest
 
 from metrics.host_totals import disks_in_total, interface_in_total
 from metrics.models import TrickleSession
-from tests.dashboard.capture import FIRST_TICK, TICKS, oracle, replayed
+from tests.dashboard.capture import FIRST_TICK, TICKS, oracle, raw_counters, replayed
 from tests.personas import api_client
 
 pytestmark = pytest.mark.django_db
@@ -68,37 +68,6 @@ DECIMALS = {"cpu": 2, "memory": 2, "disk.read_iops": 2, "disk.write_iops": 2, "d
             "network.tx_pps": 2}
 
 
-def _raw_counters() -> dict[int, dict[str, int]]:
-    """{tick: {"group.field": counter}} from the capture's /proc text: disk sectors x 512 and
-    operations, network bytes and packets, summed over the host total's items; and MemTotal."""
-    counters: dict[int, dict[str, int]] = defaultdict(dict)
-    for tick in TICKS:
-        for item in tick:
-            values = counters[item["timestamp"]]
-            if item["subsystem"] == "/proc/diskstats":
-                rows = {fields[2]: fields for fields in map(str.split, item["measurement"].splitlines())
-                        if len(fields) >= 14}
-                whole = [rows[name] for name in disks_in_total(rows)]
-                values["disk.read_ops"] = sum(int(fields[3]) for fields in whole)
-                values["disk.read_bytes"] = sum(int(fields[5]) for fields in whole) * 512
-                values["disk.write_ops"] = sum(int(fields[7]) for fields in whole)
-                values["disk.write_bytes"] = sum(int(fields[9]) for fields in whole) * 512
-            elif item["subsystem"] == "/proc/net/dev":
-                totals = dict.fromkeys(("rx_bytes", "rx_packets", "tx_bytes", "tx_packets"), 0)
-                for line in item["measurement"].splitlines()[2:]:
-                    name, numbers = line.split(":", 1)
-                    numbers = [int(number) for number in numbers.split()]
-                    if interface_in_total(name.strip()):
-                        for field, index in (("rx_bytes", 0), ("rx_packets", 1), ("tx_bytes", 8), ("tx_packets", 9)):
-                            totals[field] += numbers[index]
-                values.update({f"network.{field}": total for field, total in totals.items()})
-            elif item["subsystem"] == "/proc/meminfo":
-                total_kb = next(int(line.split()[1]) for line in item["measurement"].splitlines()
-                                if line.startswith("MemTotal:"))
-                values["memory.total_mb"] = total_kb / 1024
-    return counters
-
-
 def _check_points(answer: dict) -> None:
     position = {datetime.fromisoformat(text).timestamp(): index for index, text in enumerate(answer["timestamps"])}
     assert all(text.endswith("+00:00") for text in answer["timestamps"])
@@ -111,7 +80,7 @@ def _check_points(answer: dict) -> None:
             decimals = DECIMALS.get(name, DECIMALS.get(group))
             assert abs(ours - value) <= _rounded(decimals), (t, name, ours, value)
             assert round(ours, decimals) == ours
-    counters = _raw_counters()
+    counters = raw_counters()
     assert len(counters) == len(TICKS)
     for t, values in counters.items():
         for name, value in values.items():

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from metrics.models import TrickleSession
-from tests.dashboard.capture import FIRST_TICK, by_minute, full_minutes, oracle, replayed
+from tests.dashboard.capture import FIRST_TICK, by_minute, full_minutes, oracle, raw_counters, replayed
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,14 @@ def _detail(user, session):
     return api_client(user).get(f"/dashboard/api/sessions/{session.pk}/")
 
 
-def test_it_averages_a_long_session_per_minute_with_counters_at_0(client):
+def test_it_averages_a_long_session_per_minute_with_each_minutes_last_counters(client):
     host = replayed(client)
     session = _session(host.collector, hours=2)  # 1441 raw ticks at 5 s: more than 1000 points
 
     answer = _detail(host.team.viewer, session).json()
 
     minutes = sorted(full_minutes(oracle("proc/stat")))
+    counters = raw_counters()
     user = by_minute(oracle("proc/stat", CPU="-1"), lambda row: float(row["%usr"]) + float(row["%nice"]))
     used = by_minute(oracle("proc/meminfo"), lambda row: float(row["kbmemused"]) / 1024)
     position = {datetime.fromisoformat(text).timestamp(): index for index, text in enumerate(answer["timestamps"])}
@@ -46,8 +47,11 @@ def test_it_averages_a_long_session_per_minute_with_counters_at_0(client):
         index = position[minute]
         assert abs(answer["cpu"]["user"][index] - sum(user[minute]) / len(user[minute])) <= 0.005 + 1e-9
         assert abs(answer["memory"]["used_mb"][index] - sum(used[minute]) / len(used[minute])) <= 0.005 + 1e-9
-        # The aggregates keep no cumulative counter: 0 (C33), the rates averaged.
-        assert answer["disk"]["read_bytes"][index] == 0 and answer["network"]["tx_packets"][index] == 0
+        # The cumulative counters of the minute's last tick, read from the raw rows; the rates averaged.
+        last_tick = counters[max(tick for tick in counters if minute <= tick < minute + 60)]
+        for field in ("disk.read_bytes", "disk.write_ops", "network.rx_bytes", "network.tx_packets"):
+            group, name = field.split(".")
+            assert answer[group][name][index] == last_tick[field], (minute, field)
         assert answer["network"]["rx_mbps"][index] is not None
 
 
