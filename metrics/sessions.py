@@ -218,15 +218,15 @@ def session_detail(*, session: TrickleSession) -> SessionDetail:
 
 def live(*, collector: Collector, minutes: int, since: datetime | None) -> Live:
     """The collector's raw samples from `since` (inclusive), or from `minutes` before now
-    when since is None, over at most LIVE_SPAN. `since` may lie at most LIVE_SPAN before the
-    collector's newest sample (ValidationError otherwise)."""
-    if not 1 <= minutes <= LIVE_MINUTES_MAX:
-        raise ValidationError({"minutes": f"a whole number of minutes from 1 to {LIVE_MINUTES_MAX}"})
+    when since is None, over at most LIVE_SPAN: a longer `minutes` counts as LIVE_SPAN, and
+    a `since` further back than LIVE_SPAN before the collector's newest sample starts there
+    (a live page resuming its polling after a long pause gets the newest day, not an error)."""
+    if minutes < 1:
+        raise ValidationError({"minutes": "a whole number of minutes, at least 1"})
+    start = since if since is not None else timezone.now() - timedelta(minutes=min(minutes, LIVE_MINUTES_MAX))
     latest = collector.last_seen
-    if since is not None and latest is not None and since < latest - LIVE_SPAN:
-        raise ValidationError({"since": f"at most {LIVE_SPAN.total_seconds() / 3600:g} hours before the "
-                                        f"collector's newest sample ({_offset(latest)})"})
-    start = since if since is not None else timezone.now() - timedelta(minutes=minutes)
+    if latest is not None:
+        start = max(start, latest - LIVE_SPAN)
     samples = _samples(collector=collector, resolution="raw", first=start, last=start + LIVE_SPAN)
     if not samples["sample_count"]:
         return {**_collector_head(collector), "has_live_data": False, "message": NO_LIVE_DATA, "timestamps": [],

@@ -43,11 +43,21 @@ def test_it_completes_the_sessions_idle_for_longer_than_2_minutes(client):
 def test_it_takes_the_timeout_from_the_query_string(client):
     acme = team_make("acme")
     _streamed(client, acme, "host", TICKS[:2], idle=timedelta(seconds=70))
-    assert _check(acme.viewer, timeout_minutes=2).json()["completed_count"] == 0
-    assert _check(acme.viewer, timeout_minutes=1).json()["completed_count"] == 1
+    assert _check(acme.admin, timeout_minutes=2).json()["completed_count"] == 0
+    assert _check(acme.admin, timeout_minutes=1).json()["completed_count"] == 1
 
 
-@pytest.mark.parametrize("timeout", ["soon", "1.5", "-1"])
+def test_it_lets_only_an_admin_end_sessions_idle_for_less_than_2_minutes(client):
+    acme = team_make("acme")
+    session = _streamed(client, acme, "host", TICKS[:2], idle=timedelta(seconds=10))
+    for user in (acme.viewer, acme.analyst):
+        assert _check(user, timeout_minutes=0).json()["completed_count"] == 0
+    session.refresh_from_db()
+    assert session.status == "active"
+    assert _check(acme.admin, timeout_minutes=0).json()["completed_count"] == 1
+
+
+@pytest.mark.parametrize("timeout", ["soon", "1.5", "-1", str(10**12)])
 def test_it_answers_400_for_a_timeout_that_is_not_a_whole_number_of_minutes(timeout):
     response = _check(team_make("acme").viewer, timeout_minutes=timeout)
     assert response.status_code == 400 and response.json()["error"].startswith("timeout_minutes: ")

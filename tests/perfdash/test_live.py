@@ -70,15 +70,24 @@ def test_it_falls_back_to_minutes_when_since_cannot_be_read(client, acme):
     assert answer["has_live_data"] is False  # 5 minutes before now: the capture is older
 
 
-def test_it_refuses_since_more_than_24_hours_before_the_newest_sample(client, acme):
-    trickle(client, acme.key, TICKS[:2])
-    too_early = at(TICKS[1]) - timedelta(hours=24, seconds=1)
-    response = _live(acme, _collector(acme), since=too_early.isoformat())
-    assert response.status_code == 400 and response.json()["error"].startswith("since: ")
-    assert _live(acme, _collector(acme), since=(too_early + timedelta(seconds=1)).isoformat()).status_code == 200
+def test_it_starts_a_since_further_back_than_24_hours_24_hours_before_the_newest_sample(client, acme):
+    """A live page resuming its polling after a long pause gets the newest day, not an error."""
+    newest = at(TICKS[5])
+    day_before = [[{**item, "timestamp": item["timestamp"] - 86400} for item in tick] for tick in TICKS[4:6]]
+    trickle(client, acme.key, day_before + TICKS[:6])
+    long_ago = (newest - timedelta(days=30)).isoformat()
+    answer = _live(acme, _collector(acme), since=long_ago).json()
+    # The day before: only its tick exactly 24 hours before the newest is inside the bound.
+    assert answer["timestamps"] == [at(tick).isoformat() for tick in day_before[1:] + TICKS[:6]]
 
 
-@pytest.mark.parametrize("minutes", ["ten", "2.5", "0", "-3", "1441"])
+def test_it_covers_at_most_24_hours_whatever_the_minutes(client, acme):
+    trickle(client, acme.key, ending_now(TICKS[:2], seconds_ago=2 * 86400) + ending_now(TICKS[2:4], seconds_ago=60))
+    answer = _live(acme, _collector(acme), minutes=10**15).json()
+    assert answer["sample_count"] == 2  # the ticks of two days ago are past the 24-hour bound
+
+
+@pytest.mark.parametrize("minutes", ["ten", "2.5", "0", "-3"])
 def test_it_answers_400_with_an_error_for_bad_minutes(acme, minutes):
     response = _live(acme, collector_make(acme.organization), minutes=minutes)
     assert response.status_code == 400

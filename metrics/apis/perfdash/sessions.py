@@ -10,6 +10,7 @@ from datetime import timedelta
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from accounts.models import Role
 from accounts.tenancy import IsAdmin
 from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, SESSION, PerfdashApi
 from metrics.dashboard import instant_parse
@@ -18,6 +19,7 @@ from metrics.sessions import (ALL_STATUSES, LIVE_MINUTES_DEFAULT, SESSION_IDLE, 
                               session_history, sessions_active, sessions_complete)
 
 SESSION_NOT_FOUND = {"error": "Session not found"}
+TIMEOUT_MINUTES_MAX = 366 * 24 * 60  # check-inactive's timeout: a year at most (bounds the timedelta)
 
 
 class _CollectorApi(PerfdashApi):
@@ -74,19 +76,23 @@ class ActiveSessionsApi(PerfdashApi):
 
 
 class CheckInactiveApi(PerfdashApi):
-    """POST /dashboard/api/trickle/check-inactive/?timeout_minutes=2 (§7.4). Any member: it
-    only applies, perhaps sooner, the rule the upkeep applies every minute."""
+    """POST /dashboard/api/trickle/check-inactive/?timeout_minutes=2 (§7.4). Any member may
+    apply the upkeep's rule sooner; only an admin may end sessions idle for less than its
+    2 minutes (a shorter timeout of another role counts as 2 minutes)."""
 
     error_shape = "custom"
 
     class InputSerializer(serializers.Serializer):
-        timeout_minutes = serializers.IntegerField(default=SESSION_IDLE // timedelta(minutes=1), min_value=0)
+        timeout_minutes = serializers.IntegerField(default=SESSION_IDLE // timedelta(minutes=1), min_value=0,
+                                                   max_value=TIMEOUT_MINUTES_MAX)
 
     def post(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        completed = sessions_complete(organization=request.organization,
-                                      idle_for=timedelta(minutes=params.validated_data["timeout_minutes"]))
+        timeout = timedelta(minutes=params.validated_data["timeout_minutes"])
+        if request.membership.role != Role.ADMIN:
+            timeout = max(timeout, SESSION_IDLE)
+        completed = sessions_complete(organization=request.organization, idle_for=timeout)
         return Response({"completed_count": len(completed), "completed_sessions": [
             {"session_id": session["session_id"], "collector_name": session["collector_name"],
              "sample_count": session["sample_count"]} for session in completed]})
