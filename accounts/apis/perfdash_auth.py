@@ -8,6 +8,7 @@ are simplejwt's 401s with `WWW-Authenticate: Bearer realm="api"` (§1.2).
 
 from django.contrib.auth import authenticate
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import TokenError
 
@@ -31,7 +32,13 @@ def _password_field(**options):
     return serializers.CharField(max_length=128, trim_whitespace=False, **options)
 
 
-class TokenApi(PublicAPIView):
+class _ContractBodies:
+    """Bodies as JSON, form or multipart, as the reference's views read them (§1.5)."""
+
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+
+class TokenApi(_ContractBodies, PublicAPIView):
     """Login by username: a reusable refresh token, its access token and the user."""
 
     throttle_classes = [LoginThrottle]
@@ -49,7 +56,7 @@ class TokenApi(PublicAPIView):
         return Response({**perfdash_tokens_for_user(user=user), "user": UserOutputSerializer(user).data})
 
 
-class _TokenCheckApi(PublicAPIView):
+class _TokenCheckApi(_ContractBodies, PublicAPIView):
     """Answers a token it cannot accept with the contract's 401 (code token_not_valid)."""
 
     def handle_exception(self, exc):
@@ -79,7 +86,7 @@ class TokenVerifyApi(_TokenCheckApi):
         return Response({})
 
 
-class UserApi(UserAPIView):
+class UserApi(_ContractBodies, UserAPIView):
     class OutputSerializer(UserOutputSerializer):
         date_joined = serializers.DateTimeField()  # Z style (DRF's default)
 
@@ -87,7 +94,7 @@ class UserApi(UserAPIView):
         return Response(self.OutputSerializer(request.user).data)
 
 
-class RegisterApi(PublicAPIView):
+class RegisterApi(_ContractBodies, PublicAPIView):
     """A new user, admin of a new organization named after them; no tokens (log in next)."""
 
     throttle_classes = [RegisterThrottle]
@@ -115,7 +122,7 @@ class RegisterApi(PublicAPIView):
         return Response(self.OutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class LogoutApi(UserAPIView):
+class LogoutApi(_ContractBodies, UserAPIView):
     """200 whenever the access token is valid; ends the session of the refresh token sent,
     if any (that token and every one rotated from its login)."""
 
@@ -134,7 +141,7 @@ class LogoutApi(UserAPIView):
         return Response({"message": "Successfully logged out"})
 
 
-class PasswordChangeApi(UserAPIView):
+class PasswordChangeApi(_ContractBodies, UserAPIView):
     """Changes the password and revokes every refresh token of the user.
 
     new_password2 may be left out (the scaffold sends only the two others, contract C16)."""

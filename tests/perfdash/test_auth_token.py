@@ -92,3 +92,12 @@ def test_it_throttles_the_real_client_behind_a_trusted_proxy_not_the_proxy(setti
     assert via_proxy("203.0.113.7").status_code == 429
     assert via_proxy("203.0.113.7", forged="198.51.100.1").status_code == 429  # a forged hop changes nothing
     assert via_proxy("203.0.113.8").status_code == 401  # another client behind the same proxy
+
+
+def test_it_reads_a_form_body_as_the_reference_did():
+    """§1.5: form and multipart bodies are parsed too."""
+    team_make("acme")
+    form = api_client().post(URL, {"username": "acme-analyst", "password": PASSWORD})  # multipart
+    encoded = api_client().post(URL, f"username=acme-analyst&password={PASSWORD.replace(' ', '+')}",
+                                content_type="application/x-www-form-urlencoded")
+    assert (form.status_code, encoded.status_code) == (200, 200), encoded.content

@@ -87,3 +87,11 @@ def test_it_answers_403_to_a_non_admin(role):
     response = api_client(getattr(acme, role)).post(URL, {"name": "web-1"}, format="json")
     assert response.status_code == 403 and "detail" in response.json()
     assert not Collector.objects.exists()
+
+
+def test_it_reads_a_form_body_as_the_reference_did():
+    """§1.5: form bodies are parsed on these views too."""
+    acme = team_make("acme")
+    response = api_client(acme.admin).post(URL, "name=web-9&description=form",
+                                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201 and response.json()["name"] == "web-9"

@@ -10,11 +10,13 @@ with the contract's conventions on top.
 - Hand-written endpoints (`error_shape = "custom"`) answer a bad parameter as
   400 {"error": "<field>: <reason>", "fields": {...}}; the serializer-backed ones (collectors,
   auth) keep DRF's field errors {"field": ["reason"]}.
-- JSON by orjson (a chart is thousands of floats).
+- Bodies as JSON, form or multipart (§1.5); answers JSON by orjson (a chart is thousands
+  of floats).
 """
 
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.tenancy import OrganizationAPIView, drf_exception
@@ -31,6 +33,7 @@ COLLECTOR_NOT_FOUND = {"error": "Collector not found"}
 
 class PerfdashApi(OrganizationAPIView):
     first_membership_by_default = True
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
     renderer_classes = [OrjsonRenderer]
     not_found: dict = NOT_FOUND
     error_shape = "fields"  # or "custom"
