@@ -51,11 +51,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # CORS (django-cors-headers): the dashboard's origins, listed; never "any origin". The API
-# authenticates by Bearer token only (no cookie session), so credentials are not allowed.
+# authenticates by Bearer token only (no cookie session is ever read), so a listed origin
+# may send credentials harmlessly, as the reference let it: a frontend built with
+# `withCredentials` keeps working.
 CORS_ALLOWED_ORIGINS = env_list(
     "CORS_ALLOWED_ORIGINS", [] if PRODUCTION else ["http://localhost:3000", "http://localhost:5173"]
 )
-CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_CREDENTIALS = True
 CORS_ALLOW_HEADERS = (
     "accept", "accept-encoding", "authorization", "content-type", "dnt", "origin", "user-agent",
     "x-csrftoken", "x-requested-with", "x-organization",
