@@ -1,5 +1,6 @@
 """GET / and /api/v1/ (contract §9.7): a public index of the API's paths."""
 
+import re
 import uuid
 
 import pytest
@@ -33,3 +34,19 @@ def test_it_lists_paths_that_the_api_serves(url):
 
 def test_it_answers_405_to_a_write():
     assert api_client().post("/api/v1/").status_code == 405
+
+
+def test_it_lists_every_route_of_the_perf_dashboards_api():
+    """The index cannot drift from the routes: each pattern of the two route files is listed."""
+    from accounts import perfdash_urls as auth_routes
+    from metrics import perfdash_urls as routes
+
+    listed = set(_paths(api_client().get("/api/v1/").json()["endpoints"]))
+    patterns = [("/api/v1/auth/", pattern) for pattern in auth_routes.urlpatterns] + [
+        ("/", pattern) for pattern in routes.urlpatterns]
+    missing = []
+    for prefix, pattern in patterns:
+        route = re.sub(r"<uuid:\w+>", "{id}", prefix + str(pattern.pattern)).replace("^", "").replace("/?$", "/")
+        if route not in listed and route not in ("/", "/api/v1/"):
+            missing.append(route)
+    assert not missing

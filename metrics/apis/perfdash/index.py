@@ -15,8 +15,13 @@ ENDPOINTS = {
         "logout": "/api/v1/auth/logout/",
         "password_change": "/api/v1/auth/password/change/",
     },
-    "collectors": "/api/v1/collectors/",
-    "uploads": "/api/v1/collectors/{id}/data/",
+    "collectors": {
+        "list": "/api/v1/collectors/",
+        "detail": "/api/v1/collectors/{id}/",
+        "regenerate_key": "/api/v1/collectors/{id}/regenerate-key/",
+        "uploads": "/api/v1/collectors/{id}/data/",
+        "upload": "/api/v1/data/{id}/",
+    },
     "agents": {
         "register": "/api/v1/register/",
         "metrics": "/api/v1/metrics/",
@@ -29,10 +34,18 @@ ENDPOINTS = {
         "disk": "/dashboard/api/collectors/{id}/disk/",
         "network": "/dashboard/api/collectors/{id}/network/",
         "live": "/dashboard/api/collectors/{id}/live/",
+        "trickle_status": "/dashboard/api/collectors/{id}/trickle-status/",
         "sessions": "/dashboard/api/collectors/{id}/sessions/",
+        "session_dates": "/dashboard/api/collectors/{id}/session-dates/",
+        "session": "/dashboard/api/sessions/{id}/",
+        "session_complete": "/dashboard/api/sessions/{id}/complete/",
         "active_sessions": "/dashboard/api/trickle/active/",
+        "check_inactive": "/dashboard/api/trickle/check-inactive/",
     },
-    "replay": "/api/v1/pcc/captures",
+    "replay": {
+        "captures": "/api/v1/pcc/captures",
+        "capture_data": "/api/v1/pcc/captures/{id}/data",
+    },
 }
 
 
