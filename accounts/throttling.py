@@ -1,11 +1,12 @@
-"""Login and register throttling, shared by every worker through PostgreSQL.
+"""Login, register and password-change throttling, shared by every worker through PostgreSQL.
 
 Fixed windows: each (scope, kind, identity) has one counter row per window in
 accounts_throttlewindow, bumped by a single atomic upsert, so concurrent workers never lose
 a hit. Over the limit, DRF answers 429 with `Retry-After` (seconds to the window's end).
 
 Rates live in settings.XAT_THROTTLE_RATES, e.g. {"login_address": "30/min",
-"login_username": "10/min", "register_address": "10/hour", "register_username": "5/hour"};
+"login_username": "10/min", "register_address": "10/hour", "register_username": "5/hour",
+"password_address": "30/min", "password_username": "5/min"};
 a missing or empty rate turns that check off. The client address is REMOTE_ADDR, or, behind
 XAT_NUM_PROXIES trusted proxies, the address they appended to X-Forwarded-For (a client
 cannot pick its own bucket by sending that header itself).
@@ -101,3 +102,14 @@ class LoginThrottle(_ScopedThrottle):
 
 class RegisterThrottle(_ScopedThrottle):
     scope = "register"
+
+
+class PasswordChangeThrottle(_ScopedThrottle):
+    """Per client address and per signed-in user: whoever holds an access token cannot try
+    current passwords at will (contract §1.8)."""
+
+    scope = "password"
+
+    def allow_request(self, request, view) -> bool:
+        self._wait = attempt_wait(scope=self.scope, request=request, username=request.user.get_username())
+        return self._wait == 0

@@ -207,6 +207,9 @@ XAT_THROTTLE_RATES = {
     "login_username": env_str("XAT_THROTTLE_LOGIN_USERNAME", "10/min"),
     "register_address": env_str("XAT_THROTTLE_REGISTER_ADDRESS", "10/hour"),
     "register_username": env_str("XAT_THROTTLE_REGISTER_USERNAME", "5/hour"),
+    # Password changes: guesses of the current password by whoever holds an access token.
+    "password_address": env_str("XAT_THROTTLE_PASSWORD_ADDRESS", "30/min"),
+    "password_username": env_str("XAT_THROTTLE_PASSWORD_USERNAME", "5/min"),
 }
 # How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR).
 XAT_NUM_PROXIES = env_int("XAT_NUM_PROXIES", 0)

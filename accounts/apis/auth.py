@@ -9,7 +9,7 @@ from accounts.selectors import user_organizations
 from accounts.services import user_password_change, user_register
 from accounts.tokens import refresh_token_logout, refresh_token_rotate, token_pair, tokens_for_user
 from accounts.tenancy import PublicAPIView, UserAPIView
-from accounts.throttling import LoginThrottle, RegisterThrottle
+from accounts.throttling import LoginThrottle, PasswordChangeThrottle, RegisterThrottle
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -104,6 +104,8 @@ class MeApi(UserAPIView):
 
 class PasswordChangeApi(UserAPIView):
     """Changes the password, kills every outstanding refresh token, returns a new pair."""
+
+    throttle_classes = [PasswordChangeThrottle]
 
     class InputSerializer(serializers.Serializer):
         old_password = serializers.CharField(max_length=128, trim_whitespace=False)

@@ -22,7 +22,7 @@ from accounts.perfdash_tokens import (
 )
 from accounts.services import user_password_change, user_register
 from accounts.tenancy import PublicAPIView, UserAPIView
-from accounts.throttling import LoginThrottle, RegisterThrottle
+from accounts.throttling import LoginThrottle, PasswordChangeThrottle, RegisterThrottle
 
 # §4.6: the reference's words for a refresh token it cannot read (never the exception's text).
 LOGOUT_TOKEN_INVALID = "Token is invalid or expired"
@@ -145,6 +145,8 @@ class PasswordChangeApi(_ContractBodies, UserAPIView):
     """Changes the password and revokes every refresh token of the user.
 
     new_password2 may be left out (the scaffold sends only the two others, contract C16)."""
+
+    throttle_classes = [PasswordChangeThrottle]
 
     class InputSerializer(serializers.Serializer):
         old_password = _password_field()

@@ -69,3 +69,18 @@ def test_it_names_each_missing_field():
     response = change(login().json()["access"])
     assert response.status_code == 400
     assert response.json() == {field: ["This field is required."] for field in ("old_password", "new_password")}
+
+
+def test_it_is_throttled_per_user_so_a_stolen_access_token_cannot_guess_the_password(settings):
+    """§1.8: 5 attempts a minute per user by default; the sixth is refused unchecked."""
+    settings.XAT_THROTTLE_RATES = {"password_username": "3/min"}
+    acme = team_make("acme")
+    access = login().json()["access"]
+    guesses = [change(access, old_password=f"guess {n}", new_password=NEW).status_code for n in range(3)]
+    assert guesses == [400, 400, 400]
+    throttled = change(access, old_password=PASSWORD, new_password=NEW)
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) >= 1
+    acme.viewer.refresh_from_db()
+    assert acme.viewer.check_password(PASSWORD)  # the right password was not even tried
+    other = api_client(acme.analyst).post(URL, {"old_password": PASSWORD, "new_password": NEW}, format="json")
+    assert other.status_code == 200  # another user's bucket
