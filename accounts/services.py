@@ -75,7 +75,7 @@ INVITATION_TOKEN_TYPE = "xatinv"
 
 
 def _invitation_lifetime() -> timedelta:
-    return timedelta(days=getattr(settings, "XAT_INVITATION_DAYS", 7))
+    return timedelta(days=settings.XAT_INVITATION_DAYS)
 
 
 @transaction.atomic

@@ -191,6 +191,8 @@ if PRODUCTION:
 # invalidating every agent's key) and how long a rotated key keeps working.
 XAT_KEY_PEPPER = env_str("XAT_KEY_PEPPER")
 XAT_KEY_ROTATION_GRACE_HOURS = env_int("XAT_KEY_ROTATION_GRACE_HOURS", 24)
+# How long an invitation to an organization can be accepted (accounts/services.py).
+XAT_INVITATION_DAYS = env_int("XAT_INVITATION_DAYS", 7)
 # Secrets XAT reads back (a collector's pcd key): Fernet keys, the first encrypts
 # (xat/encryption.py); empty: one key derived from SECRET_KEY.
 XAT_ENCRYPTION_KEYS = env_list("XAT_ENCRYPTION_KEYS", [])
