@@ -27,7 +27,9 @@ _PREFIX_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _hash(raw_key: str) -> str:
+def secret_hash(raw_key: str) -> str:
+    """The keyed hash under which a secret handed out once is stored (API keys, invitation
+    tokens): HMAC-SHA256 under XAT_KEY_PEPPER, else SECRET_KEY."""
     pepper = getattr(settings, "XAT_KEY_PEPPER", "") or settings.SECRET_KEY
     return hmac.new(pepper.encode(), raw_key.encode(), hashlib.sha256).hexdigest()
 
@@ -41,7 +43,7 @@ def api_key_create(*, organization: Organization, name: str, collector=None) -> 
     """Returns the key and its secret text, which is never available again."""
     prefix, raw_key = _new_raw_key()
     key = ApiKey.objects.create(
-        organization=organization, collector=collector, name=name, prefix=prefix, key_hash=_hash(raw_key)
+        organization=organization, collector=collector, name=name, prefix=prefix, key_hash=secret_hash(raw_key)
     )
     return key, raw_key
 
@@ -64,7 +66,7 @@ def api_key_create_with_secret(*, organization: Organization, name: str, raw_key
         raise ValueError("an API key looks like xat_<10 letters or digits>_<secret of 32+ characters>")
     ApiKey.objects.filter(organization=organization, prefix=prefix).delete()
     return ApiKey.objects.create(
-        organization=organization, collector=collector, name=name, prefix=prefix, key_hash=_hash(raw_key)
+        organization=organization, collector=collector, name=name, prefix=prefix, key_hash=secret_hash(raw_key)
     )
 
 
@@ -86,7 +88,7 @@ def api_key_authenticate(raw_key: str | None) -> ApiKey | None:
     # A plain query rather than ApiKey.objects.raw(): on every agent request, the
     # queryset's machinery cost several times the query.
     key = sqlfiles.fetch_model(ApiKey, "api_key_live_by_prefix", prefix=prefix)
-    if key is None or not hmac.compare_digest(key.key_hash, _hash(raw_key.strip())):
+    if key is None or not hmac.compare_digest(key.key_hash, secret_hash(raw_key.strip())):
         return None
     if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 # The API keys' keyed hash (HMAC under XAT_KEY_PEPPER): a copy of the database holds no usable token.
-from accounts.keys import _hash as secret_hash
+from accounts.keys import secret_hash
 from accounts.models import Invitation, Membership, Organization, Role
 from accounts.tokens import user_tokens_revoke
 
