@@ -12,10 +12,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.keys import api_key_regenerate_for_collector
+from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin
 from metrics.apis.collectors import PROCESSOR_BRANDS, STORAGE_TYPES
 from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
-from accounts.pagination import paginated_response
 from metrics.apis.perfdash.pagination import ContractPagination
 from metrics.collectors import (
     bytes_from_gib,
