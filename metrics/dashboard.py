@@ -3,7 +3,7 @@
     instant_parse(text) -> datetime                    ISO 8601 or Unix seconds, UTC
     window_resolve(*, start, end, hours, latest) -> Window | None
     resolution_choose(*, window, points, now) -> "raw" | "1m" | "1h" | "1d"
-    chart(*, collector, family, window, points, stat, per_core=False, using="default") -> Chart
+    chart(*, collector, family, window, points, stat, per_core=False, host_only=False, using="default") -> Chart
     summary(*, collector, window, using="default") -> Summary
     live(*, collector, since, using="default") -> Live
 
@@ -18,7 +18,13 @@ buckets whose start lies between the window's first and last bucket (both includ
 raw the nominal number of samples at the agent's 5 s interval, (end - start) / 5 s + 1 (a
 host sampling faster gives more points than that).
 Aggregated levels answer a full grid of bucket starts (null where a bucket has no data,
-never interpolated); raw answers the sample times. Every answer is a function of the
+never interpolated); raw answers the sample times.
+
+Every chart is bounded: at most `points` timestamps, also at 1d (a range with more days is
+refused, naming `points`, or `start` beyond POINTS_MAX days: a year-1-to-9999 network chart
+once answered 466 MB), and at most CHART_VALUES_MAX values in all series (items multiply
+them: 40 interfaces make 491 network series), read with a LIMIT so that a refused chart
+costs no more than an answered one. Every answer is a function of the
 stored rows, the parameters and, through retention only, the wall clock, so two databases
 holding the same rows give the same answer.
 
@@ -44,6 +50,7 @@ WIDTHS = {"1m": timedelta(minutes=1), "1h": timedelta(hours=1), "1d": timedelta(
 NOMINAL_INTERVAL = timedelta(seconds=5)  # pcc's sampling interval: the raw "bucket"
 STATS = ("avg", "min", "max")
 POINTS_DEFAULT, POINTS_MAX = 1000, 10_000
+CHART_VALUES_MAX = 1_000_000  # about 10 MB of JSON
 HOURS_DEFAULT = 24.0
 HOURS_MAX = 24 * 366 * 20
 LIVE_MAX = timedelta(hours=1)
@@ -238,10 +245,11 @@ def bucket_bounds(window: Window, resolution: str) -> tuple[datetime, datetime]:
 # -- charts -------------------------------------------------------------------------------------
 
 def chart(*, collector: Collector, family: str, window: Window | None, points: int = POINTS_DEFAULT,
-          stat: str = "avg", per_core: bool = False, using: str = "default") -> Chart:
-    """One chart of collector: one query (none when there is nothing to show)."""
+          stat: str = "avg", per_core: bool = False, host_only: bool = False, using: str = "default") -> Chart:
+    """One chart of collector: one query (none when there is nothing to show). host_only:
+    without items, whatever the family (the items are not read)."""
     spec = FAMILIES[family]
-    with_items = bool(spec.item) and (family != "cpu" or per_core)
+    with_items = bool(spec.item) and not host_only and (family != "cpu" or per_core)
     units = {metric.key: metric.unit for metric in spec.main + (spec.item if with_items else ())}
     answer: Chart = {"collector": _collector_ref(collector), "resolution": None, "start": None, "end": None,
                      "timestamps": [], "series": {metric.key: [] for metric in spec.main}, "units": units}
@@ -250,10 +258,14 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
     if window is None:
         return answer
     resolution = resolution_choose(window=window, points=points, now=timezone.now())
+    _refuse_beyond_points(window, resolution, points)
     first, last = bucket_bounds(window, resolution)
+    # Each row fills one timestamp of its item's (or the host's) series, at least this many
+    # values: a row more than rows_max cannot fit, and the count below refuses it.
+    rows_max = CHART_VALUES_MAX // min(len(metrics) for metrics in (spec.main, spec.item) if metrics)
     columns, rows = fetch_at_level(sqlfiles.fetch_rows, spec.query, using=using, at_level=resolution,
                                    organization_id=collector.organization_id, collector_id=collector.pk,
-                                   first=first, last=last, stat=stat, per_core=per_core)
+                                   first=first, last=last, stat=stat, items=with_items, rows_max=rows_max + 1)
     # Rows are (bucket, item, metrics...); the main series' item is NULL, or -1 (cpu's total line).
     by_item: dict[object, list[tuple]] = {}
     for row in rows:
@@ -264,6 +276,10 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
     else:
         width = WIDTHS[resolution]
         grid = [first + index * width for index in range((last - first) // width + 1)]
+    if len(grid) * (len(spec.main) + len(by_item) * len(spec.item)) > CHART_VALUES_MAX:
+        raise ValidationError({"points": f"the answer would hold more than {CHART_VALUES_MAX} values (every"
+                                         " series, items included, at every timestamp): give fewer points or a"
+                                         " shorter range"})
     placing = _Placing(grid, {name: index for index, name in enumerate(columns)})
     answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end),
                   timestamps=[_seconds(moment) for moment in grid], series=placing.series(main, spec.main))
@@ -271,6 +287,18 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
         answer["items"] = [{"name": spec.item_name(item), "series": placing.series(by_item[item], spec.item)}
                            for item in sorted(by_item)]
     return answer
+
+
+def _refuse_beyond_points(window: Window, resolution: str, points: int) -> None:
+    """400 when even the resolution chosen (the coarsest, then) has more buckets than points."""
+    buckets = bucket_count(window, resolution)
+    if buckets <= points:
+        return
+    if buckets <= POINTS_MAX:
+        raise ValidationError({"points": f"the range holds {buckets} buckets at {resolution}, the coarsest"
+                                         f" resolution: give points={buckets} or more, or a shorter range"})
+    raise ValidationError({"start": f"the range holds {buckets} buckets at {resolution}, the coarsest resolution,"
+                                    f" more than {POINTS_MAX} points: give a shorter range"})
 
 
 class _Placing:

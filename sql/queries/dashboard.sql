@@ -6,7 +6,9 @@
 -- They run on their generic plans (dashboard_plans_generic). Parameters: organization_id,
 -- collector_id, first and last (the first and last bucket starts, inclusive; at raw the
 -- range's ends), stat ('avg', 'min', 'max': chosen by CASE, so a row carries one value per
--- metric).
+-- metric), items (false: the host's rows only; a constant test, so the plan skips the item
+-- relations at run time) and rows_max (a LIMIT: the chart refuses an answer that would
+-- exceed it, metrics.dashboard.CHART_VALUES_MAX; no ORDER BY, so the scan stops there).
 
 -- name: dashboard_plans_generic
 -- For the rest of the transaction, prepared statements run their generic plan, made once
@@ -18,7 +20,7 @@ SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
 
 -- name: dashboard_cpu
 -- CPU chart: one row per (bucket, cpu) of the requested level, cpu -1 (the total line) only
--- unless per_core; each metric is the bucket's stat (avg, min or max; busy_pct =
+-- unless items (per core); each metric is the bucket's stat (avg, min or max; busy_pct =
 -- 100 - idle_pct, so its max is 100 - the idle minimum). Relies on: raw, cpu_sample's
 -- unique index (organization_id, collector_id, time, cpu); 1m/1h/1d, the aggregates'
 -- unique key (organization_id, collector_id, bucket, cpu) (aggregate_store.cpu_<level>
@@ -36,7 +38,8 @@ SELECT bucket, cpu AS item,
 FROM cpu_levels
 WHERE level = {level} AND organization_id = %(organization_id)s::bigint
   AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
-  AND (cpu = -1 OR %(per_core)s::boolean)
+  AND (cpu = -1 OR %(items)s::boolean)
+LIMIT %(rows_max)s
 
 -- name: dashboard_memory
 -- Memory chart: one row per bucket of the requested level, each gauge the bucket's stat.
@@ -60,6 +63,7 @@ SELECT bucket, NULL::text AS item,
 FROM memory_levels
 WHERE level = {level} AND organization_id = %(organization_id)s::bigint
   AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+LIMIT %(rows_max)s
 
 -- name: dashboard_disk
 -- Disk chart: the host total (item NULL, disk_total_levels) and every device (disk_levels),
@@ -96,7 +100,9 @@ FROM (
     FROM disk_levels
     WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+      AND %(items)s::boolean
 ) chart
+LIMIT %(rows_max)s
 
 -- name: dashboard_network
 -- Network chart: the host total over physical interfaces (item NULL, network_total_levels;
@@ -142,7 +148,9 @@ FROM (
     FROM network_levels
     WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+      AND %(items)s::boolean
 ) chart
+LIMIT %(rows_max)s
 
 -- name: dashboard_filesystem
 -- File-system chart: one row per (bucket, mount) of the requested level, each gauge the bucket's
@@ -155,6 +163,8 @@ SELECT bucket, mount AS item,
 FROM filesystem_levels
 WHERE level = {level} AND organization_id = %(organization_id)s::bigint
   AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
+  AND %(items)s::boolean
+LIMIT %(rows_max)s
 
 -- name: dashboard_summary
 -- Summary: over the buckets of the requested level between first and last, the min,

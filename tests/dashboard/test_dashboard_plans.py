@@ -35,7 +35,8 @@ def _levels_read(plan: str) -> set[str]:
 def memory_chart_params(client):
     host = replayed(client)
     aggregates_refresh(now=datetime(2100, 1, 1, tzinfo=UTC))  # every level stored: the plans name them all
-    return {"organization_id": host.collector.organization_id, "collector_id": host.collector.pk, "stat": "avg"}
+    return {"organization_id": host.collector.organization_id, "collector_id": host.collector.pk, "stat": "avg",
+            "rows_max": 100_000}
 
 
 def _instant(seconds: int) -> datetime:

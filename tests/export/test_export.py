@@ -144,3 +144,14 @@ def test_it_exports_bucket_averages_at_1m_1h_and_1d(acme):
     assert days[0]["time"].endswith("T00:00:00Z")
     sar = acme.client.get(EXPORT_URL, {"collector": acme.collector.pk, "format": "sar", "resolution": "1h"})
     assert sar.status_code == 400 and "format" in sar.json()
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_it_exports_year_1_to_9999_as_the_stored_ticks_only(acme, format):
+    everything = export(acme.client, [acme.collector], format=format)
+    widest = export(acme.client, [acme.collector], format=format, start="0001-01-01T00:00:00Z",
+                    end="9999-12-31T23:59:59Z")
+
+    assert widest == everything
+    rows = json.loads(widest) if format == "json" else list(csv.DictReader(io.StringIO(widest.decode())))
+    assert len(rows) == acme.result["ticks"]
