@@ -20,13 +20,16 @@ Fields, from the stored metrics of each bucket (docs/perf-dashboard.md, "Charts"
              1024; the contract's unit, not Mbit/s), net_rx_pps, net_tx_pps
 
 A bucket is shown only when every field of its chart is known: the arrays stay numeric.
+At most POINTS_DEFAULT of them, like every XAT chart: a range of more days than that (an
+upload whose samples span decades, `hours` up to HOURS_MAX) shows its newest
+POINTS_DEFAULT days, where XAT's own dashboard, which has a `points` to raise, answers 400.
 XAT stores no rate for an interval whose counters went down (a reboot), so no value is
 negative.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from metrics import dashboard
 from metrics.dashboard import Window
@@ -85,10 +88,11 @@ class HostSeries:
 
 
 def host_series(*, collector: Collector, family: str, window: Window | None) -> HostSeries:
-    """The family's host-level series over window in the contract's fields: one query
-    (metrics.dashboard.chart), the buckets without all of the family's values left out."""
+    """The family's host-level series over window (its newest POINTS_DEFAULT days at most)
+    in the contract's fields: one query (metrics.dashboard.chart, items not read), the
+    buckets without all of the family's values left out."""
     conversion = CONVERSIONS[family]
-    stored = dashboard.chart(collector=collector, family=family, window=window)
+    stored = dashboard.chart(collector=collector, family=family, window=_newest_days(window), host_only=True)
     series = stored["series"]
     times, rows = [], []
     for index, seconds in enumerate(stored["timestamps"]):
@@ -98,6 +102,13 @@ def host_series(*, collector: Collector, family: str, window: Window | None) -> 
             rows.append(conversion.values(bucket))
     columns = list(zip(*rows)) or [()] * len(conversion.names)
     return HostSeries(times, {name: list(column) for name, column in zip(conversion.names, columns)})
+
+
+def _newest_days(window: Window | None) -> Window | None:
+    """window cut to its newest POINTS_DEFAULT days: POINTS_DEFAULT daily buckets at most."""
+    if window is None:
+        return None
+    return Window(max(window.start, window.end - timedelta(days=dashboard.POINTS_DEFAULT - 1)), window.end)
 
 
 def chart_window(*, collector: Collector, hours: float | None) -> Window | None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from metrics import dashboard
 from metrics.host_totals import interface_in_total
 from tests.perfdash.replay import (CAPTURE, ORACLES, TICKS, assert_rounded, oracle_rows,  # noqa: F401
                                    retention_keeps_the_captures, uploaded)
@@ -91,3 +92,32 @@ def test_it_wants_a_token():
     capture = uploaded(team)
 
     assert api_client().get(_url(capture.uuid)).status_code == 401
+
+
+DAY = 86400
+
+
+def days_of_ticks(days: int) -> list[list[dict]]:
+    """The capture's first pair of ticks (/proc/stat and /proc/meminfo only) once a day, on
+    each of `days` days ending with the capture's: a CPU and a memory sample a day, each
+    pcprocess's first row (its counters fall from one day to the next: no rate across)."""
+    pair = [[m for m in tick if m["subsystem"] in ("/proc/stat", "/proc/meminfo")] for tick in TICKS[:2]]
+    return [[{**m, "timestamp": m["timestamp"] - back * DAY} for m in tick]
+            for back in range(days - 1, -1, -1) for tick in pair]
+
+
+def test_it_shows_the_newest_days_of_a_longer_upload(monkeypatch):
+    # 1,000 days of data would hold thousands of chunks in one test transaction (out of
+    # shared memory for their locks in a full run): the bound is lowered to 10 days instead.
+    monkeypatch.setattr(dashboard, "POINTS_DEFAULT", 10)
+    team = team_make("acme")
+    capture = uploaded(team, ticks=days_of_ticks(15))
+
+    series = api_client(team.viewer).get(_url(capture.uuid)).json()["timeSeries"]
+
+    t = TICKS[1][0]["timestamp"]
+    assert series["timestamps"] == [_naive((t - back * DAY) // 3600 * 3600) for back in range(9, -1, -1)]  # at 1h
+    cpu, memory = ORACLES["cpu"]()[t], ORACLES["memory"]()[t]
+    for busy, used in zip(series["cpu"], series["memory"], strict=True):
+        assert_rounded(busy, 100 - cpu["cpu_idle"], t)
+        assert_rounded(used, memory["mem_used_percent"], t)

@@ -3,12 +3,15 @@
 MemAvailable."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from metrics import dashboard
 from tests.perfdash.replay import (ORACLES, TICKS, assert_chart_shape, assert_hidden_from_other_organizations,
                                    assert_no_data_without_samples, assert_rounded, oracle_rows, CAPTURE,
                                    retention_keeps_the_captures, uploaded)  # noqa: F401
+from tests.perfdash.test_capture_data import DAY, days_of_ticks
 from tests.personas import api_client, team_make
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +67,19 @@ def test_it_hides_other_organizations_collectors():
 
 def test_it_answers_no_data_for_a_collector_without_samples():
     assert_no_data_without_samples("memory")
+
+
+def test_it_shows_the_newest_days_of_a_longer_range(monkeypatch):
+    monkeypatch.setattr(dashboard, "POINTS_DEFAULT", 10)  # 1,000 days of chunks exhaust a test's lock table
+    team = team_make("acme")
+    collector = uploaded(team, ticks=days_of_ticks(15)).collector
+    t = TICKS[1][0]["timestamp"]
+    newest = [datetime.fromtimestamp((t - back * DAY) // 3600 * 3600, UTC).isoformat() for back in range(9, -1, -1)]
+
+    for params in ({}, {"hours": dashboard.HOURS_MAX}):  # the upload's range; 20 years back from its last sample
+        answer = _get(team, collector, **params).json()
+        assert answer["timestamps"] == newest, params
+        for value in answer["mem_used_percent"]:
+            assert_rounded(value, ORACLES["memory"]()[t]["mem_used_percent"], t)
+    refused = _get(team, collector, hours=10**7)
+    assert refused.status_code == 400 and "hours" in refused.json()["error"] and len(refused.content) < 500
