@@ -151,3 +151,15 @@ def assert_no_data_without_samples(family: str) -> None:
     empty = collector_make(team.organization, name="never-sent")
     response = api_client(team.viewer).get(f"/dashboard/api/collectors/{empty.uuid}/{family}/")
     assert (response.status_code, response.json()) == (404, {"error": "No data available"})
+
+
+DAY = 86400
+
+
+def days_of_ticks(days: int) -> list[list[dict]]:
+    """The capture's first pair of ticks (/proc/stat and /proc/meminfo only) once a day, on
+    each of `days` days ending with the capture's: a CPU and a memory sample a day, each
+    pcprocess's first row (its counters fall from one day to the next: no rate across)."""
+    pair = [[m for m in tick if m["subsystem"] in ("/proc/stat", "/proc/meminfo")] for tick in TICKS[:2]]
+    return [[{**m, "timestamp": m["timestamp"] - back * DAY} for m in tick]
+            for back in range(days - 1, -1, -1) for tick in pair]

@@ -10,7 +10,7 @@ import pytest
 from metrics import dashboard
 from metrics.host_totals import interface_in_total
 from tests.perfdash.replay import (CAPTURE, ORACLES, TICKS, assert_rounded, oracle_rows,  # noqa: F401
-                                   retention_keeps_the_captures, uploaded)
+                                   retention_keeps_the_captures, uploaded, DAY, days_of_ticks)
 from tests.personas import api_client, team_make
 
 pytestmark = pytest.mark.django_db
@@ -92,18 +92,6 @@ def test_it_wants_a_token():
     capture = uploaded(team)
 
     assert api_client().get(_url(capture.uuid)).status_code == 401
-
-
-DAY = 86400
-
-
-def days_of_ticks(days: int) -> list[list[dict]]:
-    """The capture's first pair of ticks (/proc/stat and /proc/meminfo only) once a day, on
-    each of `days` days ending with the capture's: a CPU and a memory sample a day, each
-    pcprocess's first row (its counters fall from one day to the next: no rate across)."""
-    pair = [[m for m in tick if m["subsystem"] in ("/proc/stat", "/proc/meminfo")] for tick in TICKS[:2]]
-    return [[{**m, "timestamp": m["timestamp"] - back * DAY} for m in tick]
-            for back in range(days - 1, -1, -1) for tick in pair]
 
 
 def test_it_shows_the_newest_days_of_a_longer_upload(monkeypatch):

@@ -10,8 +10,7 @@ import pytest
 from metrics import dashboard
 from tests.perfdash.replay import (ORACLES, TICKS, assert_chart_shape, assert_hidden_from_other_organizations,
                                    assert_no_data_without_samples, assert_rounded, oracle_rows, CAPTURE,
-                                   retention_keeps_the_captures, uploaded)  # noqa: F401
-from tests.perfdash.test_capture_data import DAY, days_of_ticks
+                                   retention_keeps_the_captures, uploaded, DAY, days_of_ticks)  # noqa: F401
 from tests.personas import api_client, team_make
 
 pytestmark = pytest.mark.django_db
