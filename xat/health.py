@@ -18,8 +18,11 @@ from importlib.metadata import version
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
 
 from metrics.timescale import timescale_info
+from xat.openapi import function_schema
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,18 @@ def _version() -> str:
     return version("xat")
 
 
+REPORT = inline_serializer("Health", fields={
+    "status": serializers.ChoiceField(choices=["healthy", "unhealthy"]), "timestamp": serializers.CharField(),
+    "version": serializers.CharField(), "database": serializers.CharField(),
+    "response_time_ms": serializers.FloatField(), "timescaledb": serializers.CharField(required=False),
+    "edition": serializers.CharField(required=False)})
+
+
+@function_schema("GET", auth=[], responses={200: OpenApiResponse(REPORT, "Healthy."),
+                                            503: OpenApiResponse(REPORT, "Unhealthy: the report says why.")})
 @require_GET
 def health(request):
+    """Is the service able to serve (the database and its TimescaleDB extension)?"""
     started = time.perf_counter()
     body = {"status": "unhealthy", "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "version": _version()}

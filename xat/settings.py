@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by XAT itself (xat/openapi.py)
     "django.contrib.postgres",
     "accounts",
     "metrics",
@@ -157,6 +159,20 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "xat.openapi.AutoSchema",
+}
+
+# The OpenAPI schema (/api/schema/, Swagger UI at /api/docs/): xat/openapi.py.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "XAT API",
+    "DESCRIPTION": "XAT's own API (/api/...), the perf-dashboard's (/api/v1/..., /dashboard/api/...) and the "
+                   "agents' (/v1/trickle, /api/v1/register/, /api/v1/metrics/). docs/api.md, docs/perf-dashboard.md.",
+    "OAS_VERSION": "3.1.0",  # nullable as JSON Schema's type lists: answers validate with plain jsonschema
+    "DEFAULT_GENERATOR_CLASS": "xat.openapi.SchemaGenerator",
+    "SERVE_INCLUDE_SCHEMA": True,  # every route is in the schema, its own included
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "/api/docs",  # the assets' routes (xat/urls.py): no CDN
+    "SWAGGER_UI_FAVICON_HREF": "",
 }
 
 SIMPLE_JWT = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts.admin import admin_login
 from xat.health import health
+from xat.openapi_views import SWAGGER_ASSETS, SchemaApi, SwaggerAssetApi, SwaggerUiApi
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -14,4 +15,9 @@ urlpatterns = [
     # The perf-dashboard's API (docs/perf-dashboard.md).
     path("api/v1/auth/", include("accounts.perfdash_urls")),
     path("", include("metrics.perfdash_urls")),
+    # The OpenAPI schema of every route above, and Swagger UI over it (xat/openapi.py).
+    path("api/schema/", SchemaApi.as_view(), name="schema"),
+    path("api/docs/", SwaggerUiApi.as_view(), name="swagger-ui"),
+    *(path(f"api/docs/{asset}", SwaggerAssetApi.as_view(asset=asset), name=f"swagger-ui-{asset}")
+      for asset in SWAGGER_ASSETS),
 ]

@@ -1,6 +1,7 @@
 """JWT authentication: register, login, refresh, logout, me, password change."""
 
 from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import TokenError
@@ -10,6 +11,7 @@ from accounts.services import user_password_change, user_register
 from accounts.tokens import refresh_token_logout, refresh_token_rotate, token_pair, tokens_for_user
 from accounts.tenancy import PublicAPIView, UserAPIView
 from accounts.throttling import LoginThrottle, PasswordChangeThrottle, RegisterThrottle
+from xat.openapi import error_response
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -18,6 +20,29 @@ class UserOutputSerializer(serializers.Serializer):
     email = serializers.EmailField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
+
+
+class OrganizationOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class SessionOutputSerializer(serializers.Serializer):
+    """What login, register and me answer (me: without tokens)."""
+
+    access = serializers.CharField(required=False)
+    refresh = serializers.CharField(required=False)
+    user = UserOutputSerializer()
+    organizations = OrganizationOutputSerializer(many=True)
+
+
+BAD_CREDENTIALS = error_response("Wrong credentials, or a refresh token that is not valid.", "Detail")
 
 
 def _session(user, tokens: dict | None = None) -> dict:
@@ -38,6 +63,7 @@ class RegisterApi(PublicAPIView):
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         organization = serializers.CharField(max_length=200, help_text="The new organization's name.")
 
+    @extend_schema(responses={201: SessionOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -57,6 +83,7 @@ class LoginApi(PublicAPIView):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
+    @extend_schema(responses={200: SessionOutputSerializer, 401: BAD_CREDENTIALS})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -73,6 +100,7 @@ class RefreshApi(PublicAPIView):
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField()
 
+    @extend_schema(responses={200: TokenPairOutputSerializer, 401: BAD_CREDENTIALS})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,6 +115,7 @@ class LogoutApi(PublicAPIView):
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField()
 
+    @extend_schema(responses={204: None})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -98,6 +127,7 @@ class LogoutApi(PublicAPIView):
 
 
 class MeApi(UserAPIView):
+    @extend_schema(responses=SessionOutputSerializer)
     def get(self, request):
         return Response(_session(request.user))
 
@@ -111,6 +141,7 @@ class PasswordChangeApi(UserAPIView):
         old_password = serializers.CharField(max_length=128, trim_whitespace=False)
         new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 
+    @extend_schema(responses=TokenPairOutputSerializer)
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,6 +1,7 @@
 """Invitations: admins invite an email address, list and revoke the open invitations; the
 invited user accepts with the token (there is no other way into an organization)."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -9,6 +10,7 @@ from accounts.pagination import paginated_response
 from accounts.selectors import invitation_list
 from accounts.services import invitation_accept, invitation_create, invitation_revoke
 from accounts.tenancy import IsAdmin, OrganizationAPIView, UserAPIView
+from xat.openapi import paginated
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -16,14 +18,19 @@ class InvitationOutputSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.CharField()
     status = serializers.CharField()
-    invited_by = serializers.CharField(source="invited_by.username", default=None)
+    invited_by = serializers.CharField(source="invited_by.username", default=None, allow_null=True)
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
+
+
+class NewInvitationOutputSerializer(InvitationOutputSerializer):
+    token = serializers.CharField(help_text="Shown only now: the admin passes it on to the invited person.")
 
 
 class InvitationListApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
 
+    @extend_schema(**paginated(InvitationOutputSerializer))
     def get(self, request):
         return paginated_response(invitation_list(organization=request.organization), InvitationOutputSerializer,
                                   request=request, view=self)
@@ -36,6 +43,7 @@ class InvitationCreateApi(OrganizationAPIView):
         email = serializers.EmailField()
         role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
 
+    @extend_schema(responses={201: NewInvitationOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,6 +74,7 @@ class InvitationAcceptApi(UserAPIView):
         name = serializers.CharField(source="organization.name")
         role = serializers.CharField()
 
+    @extend_schema(responses={201: OutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

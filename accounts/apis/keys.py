@@ -2,6 +2,7 @@
 
 The full key is in the answer of create and rotate only; it is never stored."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -9,6 +10,7 @@ from accounts.keys import api_key_get_for_org, api_key_issue, api_key_list, api_
 from accounts.models import ApiKey
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin, OrganizationAPIView
+from xat.openapi import paginated
 
 
 class KeyOutputSerializer(serializers.Serializer):
@@ -18,8 +20,8 @@ class KeyOutputSerializer(serializers.Serializer):
     scope = serializers.CharField()
     collector = serializers.IntegerField(source="collector_id", allow_null=True)
     created_at = serializers.DateTimeField()
-    last_used_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
     revoked = serializers.SerializerMethodField()
 
     def get_revoked(self, key) -> bool:
@@ -44,6 +46,7 @@ def _new_key_data(key, raw_key: str) -> dict:
 class KeyListApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
 
+    @extend_schema(**paginated(KeyOutputSerializer))
     def get(self, request):
         return paginated_response(api_key_list(organization=request.organization), KeyOutputSerializer, request=request, view=self)
 
@@ -55,6 +58,7 @@ class KeyCreateApi(OrganizationAPIView):
         name = serializers.CharField(max_length=200)
         collector = serializers.IntegerField(required=False, allow_null=True, help_text="Omit for an organization key.")
 
+    @extend_schema(responses={201: NewKeyOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -79,6 +83,7 @@ class KeyRotateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
     url_objects = {"key_id": (ApiKey.objects.all(), "pk")}
 
+    @extend_schema(request=None, responses={201: NewKeyOutputSerializer})
     def post(self, request, key_id):
         key, raw_key = api_key_rotate(key=api_key_get_for_org(organization=request.organization, key_id=key_id))
         return Response(_new_key_data(key, raw_key), status=status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 """Organization members (admins only): list, change role, remove. People join by invitation
 (accounts/apis/invitations.py), never by an admin naming an existing user."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -9,6 +10,7 @@ from accounts.pagination import paginated_response
 from accounts.selectors import membership_get_for_org, membership_list
 from accounts.services import membership_remove, membership_update
 from accounts.tenancy import IsAdmin, OrganizationAPIView
+from xat.openapi import paginated
 
 
 class MemberOutputSerializer(serializers.Serializer):
@@ -23,6 +25,7 @@ class MemberOutputSerializer(serializers.Serializer):
 class MemberListApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
 
+    @extend_schema(**paginated(MemberOutputSerializer))
     def get(self, request):
         return paginated_response(membership_list(organization=request.organization), MemberOutputSerializer, request=request, view=self)
 
@@ -34,6 +37,7 @@ class MemberUpdateApi(OrganizationAPIView):
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
+    @extend_schema(responses=MemberOutputSerializer)
     def patch(self, request, member_id):
         membership = membership_get_for_org(organization=request.organization, membership_id=member_id)
         data = self.InputSerializer(data=request.data)

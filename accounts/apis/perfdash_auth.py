@@ -7,12 +7,13 @@ are simplejwt's 401s with `WWW-Authenticate: Bearer realm="api"` (§1.2).
 """
 
 from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts.apis.auth import UserOutputSerializer
+from accounts.apis.auth import BAD_CREDENTIALS, TokenPairOutputSerializer, UserOutputSerializer
 from accounts.perfdash_tokens import (
     perfdash_token_refresh,
     perfdash_tokens_for_user,
@@ -23,9 +24,18 @@ from accounts.perfdash_tokens import (
 from accounts.services import user_password_change, user_register
 from accounts.tenancy import PublicAPIView, UserAPIView
 from accounts.throttling import LoginThrottle, PasswordChangeThrottle, RegisterThrottle
+from xat.openapi import error_response
 
 # §4.6: the reference's words for a refresh token it cannot read (never the exception's text).
 LOGOUT_TOKEN_INVALID = "Token is invalid or expired"
+
+
+class MessageOutputSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class LoginOutputSerializer(TokenPairOutputSerializer):
+    user = UserOutputSerializer()
 
 
 def _password_field(**options):
@@ -47,6 +57,7 @@ class TokenApi(_ContractBodies, PublicAPIView):
         username = serializers.CharField(max_length=150)
         password = _password_field()
 
+    @extend_schema(responses={200: LoginOutputSerializer, 401: BAD_CREDENTIALS})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -69,6 +80,7 @@ class TokenRefreshApi(_TokenCheckApi):
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField()
 
+    @extend_schema(responses={200: TokenPairOutputSerializer, 401: BAD_CREDENTIALS})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -79,6 +91,7 @@ class TokenVerifyApi(_TokenCheckApi):
     class InputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
+    @extend_schema(responses={200: {"type": "object", "maxProperties": 0}, 401: BAD_CREDENTIALS})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -115,6 +128,7 @@ class RegisterApi(_ContractBodies, PublicAPIView):
     class OutputSerializer(UserOutputSerializer):
         id = None  # the reference's answer names the user without its id
 
+    @extend_schema(responses={201: OutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -129,6 +143,8 @@ class LogoutApi(_ContractBodies, UserAPIView):
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField(required=False, allow_blank=True)
 
+    @extend_schema(responses={200: MessageOutputSerializer,
+                              400: error_response("The refresh token cannot be read.", "Error", "Detail")})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         try:
@@ -158,6 +174,7 @@ class PasswordChangeApi(_ContractBodies, UserAPIView):
                 raise serializers.ValidationError({"new_password": "New password fields didn't match."})
             return attrs
 
+    @extend_schema(responses=MessageOutputSerializer)
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

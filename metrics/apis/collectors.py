@@ -1,6 +1,7 @@
 """Collectors: the dashboard's CRUD (JWT, tenancy). The agent's registration (API key),
 POST /api/v1/register/, is in metrics/apis/perfdash/agents.py."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -15,6 +16,7 @@ from metrics.collectors import (
     collector_status,
     collector_update,
 )
+from xat.openapi import paginated
 
 PROCESSOR_BRANDS = ("intel", "amd", "arm", "ampere", "other", "unknown")
 STORAGE_TYPES = ("nvme", "ssd", "hdd", "block", "other", "unknown")
@@ -27,23 +29,23 @@ class CollectorOutputSerializer(serializers.Serializer):
     description = serializers.CharField()
     identifier = serializers.CharField()
     hostname = serializers.CharField()
-    ip_address = serializers.IPAddressField()
+    ip_address = serializers.IPAddressField(allow_null=True)
     os_name = serializers.CharField()
     os_version = serializers.CharField()
     kernel_version = serializers.CharField()
     processor_brand = serializers.CharField()
     cpu_model = serializers.CharField()
-    vcpus = serializers.IntegerField()
-    memory_bytes = serializers.IntegerField()
-    storage_bytes = serializers.IntegerField()
+    vcpus = serializers.IntegerField(allow_null=True)
+    memory_bytes = serializers.IntegerField(allow_null=True)
+    storage_bytes = serializers.IntegerField(allow_null=True)
     storage_type = serializers.CharField()
     cloud_provider = serializers.CharField()
     region = serializers.CharField()
     instance_type = serializers.CharField()
-    hourly_cost = serializers.DecimalField(max_digits=12, decimal_places=6)
+    hourly_cost = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
-    last_seen = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField(allow_null=True)
     status = serializers.SerializerMethodField()
 
     def get_status(self, collector) -> str:
@@ -86,6 +88,7 @@ class CollectorListApi(OrganizationAPIView):
         search = serializers.CharField(required=False)
         ordering = serializers.CharField(required=False)
 
+    @extend_schema(**paginated(CollectorOutputSerializer))
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -96,6 +99,7 @@ class CollectorListApi(OrganizationAPIView):
 class CollectorCreateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
 
+    @extend_schema(request=CollectorInputSerializer, responses={201: CollectorOutputSerializer})
     def post(self, request):
         data = CollectorInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -105,6 +109,7 @@ class CollectorCreateApi(OrganizationAPIView):
 
 
 class CollectorDetailApi(OrganizationAPIView):
+    @extend_schema(responses=CollectorOutputSerializer)
     def get(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         return Response(CollectorOutputSerializer(collector).data)
@@ -114,6 +119,7 @@ class CollectorUpdateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
     url_objects = {"collector_id": (Collector.objects.all(), "pk")}
 
+    @extend_schema(request=CollectorInputSerializer, responses=CollectorOutputSerializer)
     def patch(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         data = CollectorInputSerializer(data=request.data, partial=True)

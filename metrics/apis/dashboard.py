@@ -3,6 +3,7 @@ collector (metrics/dashboard.py; docs/api.md, "Dashboard"). Each view parses its
 string, fetches the collector (404 for another organization's), calls one function."""
 
 import orjson
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from accounts.tenancy import OrganizationAPIView
 from metrics import dashboard
 from metrics.collectors import collector_get_for_org
+from xat.openapi import shape
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -29,6 +31,7 @@ class DashboardApi(OrganizationAPIView):
     renderer_classes = [OrjsonRenderer]
 
 
+@extend_schema_field({"type": "string", "description": "ISO 8601 (naive: UTC) or Unix seconds"})
 class InstantField(serializers.Field):
     """ISO 8601 (naive: UTC) or Unix seconds."""
 
@@ -65,6 +68,7 @@ class _ChartApi(DashboardApi):
             error_messages={"invalid_choice": f"unknown stat {{input!r}}: expected one of {', '.join(dashboard.STATS)}"},
         )
 
+    @extend_schema(responses=shape(dashboard.Chart))
     def get(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         window, data = _window(request, self.InputSerializer, collector)
@@ -73,6 +77,14 @@ class _ChartApi(DashboardApi):
                                         per_core=data.get("per_core", False)))
 
 
+@extend_schema(examples=[OpenApiExample("Two 1-minute buckets", response_only=True, value={
+    "collector": {"id": 7, "name": "web-1"}, "resolution": "1m", "start": "2026-01-22T14:00:00Z",
+    "end": "2026-01-22T14:02:00Z", "timestamps": [1769090400, 1769090460],
+    "series": {"user": [12.4, 48.9], "nice": [0.0, 0.0], "system": [2.1, 5.3], "iowait": [0.2, 0.1],
+               "irq": [0.0, 0.0], "softirq": [0.1, 0.3], "steal": [0.0, 0.0], "idle": [85.2, 45.4],
+               "busy": [14.8, 54.6]},
+    "units": {"user": "%", "nice": "%", "system": "%", "iowait": "%", "irq": "%", "softirq": "%", "steal": "%",
+              "idle": "%", "busy": "%"}})])
 class CpuChartApi(_ChartApi):
     family = "cpu"
 
@@ -100,6 +112,7 @@ class SummaryApi(DashboardApi):
     class InputSerializer(RangeSerializer):
         pass
 
+    @extend_schema(responses=shape(dashboard.Summary))
     def get(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         window, _ = _window(request, self.InputSerializer, collector)
@@ -110,6 +123,7 @@ class LiveApi(DashboardApi):
     class InputSerializer(serializers.Serializer):
         since = InstantField()
 
+    @extend_schema(responses=shape(dashboard.Live))
     def get(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         params = self.InputSerializer(data=request.query_params)

@@ -1,6 +1,8 @@
 """GET /api/performance/export/: streamed CSV, JSON or sar zip (metrics/exports.py)."""
 
 from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
@@ -34,6 +36,14 @@ class ExportApi(OrganizationAPIView):
         # `format` is this endpoint's parameter, not DRF's renderer override; errors are JSON.
         return JSONRenderer(), JSONRenderer.media_type
 
+    @extend_schema(
+        parameters=[OpenApiParameter("collector", str, required=True, many=True,
+                                     description="Collector ids: the parameter repeated, or comma-separated.")],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, "format=csv (attachment)."),
+                   (200, "application/json"): OpenApiResponse({"type": "array", "items": {"type": "object"}},
+                                                              "format=json: one record per row (attachment)."),
+                   (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, "format=sar: sar files (attachment).")},
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ last contact. Reads for every member; writes for admins.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -27,6 +28,7 @@ from metrics.collectors import (
     gib_from_bytes,
 )
 from metrics.models import VmBrand
+from xat.openapi import paginated
 
 NEWEST_FIRST = "-created_at"
 _Z_TIME = serializers.DateTimeField()  # the contract's "Z" style (§1.5), as DRF renders it
@@ -50,14 +52,14 @@ class CollectorSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField()
     last_seen = serializers.SerializerMethodField()
     hostname = serializers.CharField()
-    ip_address = serializers.CharField()
+    ip_address = serializers.CharField(allow_null=True)
     os_name = serializers.CharField()
     os_version = serializers.CharField()
     kernel_version = serializers.CharField()
     vm_brand = serializers.CharField()
     processor_brand = serializers.SerializerMethodField()
     processor_model = serializers.CharField(source="cpu_model")
-    vcpus = serializers.IntegerField()
+    vcpus = serializers.IntegerField(allow_null=True)
     memory_gib = serializers.SerializerMethodField()
     storage_gib = serializers.SerializerMethodField()
     storage_type = serializers.SerializerMethodField()
@@ -112,6 +114,7 @@ def _decimal_text(value: Decimal | None) -> str | None:
 class CollectorListApi(PerfdashApi):
     """GET /api/v1/collectors/: the organization's collectors, newest first, paginated."""
 
+    @extend_schema(**paginated(CollectorSerializer, paginator_class=ContractPagination))
     def get(self, request):
         collectors = collector_list(organization=request.organization, ordering=NEWEST_FIRST)
         return paginated_response(collectors.select_related("created_by", "organization"), CollectorSerializer,
@@ -127,6 +130,11 @@ class CollectorCreateApi(PerfdashApi):
         name = serializers.CharField(max_length=100)
         description = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(responses={201: inline_serializer("PerfdashNewCollector", fields={
+        "id": serializers.UUIDField(), "name": serializers.CharField(), "description": serializers.CharField(),
+        "api_key": serializers.CharField(help_text="The collector's agent key: shown only now."),
+        "status": serializers.CharField(), "created_at": serializers.DateTimeField(),
+        "install_command": serializers.CharField()})})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -149,6 +157,7 @@ class CollectorCreateApi(PerfdashApi):
 class CollectorDetailApi(PerfdashApi):
     url_objects = {"collector_uuid": COLLECTOR}
 
+    @extend_schema(responses=CollectorSerializer)
     def get(self, request, collector_uuid):
         return Response(CollectorSerializer(request.url_objects["collector_uuid"]).data)
 
@@ -188,9 +197,11 @@ class CollectorUpdateApi(PerfdashApi):
                     fields[target] = bytes_from_gib(fields.pop(source))
             return fields
 
+    @extend_schema(responses=CollectorSerializer)
     def put(self, request, collector_uuid):
         return self._update(request, partial=False)
 
+    @extend_schema(responses=CollectorSerializer)
     def patch(self, request, collector_uuid):
         return self._update(request, partial=True)
 
@@ -220,6 +231,8 @@ class CollectorKeyRegenerateApi(PerfdashApi):
     url_objects = {"collector_uuid": COLLECTOR}
     not_found = COLLECTOR_NOT_FOUND
 
+    @extend_schema(request=None, responses=inline_serializer("PerfdashNewKey", fields={
+        "api_key": serializers.CharField(), "message": serializers.CharField()}))
     def post(self, request, collector_uuid):
         _, raw_key = api_key_regenerate_for_collector(collector=request.url_objects["collector_uuid"])
         return Response({"api_key": raw_key, "message": "API key regenerated successfully"})
@@ -233,6 +246,7 @@ class CollectorMenuApi(PerfdashApi):
         name = serializers.CharField()
         description = serializers.CharField()
 
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request):
         collectors = collector_list(organization=request.organization, ordering=NEWEST_FIRST)
         return Response(self.OutputSerializer(collectors, many=True).data)

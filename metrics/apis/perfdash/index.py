@@ -3,6 +3,10 @@ person or a client finding its way. Paths only: no version details, nothing of a
 
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from xat.openapi import function_schema
 
 ENDPOINTS = {
     "health": "/health/",
@@ -49,6 +53,9 @@ ENDPOINTS = {
 }
 
 
+@function_schema("GET", auth=[], responses={200: inline_serializer("ApiIndex", fields={
+    "name": serializers.CharField(), "endpoints": serializers.DictField()})})
 @require_GET
 def api_index(request):
+    """The API's entry points by name (paths; {id}: a UUID)."""
     return JsonResponse({"name": "XAT", "endpoints": ENDPOINTS})

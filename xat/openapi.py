@@ -1,0 +1,284 @@
+"""The OpenAPI 3.1 schema of every endpoint (drf-spectacular): served at /api/schema/, with
+Swagger UI at /api/docs/ from this server's own copy of its files (drf-spectacular-sidecar;
+no CDN). tests/test_openapi.py checks that every route is in it and that real answers
+validate against it. The views serving it: xat/openapi_views.py.
+
+Every URL pattern of xat/urls.py reaches the schema (Django's admin aside):
+
+- DRF views, one class per operation: a view's nested `InputSerializer` is its body
+  (POST/PUT/PATCH) or its query parameters (GET), `FilterSerializer` its query parameters,
+  `OutputSerializer` its answer, unless `@extend_schema` on the method says otherwise
+  (AutoSchema below).
+- accounts.routing.by_method: each method under its own view (EndpointEnumerator).
+- plain Django function views (the agents' paths, /health/, the index): `@function_schema`
+  gives them a stand-in DRF view that the schema generator reads; the view itself runs
+  exactly as before (pcc may send no Content-Type, which a DRF view would refuse).
+
+Error answers are added to each operation from what its view does (AutoSchema.error_responses):
+401 where a JWT is read, 403/400 of accounts.tenancy, 404 where the URL names an object or
+a page, 400 (DRF's field errors, or the perf-dashboard's {"error", "fields"}) where the view
+validates input, 413/415 where it reads a body, 429 where it is throttled, 503 everywhere.
+"""
+
+import re
+
+from django.urls import URLPattern, URLResolver
+from drf_spectacular import generators, openapi
+from drf_spectacular.drainage import error, warn
+from drf_spectacular.plumbing import append_meta, get_doc, is_serializer, resolve_type_hint
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.views import APIView
+
+from accounts.pagination import Pagination
+from accounts.tenancy import OrganizationAPIView
+
+UNDOCUMENTED_PREFIXES = ("admin/",)  # Django's admin: staff pages, not the API
+BODY_METHODS = ("POST", "PUT", "PATCH")
+JWT = {"jwtAuth": []}
+API_KEY = {"ApiKeyAuth": []}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# The error bodies' shapes, the same on every endpoint (docs/api.md, "Errors").
+ERROR_SCHEMAS = {
+    "Detail": {
+        "type": "object",
+        "description": "DRF's and simplejwt's errors (401 also carries `code` and, for a bad token, `messages`).",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"},
+                       "messages": {"type": "array", "items": {"type": "object"}}},
+        "required": ["detail"],
+    },
+    "FieldErrors": {
+        "type": "object",
+        "description": "A refused request: each field (or non_field_errors, or X-Organization) with its reasons.",
+        "minProperties": 1,
+        "additionalProperties": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]},
+    },
+    "Error": {
+        "type": "object",
+        "description": "A hand-written refusal: the reason in `error`, the parameter concerned in `field` or `fields`.",
+        "properties": {"error": {"type": "string"}, "field": {"type": "string"}, "fields": {"type": "object"},
+                       "detail": {"type": "string"}, "limit": {"type": "integer"}},
+        "required": ["error"],
+    },
+}
+SECURITY_SCHEMES = {
+    "ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "apikey",
+                   "description": "An agent's API key (also accepted as `X-API-Key: <key>` or "
+                                  "`Authorization: ApiKey <key>`); never in the query string."},
+}
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
+WWW_AUTHENTICATE = {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "The scheme to authenticate with."}}
+
+
+def error_response(description: str, *shapes: str) -> OpenApiResponse:
+    """A response (for extend_schema's `responses`) whose body is one of ERROR_SCHEMAS' shapes."""
+    schema = _ref(shapes[0]) if len(shapes) == 1 else {"anyOf": [_ref(shape) for shape in shapes]}
+    return OpenApiResponse(response=schema, description=description)
+
+
+DATABASE_DOWN = error_response("The database is unavailable: nothing was done, retry later.", "Detail")
+
+
+def agent_refusals() -> dict:
+    """The agent paths' refusals ({"error": ...}; accounts/agent_auth.py, metrics/apis/trickle.py)."""
+    return {
+        400: error_response("The body cannot be read, or a field is wrong (`field` names it).", "Error"),
+        401: error_response("No API key, or one that matches no live key.", "Error"),
+        403: error_response("The key may not write for this host (a collector key of another collector).",
+                            "Error"),
+        413: error_response("The body, once inflated, is larger than XAT_TRICKLE_MAX_BYTES.", "Error"),
+        503: error_response("The database is unavailable: nothing was stored, retry later.", "Error"),
+    }
+
+
+def shape(typed_dict, description: str = "") -> OpenApiResponse:
+    """An answer described by a TypedDict the domain answers with (metrics/dashboard.py,
+    metrics/sessions.py), as JSON Schema."""
+    return OpenApiResponse(response=_json_schema(resolve_type_hint(typed_dict)), description=description)
+
+
+def _json_schema(schema):
+    """resolve_type_hint's schema as OpenAPI 3.1 wants it: `nullable` as a "null" type, and
+    anyOf for oneOf (an int | float value is both)."""
+    if isinstance(schema, list):
+        return [_json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = {key: _json_schema(value) for key, value in schema.items()}
+    if "oneOf" in schema:
+        schema["anyOf"] = schema.pop("oneOf")
+    return append_meta(schema, {})
+
+
+def component_name(serializer_class) -> str:
+    """A serializer's component name: nested ones (LoginApi.InputSerializer) by their view,
+    the perf-dashboard's prefixed (its views share names with XAT's own)."""
+    name = serializer_class.__qualname__.replace(".", "").replace("Serializer", "")
+    return f"Perfdash{name}" if "perfdash" in serializer_class.__module__ else name
+
+
+def paginated(serializer_class, *, paginator_class=Pagination) -> dict:
+    """extend_schema arguments of a list view answered by accounts.pagination.paginated_response."""
+    parameters = [OpenApiParameter(paginator_class.page_query_param, int, description="The page, from 1.")]
+    if paginator_class.page_size_query_param:
+        parameters.append(OpenApiParameter(
+            paginator_class.page_size_query_param, int,
+            description=f"Items per page (default {paginator_class.page_size}, at most {paginator_class.max_page_size})."))
+    envelope = inline_serializer(f"Paginated{component_name(serializer_class)}List", fields={
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": serializer_class(many=True),
+    })
+    return {"responses": envelope, "parameters": parameters}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def get_request_serializer(self):
+        return getattr(self.view, "InputSerializer", None) if self.method in BODY_METHODS else None
+
+    def get_response_serializers(self):
+        output = getattr(self.view, "OutputSerializer", None)
+        if output is None and self.method == "DELETE":
+            return {204: None}
+        if output is None:
+            warn(f"{self.method} {self.path}: no answer described (an OutputSerializer or @extend_schema)")
+        return output
+
+    def get_override_parameters(self):
+        query = getattr(self.view, "FilterSerializer", None)
+        if query is None and self.method == "GET":
+            query = getattr(self.view, "InputSerializer", None)
+        return [query] if query else []
+
+    def get_description(self) -> str:
+        # The method's or the view's own docstring; never one inherited from a base class
+        # (accounts.tenancy's would describe every operation alike).
+        method = getattr(self.view, self.method.lower(), None)
+        return get_doc(method) or get_doc(type(self.view)) * ("__doc__" in vars(type(self.view)))
+
+    def get_operation_id(self) -> str:
+        # A paginated GET is a list, not the retrieve of the same path with an id.
+        if self.method == "GET" and self.paginated():
+            return "_".join(token.replace("-", "_") for token in self._tokenize_path()) + "_list"
+        return super().get_operation_id()
+
+    def paginated(self) -> bool:
+        return any(getattr(parameter, "name", None) == "page" for parameter in self.get_override_parameters())
+
+    def get_serializer_name(self, serializer, direction) -> str:
+        return component_name(type(serializer))
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status, (response, headers) in self.error_responses().items():
+            if status not in responses:
+                responses[status] = self._get_response_for_code(response, status, direction=direction)
+            if headers:
+                responses[status]["headers"] = headers
+        return responses
+
+    def error_responses(self) -> dict[str, tuple[OpenApiResponse, dict | None]]:
+        """{status: (response, its headers)} of the errors the view can answer."""
+        view = self.view
+        if getattr(view, "schema_complete", False):
+            return {}  # function views' stand-ins and the schema's own views: described in full
+        errors = {}
+        parameters = self.get_override_parameters()
+        reads_input = self.get_request_serializer() is not None or any(is_serializer(p) for p in parameters)
+        custom = getattr(view, "error_shape", "fields") == "custom"
+        tenant = isinstance(view, OrganizationAPIView)
+        if reads_input or (tenant and not view.first_membership_by_default):
+            errors["400"] = error_response("The request is refused: the reason of each field.",
+                                           "Error" if custom else "FieldErrors", "Detail"), None
+        if view.get_authenticators():
+            errors["401"] = error_response("No valid access token.", "Detail"), WWW_AUTHENTICATE
+        if tenant:
+            errors["403"] = error_response("Not a member of the organization (X-Organization), or a role too weak.",
+                                           "Detail"), None
+        not_found = []
+        if re.search(r"\{\w+\}", self.path):
+            not_found.append("Error" if "error" in getattr(view, "not_found", {}) else "Detail")
+        if self.paginated():
+            not_found.append("Detail")
+        if not_found:
+            errors["404"] = error_response("No such object in the organization, or no such page.",
+                                           *dict.fromkeys(not_found)), None
+        if self.method in BODY_METHODS and self.get_request_serializer() is not None:
+            errors["413"] = error_response("The body is larger than XAT reads.", "Detail"), None
+            errors["415"] = error_response("A body of a type this endpoint does not read.", "Detail"), None
+        if view.throttle_classes:
+            errors["429"] = error_response("Too many attempts: wait Retry-After seconds.", "Detail"), RETRY_AFTER
+        errors["503"] = DATABASE_DOWN, RETRY_AFTER
+        return errors
+
+
+class EndpointEnumerator(generators.EndpointEnumerator):
+    """Every route's operations: by_method's one view per method, function views' stand-ins."""
+
+    def _get_api_endpoints(self, patterns, prefix):
+        endpoints = []
+        for pattern in self.patterns if patterns is None else patterns:
+            route = prefix + str(pattern.pattern)
+            if route.lstrip("^").startswith(UNDOCUMENTED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                endpoints += self._get_api_endpoints(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                path = self.get_path_from_regex(route)
+                endpoints += [(path, route, method, view) for method, view in self.operations(pattern.callback, path)]
+        return endpoints
+
+    def operations(self, callback, path: str) -> list[tuple[str, object]]:
+        if hasattr(callback, "views"):  # accounts.routing.by_method
+            return list(callback.views.items())
+        view = getattr(callback, "schema_view", callback)  # function_schema's stand-in
+        if not hasattr(view, "cls"):
+            error(f"{path}: a function view without @function_schema (xat/openapi.py) cannot be described")
+            return []
+        return [(method, view) for method in self.get_allowed_methods(view)]
+
+
+class SchemaGenerator(generators.SchemaGenerator):
+    endpoint_inspector_cls = EndpointEnumerator
+
+    def parse(self, input_request, public):
+        paths = super().parse(input_request, public)
+        # A path also routed with a trailing slash (pcc's /v1/trickle): the alias's own operationId.
+        for path, operations in paths.items():
+            if path.endswith("/") and path[:-1] in paths:
+                for operation in operations.values():
+                    operation["operationId"] += "_slash"
+        return paths
+
+    def get_schema(self, request=None, public=False):
+        schema = super().get_schema(request=request, public=public)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {}).update(ERROR_SCHEMAS)
+        components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+        return schema
+
+
+def function_schema(method: str, **schema):
+    """Describes a plain Django function view to the schema: `schema` are extend_schema's
+    arguments for its one method (give `responses` in full: nothing is inferred, and
+    `auth`: [API_KEY] for an agent path, [] for a public one). Put it outermost."""
+
+    def describe(view):
+        def handler(self, request, *args, **kwargs):
+            raise NotImplementedError("a schema stand-in: the function view answers")
+
+        handler.__doc__ = view.__doc__
+        stand_in = type(f"{view.__name__}_schema", (APIView,), {
+            method.lower(): extend_schema(**schema)(handler), "schema_complete": True,
+            "authentication_classes": [], "permission_classes": [], "__doc__": view.__doc__,
+        })
+        view.schema_view = stand_in.as_view()
+        return view
+
+    return describe

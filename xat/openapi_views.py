@@ -1,0 +1,52 @@
+"""The OpenAPI schema and Swagger UI, served (xat/openapi.py builds the schema). Apart from
+it because drf-spectacular's views load the schema generator named in the settings, which
+is xat/openapi.py's."""
+
+from importlib.resources import files
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.tenancy import PublicAPIView
+
+SWAGGER_ASSETS = {  # what drf-spectacular's Swagger UI page loads, from drf_spectacular_sidecar
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-standalone-preset.js": "text/javascript",
+}
+_SIDECAR = files("drf_spectacular_sidecar") / "static" / "drf_spectacular_sidecar" / "swagger-ui-dist"
+
+
+class SchemaApi(PublicAPIView, SpectacularAPIView):
+    """GET /api/schema/: this schema, YAML, or JSON with `Accept: application/json` or
+    `?format=json`."""
+
+    schema_complete = True
+
+
+class SwaggerUiApi(PublicAPIView, SpectacularSwaggerView):
+    """GET /api/docs/: Swagger UI over /api/schema/."""
+
+    schema_complete = True
+    url_name = "schema"
+
+    @extend_schema(responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.STR, "Swagger UI's page.")}, auth=[])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class SwaggerAssetApi(PublicAPIView):
+    """GET /api/docs/<Swagger UI file>: the file, from this server (a year's cache: it
+    changes only with drf-spectacular-sidecar's version)."""
+
+    schema_complete = True
+    asset = ""
+
+    @extend_schema(responses={(200, "text/css"): OpenApiResponse(OpenApiTypes.STR, "The file."),
+                              (200, "text/javascript"): OpenApiResponse(OpenApiTypes.STR, "The file.")}, auth=[])
+    def get(self, request):
+        response = FileResponse((_SIDECAR / self.asset).open("rb"), content_type=SWAGGER_ASSETS[self.asset])
+        response["Cache-Control"] = "public, max-age=31536000"
+        return response
