@@ -77,6 +77,13 @@ class Collector(models.Model):
         return self.name
 
 
+class UploadState(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class Upload(models.Model):
     """One file posted to POST /api/performance/upload/ and what became of it
     (metrics/uploads.py). Kept when its collector, user or key goes."""
@@ -99,8 +106,17 @@ class Upload(models.Model):
     # The format detected from the content: metrics.uploads.FORMATS.
     format = models.CharField(max_length=32)
     compressed = models.BooleanField(default=False)
-    # What the upload stored and skipped (metrics.uploads.UploadResult.as_dict()).
+    # What the upload stored and skipped (metrics.uploads.UploadResult.as_dict()), so far
+    # while it runs: written with each batch of ticks, in that batch's transaction.
     result = models.JSONField(default=dict)
+    # The upload job (metrics/upload_jobs.py): the file waits in XAT_UPLOAD_DIR until a
+    # worker has read it (bytes_read of size_bytes), then is deleted.
+    state = models.CharField(max_length=16, choices=UploadState.choices, default=UploadState.QUEUED)
+    bytes_read = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Why the job failed as a whole (state failed); the lines it skipped are in result.
+    failure = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         indexes = [

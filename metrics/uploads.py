@@ -1,12 +1,15 @@
 """Uploads: a file of past measurements (POST /api/performance/upload/) into samples.
 
-    upload_ingest(*, organization, file, file_name, collector_id=None, user=None, api_key=None,
-                  description="") -> Upload
-        an agent's upload (api_key) is also its collector's last contact
-    upload_delete(*, upload) -> None   (the record only: the samples it stored stay)
-        raises UploadRejected (its .status: 400, 413 or 415; nothing stored), Http404 (a
-        collector of another organization), IdentifierRefused / IdentifierInvalid (keys),
-        django ValidationError ({"collector": ...})
+The request runs the bounded checks (upload_inspect) and queues the file; a worker reads
+it (upload_read) in a background job (metrics/upload_jobs.py).
+
+    upload_inspect(*, file) -> Inspection(format, compressed, identifier)
+        raises UploadRejected (its .status: 400, 413 or 415), reading at most a few MB
+    upload_collector(*, organization, collector_id, api_key, identifier) -> Collector
+        raises Http404 (a collector of another organization, or not the key's own),
+        IdentifierRefused / IdentifierInvalid (keys), ValidationError ({"collector": ...})
+    upload_read(*, file, format, compressed, ids, result) -> None   (in the worker)
+    upload_delete(*, upload) -> None   (the record and its waiting file; stored samples stay)
 
 Formats, detected from the content (never from the file name), each one optionally
 gzip-compressed (except the zip):
@@ -19,6 +22,11 @@ gzip-compressed (except the zip):
     portal_csv       the portal's CSV (collector-protocol.md)
     pcprocess_zip    a zip of pcprocess's CSV tree (metrics/pcprocess.py), at the root or
                      in one folder
+
+Checked at once (upload_inspect): the size, the format (from the first non-blank line,
+within DETECT_MAX_BYTES of content), a CSV's header, a zip's directory (paths, symlinks,
+entry count, declared sizes and compression ratios) and its CSVs' headers. What only a
+full read finds (bad lines, a gzip bomb's inflated size) is reported by the job.
 
 Raw captures (pcc, perfcollector1) go through the agent's code path: metrics.ingest's
 ticks_parse then ticks_store, BATCH_TICKS ticks per call, so they store the same rows with
@@ -37,18 +45,17 @@ Their counter columns hold an empty array, which metrics.ingest never pairs a ra
 with. Their ticks are recorded in sample_tick like the agent's: of a raw and a processed
 tick of the same second, the first to arrive is kept and the other is a duplicate.
 
-Memory: the file (a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE) is read line by line,
-a line at most MAX_LINE_BYTES, gzip inflated as it is read; zip members are read as streams,
-never extracted, after the archive's directory was checked (paths, symlinks, entry count,
-declared sizes and compression ratios). At most one batch of ticks is held at a time.
+Memory: the file is read line by line, a line at most MAX_LINE_BYTES, gzip inflated as it
+is read; zip members are read as streams, never extracted. At most one batch of ticks is
+held at a time.
 
-Each batch is its own transaction: an upload cut short keeps what it stored, and sending
-the file again stores the rest, never a tick twice.
+Each batch is its own transaction, and calls result.on_batch inside it (the job records
+its counts there): a read cut short keeps what it stored, and reading the file again
+stores the rest, never a tick twice.
 """
 
 import csv
 import gzip
-import hashlib
 import heapq
 import itertools
 import json
@@ -57,10 +64,10 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,7 +76,7 @@ from django.http import Http404
 
 from accounts.models import ApiKey, Organization
 from metrics import arithmetic, pcprocess
-from metrics.collectors import collector_contact_record, collector_create, collector_for_agent, collector_get_for_org
+from metrics.collectors import collector_create, collector_for_agent, collector_get_for_org
 from metrics.envelope import EnvelopeError, envelope_parse
 from metrics.host_totals import disks_in_total, interface_in_total
 from metrics.ingest import (
@@ -95,6 +102,9 @@ FORMATS = ("pcc", "perfcollector1", "portal_csv", "pcprocess_zip")
 BATCH_TICKS = 250
 MAX_ERRORS = 100
 MAX_LINE_BYTES = 8 * 1024 * 1024
+# Blank content read at most before the format is named: a gzip of nothing but newlines
+# (1 MB inflates to 1 GB) is refused at once instead of read to its end.
+DETECT_MAX_BYTES = 1024 * 1024
 ZIP_MAX_ENTRIES = 64
 ZIP_MAX_RATIO = 100             # inflated / compressed, for a member over ZIP_RATIO_FROM bytes
 ZIP_RATIO_FROM = 1024 * 1024
@@ -132,9 +142,16 @@ class _LineError(ValueError):
 
 @dataclass
 class UploadResult:
+    """What reading the file stored and skipped. `carried`: the counts (as_dict) an earlier
+    attempt at the same file saved before it was cut short; this read finds the ticks that
+    attempt stored as duplicates, and as_dict counts them once, as stored."""
+
     format: str
     compressed: bool
     collector_id: int
+    on_batch: Callable[[], None]  # inside each batch's transaction, after its store
+    on_line: Callable[[], None]   # after each line read
+    carried: dict = field(default_factory=dict)
     ingest: IngestResult = field(default_factory=IngestResult)
     errors: list = field(default_factory=list)
     errors_total: int = 0
@@ -145,17 +162,25 @@ class UploadResult:
             self.errors.append({"line": line, "error": reason} | ({"file": file} if file else {}))
 
     def as_dict(self) -> dict:
-        ingest = self.ingest
+        ingest, carried = self.ingest, self.carried
+        stored_before = carried.get("ticks", 0)
+        families = dict(carried.get("rows_by_family", {}))
+        for family, rows in ingest.rows_by_family.items():
+            families[family] = families.get(family, 0) + rows
+        # Times written by _iso have one width: as texts they sort as the times do.
+        firsts = [t for t in (carried.get("first"), _iso(ingest.first)) if t]
+        lasts = [t for t in (carried.get("last"), _iso(ingest.last)) if t]
         return {
             "format": self.format,
             "compressed": self.compressed,
             "collector": self.collector_id,
-            "ticks": ingest.ticks,
-            "rows": ingest.rows,
-            "rows_by_family": ingest.rows_by_family,
-            "first": _iso(ingest.first),
-            "last": _iso(ingest.last),
-            "duplicate_ticks": ingest.skipped.duplicate_ticks,
+            "ticks": stored_before + ingest.ticks,
+            "rows": carried.get("rows", 0) + ingest.rows,
+            "rows_by_family": families,
+            "first": min(firsts, default=None),
+            "last": max(lasts, default=None),
+            # The earlier attempts' ticks come again as duplicates: they are this file's own.
+            "duplicate_ticks": max(0, ingest.skipped.duplicate_ticks - stored_before),
             "ignored_subsystems": ingest.skipped.ignored_subsystems,
             "errors": self.errors,
             "errors_total": self.errors_total,
@@ -166,49 +191,50 @@ def _iso(t: int | None) -> str | None:
     return None if t is None else datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
 
-def upload_ingest(
-    *,
-    organization: Organization,
-    file,
-    file_name: str,
-    collector_id=None,
-    user=None,
-    api_key: ApiKey | None = None,
-    description: str = "",
-) -> Upload:
-    """Stores what the uploaded file holds and records the upload (see the module docstring)."""
+@dataclass(frozen=True)
+class Inspection:
+    format: str
+    compressed: bool
+    identifier: str | None  # the host a pcc capture names, if it does
+
+
+def upload_inspect(*, file) -> Inspection:
+    """The checks that need no full read of the file (module docstring); UploadRejected
+    (400, 413 or 415) for the first that fails."""
     limit = settings.XAT_UPLOAD_MAX_BYTES
     if file.size > limit:
         raise UploadTooLarge(f"the file is larger than {limit} bytes", limit=limit)
-    sha256 = hashlib.sha256()
-    for chunk in file.chunks():
-        sha256.update(chunk)
-    detected, compressed, identifier = _detect(file)
-    collector = upload_collector(organization=organization, collector_id=collector_id, api_key=api_key,
-                                 identifier=identifier)
-    result = UploadResult(format=detected, compressed=compressed, collector_id=collector.pk)
-    ids = {"organization_id": organization.pk, "collector_id": collector.pk}
-    _READERS[detected](file, compressed, ids, result)
-    if api_key is not None:
-        collector_contact_record(collector_id=collector.pk)
-    return Upload.objects.create(
-        organization=organization,
-        collector=collector,
-        uploaded_by=user,
-        api_key=api_key,
-        file_name=file_name[:255],
-        description=description,
-        size_bytes=file.size,
-        sha256=sha256.hexdigest(),
-        format=detected,
-        compressed=compressed,
-        result=result.as_dict(),
-    )
+    detected, compressed, identifier, first = _detect(file)
+    if detected == "portal_csv":
+        _portal_columns(_csv_header(first))
+    elif detected == "pcprocess_zip":
+        archive, root = _zip_open(file)
+        with archive:
+            for tree_file, member in _tree_members(archive, root):
+                try:
+                    first = _first_line(archive.open(member)) or b""
+                except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as error:
+                    raise UploadRejected(f"{tree_file.path} cannot be read ({error})") from None
+                _tree_columns_check(_csv_header(first), tree_file)
+    file.seek(0)
+    return Inspection(detected, compressed, identifier)
+
+
+def upload_read(*, file, format: str, compressed: bool, ids: dict, result: UploadResult) -> None:
+    """Stores what a file upload_inspect accepted holds, batch by batch (the upload job)."""
+    _READERS[format](file, compressed, ids, result)
+
+
+def upload_file_path(upload: Upload) -> Path:
+    """Where the uploaded file waits for its job (XAT_UPLOAD_DIR, shared by web and worker)."""
+    return Path(settings.XAT_UPLOAD_DIR) / f"{upload.uuid}.upload"
 
 
 def upload_delete(*, upload: Upload) -> None:
-    """Forgets the upload. What it stored are its collector's samples now, like any tick's:
-    they stay (XAT keeps no file to delete, and a sample does not know its upload)."""
+    """Forgets the upload, and its file if it still waits: its job then finds nothing to do.
+    What it stored are its collector's samples now, like any tick's: they stay (a sample
+    does not know its upload)."""
+    upload_file_path(upload).unlink(missing_ok=True)
     upload.delete()
 
 
@@ -248,6 +274,7 @@ def _lines(stream, result: UploadResult, *, file: str | None = None) -> Iterator
         while line := stream.readline(MAX_LINE_BYTES + 1):
             number += 1
             total += len(line)
+            result.on_line()
             if total > limit:
                 result.error(number, f"stopped here: the content is larger than {limit} bytes", file=file)
                 return
@@ -262,22 +289,39 @@ def _lines(stream, result: UploadResult, *, file: str | None = None) -> Iterator
         result.error(number + 1, f"stopped here: the file cannot be read further ({error})", file=file)
 
 
-def _detect(file) -> tuple[str, bool, str | None]:
-    """(format, gzip-compressed, the host identifier the capture names if any) from the
-    content; UnknownFormat naming what was recognised otherwise."""
+def _first_line(stream) -> bytes | None:
+    """The first non-blank line of a binary stream (at most MAX_LINE_BYTES), b"" for a
+    stream with none, None when DETECT_MAX_BYTES of blank content came first."""
+    blank = 0
+    while line := stream.readline(MAX_LINE_BYTES):
+        if line.strip():
+            return line
+        blank += len(line)
+        if blank > DETECT_MAX_BYTES:
+            return None
+    return b""
+
+
+def _csv_header(line: bytes) -> list[str]:
+    return next(csv.reader([line.decode("utf-8-sig", errors="replace")]), [])
+
+
+def _detect(file) -> tuple[str, bool, str | None, bytes]:
+    """(format, gzip-compressed, the host identifier the capture names if any, the first
+    non-blank line) from the content, reading at most DETECT_MAX_BYTES of blank lines and
+    one line; UnknownFormat naming what was recognised otherwise."""
     file.seek(0)
     magic = file.read(4)
     if magic.startswith(_ZIP_MAGICS):
-        return "pcprocess_zip", False, None
+        return "pcprocess_zip", False, None, b""
     compressed = magic.startswith(_GZIP_MAGIC)
     what = "gzip-compressed " if compressed else ""
     stream = _content(file, compressed)
     try:
-        first = b""
-        while not first.strip():
-            first = stream.readline(MAX_LINE_BYTES)
-            if not first:
-                break
+        first = _first_line(stream)
+        if first is None:
+            raise UnknownFormat(f"recognised {what}blank lines: the first {DETECT_MAX_BYTES} bytes hold nothing else",
+                                recognised=f"{what}blank lines")
         if compressed and first.startswith(_ZIP_MAGICS):
             raise UnknownFormat("recognised a gzip-compressed zip archive: upload the zip itself",
                                 recognised="gzip, zip")
@@ -296,9 +340,10 @@ def _detect(file) -> tuple[str, bool, str | None]:
                                 recognised=f"{what}text") from None
         if isinstance(item, dict) and {"timestamp", "subsystem", "measurement"} <= item.keys():
             identifier = item.get("identifier")
-            return "pcc", compressed, identifier.strip() if isinstance(identifier, str) and identifier.strip() else None
+            named = identifier.strip() if isinstance(identifier, str) and identifier.strip() else None
+            return "pcc", compressed, named, text
         if isinstance(item, dict) and isinstance(item.get("Measurement"), dict) and "System" in item["Measurement"]:
-            return "perfcollector1", compressed, None
+            return "perfcollector1", compressed, None, text
         keys = sorted(item)[:12] if isinstance(item, dict) else []
         raise UnknownFormat(
             f"recognised {what}JSON lines with keys {keys}: neither a pcc capture (timestamp, subsystem, "
@@ -312,7 +357,7 @@ def _detect(file) -> tuple[str, bool, str | None]:
     if not header.isprintable():
         raise UnknownFormat(f"recognised {what}binary data", recognised=f"{what}binary")
     if "," in header and "timestamp" in [name.strip().lower() for name in header.split(",")]:
-        return "portal_csv", compressed, None
+        return "portal_csv", compressed, None, text
     kind = "a CSV header without a timestamp column" if "," in header else "text"
     raise UnknownFormat(
         f"recognised {what}{kind}: expected a pcc or PerfCollector1 capture, a portal CSV or a pcprocess zip",
@@ -384,6 +429,7 @@ def _raw_store(pending: dict, lines: dict, ids: dict, result: UploadResult) -> N
     del skipped.unparsable[before:]  # reported above, with their line
     with transaction.atomic():
         ticks_store(**ids, ticks=ticks, result=result.ingest)
+        result.on_batch()
 
 
 # --- Processed inputs: the columns they carry --------------------------------------------
@@ -415,6 +461,7 @@ def _processed_store(ticks: dict[int, _ProcessedTick], ids: dict, result: Upload
 
     with transaction.atomic():
         batch_store(**ids, times=sorted(ticks), result=result.ingest, rows_for=rows_for)
+        result.on_batch()
 
 
 def _processed_rows(rows: SampleRows, t: int, tick: _ProcessedTick) -> None:
@@ -477,11 +524,7 @@ def _csv_rows(numbered_lines: Iterator[tuple[int, bytes]], result: UploadResult,
 def _portal_read(file, compressed: bool, ids: dict, result: UploadResult) -> None:
     rows = _csv_rows(_lines(_content(file, compressed), result), result)
     _, header = next(rows, (0, []))
-    header = [name.lower() for name in header]
-    missing = [name for name in PORTAL_COLUMNS if name not in header]
-    if missing:
-        raise UploadRejected("the CSV lacks required columns", missing_columns=missing)
-    at = {name: header.index(name) for name in PORTAL_COLUMNS}
+    at = _portal_columns(header)
     batch: dict[int, _ProcessedTick] = {}
     for number, cells in rows:
         try:
@@ -497,6 +540,16 @@ def _portal_read(file, compressed: bool, ids: dict, result: UploadResult) -> Non
             _processed_store(batch, ids, result)
             batch = {}
     _processed_store(batch, ids, result)
+
+
+def _portal_columns(header: list[str]) -> dict[str, int]:
+    """The index of each of PORTAL_COLUMNS in a portal CSV's header; UploadRejected listing
+    those it lacks."""
+    names = [name.strip().lower() for name in header]
+    missing = [name for name in PORTAL_COLUMNS if name not in names]
+    if missing:
+        raise UploadRejected("the CSV lacks required columns", missing_columns=missing)
+    return {name: names.index(name) for name in PORTAL_COLUMNS}
 
 
 def _portal_tick(value: dict) -> _ProcessedTick:
@@ -575,11 +628,7 @@ def _tree_groups(archive, member: str, tree_file, result: UploadResult):
     time order; a row whose timestamp goes back in time is reported and skipped."""
     rows = _csv_rows(_lines(archive.open(member), result, file=tree_file.path), result, file=tree_file.path)
     _, header = next(rows, (0, []))
-    if header:
-        header[0] = header[0].lstrip("#")
-    missing = [name for name in tree_file.names if name not in header]
-    if missing:
-        raise UploadRejected(f"{tree_file.path} lacks required columns", missing_columns=missing)
+    header = _tree_columns_check(header, tree_file)
 
     def groups():
         latest = None
@@ -595,6 +644,24 @@ def _tree_groups(archive, member: str, tree_file, result: UploadResult):
     return groups()
 
 
+def _tree_columns_check(header: list[str], tree_file) -> list[str]:
+    """The header of a CSV of the tree (without pcprocess's leading '#'); UploadRejected
+    listing the columns it lacks."""
+    names = [name.strip() for name in header]
+    if names:
+        names[0] = names[0].lstrip("#")
+    missing = [name for name in tree_file.names if name not in names]
+    if missing:
+        raise UploadRejected(f"{tree_file.path} lacks required columns", missing_columns=missing)
+    return names
+
+
+def _tree_members(archive: zipfile.ZipFile, root: str):
+    """(tree file, member name) of each file of the tree the archive holds."""
+    present = set(archive.namelist())
+    return [(f, root + f.path) for f in pcprocess.TREE if root + f.path in present]
+
+
 def _timestamped(rows, header, tree_file, result):
     for number, cells in rows:
         row = dict(zip(header, cells))
@@ -606,9 +673,8 @@ def _timestamped(rows, header, tree_file, result):
 
 def _zip_read(file, compressed: bool, ids: dict, result: UploadResult) -> None:
     archive, root = _zip_open(file)
-    present = set(archive.namelist())
     with archive:
-        streams = [_tree_groups(archive, root + f.path, f, result) for f in pcprocess.TREE if root + f.path in present]
+        streams = [_tree_groups(archive, member, f, result) for f, member in _tree_members(archive, root)]
         merged = heapq.merge(*streams, key=lambda group: group[0])
         batch: dict[int, _ProcessedTick] = {}
         for t, groups in itertools.groupby(merged, key=lambda group: group[0]):

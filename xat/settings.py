@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by XAT itself (xat/openapi.py)
     "django.contrib.postgres",
+    # The upload job queue (metrics/upload_jobs.py): its tables, the `procrastinate` command.
+    "procrastinate.contrib.django",
     "accounts",
     "metrics",
 ]
@@ -240,6 +242,23 @@ XAT_UPLOAD_MAX_INFLATED_BYTES = env_int("XAT_UPLOAD_MAX_INFLATED_BYTES", 10 * XA
 # A multipart file part larger than this goes to a temporary file (FILE_UPLOAD_TEMP_DIR),
 # never into memory; other form fields together may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# Where an uploaded file waits for the upload worker (metrics/upload_jobs.py), which deletes
+# it once ingested: a folder the web and worker processes share (compose: a volume).
+XAT_UPLOAD_DIR = Path(env_str("XAT_UPLOAD_DIR", str(LOCAL_DIR / "uploads")))
+# A job whose worker sent no heartbeat for this long (killed, its machine lost) is started
+# again by another worker, or by the same one once it is back; heartbeats every third of it.
+XAT_WORKER_STALLED_SECONDS = env_int("XAT_WORKER_STALLED_SECONDS", 30)
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["metrics.upload_jobs"]
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "queues": ["uploads"],
+    # The Upload row keeps what a job did; a failed job stays for an operator to read.
+    "delete_jobs": "successful",
+    "update_heartbeat_interval": XAT_WORKER_STALLED_SECONDS / 3,
+    "stalled_worker_timeout": XAT_WORKER_STALLED_SECONDS,
+    # Ingest is synchronous code in a thread: one job at a time per worker process.
+    "concurrency": 1,
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 
 # --- Aggregates (metrics/aggregates.py) ---

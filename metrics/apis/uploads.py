@@ -1,10 +1,13 @@
-"""POST /api/performance/upload/ and GET /api/performance/uploads/ (metrics/uploads.py).
+"""POST /api/performance/upload/, GET /api/performance/uploads/ and
+GET /api/performance/uploads/{uuid}/ (metrics/uploads.py, metrics/upload_jobs.py).
 
 The upload takes a JWT user (analyst or admin) or an agent key (an organization key, or a
-collector key for its own collector): a host can send its own local-mode captures.
+collector key for its own collector): a host can send its own local-mode captures. It
+answers 202 once the file is checked and queued; the upload's URL shows its job.
 """
 
 from django.conf import settings
+from django.urls import reverse
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -14,7 +17,8 @@ from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin, IsMember, OrganizationAPIView
 from metrics.collectors import IdentifierInvalid, IdentifierRefused, collector_get_for_org
 from metrics.models import Upload
-from metrics.uploads import UploadRejected, upload_ingest
+from metrics.upload_jobs import upload_queue
+from metrics.uploads import UploadRejected
 
 # Room for the multipart envelope around the file (boundaries, part headers, `collector`).
 _MULTIPART_SLACK = 64 * 1024
@@ -28,11 +32,16 @@ class HasAgentKey(permissions.BasePermission):
 class UploadOutputSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     api_key = serializers.SlugRelatedField(slug_field="prefix", read_only=True)
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Upload
-        fields = ["id", "created_at", "collector", "uploaded_by", "api_key", "file_name", "size_bytes", "sha256",
-                  "format", "compressed", "result"]
+        fields = ["id", "uuid", "url", "state", "bytes_read", "size_bytes", "created_at", "started_at", "finished_at",
+                  "collector", "uploaded_by", "api_key", "file_name", "sha256", "format", "compressed", "result",
+                  "failure"]
+
+    def get_url(self, upload) -> str:
+        return reverse("performance-upload-detail", kwargs={"upload_uuid": upload.uuid})
 
 
 class UploadApi(OrganizationAPIView):
@@ -68,7 +77,7 @@ class UploadApi(OrganizationAPIView):
         data.is_valid(raise_exception=True)
         file = data.validated_data["file"]
         try:
-            upload = upload_ingest(
+            upload = upload_queue(
                 organization=request.organization,
                 file=file,
                 file_name=file.name or "upload",
@@ -82,7 +91,7 @@ class UploadApi(OrganizationAPIView):
             return Response({"error": str(error), "field": "identifier"}, status=status.HTTP_403_FORBIDDEN)
         except IdentifierInvalid as error:
             return Response({"error": str(error), "field": "identifier"}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(UploadOutputSerializer(upload).data, status=status.HTTP_201_CREATED)
+        return Response(UploadOutputSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
 
 
 class UploadListApi(OrganizationAPIView):
@@ -101,3 +110,14 @@ class UploadListApi(OrganizationAPIView):
             uploads = uploads.filter(collector=collector)
         uploads = uploads.select_related("uploaded_by", "api_key").order_by("-created_at", "-id")
         return paginated_response(uploads, UploadOutputSerializer, request=request, view=self)
+
+
+class UploadDetailApi(OrganizationAPIView):
+    """An upload and its job: state (queued, running, done, failed), bytes_read of
+    size_bytes, the counts so far and the lines skipped (result), why it failed (failure)."""
+
+    permission_classes = [IsMember]
+    url_objects = {"upload_uuid": (Upload.objects.select_related("uploaded_by", "api_key"), "uuid")}
+
+    def get(self, request, upload_uuid):
+        return Response(UploadOutputSerializer(request.url_objects["upload_uuid"]).data)

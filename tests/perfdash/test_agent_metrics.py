@@ -14,6 +14,7 @@ from tests.ingest.agent import capture_ticks
 from tests.oracle import assert_stored_matches_oracle
 from tests.oracle import CAPTURES
 from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
+from tests.uploads.files import uploads_work
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/metrics/"
@@ -115,6 +116,7 @@ def test_it_answers_403_to_a_collector_key_sent_with_another_hosts_identifier():
     assert response.status_code == 403
 
 
+@pytest.mark.django_db(transaction=True)  # the upload worker reads what the request committed
 def test_it_stores_an_uploaded_capture_as_an_upload():
     acme = team_make("acme")
     web = collector_make(acme.organization)
@@ -124,8 +126,12 @@ def test_it_stores_an_uploaded_capture_as_an_upload():
     assert response.status_code == 201, response.content
     upload = Upload.objects.get()
     assert response.json() == {"status": "uploaded", "data_id": str(upload.uuid), "file_size": len(content)}
-    assert (upload.collector, upload.description, upload.format) == (web, "first run", "pcc")
-    assert upload.result["ticks"] == len(capture_ticks(CAPTURES[0]))
+    assert (upload.collector, upload.description, upload.format, upload.state) == (web, "first run", "pcc", "queued")
+    # The worker reads the file, not the request: nothing stored but the upload's own row.
+    assert {table: n for table, n in collector_rows(web.pk).items() if n} == {"metrics_upload": 1}
+    uploads_work()
+    upload.refresh_from_db()
+    assert upload.state == "done" and upload.result["ticks"] == len(capture_ticks(CAPTURES[0]))
     assert assert_stored_matches_oracle(CAPTURES[0], web.pk) > 1000
     web.refresh_from_db()
     assert web.last_contact_at is not None

@@ -10,6 +10,7 @@ from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES, oracle_rows
 from tests.perfdash.test_collector_list import UUID, Z_TIME
 from tests.personas import api_client, collector_make, collector_rows, team_make
+from tests.uploads.files import uploads_work
 
 pytestmark = pytest.mark.django_db
 UPLOAD_FIELDS = ["id", "collector", "collector_name", "description", "file", "file_size", "row_count",
@@ -33,15 +34,20 @@ def _utc(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_it_stores_a_capture_and_describes_what_it_stored():
+@pytest.mark.django_db(transaction=True)  # the upload worker reads what the request committed
+def test_it_stores_a_capture_and_describes_what_it_stored_once_read():
     acme = team_make("acme")
     web = collector_make(acme.organization, name="web")
     content = (CAPTURES[0] / "collection.ndjson").read_bytes()
     response = upload(api_client(acme.analyst), web, content, description="load test",
                       collector="00000000-0000-4000-8000-000000000000")  # the reference's form field: ignored
     assert response.status_code == 201, response.content
-    body = response.json()
-    assert list(body) == UPLOAD_FIELDS
+    queued = response.json()
+    assert list(queued) == UPLOAD_FIELDS
+    assert (queued["row_count"], queued["data_start"], queued["data_end"]) == (None, None, None)
+    uploads_work()
+    body = api_client(acme.viewer).get(f"/api/v1/data/{queued['id']}/").json()
+    assert body | {"row_count": None, "data_start": None, "data_end": None} == queued
     times = [tick[0]["timestamp"] for tick in capture_ticks(CAPTURES[0])]
     assert body == {
         "id": body["id"], "collector": str(web.uuid), "collector_name": "web", "description": "load test",

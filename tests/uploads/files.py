@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from tests.oracle import PCC_CAPTURES
 
@@ -24,6 +25,24 @@ def upload(client, content: bytes, *, name="capture.ndjson", collector=None, **e
     if collector is not None:
         data["collector"] = collector.pk
     return client.post(UPLOAD_URL, data, format="multipart")
+
+
+def uploads_work() -> None:
+    """Runs the upload worker (`manage.py procrastinate worker --one-shot`, in this process)
+    until the queue is empty. Its jobs read the database in their own connections: tests
+    that run it are transactional (pytest.mark.django_db(transaction=True))."""
+    call_command("procrastinate", "worker", "--one-shot")
+
+
+def uploaded(client, content: bytes, **kwargs) -> dict:
+    """Uploads the file (202), lets the worker read it, and returns the upload as its URL
+    shows it then."""
+    response = upload(client, content, **kwargs)
+    assert response.status_code == 202, response.content
+    uploads_work()
+    shown = client.get(response.json()["url"])
+    assert shown.status_code == 200, shown.content
+    return shown.json()
 
 
 def pcprocess_zip(capture: Path, *, folder: str = "") -> bytes:

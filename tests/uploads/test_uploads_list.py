@@ -5,9 +5,10 @@ import hashlib
 import pytest
 
 from tests.personas import api_client, collector_make, team_make
-from tests.uploads.files import PORTAL_CSV, upload
+from tests.uploads.files import PORTAL_CSV, uploaded
 
-pytestmark = pytest.mark.django_db
+# Transactional: the upload worker reads what the requests committed.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.uploads.urls")]
 URL = "/api/performance/uploads/"
 
 
@@ -16,9 +17,9 @@ def test_it_lists_the_organizations_uploads_newest_first():
     web, db = collector_make(acme.organization, name="web-1"), collector_make(acme.organization, name="db-1")
     theirs = collector_make(globex.organization, name="globex-web")
     content = PORTAL_CSV.read_bytes()
-    upload(api_client(acme.analyst), content, name="first.csv", collector=web)
-    upload(api_client(acme.admin), content, name="second.csv", collector=db)
-    upload(api_client(globex.admin), content, name="globex.csv", collector=theirs)
+    uploaded(api_client(acme.analyst), content, name="first.csv", collector=web)
+    uploaded(api_client(acme.admin), content, name="second.csv", collector=db)
+    uploaded(api_client(globex.admin), content, name="globex.csv", collector=theirs)
 
     response = api_client(acme.viewer).get(URL)
     assert response.status_code == 200
@@ -27,7 +28,7 @@ def test_it_lists_the_organizations_uploads_newest_first():
     second, first = results
     assert first["uploaded_by"] == "acme-analyst" and first["collector"] == web.pk
     assert first["sha256"] == hashlib.sha256(content).hexdigest() and first["size_bytes"] == len(content)
-    assert first["format"] == "portal_csv" and first["result"]["ticks"] == 130
+    assert first["format"] == "portal_csv" and first["result"]["ticks"] == 130 and first["state"] == "done"
     assert second["result"]["duplicate_ticks"] == 0
 
     by_collector = api_client(acme.viewer).get(URL, {"collector": web.pk}).json()["results"]

@@ -31,7 +31,8 @@ from metrics.collectors import (
     collector_register,
 )
 from metrics.envelope import EnvelopeError
-from metrics.uploads import UploadRejected, upload_ingest
+from metrics.upload_jobs import upload_queue
+from metrics.uploads import UploadRejected
 from xat.request_body import BodyTooLarge, BodyUnreadable, request_body_read
 
 logger = logging.getLogger(__name__)
@@ -127,8 +128,9 @@ def agent_register(request):
 @agent_key_required
 @_refusals
 def agent_metrics(request):
-    """A multipart `file` (+ `description`) is stored as XAT's uploads are (metrics.uploads);
-    any other body is read as JSON measurements (metrics.agent_batches)."""
+    """A multipart `file` (+ `description`) is queued as XAT's uploads are (metrics.upload_jobs:
+    201 once checked and queued, data_id naming the upload its job reads); any other body is
+    read as JSON measurements (metrics.agent_batches)."""
     if request.content_type == "multipart/form-data":
         file, description = request.FILES.get("file"), request.POST.get("description", "")
         if file is None:
@@ -136,7 +138,7 @@ def agent_metrics(request):
         if len(description) > DESCRIPTION_MAX_LENGTH:
             return JsonResponse({"error": f"description: at most {DESCRIPTION_MAX_LENGTH} characters",
                                  "field": "description"}, status=400)
-        upload = upload_ingest(organization=request.api_key.organization, file=file, file_name=file.name or "upload",
+        upload = upload_queue(organization=request.api_key.organization, file=file, file_name=file.name or "upload",
                                api_key=request.api_key, description=description)
         return JsonResponse({"status": "uploaded", "data_id": str(upload.uuid), "file_size": upload.size_bytes},
                             status=201)

@@ -1,8 +1,9 @@
 """Uploaded files (contract §9.6): XAT's uploads (metrics/uploads.py), named by UUID.
 
 XAT keeps what a file held (samples of its collector), not the file: `file` is null and
-nothing is served under /media/ (§11.2 S9). `row_count` is the sample rows the upload
-stored, `data_start`/`data_end` its first and last sample time.
+nothing is served under /media/ (§11.2 S9). A file is read by a background job
+(metrics/upload_jobs.py): `row_count` (the sample rows the upload stored) and
+`data_start`/`data_end` (its first and last sample time) are null until the job ended.
 """
 
 from rest_framework import serializers, status
@@ -14,8 +15,9 @@ from metrics.apis.perfdash.base import COLLECTOR, UPLOAD, PerfdashApi
 from metrics.apis.perfdash.collectors import z_time
 from accounts.pagination import paginated_response
 from metrics.apis.perfdash.pagination import ContractPagination
-from metrics.models import Upload
-from metrics.uploads import UploadRejected, upload_delete, upload_ingest
+from metrics.models import Upload, UploadState
+from metrics.upload_jobs import upload_queue
+from metrics.uploads import UploadRejected, upload_delete
 
 
 class UploadSerializer(serializers.Serializer):
@@ -34,13 +36,18 @@ class UploadSerializer(serializers.Serializer):
         return None
 
     def get_row_count(self, upload) -> int | None:
-        return upload.result.get("rows")
+        return self._ended(upload).get("rows")
 
     def get_data_start(self, upload) -> str | None:
-        return upload.result.get("first")
+        return self._ended(upload).get("first")
 
     def get_data_end(self, upload) -> str | None:
-        return upload.result.get("last")
+        return self._ended(upload).get("last")
+
+    @staticmethod
+    def _ended(upload) -> dict:
+        """What the upload's job stored, once it ended ({} while it waits or runs)."""
+        return upload.result if upload.state in (UploadState.DONE, UploadState.FAILED) else {}
 
     def get_created_at(self, upload) -> str:
         return z_time(upload.created_at)
@@ -61,8 +68,9 @@ class UploadListApi(PerfdashApi):
 
 
 class UploadCreateApi(PerfdashApi):
-    """POST /api/v1/collectors/{id}/data/: multipart `file` (+ `description`), stored as
-    XAT's uploads are; its refusals (400, 413, 415) kept. Analysts and admins."""
+    """POST /api/v1/collectors/{id}/data/: multipart `file` (+ `description`), queued as
+    XAT's uploads are; its refusals (400, 413, 415) kept. Analysts and admins. 201 as the
+    contract has it, with the upload whose row_count is null until its job ended."""
 
     permission_classes = [IsAnalystOrAdmin]
     parser_classes = [MultiPartParser]
@@ -77,7 +85,7 @@ class UploadCreateApi(PerfdashApi):
         data.is_valid(raise_exception=True)
         file = data.validated_data["file"]
         try:
-            upload = upload_ingest(organization=request.organization, file=file, file_name=file.name or "upload",
+            upload = upload_queue(organization=request.organization, file=file, file_name=file.name or "upload",
                                    collector_id=request.url_objects["collector_uuid"].pk, user=request.user,
                                    description=data.validated_data["description"])
         except UploadRejected as error:

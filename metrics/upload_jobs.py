@@ -1,0 +1,187 @@
+"""Uploads as background jobs (issue 12): the request checks what is bounded, stores the
+file and queues a job; a worker (`manage.py procrastinate worker`) reads it.
+
+    upload_queue(*, organization, file, file_name, collector_id=None, user=None,
+                 api_key=None, description="") -> Upload   (state queued)
+        raises what metrics.uploads.upload_inspect and upload_collector raise; then
+        nothing is stored and no file is kept
+    upload_ingest_job(upload_id=...)   the job: metrics.uploads.upload_read, then the file
+        is deleted; state queued -> running -> done (or failed, with the reason)
+
+The queue is procrastinate's (PostgreSQL tables, no other server). The job is deferred in
+the transaction that creates the Upload row: both exist or neither. While it runs, each
+batch of ticks commits together with the counts so far (Upload.result) and the bytes read;
+between batches the bytes read are written at most once a second.
+
+A worker killed mid-job (or its machine lost) stops sending heartbeats; after
+XAT_WORKER_STALLED_SECONDS without one, upload_stalled_jobs_retry (run by any worker
+every few seconds) queues its job again. The new attempt reads the file from its start:
+the ticks the earlier attempt stored are skipped as duplicates (metrics.ingest stores a
+tick once), and its saved counts carry over, so the Upload's counts are a single read's.
+A database error retries the job with a growing pause, UPLOAD_JOB_RETRIES times.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from accounts.models import ApiKey, Organization
+from metrics.collectors import collector_contact_record
+from metrics.models import Upload, UploadState
+from metrics.uploads import UploadRejected, UploadResult, upload_collector, upload_file_path, upload_inspect, upload_read
+
+logger = logging.getLogger(__name__)
+QUEUE = "uploads"
+UPLOAD_JOB_RETRIES = 8  # after database errors: pauses of 2, 4, 8 ... 256 s
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def upload_queue(
+    *,
+    organization: Organization,
+    file,
+    file_name: str,
+    collector_id=None,
+    user=None,
+    api_key: ApiKey | None = None,
+    description: str = "",
+) -> Upload:
+    """Checks the file (metrics.uploads.upload_inspect), finds its collector, copies it to
+    XAT_UPLOAD_DIR and records the Upload with its job (module docstring)."""
+    inspection = upload_inspect(file=file)
+    collector = upload_collector(organization=organization, collector_id=collector_id, api_key=api_key,
+                                 identifier=inspection.identifier)
+    if api_key is not None:
+        collector_contact_record(collector_id=collector.pk)
+    upload = Upload(organization=organization, collector=collector, uploaded_by=user, api_key=api_key,
+                    file_name=file_name[:255], description=description, size_bytes=file.size,
+                    format=inspection.format, compressed=inspection.compressed, uuid=uuid.uuid4())
+    path = upload_file_path(upload)
+    try:
+        upload.sha256 = _file_store(file, path)
+        with transaction.atomic():
+            upload.save()
+            upload_ingest_job.defer(upload_id=upload.pk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return upload
+
+
+def _file_store(file, path) -> str:
+    """Writes the uploaded file to path (its folder made if need be); its SHA-256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sha256 = hashlib.sha256()
+    file.seek(0)
+    with path.open("xb") as stored:
+        for chunk in file.chunks():
+            sha256.update(chunk)
+            stored.write(chunk)
+    return sha256.hexdigest()
+
+
+@app.task(name="upload_ingest", queue=QUEUE, pass_context=True,
+          retry=RetryStrategy(max_attempts=UPLOAD_JOB_RETRIES, exponential_wait=2,
+                              retry_exceptions={DatabaseError}))
+def upload_ingest_job(context, *, upload_id: int) -> None:
+    try:
+        upload_process(upload_id=upload_id, last_attempt=context.job.attempts >= UPLOAD_JOB_RETRIES)
+    finally:
+        # The job ran in a worker thread, on that thread's own connection: none is left open
+        # (or broken) for the next job; one connection per job costs nothing beside its read.
+        connections.close_all()
+
+
+def upload_process(*, upload_id: int, last_attempt: bool) -> None:
+    """Reads the upload's file into samples, recording progress on the Upload row."""
+    upload = Upload.objects.filter(pk=upload_id).first()
+    if upload is None:
+        return  # deleted while it waited (metrics.uploads.upload_delete took its file)
+    path = upload_file_path(upload)
+    if upload.state in (UploadState.DONE, UploadState.FAILED):
+        path.unlink(missing_ok=True)  # a job retried after it had finished
+        return
+    if upload.collector_id is None:
+        _finish(upload, UploadState.FAILED, failure="its collector was deleted before the file was read")
+        return
+    # An earlier attempt that was cut short: its counts carry over (UploadResult).
+    carried = upload.result if upload.state == UploadState.RUNNING else {}
+    upload.state, upload.started_at = UploadState.RUNNING, upload.started_at or timezone.now()
+    upload.save(update_fields=["state", "started_at"])
+    result = None
+    try:
+        with path.open("rb") as file:
+            result = _tracked_result(upload, file, carried)
+            upload_read(file=file, format=upload.format, compressed=upload.compressed,
+                        ids={"organization_id": upload.organization_id, "collector_id": upload.collector_id},
+                        result=result)
+    except FileNotFoundError:
+        _finish(upload, UploadState.FAILED, failure=f"the file is not in {settings.XAT_UPLOAD_DIR}: the web and "
+                "worker processes must share that folder")
+    except UploadRejected as error:
+        _finish(upload, UploadState.FAILED, result, failure=str(error))
+    except DatabaseError:
+        if last_attempt:
+            _finish(upload, UploadState.FAILED, result, failure="the database failed at every attempt")
+        raise
+    except Exception as error:
+        logger.exception("upload %s: the job failed", upload.uuid)
+        _finish(upload, UploadState.FAILED, result, failure=f"the file could not be read ({type(error).__name__})")
+        raise
+    else:
+        upload.bytes_read = upload.size_bytes
+        _finish(upload, UploadState.DONE, result)
+
+
+def _tracked_result(upload: Upload, file, carried: dict) -> UploadResult:
+    """An UploadResult whose batches save the counts in their transaction, and whose lines
+    save the bytes read at most every PROGRESS_EVERY_SECONDS."""
+    saved_at = time.monotonic()
+
+    def on_batch() -> None:
+        nonlocal saved_at
+        saved_at = time.monotonic()
+        Upload.objects.filter(pk=upload.pk).update(result=result.as_dict(), bytes_read=file.tell())
+
+    def on_line() -> None:
+        nonlocal saved_at
+        if time.monotonic() - saved_at >= PROGRESS_EVERY_SECONDS:
+            saved_at = time.monotonic()
+            Upload.objects.filter(pk=upload.pk).update(bytes_read=file.tell())
+
+    result = UploadResult(format=upload.format, compressed=upload.compressed, collector_id=upload.collector_id,
+                          on_batch=on_batch, on_line=on_line, carried=carried)
+    return result
+
+
+def _finish(upload: Upload, state: str, result: UploadResult | None = None, *, failure: str = "") -> None:
+    """Records the end of the job (with what the read stored, if it began) and deletes the file."""
+    upload.state, upload.failure, upload.finished_at = state, failure[:500], timezone.now()
+    if result is not None:
+        upload.result = result.as_dict()
+    read_whole = ["bytes_read"] if state == UploadState.DONE else []
+    upload.save(update_fields=["state", "failure", "finished_at", "result", *read_whole])
+    upload_file_path(upload).unlink(missing_ok=True)
+
+
+# Every few seconds (at most half the stall time): any worker looks for stalled jobs.
+_STALLED_CHECK_SECONDS = min(30, max(1, settings.XAT_WORKER_STALLED_SECONDS // 2))
+
+
+@app.periodic(cron=f"* * * * * */{_STALLED_CHECK_SECONDS}", periodic_id="upload_stalled_jobs")
+@app.task(name="upload_stalled_jobs_retry", queue=QUEUE, queueing_lock="upload_stalled_jobs_retry")
+async def upload_stalled_jobs_retry(timestamp: int) -> None:
+    """Queues again the upload jobs whose worker sent no heartbeat for
+    XAT_WORKER_STALLED_SECONDS (killed mid-job): procrastinate leaves them `doing`."""
+    stalled = await app.job_manager.get_stalled_jobs(
+        task_name=upload_ingest_job.name, seconds_since_heartbeat=settings.XAT_WORKER_STALLED_SECONDS)
+    for job in stalled:
+        logger.warning("upload job %s: its worker stopped sending heartbeats; queued again", job.id)
+        await app.job_manager.retry_job(job)
