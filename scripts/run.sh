@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the local cluster, migrations, the demo login, gunicorn in the foreground,
-# the upkeep (supervised: started again if it exits) and the bundled agent in the background.
+# the upkeep and the upload worker (supervised: started again if they exit) and the bundled
+# agent in the background.
 set -euo pipefail
 
 # supervise LOG COMMAND...: runs COMMAND (its output appended to LOG, emptied first) and
@@ -45,13 +46,17 @@ trap stop_cluster EXIT
 # retention): it survives database errors by itself, and is started again if it exits.
 supervise .xat/maintain.log .venv/bin/python manage.py xat_aggregates maintain --every 60 &
 maintain_pid=$!
+# The upload worker (metrics/upload_jobs.py): reads uploaded files in the background. A job
+# it was killed in is taken up again once it is back (docs/storage.md, "Uploaded files").
+supervise .xat/worker.log .venv/bin/python manage.py procrastinate worker &
+worker_pid=$!
 # Worker settings: xat/gunicorn_conf.py (see docs/performance.md).
 .venv/bin/gunicorn -c xat/gunicorn_conf.py xat.wsgi:application &
 gunicorn_pid=$!
 # The bundled agent feeds the demo collector with this machine's /proc once the server
 # answers (XAT_DEMO_AGENT=0: off). Its key is made at its start and lives only in it.
 url="http://127.0.0.1:${PORT:-8000}"
-background=("$maintain_pid")
+background=("$maintain_pid" "$worker_pid")
 if [ "${XAT_DEMO_AGENT:-1}" != 0 ]; then
   (
     for _ in $(seq 120); do

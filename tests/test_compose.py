@@ -37,3 +37,14 @@ def test_it_offers_grafana_on_the_analytics_views_as_an_optional_profile():
     for volume in grafana["volumes"]:
         assert (ROOT / volume.split(":")[0]).is_dir(), volume
     assert grafana["ports"][0].startswith("127.0.0.1:")
+
+
+def test_it_runs_the_upload_worker_beside_the_web_service_on_a_shared_upload_folder():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    web, worker = services["web"], services["worker"]
+    assert worker["command"][1:4] == ["manage.py", "procrastinate", "worker"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker.get("restart") in ("always", "unless-stopped")
+    folder = web["environment"]["XAT_UPLOAD_DIR"]
+    assert worker["environment"]["XAT_UPLOAD_DIR"] == folder
+    assert f"uploads:{folder}" in web["volumes"] and f"uploads:{folder}" in worker["volumes"]
