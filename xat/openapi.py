@@ -96,6 +96,15 @@ def agent_refusals() -> dict:
     }
 
 
+# A file refused as a whole (metrics.uploads.UploadRejected), besides DRF's own refusals.
+UPLOAD_REFUSALS = {
+    400: error_response("The file cannot be read, or a field is wrong.", "FieldErrors", "Error", "Detail"),
+    413: error_response("The file is larger than XAT_UPLOAD_MAX_BYTES, or inflates beyond its bound.",
+                        "Error", "Detail"),
+    415: error_response("A file of a format XAT does not read.", "Error", "Detail"),
+}
+
+
 def shape(typed_dict, description: str = "") -> OpenApiResponse:
     """An answer described by a TypedDict the domain answers with (metrics/dashboard.py,
     metrics/sessions.py), as JSON Schema."""

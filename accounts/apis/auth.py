@@ -17,7 +17,7 @@ from xat.openapi import error_response
 class UserOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="May be empty (optional at the perf-dashboard's register).")
     first_name = serializers.CharField()
     last_name = serializers.CharField()
 

@@ -17,7 +17,7 @@ class MemberOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user_id = serializers.IntegerField()
     username = serializers.CharField(source="user.username")
-    email = serializers.EmailField(source="user.email")
+    email = serializers.CharField(source="user.email", help_text="May be empty.")
     role = serializers.CharField()
     created_at = serializers.DateTimeField()
 

@@ -8,6 +8,7 @@ answers 202 once the file is checked and queued; the upload's URL shows its job.
 
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin, IsMember, OrganizationAPIView
 from metrics.collectors import IdentifierInvalid, IdentifierRefused, collector_get_for_org
 from metrics.models import Upload
+from xat.openapi import API_KEY, JWT, UPLOAD_REFUSALS, error_response, paginated
 from metrics.upload_jobs import upload_queue
 from metrics.uploads import UploadRejected
 
@@ -30,8 +32,8 @@ class HasAgentKey(permissions.BasePermission):
 
 
 class UploadOutputSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    api_key = serializers.SlugRelatedField(slug_field="prefix", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    api_key = serializers.SlugRelatedField(slug_field="prefix", read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -64,6 +66,9 @@ class UploadApi(OrganizationAPIView):
         request.organization, request.membership = key.organization, None
         return super(OrganizationAPIView, self).initial(request, *args, **kwargs)
 
+    @extend_schema(auth=[JWT, API_KEY], responses={202: UploadOutputSerializer, **UPLOAD_REFUSALS,
+                                                   403: error_response("A role too weak, or a collector key for another"
+                                                                       " host.", "Detail", "Error")})
     def post(self, request):
         limit = settings.XAT_UPLOAD_MAX_BYTES
         try:
@@ -100,6 +105,7 @@ class UploadListApi(OrganizationAPIView):
     class FilterSerializer(serializers.Serializer):
         collector = serializers.CharField(required=False)
 
+    @extend_schema(**paginated(UploadOutputSerializer))
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -119,5 +125,6 @@ class UploadDetailApi(OrganizationAPIView):
     permission_classes = [IsMember]
     url_objects = {"upload_uuid": (Upload.objects.select_related("uploaded_by", "api_key"), "uuid")}
 
+    @extend_schema(responses=UploadOutputSerializer)
     def get(self, request, upload_uuid):
         return Response(UploadOutputSerializer(request.url_objects["upload_uuid"]).data)

@@ -18,11 +18,13 @@ from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from accounts.agent_auth import agent_key_required, database_unavailable
 from metrics.agent_batches import NoMetrics, agent_batch_ingest
 from metrics.apis.collectors import HostFieldsSerializer
+from metrics.apis.trickle import ONE_TICK, MeasurementSerializer
 from metrics.collectors import (
     IdentifierInvalid,
     IdentifierRefused,
@@ -33,6 +35,7 @@ from metrics.collectors import (
 from metrics.envelope import EnvelopeError
 from metrics.upload_jobs import upload_queue
 from metrics.uploads import UploadRejected
+from xat.openapi import API_KEY, agent_refusals, error_response, function_schema
 from xat.request_body import BodyTooLarge, BodyUnreadable, request_body_read
 
 logger = logging.getLogger(__name__)
@@ -99,6 +102,19 @@ class AgentRegisterSerializer(HostFieldsSerializer):
         return fields
 
 
+@function_schema(
+    "POST", auth=[API_KEY], request=AgentRegisterSerializer,
+    responses={200: inline_serializer("AgentRegistered", fields={
+        "error": serializers.CharField(allow_null=True), "status": serializers.CharField(),
+        "collector_id": serializers.UUIDField(), "name": serializers.CharField(), "message": serializers.CharField(),
+        "identifier": serializers.CharField()}),
+        **agent_refusals(), 400: error_response("Not JSON, or invalid fields (`fields` names each).", "Error")},
+    examples=[OpenApiExample("pcc's registration", request_only=True, value={
+        "hostname": "azure-b2s-01", "identifier": "4c4c4544004d3510", "ip_address": "10.0.0.4", "os_name": "Ubuntu",
+        "os_version": "22.04", "kernel_version": "6.5.0-1017-azure", "processor_brand": "Intel",
+        "processor_model": "Intel(R) Xeon(R) Platinum 8272CL CPU @ 2.60GHz", "vcpus": 2, "memory_gib": 4,
+        "storage_gib": 30, "storage_type": "SSD"})],
+)
 @csrf_exempt
 @require_POST
 @agent_key_required
@@ -123,6 +139,24 @@ def agent_register(request):
     )
 
 
+@function_schema(
+    "POST", auth=[API_KEY],
+    request={"application/json": inline_serializer("AgentMetrics", fields={
+                 "identifier": serializers.CharField(required=False, help_text="As on /v1/trickle."),
+                 "hostname": serializers.CharField(required=False),
+                 "metrics": MeasurementSerializer(many=True)}),
+             "multipart/form-data": inline_serializer("AgentFile", fields={
+                 "file": serializers.FileField(), "description": serializers.CharField(required=False)})},
+    responses={200: OpenApiResponse(inline_serializer("AgentMetricsReceived", fields={
+                   "status": serializers.CharField(), "metrics_count": serializers.IntegerField()}),
+                   "Measurements stored."),
+               201: OpenApiResponse(inline_serializer("AgentFileUploaded", fields={
+                   "status": serializers.CharField(), "data_id": serializers.UUIDField(),
+                   "file_size": serializers.IntegerField()}), "A file accepted."),
+               **agent_refusals(), 415: error_response("A file of a format XAT does not read.", "Error")},
+    examples=[OpenApiExample("A batch of one tick", request_only=True, media_type="application/json",
+                             value={"identifier": "4c4c4544004d3510", "metrics": ONE_TICK})],
+)
 @csrf_exempt
 @require_POST
 @agent_key_required

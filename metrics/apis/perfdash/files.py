@@ -6,6 +6,7 @@ nothing is served under /media/ (§11.2 S9). A file is read by a background job
 `data_start`/`data_end` (its first and last sample time) are null until the job ended.
 """
 
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from metrics.apis.perfdash.base import COLLECTOR, UPLOAD, PerfdashApi
 from metrics.apis.perfdash.collectors import z_time
 from accounts.pagination import paginated_response
 from metrics.apis.perfdash.pagination import ContractPagination
+from xat.openapi import UPLOAD_REFUSALS, paginated
 from metrics.models import Upload, UploadState
 from metrics.upload_jobs import upload_queue
 from metrics.uploads import UploadRejected, upload_delete
@@ -32,6 +34,7 @@ class UploadSerializer(serializers.Serializer):
     data_end = serializers.SerializerMethodField()
     created_at = serializers.SerializerMethodField()
 
+    @extend_schema_field({"type": "null"})
     def get_file(self, upload) -> None:
         return None
 
@@ -59,6 +62,7 @@ class UploadListApi(PerfdashApi):
 
     url_objects = {"collector_uuid": COLLECTOR}
 
+    @extend_schema(**paginated(UploadSerializer, paginator_class=ContractPagination))
     def get(self, request, collector_uuid):
         uploads = (Upload.objects.filter(organization=request.organization,
                                          collector=request.url_objects["collector_uuid"])
@@ -80,6 +84,7 @@ class UploadCreateApi(PerfdashApi):
         file = serializers.FileField(allow_empty_file=True)
         description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
+    @extend_schema(responses={201: UploadSerializer, **UPLOAD_REFUSALS})
     def post(self, request, collector_uuid):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -96,6 +101,7 @@ class UploadCreateApi(PerfdashApi):
 class UploadDetailApi(PerfdashApi):
     url_objects = {"upload_uuid": UPLOAD}
 
+    @extend_schema(responses=UploadSerializer)
     def get(self, request, upload_uuid):
         return Response(UploadSerializer(request.url_objects["upload_uuid"]).data)
 
