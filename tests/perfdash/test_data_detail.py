@@ -7,7 +7,7 @@ from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES
 from tests.perfdash.test_data_list import UPLOAD_FIELDS, sample_rows, upload
 from tests.personas import api_client, collector_make, team_make
-from tests.uploads.files import uploads_work
+from tests.uploads.files import uploads_run_here
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,11 @@ def test_it_answers_the_upload_and_serves_no_file():
     assert api_client(acme.admin).get(f"/media/{item.file_name}").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)  # the upload worker reads what the request committed
 def test_it_deletes_the_record_and_keeps_the_samples():
     acme = team_make("acme")
     web = collector_make(acme.organization)
     upload(api_client(acme.admin), web, (CAPTURES[0] / "collection.ndjson").read_bytes())
-    uploads_work()
+    uploads_run_here()
     rows = sample_rows(web)
     response = api_client(acme.admin).delete(url(Upload.objects.get()))
     assert response.status_code == 204 and not Upload.objects.exists()

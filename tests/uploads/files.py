@@ -11,6 +11,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from metrics.models import Upload, UploadState
+from metrics.upload_jobs import upload_process
 from tests.oracle import PCC_CAPTURES
 
 UPLOAD_URL = "/api/performance/upload/"
@@ -32,6 +34,14 @@ def uploads_work() -> None:
     until the queue is empty. Its jobs read the database in their own connections: tests
     that run it are transactional (pytest.mark.django_db(transaction=True))."""
     call_command("procrastinate", "worker", "--one-shot")
+
+
+def uploads_run_here() -> None:
+    """Runs the queued uploads' job (metrics.upload_jobs.upload_process) in this thread,
+    inside the test's transaction: for tests of what an upload stores, not of the worker
+    (tests/uploads/test_upload_jobs.py runs real ones)."""
+    for upload_id in Upload.objects.filter(state=UploadState.QUEUED).order_by("pk").values_list("pk", flat=True):
+        upload_process(upload_id=upload_id, last_attempt=True)
 
 
 def uploaded(client, content: bytes, **kwargs) -> dict:
