@@ -1,8 +1,11 @@
+import http.client
 import os
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -44,6 +47,45 @@ def free_port() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return str(probe.getsockname()[1])
+
+
+@contextmanager
+def gunicorn_serving(*, env: dict, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """gunicorn as deployed (xat/gunicorn_conf.py: sync workers, its timeouts) on a free
+    port of 127.0.0.1, with env added to this process's environment (the database's PG*
+    settings, WEB_CONCURRENCY, limits); its output in log. Yields (port, gunicorn's master
+    process) once /health/ answers 200; stops it with its workers on the way out."""
+    port = free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "xat/gunicorn_conf.py", "xat.wsgi"], cwd=ROOT,
+            env={**os.environ, "XAT_BIND": f"127.0.0.1:{port}", "XAT_ACCESS_LOG": "0", **env},
+            stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers_health(port):
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.2)
+        yield port, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+
+
+def _answers_health(port: str) -> bool:
+    server = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+    try:
+        server.request("GET", "/health/")
+        return server.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        server.close()
 
 
 def another_session(*, autocommit: bool = False) -> psycopg.Connection:

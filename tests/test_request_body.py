@@ -4,16 +4,12 @@ same body with a length would be, within the same limits (xat/request_body.py)."
 
 import http.client
 import json
-import os
-import subprocess
-import sys
-import time
 from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import gunicorn_serving
 from tests.ingest.agent import capture_ticks, envelope
 from tests.oracle import CAPTURES, MEMORY_COLUMNS, close, collector_id_of, oracle_rows
 from tests.personas import PASSWORD, api_key_make, team_make
@@ -28,43 +24,14 @@ DATA_MAX_BYTES = 65536
 
 
 @pytest.fixture(scope="module")
-def gunicorn_port(django_db_setup, django_db_blocker):
+def gunicorn_port(django_db_setup, django_db_blocker, tmp_path_factory):
     """gunicorn (one sync worker, as deployed) serving the test database."""
     database = connection.settings_dict
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "xat/gunicorn_conf.py", "xat.wsgi"], cwd=ROOT,
-        env={**os.environ, "XAT_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "XAT_ACCESS_LOG": "0",
-             "PGHOST": database["HOST"], "PGPORT": str(database["PORT"]), "PGUSER": database["USER"],
-             "PGDATABASE": database["NAME"], "XAT_TRICKLE_MAX_BYTES": str(TRICKLE_MAX_BYTES),
-             "DATA_UPLOAD_MAX_MEMORY_SIZE": str(DATA_MAX_BYTES)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not _listens(port):
-            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()[-2000:]
-            time.sleep(0.2)
+    env = {"WEB_CONCURRENCY": "1", "PGHOST": database["HOST"], "PGPORT": str(database["PORT"]),
+           "PGUSER": database["USER"], "PGDATABASE": database["NAME"],
+           "XAT_TRICKLE_MAX_BYTES": str(TRICKLE_MAX_BYTES), "DATA_UPLOAD_MAX_MEMORY_SIZE": str(DATA_MAX_BYTES)}
+    with gunicorn_serving(env=env, log=tmp_path_factory.mktemp("gunicorn") / "log") as (port, _):
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _listens(port: str) -> bool:
-    try:
-        return _get("127.0.0.1", port, "/health/") == 200
-    except OSError:
-        return False
-
-
-def _get(host: str, port, path: str) -> int:
-    server = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        server.request("GET", path)
-        return server.getresponse().status
-    finally:
-        server.close()
 
 
 def post_chunked(port, path: str, body: bytes, **headers) -> tuple[int, dict, bytes]:
