@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/collectors/", include("metrics.collector_urls")),
     path("api/performance/upload/", by_method(POST=uploads.UploadApi.as_view()), name="performance-upload"),
     path("api/performance/uploads/", by_method(GET=uploads.UploadListApi.as_view()), name="performance-uploads"),
+    path("api/performance/uploads/<uuid:upload_uuid>/", by_method(GET=uploads.UploadDetailApi.as_view()),
+         name="performance-upload-detail"),
     path("api/performance/export/", by_method(GET=exports.ExportApi.as_view()), name="performance-export"),
     path("api/dashboard/collectors/<int:collector_id>/cpu/", dashboard.CpuChartApi.as_view(), name="dashboard-cpu"),
     path("api/dashboard/collectors/<int:collector_id>/memory/", dashboard.MemoryChartApi.as_view(),

@@ -25,8 +25,6 @@ from tests.personas import PASSWORD, api_client, api_key_make, collector_make, m
 from tests.test_isolation_matrix import SKIPPED_PREFIXES, _path_template, _views_of, _walk
 from xat.openapi import SchemaGenerator
 
-# The upload job's route, until metrics/urls.py serves it (see tests/uploads/urls.py).
-pytestmark = pytest.mark.urls("tests.uploads.urls")
 IDENTIFIER = "5eed0000000000000000000000000001"
 TICKS = capture_ticks(CAPTURES[0])[:8]
 

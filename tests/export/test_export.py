@@ -10,7 +10,8 @@ import pytest
 from metrics.exports import HEADER
 from tests.oracle import CAPTURES
 from tests.personas import api_client, collector_make, team_make
-from tests.uploads.files import EXPORT_URL, PORTAL_CSV, export, upload, utc
+from metrics.models import Upload
+from tests.uploads.files import EXPORT_URL, PORTAL_CSV, export, upload, uploads_run_here, utc
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +22,9 @@ def acme():
     team.collector = collector_make(team.organization, name="web-1")
     team.client = api_client(team.analyst)
     response = upload(team.client, (CAPTURES[0] / "collection.ndjson").read_bytes(), collector=team.collector)
-    assert response.status_code == 201, response.content
-    team.result = response.json()["result"]
+    assert response.status_code == 202, response.content
+    uploads_run_here()
+    team.result = Upload.objects.get(pk=response.json()["id"]).result
     return team
 
 
@@ -64,6 +66,7 @@ def test_it_limits_the_export_to_start_and_end(acme):
 def test_it_exports_several_collectors_as_one_tree_each(acme):
     other = collector_make(acme.organization, name="=db-1")
     upload(acme.client, PORTAL_CSV.read_bytes(), name="portal.csv", collector=other)
+    uploads_run_here()
     response = acme.client.get(EXPORT_URL, {"collector": f"{acme.collector.pk},{other.pk}", "format": "sar"})
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].endswith('-sar.zip"')
@@ -86,6 +89,7 @@ def formula_named(acme) -> list:
     collectors = [collector_make(acme.organization, name=name) for name in FORMULA_NAMES]
     for collector in collectors:
         upload(acme.client, PORTAL_CSV.read_bytes(), name="portal.csv", collector=collector)
+    uploads_run_here()
     return collectors
 
 

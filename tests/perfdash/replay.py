@@ -18,7 +18,7 @@ from metrics.perfdash_charts import CONVERSIONS
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES, oracle_rows  # noqa: F401 (oracle_rows: for the tests)
 from tests.personas import Team, api_client, collector_make, team_make
-from tests.uploads.files import upload
+from tests.uploads.files import upload, uploads_run_here
 
 CAPTURE = next(path for path in CAPTURES if path.name == "azure-loadtest-3")
 _TICKS = capture_ticks(CAPTURE)
@@ -46,7 +46,8 @@ def uploaded(team: Team, *, collector: Collector | None = None, ticks=TICKS) -> 
     collector = collector or collector_make(
         team.organization, name=f"web-{Collector.objects.filter(organization=team.organization).count() + 1}")
     response = upload(api_client(team.analyst), ndjson(ticks), collector=collector)
-    assert response.status_code == 201, response.content
+    assert response.status_code == 202, response.content
+    uploads_run_here()
     return Upload.objects.get(pk=response.json()["id"])
 
 

@@ -33,7 +33,7 @@ from tests.uploads.files import (
     zip_of,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.uploads.urls")]
+pytestmark = pytest.mark.django_db
 job = pytest.mark.django_db(transaction=True)  # the worker reads what the request committed
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",

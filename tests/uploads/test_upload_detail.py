@@ -6,7 +6,7 @@ from metrics.models import Upload
 from tests.personas import api_client, api_key_make, collector_make, team_make
 from tests.uploads.files import PORTAL_CSV, upload
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.uploads.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_a_queued_upload_to_every_member():

@@ -17,7 +17,7 @@ from metrics.models import Upload
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import UPLOAD_URL, uploads_work
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.uploads.urls")]
+pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
                  "disk_total_sample", "network_total_sample")

@@ -8,7 +8,7 @@ from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import PORTAL_CSV, uploaded
 
 # Transactional: the upload worker reads what the requests committed.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.uploads.urls")]
+pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/api/performance/uploads/"
 
 
