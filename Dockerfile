@@ -9,7 +9,8 @@ RUN pip install --no-cache-dir -e . \
     && SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789abcdefghij \
        python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home /app xat \
-    && chown -R xat /app/staticfiles
+    && chown -R xat /app/staticfiles \
+    && mkdir -p /var/lib/xat/uploads && chown xat /var/lib/xat/uploads
 
 USER xat
 EXPOSE 8000

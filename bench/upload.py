@@ -5,8 +5,9 @@ the same rows into the same tables measured in the same run.
 
 Needs the local cluster (`make db-start`; `make run` starts it too). The capture is the
 4-vCPU one (azure-loadtest-3) repeated, each copy shifted earlier in time, written to a
-temporary file (never held in memory), then given to metrics.uploads.upload_ingest as the
-view gives it an uploaded file (the multipart parsing to a temporary file is not timed).
+temporary file (never held in memory), then queued as the view queues an uploaded file
+(metrics.upload_jobs.upload_queue) and read as the worker reads it (upload_process; the
+multipart parsing to a temporary file is not timed; queueing and reading are).
 The floor is bench/ingest.py's COPY of the rows ingest computes for that capture, repeated
 until it writes as many rows as the upload did. Peak resident memory (VmHWM) is read from
 /proc before and after the upload. Everything written belongs to a throwaway organization,
@@ -28,7 +29,7 @@ from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import Organization  # noqa: E402
-from metrics import uploads  # noqa: E402
+from metrics import upload_jobs, uploads  # noqa: E402
 from metrics.models import Collector  # noqa: E402
 
 TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
@@ -71,9 +72,11 @@ def main():
             before = high_water_mb()
             with path.open("rb") as handle:
                 began = time.perf_counter()
-                upload = uploads.upload_ingest(organization=organization, file=File(handle, name=path.name),
-                                               file_name=path.name, collector_id=collector.pk)
+                upload = upload_jobs.upload_queue(organization=organization, file=File(handle, name=path.name),
+                                                  file_name=path.name, collector_id=collector.pk)
+                upload_jobs.upload_process(upload_id=upload.pk, last_attempt=True)
                 elapsed = time.perf_counter() - began
+        upload.refresh_from_db()
         result = upload.result
         rows = result["rows"]
         print(f"Upload: {size / 1e6:.1f} MB, {result['ticks']} ticks, {rows} rows, batches of {args.batch} ticks "
