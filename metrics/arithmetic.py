@@ -104,11 +104,16 @@ def memory_gauges(meminfo: dict) -> dict:
     MemTotal is required (ProcParseError if absent or 0: every percentage divides by
     it). Any other absent field gives None, and so does a value derived from it
     (MemAvailable appeared in 3.14; a container's fake meminfo may lack Dirty or Slab).
+    A part larger than its whole (MemFree or MemAvailable above MemTotal, SwapFree above
+    SwapTotal) is no kernel's arithmetic: ProcParseError, like text we cannot read.
     """
     mem_total = meminfo.get("MemTotal")
     if not mem_total:
         raise ProcParseError("/proc/meminfo: no MemTotal (or MemTotal is 0)")
     get = meminfo.get
+    for part, whole in (("MemFree", "MemTotal"), ("MemAvailable", "MemTotal"), ("SwapFree", "SwapTotal")):
+        if get(part) is not None and get(whole) is not None and get(part) > get(whole):
+            raise ProcParseError(f"/proc/meminfo: {part} {get(part)} exceeds {whole} {get(whole)}")
     mem_free = get("MemFree")
     buffers = get("Buffers")
     cached = get("Cached")

@@ -13,6 +13,13 @@ Rules shared by every parser:
   format itself tells us to skip a line (short diskstats lines, see below).
 - Counters stay Python ints (arbitrary precision): the kernel prints u64 values and a
   float would lose the low digits of a large byte counter before the subtraction.
+- A value the kernel cannot print, or that no column could hold, is text we do not
+  understand either (ProcParseError): every number lies in 0 .. 2^63-1 (the kernel's u64
+  counters never reach 2^63 in practice: 8 EiB of bytes; the database's bigint stops
+  there), a CPU number below Linux's largest NR_CPUS (8192), a name (interface, device,
+  mount point) within 1 KiB of UTF-8 without NUL, far below the 2,704 bytes of an index
+  row, and at most 32,767 devices or interfaces per file (the host totals count them in a
+  smallint).
 """
 
 import json
@@ -96,6 +103,11 @@ DISK_FIELDS = (
 # counts blocks reserved for root, which users cannot fill).
 STATFS_FIELDS = ("block_size", "blocks_total", "blocks_available")
 
+VALUE_MAX = 2**63 - 1
+CPU_NUMBER_MAX = 8191
+NAME_MAX_BYTES = 1024
+ITEMS_MAX = 32767
+
 _CPU_FIELD_COUNT = len(CPU_FIELDS)
 _NET_FIELD_COUNT = len(NET_FIELDS)
 _DISK_FIELD_COUNT = len(DISK_FIELDS)
@@ -105,12 +117,40 @@ _DISK_MIN_TOKENS = 14
 
 
 def _ints(tokens, what):
-    """Convert counter tokens to ints, naming the culprit when one is not an integer."""
+    """Convert counter tokens to ints, naming the culprit when one is not an integer or
+    lies outside 0..VALUE_MAX."""
     try:
-        return tuple(map(int, tokens))
+        values = tuple(map(int, tokens))
     except ValueError:
         bad = next(t for t in tokens if not _is_int(t))
-        raise ProcParseError(f"{what}: {bad!r} is not an integer") from None
+        raise ProcParseError(f"{what}: {bad[:40]!r} is not an integer") from None
+    if values and (min(values) < 0 or max(values) > VALUE_MAX):
+        for value in values:
+            _in_range(value, f"{what}:")
+    return values
+
+
+def _in_range(value: int, what: str) -> int:
+    if not 0 <= value <= VALUE_MAX:
+        raise ProcParseError(f"{what} {str(value)[:40]} is outside 0..2^63-1")
+    return value
+
+
+def _name_checked(name: str, what: str) -> str:
+    """A name as a text column and its index take it: valid UTF-8, no NUL, NAME_MAX_BYTES."""
+    try:
+        size = len(name.encode())
+    except UnicodeEncodeError:  # a lone surrogate, which a JSON escape can carry
+        raise ProcParseError(f"{what} {name[:40]!r} is not valid UTF-8") from None
+    if size > NAME_MAX_BYTES or "\x00" in name:
+        raise ProcParseError(f"{what} {name[:40]!r}...: at most {NAME_MAX_BYTES} bytes, without NUL")
+    return name
+
+
+def _items_checked(items: dict, what: str) -> dict:
+    if len(items) > ITEMS_MAX:
+        raise ProcParseError(f"{what}: {len(items)} items, at most {ITEMS_MAX}")
+    return items
 
 
 def _is_int(token):
@@ -141,7 +181,10 @@ def parse_stat(text: str) -> dict[int, tuple[int, ...]]:
         else:
             suffix = label[3:]
             if not suffix.isdecimal():  # not isdigit(): '²' is a digit int() refuses
-                raise ProcParseError(f"/proc/stat: unknown cpu line label {label!r}")
+                raise ProcParseError(f"/proc/stat: unknown cpu line label {label[:40]!r}")
+            # The length first: int() of thousands of digits is slow, then refused.
+            if len(suffix) > len(str(CPU_NUMBER_MAX)) or int(suffix) > CPU_NUMBER_MAX:
+                raise ProcParseError(f"/proc/stat: {label[:40]!r} is past the largest CPU number, {CPU_NUMBER_MAX}")
             key = int(suffix)
         counters = tokens[1 : _CPU_FIELD_COUNT + 1]
         # user, nice, system and idle have been there since Linux 2.0; fewer means the
@@ -172,10 +215,12 @@ def parse_meminfo(text: str) -> dict[str, int]:
         tokens = rest.split()
         if not sep or not tokens:
             raise ProcParseError(f"/proc/meminfo: line {line.strip()!r} is not 'Name: value'")
+        name = name.strip()
         try:
-            fields[name.strip()] = int(tokens[0])
+            value = int(tokens[0])
         except ValueError:
-            raise ProcParseError(f"/proc/meminfo: {name.strip()} value {tokens[0]!r} is not an integer") from None
+            raise ProcParseError(f"/proc/meminfo: {name[:40]} value {tokens[0][:40]!r} is not an integer") from None
+        fields[name] = _in_range(value, f"/proc/meminfo: {name[:40]} value")
     if not fields:
         raise ProcParseError("/proc/meminfo: empty")
     return fields
@@ -200,13 +245,14 @@ def parse_net_dev(text: str) -> dict[str, tuple[int, ...]]:
         name = name.strip()
         if not sep or not name:
             raise ProcParseError(f"/proc/net/dev: line {line.strip()[:40]!r} has no 'interface:'")
+        _name_checked(name, "/proc/net/dev: interface name")
         tokens = rest.split()
         if len(tokens) < _NET_FIELD_COUNT:
             raise ProcParseError(
                 f"/proc/net/dev: {name} has {len(tokens)} counters, expected {_NET_FIELD_COUNT}"
             )
         interfaces[name] = _ints(tokens[:_NET_FIELD_COUNT], f"/proc/net/dev {name}")
-    return interfaces
+    return _items_checked(interfaces, "/proc/net/dev")
 
 
 def parse_diskstats(text: str) -> dict[str, tuple[int, ...]]:
@@ -222,12 +268,12 @@ def parse_diskstats(text: str) -> dict[str, tuple[int, ...]]:
         tokens = line.split()
         if len(tokens) < _DISK_MIN_TOKENS:
             continue
-        name = tokens[2]
+        name = _name_checked(tokens[2], "/proc/diskstats: device name")
         values = _ints(tokens[3 : 3 + _DISK_FIELD_COUNT], f"/proc/diskstats {name}")
         if len(values) < _DISK_FIELD_COUNT:
             values += (0,) * (_DISK_FIELD_COUNT - len(values))
         devices[name] = values
-    return devices
+    return _items_checked(devices, "/proc/diskstats")
 
 
 def parse_statfs(text: str) -> dict[str, tuple[int, int, int]]:
@@ -249,12 +295,18 @@ def parse_statfs(text: str) -> dict[str, tuple[int, int, int]]:
         mount_point = item.get("mount_point")
         if not isinstance(mount_point, str) or not mount_point:
             raise ProcParseError("statfs: object without a 'mount_point'")
+        _name_checked(mount_point, "statfs: mount point")
         values = []
         for field in STATFS_FIELDS:
             value = item.get(field)
             # bool is an int subclass; true/false here would be a broken agent.
             if type(value) is not int or value < 0:
                 raise ProcParseError(f"statfs {mount_point}: {field} {value!r} is not a non-negative integer")
-            values.append(value)
-        mounts[mount_point] = tuple(values)
+            values.append(_in_range(value, f"statfs {mount_point}: {field}"))
+        block_size, blocks_total, blocks_available = values
+        if blocks_available > blocks_total:
+            raise ProcParseError(f"statfs {mount_point}: blocks_available {blocks_available} exceeds blocks_total")
+        if block_size * blocks_total > VALUE_MAX:
+            raise ProcParseError(f"statfs {mount_point}: size in bytes (block_size x blocks_total) is past 2^63-1")
+        mounts[mount_point] = block_size, blocks_total, blocks_available
     return mounts

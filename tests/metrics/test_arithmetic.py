@@ -158,6 +158,15 @@ def test_it_refuses_meminfo_without_a_total():
         memory_gauges(MEMINFO | {"MemTotal": 0})
 
 
+@pytest.mark.parametrize("part, whole", [("MemFree", "MemTotal"), ("MemAvailable", "MemTotal"),
+                                         ("SwapFree", "SwapTotal")])
+def test_it_refuses_a_memory_part_larger_than_its_whole(part, whole):
+    assert memory_gauges(MEMINFO | {part: MEMINFO[whole]})  # equal: an idle host, plausible
+
+    with pytest.raises(ProcParseError, match=f"{part} {MEMINFO[whole] + 1} exceeds {whole}"):
+        memory_gauges(MEMINFO | {part: MEMINFO[whole] + 1})
+
+
 # ------------------------------------------------------------------------- network
 #     rx: bytes packets errs drop fifo frame cmp mcast  tx: bytes packets errs drop fifo colls carrier cmp
 NET_A = (10240, 100, 1, 2, 0, 0, 3, 4, 20480, 200, 5, 6, 0, 0, 0, 7)

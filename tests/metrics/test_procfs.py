@@ -8,6 +8,8 @@ import pytest
 from metrics.procfs import (
     CPU_FIELDS,
     DISK_FIELDS,
+    ITEMS_MAX,
+    NAME_MAX_BYTES,
     NET_FIELDS,
     ProcParseError,
     parse_diskstats,
@@ -245,6 +247,89 @@ def test_it_refuses_statfs_without_a_mount_point_or_a_count():
         parse_statfs('{"mount_point": "/", "block_size": 4096, "blocks_total": 1}\n')
     with pytest.raises(ProcParseError, match="block_size True"):
         parse_statfs('{"mount_point": "/", "block_size": true, "blocks_total": 1, "blocks_available": 1}\n')
+
+
+# Values a column cannot hold: refused like text that cannot be read
+
+
+@pytest.mark.parametrize("parse, text", [
+    (parse_stat, "cpu 1 2 3 4 5 6 7 8 0 0\ncpu0 1 -2 3 4 5 6 7 8 0 0\n"),
+    (parse_stat, f"cpu 1 2 3 {2**63} 5 6 7 8 0 0\n"),
+    (parse_net_dev, NET_DEV.replace("908111", str(2**64))),
+    (parse_net_dev, NET_DEV.replace("908111", "-1")),
+    (parse_diskstats, DISKSTATS.replace("303355", str(2**63))),
+], ids=["negative cpu", "cpu 2^63", "net 2^64", "negative net", "disk 2^63"])
+def test_it_refuses_a_counter_outside_0_to_2_63_minus_1(parse, text):
+    with pytest.raises(ProcParseError, match=r"-?\d+ is outside 0..2\^63-1"):
+        parse(text)
+
+
+def test_it_keeps_a_counter_of_2_63_minus_1():
+    assert parse_stat(f"cpu 1 2 3 {2**63 - 1} 5 6 7 8 0 0\n")[-1][3] == 2**63 - 1
+
+
+@pytest.mark.parametrize("label", ["cpu8192", "cpu40000", "cpu" + "9" * 5000], ids=["cpu8192", "cpu40000", "5000 digits"])
+def test_it_refuses_a_cpu_number_past_linuxs_largest(label):
+    with pytest.raises(ProcParseError, match="past the largest CPU number, 8191"):
+        parse_stat(f"cpu 1 2 3 4 5 6 7 8 0 0\n{label} 1 2 3 4 5 6 7 8 0 0\n")
+
+
+def test_it_takes_the_largest_cpu_number():
+    assert 8191 in parse_stat("cpu 1 2 3 4 5 6 7 8 0 0\ncpu8191 1 2 3 4 5 6 7 8 0 0\n")
+
+
+@pytest.mark.parametrize("value", [str(2**63), "-1", "9" * 5000])
+def test_it_refuses_a_meminfo_value_outside_0_to_2_63_minus_1(value):
+    with pytest.raises(ProcParseError, match="MemFree value"):
+        parse_meminfo(f"MemTotal: 100 kB\nMemFree: {value} kB\n")
+
+
+def test_it_refuses_a_name_no_index_row_can_hold():
+    long_name = "n" * (NAME_MAX_BYTES + 1)
+    with pytest.raises(ProcParseError, match="interface name"):
+        parse_net_dev(NET_DEV.replace("eth0:", f"{long_name}:"))
+    with pytest.raises(ProcParseError, match="device name"):
+        parse_diskstats(DISKSTATS.replace(" sda ", f" {long_name} "))
+    with pytest.raises(ProcParseError, match="mount point"):
+        parse_statfs(json.dumps({"mount_point": "/" + long_name, "block_size": 4096, "blocks_total": 1,
+                                 "blocks_available": 1}))
+    # Multi-byte characters count as their UTF-8 bytes, the index's measure.
+    assert parse_net_dev(NET_DEV.replace("eth0:", "é" * (NAME_MAX_BYTES // 2) + ":"))
+    with pytest.raises(ProcParseError, match="interface name"):
+        parse_net_dev(NET_DEV.replace("eth0:", "é" * (NAME_MAX_BYTES // 2 + 1) + ":"))
+
+
+@pytest.mark.parametrize("mount_point, reason", [(r"/\u0000x", "without NUL"), (r"/\ud800", "not valid UTF-8")])
+def test_it_refuses_a_mount_point_no_text_column_can_hold(mount_point, reason):
+    line = '{"mount_point": "%s", "block_size": 4096, "blocks_total": 1, "blocks_available": 1}' % mount_point
+    with pytest.raises(ProcParseError, match=reason):
+        parse_statfs(line)
+
+
+def test_it_refuses_more_devices_than_a_host_total_can_count():
+    line = "   7 {n} loop{n} 1 0 2 0 0 0 0 0 0 0 0\n"
+    assert len(parse_diskstats("".join(line.format(n=n) for n in range(ITEMS_MAX)))) == ITEMS_MAX
+    with pytest.raises(ProcParseError, match=f"{ITEMS_MAX + 1} items, at most {ITEMS_MAX}"):
+        parse_diskstats("".join(line.format(n=n) for n in range(ITEMS_MAX + 1)))
+
+
+def _statfs_line(**fields) -> str:
+    return json.dumps({"mount_point": "/", "block_size": 4096, "blocks_total": 100, "blocks_available": 50} | fields)
+
+
+@pytest.mark.parametrize("fields, reason", [
+    ({"blocks_total": 2**63}, "blocks_total 9223372036854775808 is outside"),
+    ({"block_size": 4096, "blocks_total": 2**52, "blocks_available": 0}, "size in bytes"),
+    ({"blocks_available": 101}, "blocks_available 101 exceeds blocks_total"),
+], ids=["count 2^63", "size 2^64 bytes", "more available than total"])
+def test_it_refuses_statfs_numbers_out_of_range_or_implausible(fields, reason):
+    with pytest.raises(ProcParseError, match=reason):
+        parse_statfs(_statfs_line(**fields))
+
+
+def test_it_takes_statfs_of_2_63_minus_1_bytes_all_available():
+    blocks = (2**63 - 1) // 4096
+    assert parse_statfs(_statfs_line(blocks_total=blocks, blocks_available=blocks)) == {"/": (4096, blocks, blocks)}
 
 
 # Real captures
