@@ -9,14 +9,17 @@ tick between its neighbours in time, whatever order ticks arrive in:
 - when a late tick lands before ticks already stored, the next one's rates are computed
   again against it, so that the table ends up as if every tick had come in order.
 
-One batch is one transaction (the caller's), serialised per collector.
+One batch is one transaction (the caller's), serialised per collector, written
+TICKS_PER_WRITE ticks at a time.
 """
 
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
+from django.conf import settings
 from django.db import DatabaseError, connection
 
 from metrics import arithmetic, procfs
@@ -31,7 +34,16 @@ _PARSERS = {
     "/proc/diskstats": procfs.parse_diskstats,
     "statfs[*]": procfs.parse_statfs,
 }
-_BIGINT_MAX = 2**63 - 1
+# Ticks placed and written per statement (ticks_place, samples_write). A statement costs
+# more per tick the more ticks it takes (its JSON parameters reach hundreds of MB, and
+# json_to_recordset's rows slow down from 9 to 15 us): one samples_write of 10,000 late
+# ticks took 1.26 ms a tick, of 1,000 0.57 ms; in slices of 250, 0.6 to 0.7 ms at any size
+# (docs/performance.md, "One request of many ticks").
+TICKS_PER_WRITE = 250
+# 2000-01-01: a tick before it comes from a clock that was never set.
+EARLIEST_TICK = 946684800
+# The unknown subsystems an answer names; beyond them, it counts the rest.
+IGNORED_SUBSYSTEMS_LISTED = 20
 
 CPU_RATES = ("user_pct", "nice_pct", "system_pct", "iowait_pct", "irq_pct", "softirq_pct", "steal_pct", "idle_pct")
 DISK_RATES = ("tps", "rtps", "wtps", "dtps", "read_sectors_ps", "written_sectors_ps", "discarded_sectors_ps",
@@ -83,14 +95,29 @@ class Skipped:
 
     duplicate_ticks: int = 0
     unparsable: list[dict] = field(default_factory=list)
-    ignored_subsystems: dict[str, int] = field(default_factory=dict)
+    ignored_subsystems: dict[str, int] = field(default_factory=dict)  # the first IGNORED_SUBSYSTEMS_LISTED
+    unlisted_subsystems: set[str] = field(default_factory=set)
+    unlisted_measurements: int = 0
+
+    def ignore(self, subsystem: str) -> None:
+        """Counts a measurement of a subsystem nothing is stored for."""
+        name = "container" if subsystem.startswith("container/") else subsystem[:64]
+        if name in self.ignored_subsystems or len(self.ignored_subsystems) < IGNORED_SUBSYSTEMS_LISTED:
+            self.ignored_subsystems[name] = self.ignored_subsystems.get(name, 0) + 1
+        else:
+            self.unlisted_subsystems.add(name)
+            self.unlisted_measurements += 1
 
     def as_dict(self) -> dict:
-        return {
+        answer = {
             "duplicate_ticks": self.duplicate_ticks,
             "unparsable": self.unparsable,
             "ignored_subsystems": self.ignored_subsystems,
         }
+        if self.unlisted_measurements:
+            answer["ignored_subsystems_unlisted"] = {"subsystems": len(self.unlisted_subsystems),
+                                                     "measurements": self.unlisted_measurements}
+        return answer
 
 
 @dataclass
@@ -105,18 +132,22 @@ class IngestResult:
 
 def ticks_parse(measurements: list[Measurement], skipped: Skipped) -> list[Tick]:
     """Groups measurements into ticks and parses their text. A subsystem whose text cannot
-    be parsed is recorded in `skipped` and left out; the rest of its tick stays."""
+    be parsed (or holds a value out of range, metrics.procfs) is recorded in `skipped` and
+    left out; the rest of its tick stays. A tick before 2000 or more than
+    XAT_TICK_MAX_FUTURE_SECONDS ahead of this server's clock is a broken clock's: each of
+    its measurements is recorded so."""
+    latest = int(time.time()) + settings.XAT_TICK_MAX_FUTURE_SECONDS
     ticks: dict[int, Tick] = {}
     for measurement in measurements:
         parse = _PARSERS.get(measurement.subsystem)
         if parse is None:
-            name = "container" if measurement.subsystem.startswith("container/") else measurement.subsystem[:64]
-            skipped.ignored_subsystems[name] = skipped.ignored_subsystems.get(name, 0) + 1
+            skipped.ignore(measurement.subsystem)
             continue
-        tick = ticks.get(measurement.timestamp)
-        if tick is None:
-            tick = ticks[measurement.timestamp] = Tick(measurement.timestamp)
         try:
+            _timestamp_checked(measurement.timestamp, latest)
+            tick = ticks.get(measurement.timestamp)
+            if tick is None:
+                tick = ticks[measurement.timestamp] = Tick(measurement.timestamp)
             _tick_fill(tick, measurement.subsystem, parse(_text_checked(measurement.text)))
         except procfs.ProcParseError as error:
             skipped.unparsable.append(
@@ -125,37 +156,41 @@ def ticks_parse(measurements: list[Measurement], skipped: Skipped) -> list[Tick]
     return sorted(ticks.values(), key=lambda tick: tick.timestamp)
 
 
+def _timestamp_checked(t: int, latest: int) -> None:
+    if t < EARLIEST_TICK:
+        raise procfs.ProcParseError("timestamp before 2000-01-01: the agent's clock is not set")
+    if t > latest:
+        raise procfs.ProcParseError(f"timestamp in the future (more than {settings.XAT_TICK_MAX_FUTURE_SECONDS} s"
+                                    " ahead of this server's clock): the agent's clock is wrong")
+
+
 def _text_checked(text: str) -> str:
     if "\x00" in text:
         raise procfs.ProcParseError("text contains a NUL byte")
     return text
 
 
-def _counters_checked(parsed: dict, what: str) -> dict:
-    for name, values in parsed.items():
-        if max(values, default=0) > _BIGINT_MAX or min(values, default=0) < 0:
-            raise procfs.ProcParseError(f"{what} {name}: a counter is outside 0..2^63-1")
-    return parsed
-
-
 def _tick_fill(tick: Tick, subsystem: str, parsed) -> None:
     if subsystem == "/proc/stat":
-        tick.counters.cpu = _counters_checked(parsed, "/proc/stat cpu")
+        tick.counters.cpu = parsed
     elif subsystem == "/proc/meminfo":
         tick.memory = arithmetic.memory_gauges(parsed)
     elif subsystem == "/proc/net/dev":
-        tick.counters.network = _counters_checked(parsed, "/proc/net/dev")
+        tick.counters.network = parsed
     elif subsystem == "/proc/diskstats":
-        tick.counters.disk = _counters_checked(parsed, "/proc/diskstats")
+        tick.counters.disk = parsed
     else:
-        tick.filesystems = _counters_checked(parsed, "statfs")
+        tick.filesystems = parsed
 
 
 def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], result: IngestResult,
                 lock: "IngestLock | None" = None) -> None:
     """Stores the raw ticks of one collector (sorted by time, as ticks_parse returns them),
-    each paired with its previous tick, stored or in the batch. `lock`: the collector's
-    ingest lock when the caller took it (collector_ingest_lock), else taken here."""
+    each paired with its previous tick, stored or in the batch, TICKS_PER_WRITE ticks at a
+    time. `lock`: the collector's ingest lock when the caller took it
+    (collector_ingest_lock), else taken here."""
+    if not ticks:
+        return
     by_time = {tick.timestamp: tick for tick in ticks}
 
     def rows_for(new_times: list[int], placed: dict[int, tuple], stored: dict[int, Counters]) -> SampleRows:
@@ -175,8 +210,13 @@ def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], r
                 rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
         return rows
 
-    batch_store(organization_id=organization_id, collector_id=collector_id, times=list(by_time), result=result,
-                rows_for=rows_for, lock=lock)
+    # One lock for every slice: batch_store moves its tick state on, so that each slice's
+    # first tick pairs with the previous slice's last without looking in the hypertables.
+    lock = _ingest_lock_held(organization_id=organization_id, collector_id=collector_id, lock=lock)
+    times = list(by_time)
+    for start in range(0, len(times), TICKS_PER_WRITE):
+        batch_store(organization_id=organization_id, collector_id=collector_id,
+                    times=times[start:start + TICKS_PER_WRITE], result=result, rows_for=rows_for, lock=lock)
 
 
 @dataclass
@@ -199,6 +239,16 @@ def collector_ingest_lock(*, organization_id: int, collector_id: int | None = No
     return IngestLock(*row) if row else None
 
 
+def _ingest_lock_held(*, organization_id: int, collector_id: int, lock: IngestLock | None) -> IngestLock:
+    """`lock`, or the collector's ingest lock taken now, in the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("ingest runs inside a transaction: wrap the call in transaction.atomic()")
+    lock = lock or collector_ingest_lock(organization_id=organization_id, collector_id=collector_id)
+    if lock is None:
+        raise CollectorGone(f"collector {collector_id} no longer exists")
+    return lock
+
+
 def batch_store(*, organization_id: int, collector_id: int, times: list[int], result: IngestResult,
                 rows_for: Callable[[list[int], dict[int, tuple], dict[int, "Counters"]], "SampleRows"],
                 lock: IngestLock | None = None) -> None:
@@ -207,16 +257,13 @@ def batch_store(*, organization_id: int, collector_id: int, times: list[int], re
     (`placed`: each tick's stored previous and next tick; `stored`: those neighbours'
     counters). Runs inside the caller's transaction (one per agent request, one per upload
     batch): two statements whatever the number of ticks, three when some tick is older
-    than the collector's newest (sql/queries/samples.sql). `lock`: the collector's ingest
-    lock if the caller took it in this transaction."""
+    than the collector's newest (sql/queries/samples.sql); callers keep `times` within
+    TICKS_PER_WRITE. `lock`: the collector's ingest lock if the caller took it in this
+    transaction; its tick state follows what this call stores."""
     if not times:
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("batch_store runs inside a transaction: wrap the call in transaction.atomic()")
     ids = {"organization_id": organization_id, "collector_id": collector_id}
-    lock = lock or collector_ingest_lock(**ids)
-    if lock is None:
-        raise CollectorGone(f"collector {collector_id} no longer exists")
+    lock = _ingest_lock_held(**ids, lock=lock)
     newest_stored = lock.newest_stored
     if newest_stored is not None and min(times) > newest_stored:
         # In order: every tick is new, the collector's newest tick precedes them all.
@@ -233,11 +280,13 @@ def batch_store(*, organization_id: int, collector_id: int, times: list[int], re
     rows = rows_for(new_times, placed, stored)
     newest = new_times[-1]
     newest_overall = placed[newest][1] is None
+    state_counters = rows.counters_json(newest) if newest_overall else None
     changed = [row["t"] for family_rows in rows.rows.values() for row in family_rows] or new_times
     counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), ticks=ticks_to_record,
-                                state_time=newest if newest_overall else None,
-                                state_counters=rows.counters_json(newest) if newest_overall else None,
+                                state_time=newest if newest_overall else None, state_counters=state_counters,
                                 last=newest, changed_from=min(changed), changed_to=max(changed))
+    if newest_overall:
+        lock.newest_stored, lock.newest_counters = newest, state_counters
     for family, count in zip(SampleRows.FAMILIES, counts):
         if count:
             result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count

@@ -219,6 +219,12 @@ XAT_STALE_AFTER_SECONDS = env_int("XAT_STALE_AFTER_SECONDS", 300)
 
 # Ingest: the largest agent request body accepted, after gzip decompression.
 XAT_TRICKLE_MAX_BYTES = env_int("XAT_TRICKLE_MAX_BYTES", 10 * 1024 * 1024)
+# The most ticks (distinct timestamps) one agent request may carry: more answers 413. pcc
+# sends one per request; 2,000 is almost three hours of 5 s ticks sent after an outage.
+XAT_TRICKLE_MAX_TICKS = env_int("XAT_TRICKLE_MAX_TICKS", 2000)
+# How far ahead of this server's clock a tick's timestamp may be: a later tick is skipped
+# as unparsable (a broken clock, not a host's future).
+XAT_TICK_MAX_FUTURE_SECONDS = env_int("XAT_TICK_MAX_FUTURE_SECONDS", 300)
 
 # --- Accounts (issue 3): login/register throttling, shared by workers via PostgreSQL ---
 # Rates are "<count>/<s|min|hour|day>"; an empty rate turns that check off.

@@ -1,9 +1,10 @@
 -- Writing and reading raw samples (sql/schema/0001_samples.sql, 0002_host_totals.sql,
 -- 0007_collector_tick_state.sql). Times travel as Unix seconds (bigint) and become
--- timestamptz here, once. Ingest (metrics/ingest.py) costs two statements per request
--- whatever its size: the lock (which finds the collector and reads its tick state) and
--- samples_write; and ticks_place between them when a tick arrives late (older than the
--- collector's newest). Rows travel as one
+-- timestamptz here, once. Ingest (metrics/ingest.py) costs the lock (which finds the
+-- collector and reads its tick state), then samples_write per slice of at most
+-- TICKS_PER_WRITE ticks (one slice for any request of pcc's), with ticks_place before it
+-- when a tick of the slice arrives late (older than the collector's newest): a
+-- statement's work never grows with the request. Rows travel as one
 -- JSON array per family, expanded by json_to_recordset (floats keep every bit: Python
 -- writes the shortest repr that reads back to the same double, and float8in reads it back
 -- exactly).
