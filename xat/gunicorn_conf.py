@@ -16,3 +16,7 @@ timeout = 30
 accesslog = "-" if os.environ.get("XAT_ACCESS_LOG", "1") != "0" else None
 # Request lines may carry query strings but never keys: agents send them in headers.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# gunicorn 27's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl): a
+# second server of the same user (tests, benchmarks beside `make run`) would take it over.
+# Nothing here uses it.
+control_socket_disable = True
