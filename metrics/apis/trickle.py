@@ -92,7 +92,7 @@ def trickle(request):
     except BodyUnreadable as error:
         return JsonResponse({"error": str(error), "field": "body"}, status=400)
     except EnvelopeError as error:
-        return JsonResponse({"error": error.reason, "field": error.field}, status=400)
+        return JsonResponse({"error": error.reason, "field": error.field}, status=error.status)
     except IdentifierInvalid as error:
         return JsonResponse({"error": str(error), "field": "identifier"}, status=400)
     except IdentifierRefused as error:

@@ -60,7 +60,7 @@ def _refusals(view):
         except MultiPartParserError:
             return answer(400, "the multipart body cannot be read", field="body")
         except EnvelopeError as error:
-            return answer(400, error.reason, field=error.field)
+            return answer(error.status, error.reason, field=error.field)
         except IdentifierRefused as error:
             return answer(403, error, field="identifier")
         except NoMetrics:
