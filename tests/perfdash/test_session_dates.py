@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.perfdash.test_sessions import DAY, assert_reads_only_the_collectors_sessions, session_make, year_of_sessions
+from tests.perfdash.session_history import DAY, assert_reads_only_the_collectors_sessions, session_make, year_of_sessions
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
