@@ -102,7 +102,6 @@ def _cases(world: World) -> list[tuple]:
     c, u, s = world.collector.pk, world.collector.uuid, world.session.pk
     admin, anonymous = world.admin, api_client()
     analyst, invitee = api_client(world.team.analyst), api_client(world.invitee)
-    agent = {"HTTP_APIKEY": world.org_secret}
     tick = {"identifier": IDENTIFIER, "measurements": TICKS[-1]}
     xat_refresh = world.login("/api/auth/login/")["refresh"]
     perfdash_refresh = world.login("/api/v1/auth/token/")["refresh"]

@@ -3,14 +3,14 @@ summary read from the stored series, checked against pcprocess; a long capture i
 an aggregate level, and the list costs one summary query per level, not one per upload."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from metrics.models import Upload
-from tests.perfdash.replay import (MIB, ORACLES, TICKS, retention_keeps_the_captures,  # noqa: F401
+from tests.perfdash.replay import (ORACLES, TICKS, retention_keeps_the_captures,  # noqa: F401
                                    uploaded)
 from tests.personas import api_client, team_make
 

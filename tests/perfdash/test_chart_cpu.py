@@ -1,7 +1,7 @@
 """GET /dashboard/api/collectors/{id}/cpu/ (§6.1): interval percentages of the total CPU
 line, and the range every chart covers (`hours`, or the newest session or upload)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 

@@ -2,7 +2,7 @@
 contract's units: trickled as pcc sends it, uploaded as a file, and read at an aggregate
 level over a long range."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 

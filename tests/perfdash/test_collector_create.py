@@ -8,7 +8,7 @@ from django.db import connection
 
 from accounts.models import ApiKey
 from metrics.models import Collector
-from tests.perfdash.test_collector_list import UUID, Z_TIME
+from tests.perfdash.shapes import UUID, Z_TIME
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.perfdash.test_collector_list import COLLECTOR_FIELDS
+from tests.perfdash.shapes import COLLECTOR_FIELDS
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db

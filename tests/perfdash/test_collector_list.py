@@ -1,23 +1,18 @@
 """GET /api/v1/collectors/ (contract §5.1, §2.2, §1.6; example §10.1)."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from metrics.models import Collector
+from tests.perfdash.shapes import COLLECTOR_FIELDS, UUID, Z_TIME
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/collectors/"
 # §10.1, in its order: the shape every collector object has.
-COLLECTOR_FIELDS = ["id", "name", "description", "status", "last_seen", "hostname", "ip_address", "os_name",
-                    "os_version", "kernel_version", "vm_brand", "processor_brand", "processor_model", "vcpus",
-                    "memory_gib", "storage_gib", "storage_type", "hourly_cost", "pcd_address", "has_pcd_config",
-                    "created_at", "updated_at", "owner_username", "specs_summary"]
-Z_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
 
 
 def test_it_lists_the_second_example_of_the_contract_for_a_new_collector():

@@ -3,7 +3,7 @@
 import pytest
 
 from metrics.models import Collector
-from tests.perfdash.test_collector_list import COLLECTOR_FIELDS
+from tests.perfdash.shapes import COLLECTOR_FIELDS
 from tests.personas import api_client, collector_make, team_make
 from xat.encryption import decrypt
 

@@ -5,7 +5,7 @@ import pytest
 from metrics.models import Upload
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES
-from tests.perfdash.test_data_list import UPLOAD_FIELDS, sample_rows, upload
+from tests.perfdash.shapes import UPLOAD_FIELDS, sample_rows, upload
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import uploads_run_here
 

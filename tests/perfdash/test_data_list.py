@@ -3,31 +3,15 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from metrics.models import Upload
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES, oracle_rows
-from tests.perfdash.test_collector_list import UUID, Z_TIME
+from tests.perfdash.shapes import UPLOAD_FIELDS, UUID, Z_TIME, sample_rows, upload, url
 from tests.personas import api_client, collector_make, collector_rows, team_make
 from tests.uploads.files import uploads_work
 
 pytestmark = pytest.mark.django_db
-UPLOAD_FIELDS = ["id", "collector", "collector_name", "description", "file", "file_size", "row_count",
-                 "data_start", "data_end", "created_at"]
-
-
-def url(collector) -> str:
-    return f"/api/v1/collectors/{collector.uuid}/data/"
-
-
-def upload(client, target, content: bytes, **fields):
-    file = SimpleUploadedFile("collection.ndjson", content)
-    return client.post(url(target), {"file": file, **fields}, format="multipart")
-
-
-def sample_rows(collector) -> int:
-    return sum(count for table, count in collector_rows(collector.pk).items() if table.endswith("_sample"))
 
 
 def _utc(epoch: int) -> str:
