@@ -9,24 +9,17 @@ schema does not list fails too.
 
 import json
 import re
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
 from jsonschema import Draft202012Validator
 
-from accounts.models import Membership
-from accounts.services import invitation_create
-from metrics.models import TrickleSession, Upload
-from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
-from tests.oracle import CAPTURES
-from tests.personas import PASSWORD, api_client, api_key_make, collector_make, member_make, team_make, user_make
+from tests.api_world import TICKS, World
+from tests.ingest.agent import post_like_pcc
+from tests.personas import PASSWORD, api_client, team_make
 from tests.test_isolation_matrix import SKIPPED_PREFIXES, _path_template, _views_of, _walk
 from xat.openapi import SchemaGenerator
-
-IDENTIFIER = "5eed0000000000000000000000000001"
-TICKS = capture_ticks(CAPTURES[0])[:8]
 
 
 @pytest.fixture
@@ -54,42 +47,7 @@ def test_it_validates_as_openapi():
     validate_schema(SchemaGenerator().get_schema(request=None, public=True))
 
 
-# -- real answers ----------------------------------------------------------------------------------
-
-class World:
-    """One organization with a collector that received real ticks, its uploads, sessions,
-    keys, members and invitations: enough for every endpoint to answer its success."""
-
-    def __init__(self):
-        self.team = team_make("acme")
-        self.admin = api_client(self.team.admin)
-        organization = self.team.organization
-        self.collector = collector_make(organization, name="web-1", identifier=IDENTIFIER)
-        self.spare_collector = collector_make(organization, name="to-delete")
-        self.spare_perfdash_collector = collector_make(organization, name="to-delete-too")
-        _, self.org_secret = api_key_make(organization, name="fleet key")
-        self.key, _ = api_key_make(organization, collector=self.collector, name="web key")
-        self.spare_key, _ = api_key_make(organization, name="to revoke")
-        for tick in TICKS[:-1]:
-            assert post_like_pcc(api_client(), self.org_secret, envelope(IDENTIFIER, tick)).status_code == 200
-        self.collector.refresh_from_db()
-        self.session = TrickleSession.objects.get(collector=self.collector)
-        self.upload = Upload.objects.create(organization=organization, collector=self.collector, file_name="a.ndjson",
-                                            size_bytes=1, sha256="0" * 64, format="pcc")
-        self.spare_upload = Upload.objects.create(organization=organization, collector=self.collector,
-                                                  file_name="b.ndjson", size_bytes=1, sha256="1" * 64, format="pcc")
-        self.spare_member = Membership.objects.get(user=member_make(organization, "viewer", username="leaving"))
-        self.viewer_member = Membership.objects.get(user=self.team.viewer)
-        self.invitation, _ = invitation_create(organization=organization, email="revoked@example.com",
-                                               role="viewer", invited_by=self.team.admin)
-        _, self.invitation_token = invitation_create(organization=organization, email="invitee@example.com",
-                                                     role="viewer", invited_by=self.team.admin)
-        self.invitee = user_make("invitee", email="invitee@example.com")
-        self.since = (self.collector.last_seen - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def login(self, path: str) -> dict:
-        return self.admin.post(path, {"username": "acme-admin", "password": PASSWORD}, format="json").json()
-
+# -- real answers (the world: tests/api_world.py) --------------------------------------------------
 
 def _file(name="upload.ndjson"):
     lines = b"".join(json.dumps(m).encode() + b"\n" for m in TICKS[-1])
@@ -102,7 +60,7 @@ def _cases(world: World) -> list[tuple]:
     c, u, s = world.collector.pk, world.collector.uuid, world.session.pk
     admin, anonymous = world.admin, api_client()
     analyst, invitee = api_client(world.team.analyst), api_client(world.invitee)
-    tick = {"identifier": IDENTIFIER, "measurements": TICKS[-1]}
+    tick = {"identifier": world.identifier, "measurements": TICKS[-1]}
     xat_refresh = world.login("/api/auth/login/")["refresh"]
     perfdash_refresh = world.login("/api/v1/auth/token/")["refresh"]
     reads = [(admin, "GET", path, None, None) for path in (
@@ -124,7 +82,7 @@ def _cases(world: World) -> list[tuple]:
     writes = [
         (anonymous, "POST", "/api/auth/register/", {"username": "newcomer", "email": "n@example.com",
                                                      "password": "a long enough passphrase", "organization": "New"}),
-        (anonymous, "POST", "/api/auth/login/", {"username": "acme-admin", "password": PASSWORD}),
+        (anonymous, "POST", "/api/auth/login/", {"username": world.team.admin.username, "password": PASSWORD}),
         (anonymous, "POST", "/api/auth/refresh/", {"refresh": xat_refresh}),
         (anonymous, "POST", "/api/auth/logout/", {"refresh": world.login("/api/auth/login/")["refresh"]}),
         (analyst, "POST", "/api/auth/password/", {"old_password": PASSWORD, "new_password": "another long passphrase"}),
@@ -143,7 +101,7 @@ def _cases(world: World) -> list[tuple]:
         (anonymous, "POST", "/v1/trickle/", tick, "pcc"),
         (anonymous, "POST", "/api/trickle/ingest/", tick, "pcc"),
         (analyst, "POST", "/api/performance/upload/", {"file": _file(), "collector": str(c)}, "multipart"),
-        (anonymous, "POST", "/api/v1/auth/token/", {"username": "acme-admin", "password": PASSWORD}),
+        (anonymous, "POST", "/api/v1/auth/token/", {"username": world.team.admin.username, "password": PASSWORD}),
         (anonymous, "POST", "/api/v1/auth/token/refresh/", {"refresh": perfdash_refresh}),
         (anonymous, "POST", "/api/v1/auth/token/verify/", {"token": perfdash_refresh}),
         (anonymous, "POST", "/api/v1/auth/register/", {"username": "dan", "password": "a long enough passphrase",
@@ -157,8 +115,8 @@ def _cases(world: World) -> list[tuple]:
         (admin, "POST", f"/api/v1/collectors/{u}/data/", {"file": _file("capture.ndjson"), "description": "x"},
          "multipart"),
         (admin, "DELETE", f"/api/v1/data/{world.spare_upload.uuid}/", None),
-        (anonymous, "POST", "/api/v1/register/", {"hostname": "web-1", "identifier": IDENTIFIER, "vcpus": 2}, "pcc"),
-        (anonymous, "POST", "/api/v1/metrics/", {"identifier": IDENTIFIER, "metrics": TICKS[-1]}, "pcc"),
+        (anonymous, "POST", "/api/v1/register/", {"hostname": "web-1", "identifier": world.identifier, "vcpus": 2}, "pcc"),
+        (anonymous, "POST", "/api/v1/metrics/", {"identifier": world.identifier, "metrics": TICKS[-1]}, "pcc"),
         (admin, "POST", "/dashboard/api/trickle/check-inactive/?timeout_minutes=2", None),
         (admin, "POST", f"/dashboard/api/sessions/{s}/complete/", {"name": "first run"}),
         (admin, "POST", f"/api/v1/collectors/{u}/regenerate-key/", None),

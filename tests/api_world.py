@@ -1,0 +1,73 @@
+"""An organization with something behind every endpoint, for tests that walk the whole API
+(tests/test_openapi.py: one real answer of every operation; tests/fuzz/: schemathesis over
+the schema, with a second organization whose objects must stay out of reach).
+
+Everything that carries text is named after the organization's slug (collectors, users,
+addresses, file names), so that the slug alone finds a leak of them in another
+organization's answer; `markers()` adds the ids that do not carry it.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from accounts.models import ApiKey, Membership
+from accounts.services import invitation_create
+from metrics.models import TrickleSession, Upload
+from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
+from tests.oracle import CAPTURES
+from tests.personas import PASSWORD, api_client, api_key_make, collector_make, member_make, team_make, user_make
+
+TICKS = capture_ticks(CAPTURES[0])[:8]
+
+
+class World:
+    """One organization with a collector that received real ticks (all but the last of
+    TICKS: the last is left for a request to send), its uploads, sessions, keys, members and
+    invitations: enough for every endpoint to answer its success. The spare objects are
+    there to be deleted or revoked, so the main ones stay for later requests."""
+
+    def __init__(self, slug: str = "acme"):
+        self.slug = slug
+        # pcc's identifier: 32 hex digits, one per organization
+        self.identifier = hashlib.md5(slug.encode()).hexdigest()
+        self.team = team_make(slug)
+        self.admin = api_client(self.team.admin)
+        organization = self.team.organization
+        self.collector = collector_make(organization, name=f"{slug}-web", identifier=self.identifier)
+        self.spare_collector = collector_make(organization, name=f"{slug}-to-delete")
+        self.spare_perfdash_collector = collector_make(organization, name=f"{slug}-to-delete-too")
+        _, self.org_secret = api_key_make(organization, name=f"{slug} fleet key")
+        self.key, _ = api_key_make(organization, collector=self.collector, name=f"{slug} web key")
+        self.spare_key, _ = api_key_make(organization, name=f"{slug} key to revoke")
+        for tick in TICKS[:-1]:
+            assert post_like_pcc(api_client(), self.org_secret, envelope(self.identifier, tick)).status_code == 200
+        self.collector.refresh_from_db()
+        self.session = TrickleSession.objects.get(collector=self.collector)
+        self.upload = Upload.objects.create(organization=organization, collector=self.collector,
+                                            file_name=f"{slug}-a.ndjson", size_bytes=1, sha256="0" * 64, format="pcc")
+        self.spare_upload = Upload.objects.create(organization=organization, collector=self.collector,
+                                                  file_name=f"{slug}-b.ndjson", size_bytes=1, sha256="1" * 64,
+                                                  format="pcc")
+        self.spare_member = Membership.objects.get(user=member_make(organization, "viewer", username=f"{slug}-leaving"))
+        self.viewer_member = Membership.objects.get(user=self.team.viewer)
+        self.invitation, _ = invitation_create(organization=organization, email=f"revoked@{slug}.example",
+                                               role="viewer", invited_by=self.team.admin)
+        _, self.invitation_token = invitation_create(organization=organization, email=f"invitee@{slug}.example",
+                                                     role="viewer", invited_by=self.team.admin)
+        self.invitee = user_make(f"{slug}-invitee", email=f"invitee@{slug}.example")
+        self.since = (self.collector.last_seen - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def login(self, path: str) -> dict:
+        return self.admin.post(path, {"username": f"{self.slug}-admin", "password": PASSWORD}, format="json").json()
+
+    def markers(self) -> list[str]:
+        """Text that only a leak of this organization's data puts into another's answer: the
+        slug (in every name, username and address) and the ids that do not carry it."""
+        organization = self.team.organization
+        return [
+            self.slug, self.identifier,
+            *(str(uuid) for uuid in organization.collectors.values_list("uuid", flat=True)),
+            *(str(pk) for pk in TrickleSession.objects.filter(organization=organization).values_list("pk", flat=True)),
+            *(str(uuid) for uuid in organization.uploads.values_list("uuid", flat=True)),
+            *ApiKey.objects.filter(organization=organization).values_list("prefix", flat=True),
+        ]
