@@ -101,7 +101,9 @@ def test_it_answers_411_where_the_server_cannot_tell_where_the_body_ends(live_se
     _, key = api_key_make(acme.organization)
     address = urlsplit(live_server.url)
 
-    status, _, answer = post_chunked(address.port, "/v1/trickle", envelope("host-chunked", TICK), apikey=key)
+    # A small body, sent whole before the answer: the server answers without reading it and
+    # closes, which a longer body still being sent would meet as a broken pipe.
+    status, _, answer = post_chunked(address.port, "/v1/trickle", envelope("host-chunked", []), apikey=key)
 
     assert status == 411
     assert json.loads(answer) == {"detail": "A request body needs a Content-Length here."}
