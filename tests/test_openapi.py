@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from tests.api_world import TICKS, World
 from tests.ingest.agent import post_like_pcc
-from tests.personas import PASSWORD, api_client, team_make
+from tests.personas import PASSWORD, api_client, collector_make, team_make
 from tests.test_isolation_matrix import SKIPPED_PREFIXES, _path_template, _views_of, _walk
 from xat.openapi import SchemaGenerator
 
@@ -202,6 +202,32 @@ def test_it_validates_every_refusal(schema):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.django_db
+def test_it_validates_the_refusal_of_ids_no_route_takes(schema):
+    """An id that is no number or no UUID never reaches the view: the router's 404 (found by
+    the fuzz suite on the perf-dashboard's paths, whose views answer {"error": ...})."""
+    admin = api_client(team_make("acme").admin)
+    problems = []
+    for template, operations in schema["paths"].items():
+        if "{" not in template:
+            continue
+        path = re.sub(r"\{\w+\}", "null,null", template)
+        for method in operations:
+            response = _send(admin, method.upper(), path, {}, "json", "not-a-key")
+            assert response.status_code == 404, (method, path)
+            problems += answer_problems(schema, method.upper(), path, response)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_it_validates_the_export_of_a_collector_of_another_organization(schema):
+    theirs = collector_make(team_make("globex").organization, name="globex-web")
+    path = f"/api/performance/export/?collector={theirs.pk}"
+    response = api_client(team_make("acme").admin).get(path)
+    assert response.status_code == 404
+    assert not answer_problems(schema, "GET", path, response)
+
+
 # -- served ------------------------------------------------------------------------------------
 
 def test_it_serves_the_schema(client, schema):
@@ -221,3 +247,11 @@ def test_it_serves_swagger_ui_from_this_server(client):
         asset = client.get(source.decode())
         assert asset.status_code == 200 and len(b"".join(asset.streaming_content)) > 1000, source
     assert not re.search(rb"https?://", page.content), "the page loads nothing from elsewhere"
+
+
+def test_it_describes_swagger_ui_to_options_in_json(client):
+    """As every other path does (its page's template renderer answered a 500: found by the
+    fuzz suite)."""
+    response = client.options("/api/docs/")
+    assert response.status_code == 200
+    assert response.json()["renders"] == ["text/html"]

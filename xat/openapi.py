@@ -212,7 +212,11 @@ class AutoSchema(openapi.AutoSchema):
                                            "Detail"), None
         not_found = []
         if re.search(r"\{\w+\}", self.path):
-            not_found.append("Error" if "error" in getattr(view, "not_found", {}) else "Detail")
+            if "error" in getattr(view, "not_found", {}):
+                not_found.append("Error")
+            # Also the router's own answer: a value the route's converter refuses (an id that
+            # is no number, no UUID) never reaches the view.
+            not_found.append("Detail")
         if self.paginated():
             not_found.append("Detail")
         if not_found:

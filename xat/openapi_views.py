@@ -8,6 +8,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.renderers import JSONRenderer
 
 from accounts.tenancy import PublicAPIView
 
@@ -31,6 +32,13 @@ class SwaggerUiApi(PublicAPIView, SpectacularSwaggerView):
 
     schema_complete = True
     url_name = "schema"
+
+    def perform_content_negotiation(self, request, force=False):
+        # The page is the only HTML answer: OPTIONS's description is JSON, as on every other
+        # path (the page's template renderer cannot render it: a 500).
+        if request.method == "OPTIONS":
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     @extend_schema(responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.STR, "Swagger UI's page.")}, auth=[])
     def get(self, request, *args, **kwargs):

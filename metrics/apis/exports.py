@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from accounts.tenancy import IsAnalystOrAdmin, OrganizationAPIView
 from metrics.collectors import collector_get_for_org
 from metrics.exports import FORMATS, RESOLUTIONS, SAR_RESOLUTIONS, export_open
+from xat.openapi import error_response
 
 _FAR_FUTURE = 253402300799  # 9999-12-31T23:59:59Z
 
@@ -42,7 +43,8 @@ class ExportApi(OrganizationAPIView):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, "format=csv (attachment)."),
                    (200, "application/json"): OpenApiResponse({"type": "array", "items": {"type": "object"}},
                                                               "format=json: one record per row (attachment)."),
-                   (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, "format=sar: sar files (attachment).")},
+                   (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, "format=sar: sar files (attachment)."),
+                   404: error_response("A collector of another organization, or of none.", "Detail")},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
