@@ -237,6 +237,13 @@ def test_it_serves_the_schema(client, schema):
     assert client.get("/api/schema/").content.startswith(b"openapi: 3.1")  # YAML by default
 
 
+def test_it_refuses_an_unknown_schema_format_as_described(client, schema):
+    """DRF's format negotiation answers 404; the schema listed only 200 (found by the fuzz suite)."""
+    response = client.get("/api/schema/?format=xml")
+    assert response.status_code == 404
+    assert not answer_problems(schema, "GET", "/api/schema/?format=xml", response)
+
+
 def test_it_serves_swagger_ui_from_this_server(client):
     page = client.get("/api/docs/")
     assert page.status_code == 200 and b"swagger-ui" in page.content

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.renderers import JSONRenderer
 
 from accounts.tenancy import PublicAPIView
+from xat.openapi import error_response
 
 SWAGGER_ASSETS = {  # what drf-spectacular's Swagger UI page loads, from drf_spectacular_sidecar
     "swagger-ui.css": "text/css",
@@ -25,6 +26,12 @@ class SchemaApi(PublicAPIView, SpectacularAPIView):
     `?format=json`."""
 
     schema_complete = True
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT,
+                              (404, "application/json"): error_response("A `format` other than json or yaml.",
+                                                                        "Detail")})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class SwaggerUiApi(PublicAPIView, SpectacularSwaggerView):
