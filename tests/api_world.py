@@ -60,6 +60,20 @@ class World:
     def login(self, path: str) -> dict:
         return self.admin.post(path, {"username": f"{self.slug}-admin", "password": PASSWORD}, format="json").json()
 
+    def object_ids(self) -> dict[str, list]:
+        """{URL parameter (or the `collector` query parameter): this organization's objects
+        it takes}, the one meant to stay first; UUIDs as text."""
+        return {
+            "collector_id": [self.collector.pk, self.spare_collector.pk],
+            "collector": [self.collector.pk],
+            "collector_uuid": [str(self.collector.uuid), str(self.spare_perfdash_collector.uuid)],
+            "upload_uuid": [str(self.upload.uuid), str(self.spare_upload.uuid)],
+            "session_id": [str(self.session.pk)],
+            "key_id": [self.key.pk, self.spare_key.pk],
+            "member_id": [self.viewer_member.pk, self.spare_member.pk],
+            "invitation_id": [self.invitation.pk],
+        }
+
     def markers(self) -> list[str]:
         """Text that only a leak of this organization's data puts into another's answer: the
         slug (in every name, username and address) and the ids that do not carry it."""
