@@ -5,7 +5,7 @@ invitations (tests/api_world.py). Path parameters and the `collector` query para
 some of the time, one of acme's objects (so requests reach the code behind the lookup) or
 one of globex's (so cross-tenant access is tried). Every answer must be no 5xx, of a status,
 media type and body the schema lists for the operation, and carry nothing of globex's that
-the request did not send.
+the request did not send; and no request may remove one of globex's objects.
 
 One test per operation, each in its own transaction over a freshly built world: the
 destructive operations (deleting acme's collector, changing the admin's password, logging
@@ -84,6 +84,11 @@ def worlds() -> dict[str, World]:
 
 
 @pytest.fixture
+def globex_objects(worlds) -> list[str]:
+    return worlds["globex"].markers()
+
+
+@pytest.fixture
 def unthrottled(settings):
     """Without the login, register and password-change throttles (tests/accounts/
     test_throttling.py), which would answer 429 to most examples of those operations
@@ -152,7 +157,7 @@ def nothing_of(world: World):
 
 @schema.parametrize()
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-def test_it_answers_within_the_schema_and_the_organization(case, worlds, unthrottled,
+def test_it_answers_within_the_schema_and_the_organization(case, worlds, globex_objects, unthrottled,
                                                           requests_in_the_test_transaction):
     case.path_parameters = _named(worlds, _aimed_at_acme(case, worlds["acme"], case.path_parameters, "path"))
     case.query = _named(worlds, _aimed_at_acme(case, worlds["acme"], case.query, "query"))
@@ -162,3 +167,4 @@ def test_it_answers_within_the_schema_and_the_organization(case, worlds, unthrot
             checks=[not_a_server_error, status_code_conformance, content_type_conformance,
                     response_schema_conformance, nothing_of(worlds["globex"])],
         )
+    assert worlds["globex"].markers() == globex_objects, f"{case.as_curl_command()}: removed an object of globex's"
