@@ -144,4 +144,4 @@ def object_get_for_org(queryset: QuerySet, *, organization: Organization, **look
     try:
         return queryset.get(organization=organization, **lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-        raise Http404(f"No {queryset.model._meta.verbose_name} {lookup} in this organization.") from None
+        raise Http404(f"No such {queryset.model._meta.verbose_name} in this organization.") from None
