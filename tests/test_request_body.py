@@ -107,3 +107,16 @@ def test_it_answers_411_where_the_server_cannot_tell_where_the_body_ends(live_se
 
     assert status == 411
     assert json.loads(answer) == {"detail": "A request body needs a Content-Length here."}
+
+
+@pytest.mark.parametrize("path", ["/api/auth/login/", "/api/v1/auth/token/", "/api/auth/register/"])
+def test_it_answers_413_naming_the_limit_for_a_json_body_past_it(client, settings, path):
+    """DRF reads a JSON body whole, within Django's DATA_UPLOAD_MAX_MEMORY_SIZE: past it,
+    413 with the limit (Django alone answers a bare 400)."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"username": "x" * 2000, "password": "y", "name": "z"})
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is larger than 1000 bytes."}
+    small = client.post(path, json.dumps({"username": "x", "password": "y"}), content_type="application/json")
+    assert small.status_code != 413

@@ -5,6 +5,8 @@
         (django.db's OperationalError: refused, dropped, shut down, timed out; InterfaceError:
         a closed connection) answers 503 {"detail": ...} with `Retry-After`, not Django's
         HTML 500; the failure is logged in one line, not a traceback per request.
+        A body past DATA_UPLOAD_MAX_MEMORY_SIZE (read whole by DRF's JSON and form
+        parsers) answers 413 naming the limit, not Django's bare 400.
         Any other error answer that is not JSON (Django's HTML 404 and 500 pages, the empty
         405 of @require_POST/@require_GET, the 400 of a refused Host header) is given a JSON
         body in DRF's words, e.g. {"detail": "Not found."}, its status and headers (Allow,
@@ -16,6 +18,8 @@ Views that answer a database failure themselves keep their answer: the agent pat
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.urls import reverse
@@ -71,6 +75,11 @@ class JsonErrorsMiddleware:
         return _json_of(request, response)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, RequestDataTooBig):
+            # Django's bound on a body read whole (DRF's JSON and form parsers read it so):
+            # 413 names the limit, where Django would answer a bare 400.
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return JsonResponse({"detail": f"The request body is larger than {limit} bytes."}, status=413)
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None  # Django's 500, turned into JSON on its way out
         logger.error("%s %s: database unavailable (%s: %s)", request.method, request.path,
