@@ -41,6 +41,9 @@ LEVELS = (
     Level("1h", timedelta(hours=1), "1m"),
     Level("1d", timedelta(days=1), "1h"),
 )
+# The aggregate levels are those the SQL loader knows after raw (xat/sqlfiles.py): one list.
+assert tuple(level.name for level in LEVELS) == sqlfiles.LEVELS[1:]
+WIDTHS = {level.name: level.width for level in LEVELS}
 
 
 def _edition(cursor) -> str:
@@ -109,13 +112,13 @@ def aggregates_refresh(*, now: datetime | None = None) -> dict[str, int]:
     with itself (the watermark lock serialises refreshers)."""
     now = now or timezone.now()
     recomputed = {}
-    complete_below = _bucket_start(now - LEVELS[0].width, LEVELS[0].width)
+    complete_below = bucket_start(now - LEVELS[0].width, LEVELS[0].width)
     for level in LEVELS:
         with transaction.atomic():
             # Short: ingest waits on this lock only while the watermark moves.
             sqlfiles.fetch_one("aggregate_watermark_lock")
             materialized, pending = sqlfiles.fetch_one("aggregate_watermark_get", level=level.name)
-            target = max(_bucket_start(complete_below, level.width), pending)
+            target = max(bucket_start(complete_below, level.width), pending)
             sqlfiles.execute("aggregate_pending_set", level=level.name, until=target)
         with transaction.atomic():
             if target > materialized:
@@ -133,8 +136,8 @@ def _recompute_invalidated(level: Level, *, below: datetime) -> int:
     ranges: dict[tuple[int, int], list[tuple[datetime, datetime]]] = {}
     for organization_id, collector_id, start, end in sqlfiles.fetch_all("aggregate_invalidations_take",
                                                                        level=level.name):
-        first = _bucket_start(start, level.width)
-        after = _bucket_start(end, level.width) + level.width
+        first = bucket_start(start, level.width)
+        after = bucket_start(end, level.width) + level.width
         ranges.setdefault((organization_id, collector_id), []).append((first, after))
     count = 0
     upper = next((lvl for lvl in LEVELS if lvl.below == level.name), None)
@@ -163,7 +166,7 @@ def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, date
     return [(first, after) for first, after in merged]
 
 
-def _bucket_start(moment: datetime, width: timedelta) -> datetime:
+def bucket_start(moment: datetime, width: timedelta) -> datetime:
     """time_bucket's bucket start for 1 minute, 1 hour and 1 day (aligned on the epoch, UTC)."""
     epoch = datetime(1970, 1, 1, tzinfo=moment.tzinfo)
     return epoch + ((moment - epoch) // width) * width

@@ -42,11 +42,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from metrics import aggregates
 from metrics.models import Collector
 from xat import sqlfiles
+from xat.timestamps import iso_z
 
-RESOLUTIONS = ("raw", "1m", "1h", "1d")
-WIDTHS = {"1m": timedelta(minutes=1), "1h": timedelta(hours=1), "1d": timedelta(days=1)}
+RESOLUTIONS = sqlfiles.LEVELS  # raw samples, then each aggregate level (metrics/aggregates.py)
 NOMINAL_INTERVAL = timedelta(seconds=5)  # pcc's sampling interval: the raw "bucket"
 STATS = ("avg", "min", "max")
 POINTS_DEFAULT, POINTS_MAX = 1000, 10_000
@@ -201,7 +202,7 @@ def window_resolve(*, start: datetime | None, end: datetime | None, hours: float
     if start is None:
         start = end - timedelta(hours=HOURS_DEFAULT if hours is None else hours)
     if end <= start:
-        raise ValidationError({"start": f"must be before the collector's latest sample ({_iso(end)})"})
+        raise ValidationError({"start": f"must be before the collector's latest sample ({iso_z(end)})"})
     return Window(start, end)
 
 
@@ -209,7 +210,7 @@ def bucket_count(window: Window, resolution: str) -> int:
     if resolution == "raw":
         return (window.end - window.start) // NOMINAL_INTERVAL + 1
     first, last = bucket_bounds(window, resolution)
-    return (last - first) // WIDTHS[resolution] + 1
+    return (last - first) // aggregates.WIDTHS[resolution] + 1
 
 
 def resolution_choose(*, window: Window, points: int, now: datetime) -> str:
@@ -229,17 +230,12 @@ def _kept(levels: tuple[str, ...], moment: datetime, *, now: datetime) -> list[s
     return kept or [levels[-1]]
 
 
-def _bucket_start(moment: datetime, width: timedelta) -> datetime:
-    """time_bucket's start for 1m, 1h and 1d buckets (aligned on the epoch, UTC)."""
-    return _EPOCH + ((moment - _EPOCH) // width) * width
-
-
 def bucket_bounds(window: Window, resolution: str) -> tuple[datetime, datetime]:
     """First and last bucket starts (inclusive) the window touches; at raw, its ends."""
     if resolution == "raw":
         return window.start, window.end
-    width = WIDTHS[resolution]
-    return _bucket_start(window.start, width), _bucket_start(window.end, width)
+    width = aggregates.WIDTHS[resolution]
+    return aggregates.bucket_start(window.start, width), aggregates.bucket_start(window.end, width)
 
 
 # -- charts -------------------------------------------------------------------------------------
@@ -274,14 +270,14 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
     if resolution == "raw":
         grid = sorted({row[0] for row in rows})
     else:
-        width = WIDTHS[resolution]
+        width = aggregates.WIDTHS[resolution]
         grid = [first + index * width for index in range((last - first) // width + 1)]
     if len(grid) * (len(spec.main) + len(by_item) * len(spec.item)) > CHART_VALUES_MAX:
         raise ValidationError({"points": f"the answer would hold more than {CHART_VALUES_MAX} values (every"
                                          " series, items included, at every timestamp): give fewer points or a"
                                          " shorter range"})
     placing = _Placing(grid, {name: index for index, name in enumerate(columns)})
-    answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end),
+    answer.update(resolution=resolution, start=iso_z(window.start), end=iso_z(window.end),
                   timestamps=[_seconds(moment) for moment in grid], series=placing.series(main, spec.main))
     if with_items:
         answer["items"] = [{"name": spec.item_name(item), "series": placing.series(by_item[item], spec.item)}
@@ -345,7 +341,7 @@ def summary(*, collector: Collector, window: Window | None, using: str = "defaul
     (row,) = fetch_at_level(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
                             organization_id=collector.organization_id, collector_id=collector.pk,
                             first=first, last=last, start=window.start, end=window.end)
-    answer.update(resolution=resolution, start=_iso(window.start), end=_iso(window.end))
+    answer.update(resolution=resolution, start=iso_z(window.start), end=iso_z(window.end))
     for name, unit in SUMMARY_METRICS.items():
         answer["metrics"][name] = {"unit": unit, **{stat: row[f"{name}_{stat}"] for stat in empty}}
     return answer
@@ -358,7 +354,7 @@ def live(*, collector: Collector, since: datetime, using: str = "default") -> Li
     hour of the collector's latest sample."""
     latest = collector.last_seen
     if latest is not None and since < latest - LIVE_MAX:
-        raise ValidationError({"since": f"at most 1 hour before the collector's latest sample ({_iso(latest)});"
+        raise ValidationError({"since": f"at most 1 hour before the collector's latest sample ({iso_z(latest)});"
                                         " load the chart again"})
     rows = [] if latest is None or since >= latest else sqlfiles.fetch_dicts(
         "dashboard_live", using=using, organization_id=collector.organization_id, collector_id=collector.pk,
@@ -366,7 +362,7 @@ def live(*, collector: Collector, since: datetime, using: str = "default") -> Li
     return {
         "collector": _collector_ref(collector),
         "resolution": "raw",
-        "since": _iso(since),
+        "since": iso_z(since),
         "timestamps": [_seconds(row["bucket"]) for row in rows],
         "series": {family: {metric.key: [row[f"{family}__{metric.column}"] for row in rows] for metric in metrics}
                    for family, metrics in LIVE_FAMILIES.items()},
@@ -388,10 +384,6 @@ def fetch_at_level(fetch, name: str, *, using: str, at_level: str, **params):
 
 def _collector_ref(collector: Collector) -> CollectorRef:
     return {"id": collector.pk, "name": collector.name}
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _seconds(moment: datetime) -> int | float:

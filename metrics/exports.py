@@ -37,11 +37,12 @@ from django.db import connection, transaction
 
 from metrics import pcprocess
 from xat import sqlfiles
+from xat.timestamps import iso_z
 
 EXPORT_CHUNK_ROWS = 5000
 # The wide rows (csv, json): raw samples, or the averages of each bucket of the aggregates
 # at one level (metrics/aggregates.py).
-RESOLUTIONS = ("raw", "1m", "1h", "1d")
+RESOLUTIONS = sqlfiles.LEVELS
 SAR_RESOLUTIONS = ("raw",)  # pcprocess's tree holds per-tick rows
 FORMATS = ("csv", "json", "sar")
 WIDE_COLUMNS = (
@@ -118,7 +119,7 @@ def _rows(name: str, *, at_level: str | None = None, **params) -> Iterator[tuple
 def _wide_rows(query: str, collectors: list, params: dict, *, at_level: str | None = None) -> Iterator[tuple]:
     names = {collector.pk: collector.name for collector in collectors}
     for collector_id, t, *values in _rows(query, at_level=at_level, **params, collector_ids=sorted(names)):
-        iso = datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
+        iso = iso_z(t)
         yield (collector_id, names[collector_id], iso, t, *values)
 
 

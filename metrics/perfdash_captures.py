@@ -17,7 +17,7 @@ from datetime import UTC
 from django.utils import timezone
 
 from accounts.models import Organization
-from metrics import dashboard
+from metrics import aggregates, dashboard
 from metrics.models import Upload
 from metrics.perfdash_charts import MIB, host_series, upload_window
 from xat import sqlfiles
@@ -100,7 +100,7 @@ def _summaries(*, organization: Organization, uploads: list[Upload]) -> dict[int
         upload_ids, collector_ids, firsts, lasts = (list(column) for column in zip(*rows))
         for upload_id, cpu, memory, disk in sqlfiles.fetch_rows(
                 "perfdash_capture_summaries", at_level=level, organization_id=organization.pk,
-                width=dashboard.WIDTHS.get(level), upload_ids=upload_ids, collector_ids=collector_ids,
+                width=aggregates.WIDTHS.get(level), upload_ids=upload_ids, collector_ids=collector_ids,
                 firsts=firsts, lasts=lasts)[1]:
             summaries[upload_id] = {"avgCpu": round(cpu or 0.0, 1), "avgMemory": round(memory or 0.0, 1),
                                     "avgDiskIO": round(disk or 0.0, 2)}

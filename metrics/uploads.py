@@ -94,6 +94,7 @@ from metrics.ingest import (
     ticks_store,
 )
 from metrics.models import Collector, Upload
+from xat.timestamps import iso_z
 
 FORMATS = ("pcc", "perfcollector1", "portal_csv", "pcprocess_zip")
 # Ticks per transaction (one ticks_store or samples_write call). bench/upload.py on a 100 MB
@@ -167,9 +168,9 @@ class UploadResult:
         families = dict(carried.get("rows_by_family", {}))
         for family, rows in ingest.rows_by_family.items():
             families[family] = families.get(family, 0) + rows
-        # Times written by _iso have one width: as texts they sort as the times do.
-        firsts = [t for t in (carried.get("first"), _iso(ingest.first)) if t]
-        lasts = [t for t in (carried.get("last"), _iso(ingest.last)) if t]
+        # Times written by iso_z have one width: as texts they sort as the times do.
+        firsts = [t for t in (carried.get("first"), None if ingest.first is None else iso_z(ingest.first)) if t]
+        lasts = [t for t in (carried.get("last"), None if ingest.last is None else iso_z(ingest.last)) if t]
         return {
             "format": self.format,
             "compressed": self.compressed,
@@ -185,10 +186,6 @@ class UploadResult:
             "errors": self.errors,
             "errors_total": self.errors_total,
         }
-
-
-def _iso(t: int | None) -> str | None:
-    return None if t is None else datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
