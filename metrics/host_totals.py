@@ -11,9 +11,21 @@ carry traffic already counted on a physical one (bridges, veth pairs, container 
 overlay networks, tunnels, VM taps), nor Azure's accelerated-networking virtual function
 (enP<n>s<n>), whose traffic the synthetic eth interface already reports (the netvsc
 driver adds the VF's counters to its own).
+
+Totals: the members' rates summed in name order (so the result does not depend on the
+order rows were read in), for raw ticks (metrics.ingest) and processed files
+(metrics.uploads) alike. A sum with a member lacking the value (None: a processed file
+that does not carry that column) is unknown: None. A disk's %util is the busiest member's;
+its await is over all the reads and writes of the interval, of the members whose await is
+known (a disk with no read or write in the interval has none, and weighs nothing).
 """
 
 import re
+
+# The rates a total sums (metrics.ingest's DISK_RATES and NETWORK_RATES name them all).
+DISK_TOTAL_SUMS = ("tps", "rtps", "wtps", "dtps", "read_sectors_ps", "written_sectors_ps", "discarded_sectors_ps")
+NETWORK_TOTAL_SUMS = ("rx_packets_ps", "tx_packets_ps", "rx_kb_ps", "tx_kb_ps", "rx_compressed_ps", "tx_compressed_ps",
+                      "rx_multicast_ps", "rx_errors_ps", "tx_errors_ps", "rx_drops_ps", "tx_drops_ps")
 
 _VIRTUAL_DISK = re.compile(r"^(loop|ram|zram|dm-|md|sr|nbd|fd)\d*")
 _PARTITION_SUFFIX = re.compile(r"^p?\d+$")
@@ -39,3 +51,31 @@ def disks_in_total(devices) -> set[str]:
 
 def interface_in_total(name: str) -> bool:
     return _VIRTUAL_INTERFACE.match(name) is None
+
+
+def disk_total(rates_by_disk: dict[str, dict]) -> dict:
+    """The host's disk figures of one tick from the rates of its disks in the total."""
+    ordered = [rates_by_disk[name] for name in sorted(rates_by_disk)]
+    timed = [rates for rates in ordered if rates["await_ms"] is not None]
+    ios = sum(rates["rtps"] + rates["wtps"] for rates in timed)
+    waited = sum(rates["await_ms"] * (rates["rtps"] + rates["wtps"]) for rates in timed)
+    return {name: _sum(ordered, name) for name in DISK_TOTAL_SUMS} | {
+        "util_pct": max(_known(ordered, "util_pct"), default=None),
+        "await_ms": waited / ios if ios else None,
+    }
+
+
+def network_total(rates_by_interface: dict[str, dict]) -> dict:
+    """The host's network figures of one tick from the rates of its interfaces in the total."""
+    ordered = [rates_by_interface[name] for name in sorted(rates_by_interface)]
+    return {name: _sum(ordered, name) for name in NETWORK_TOTAL_SUMS}
+
+
+def _sum(ordered: list[dict], name: str) -> float | None:
+    values = _known(ordered, name)
+    return sum(values) if values else None
+
+
+def _known(ordered: list[dict], name: str) -> list:
+    values = [rates[name] for rates in ordered]
+    return values if None not in values else []

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from metrics import arithmetic, procfs
-from metrics.host_totals import disks_in_total, interface_in_total
+from metrics.host_totals import disk_total, disks_in_total, interface_in_total, network_total
 from xat import sqlfiles
 
 # Subsystems whose text becomes samples, and the parser of each.
@@ -50,8 +50,6 @@ DISK_RATES = ("tps", "rtps", "wtps", "dtps", "read_sectors_ps", "written_sectors
               "util_pct", "await_ms")
 NETWORK_RATES = ("rx_packets_ps", "tx_packets_ps", "rx_kb_ps", "tx_kb_ps", "rx_compressed_ps", "tx_compressed_ps",
                  "rx_multicast_ps", "rx_errors_ps", "tx_errors_ps", "rx_drops_ps", "tx_drops_ps", "if_util_pct")
-DISK_TOTAL_SUMS = DISK_RATES[:7]
-NETWORK_TOTAL_SUMS = NETWORK_RATES[:11]
 MEMORY_GAUGES = ("mem_total_kb", "mem_free_kb", "mem_available_kb", "mem_used_kb", "mem_used_pct", "buffers_kb",
                  "cached_kb", "commit_kb", "commit_pct", "active_kb", "inactive_kb", "dirty_kb", "swap_total_kb",
                  "swap_free_kb")
@@ -383,27 +381,6 @@ class SampleRows:
         return orjson.dumps(
             {family: {str(row["item"]): row["counters"] for row in self.rows[family] if row["t"] == t and row["counters"]}
              for family in ("cpu", "disk", "network")}).decode()
-
-
-def disk_total(rates_by_disk: dict[str, dict]) -> dict:
-    """The host's disk figures of one tick from its whole disks' rates (summed in name
-    order, so the result does not depend on the order rows were read in). %util is the
-    busiest disk's; await is over all the reads and writes of the interval."""
-    total = dict.fromkeys(DISK_TOTAL_SUMS)
-    if not rates_by_disk:
-        return total | {"util_pct": None, "await_ms": None}
-    ordered = [rates_by_disk[name] for name in sorted(rates_by_disk)]
-    for name in DISK_TOTAL_SUMS:
-        total[name] = sum(rates[name] for rates in ordered)
-    ios = sum(rates["rtps"] + rates["wtps"] for rates in ordered)
-    waited = sum(rates["await_ms"] * (rates["rtps"] + rates["wtps"]) for rates in ordered if rates["await_ms"])
-    return total | {"util_pct": max(rates["util_pct"] for rates in ordered), "await_ms": waited / ios if ios else None}
-
-
-def network_total(rates_by_interface: dict[str, dict]) -> dict:
-    """The host's network figures of one tick: its physical interfaces' rates summed."""
-    ordered = [rates_by_interface[name] for name in sorted(rates_by_interface)]
-    return {name: sum(rates[name] for rates in ordered) if ordered else None for name in NETWORK_TOTAL_SUMS}
 
 
 _NO_CPU_RATES = dict.fromkeys(CPU_RATES)

@@ -78,14 +78,12 @@ from accounts.models import ApiKey, Organization
 from metrics import arithmetic, pcprocess
 from metrics.collectors import collector_create, collector_for_agent, collector_get_for_org
 from metrics.envelope import EnvelopeError, envelope_parse
-from metrics.host_totals import disks_in_total, interface_in_total
+from metrics.host_totals import NETWORK_TOTAL_SUMS, disk_total, disks_in_total, interface_in_total, network_total
 from metrics.ingest import (
     CPU_RATES,
     DISK_RATES,
-    DISK_TOTAL_SUMS,
     MEMORY_GAUGES,
     NETWORK_RATES,
-    NETWORK_TOTAL_SUMS,
     IngestResult,
     Measurement,
     SampleRows,
@@ -720,23 +718,15 @@ def _tree_row_add(tick: _ProcessedTick, path: str, row: dict) -> None:
 
 
 def _tree_totals(tick: _ProcessedTick) -> None:
-    """Host totals over the devices and interfaces metrics.host_totals counts, summed in
-    name order like metrics.ingest's; the columns pcprocess does not carry stay NULL."""
+    """Host totals as metrics.host_totals sums them; the columns pcprocess does not carry
+    stay NULL."""
     tick.disk_in_total = disks_in_total(tick.disk)
     if tick.disk:
-        whole = [tick.disk[name] for name in sorted(tick.disk_in_total)]
-        tick.disk_total = _sums(whole, DISK_RATES, DISK_TOTAL_SUMS) | {"disks": len(whole)}
+        whole = {name: tick.disk[name] for name in tick.disk_in_total}
+        tick.disk_total = disk_total(whole) | {"disks": len(whole)}
     if tick.network:
-        physical = [tick.network[name] for name in sorted(tick.network) if interface_in_total(name)]
-        tick.network_total = _sums(physical, NETWORK_TOTAL_SUMS, NETWORK_TOTAL_SUMS) | {"interfaces": len(physical)}
-
-
-def _sums(rows: list[dict], names, summed) -> dict:
-    return {
-        name: sum(row[name] for row in rows) if name in summed and rows and all(row[name] is not None for row in rows)
-        else None
-        for name in names
-    }
+        physical = {name: rates for name, rates in tick.network.items() if interface_in_total(name)}
+        tick.network_total = network_total(physical) | {"interfaces": len(physical)}
 
 _READERS = {
     "pcc": _raw_read(_pcc_measurement),
