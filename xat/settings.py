@@ -267,6 +267,17 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 
+# --- Load tests (issue 14: metrics/pcd.py, metrics/loadtest_jobs.py) ---
+# Networks whose addresses a collector's pcd daemon may have although they are not globally
+# routable (loopback, private, link-local...): comma-separated CIDRs, e.g. the VPC's
+# 10.20.0.0/16. Empty: only public addresses. Cloud metadata endpoints are never admitted.
+XAT_PCD_ALLOWED_NETWORKS = env_list("XAT_PCD_ALLOWED_NETWORKS", [])
+# pcd's load test takes minutes (it stops itself after 2): seconds to connect, seconds for the
+# whole answer (the reference's 300), and the largest answer read (ten levels take ~500 bytes).
+XAT_PCD_CONNECT_TIMEOUT_SECONDS = env_int("XAT_PCD_CONNECT_TIMEOUT_SECONDS", 10)
+XAT_PCD_TIMEOUT_SECONDS = env_int("XAT_PCD_TIMEOUT_SECONDS", 300)
+XAT_PCD_MAX_ANSWER_BYTES = env_int("XAT_PCD_MAX_ANSWER_BYTES", 64 * 1024)
+
 # --- Aggregates (metrics/aggregates.py) ---
 # Days each level is kept (0: forever): raw samples, then the 1-minute, 1-hour and 1-day
 # aggregates. Community edition: retention policies; Apache edition: `xat_aggregates retention`.
