@@ -1,0 +1,62 @@
+"""Fills a database of the first release the way its users did, with that release's own
+code: run by tests/schema/test_upgrade.py in a checkout of the release, with its tree first
+on PYTHONPATH and PG* naming a database it migrated. Uses only that release's public API
+(and its test helpers, which post like pcc), so the rows are the ones it really wrote.
+
+For each organization of argv[1:] (`slug=capture folder`): its admin registers, refreshes
+their token once (the first refresh token is blacklisted, the new one outstanding), issues
+an organization key, replays the capture tick by tick to /v1/trickle with it (which
+registers the collector) and revokes it. Then the release's aggregate refresh
+materialises every level. Prints {slug: collector identifier} as JSON.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xat.settings")
+django.setup()
+
+from django.test import Client  # noqa: E402  (after setup, as Django requires)
+
+from metrics.aggregates import aggregates_refresh  # noqa: E402
+from tests.ingest.agent import capture_ticks, envelope, post_like_pcc  # noqa: E402
+
+
+def answered(response, status: int) -> dict:
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    return response.json() if response.content else {}
+
+
+def organization_fill(client: Client, *, slug: str, capture: Path) -> str:
+    session = answered(client.post("/api/auth/register/", {
+        "username": f"{slug}-admin", "email": f"admin@{slug}.example", "password": f"{slug}-Secret-2026",
+        "organization": slug.title()}, content_type="application/json"), 201)
+    refreshed = answered(client.post("/api/auth/refresh/", {"refresh": session["refresh"]},
+                                     content_type="application/json"), 200)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {refreshed['access']}"}
+    organization_key = answered(client.post("/api/keys/", {"name": "agents"}, content_type="application/json",
+                                            **bearer), 201)
+    identifier = f"{slug}-host"
+    for tick in capture_ticks(capture):
+        body = answered(post_like_pcc(client, organization_key["key"], envelope(identifier, tick)), 200)
+        assert body["error"] is None, body
+    answered(client.delete(f"/api/keys/{organization_key['id']}/", **bearer), 204)
+    return identifier
+
+
+def main(pairs: list[str]) -> None:
+    client = Client()
+    identifiers = {}
+    for pair in pairs:
+        slug, capture = pair.split("=", 1)
+        identifiers[slug] = organization_fill(client, slug=slug, capture=Path(capture))
+    aggregates_refresh()
+    print(json.dumps(identifiers))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
