@@ -28,7 +28,10 @@ fetch them with a named access helper that takes the organization, e.g.
 built on `object_get_for_org` below; list views filter on `request.organization`. Services raise django.core.exceptions.ValidationError with a
 field -> reason dict; these bases answer it as 400 `{field: [reason]}`.
 
-Agent (API key) endpoints do not use these bases: see accounts/agent_auth.py.
+An OrganizationAPIView that lists accounts.agent_auth.AgentKeyAuthentication takes an
+agent key too: it acts in the key's organization, with request.api_key set and no
+membership (permission IsAgent). The agents' own paths are function views: see
+accounts/agent_auth.py.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,7 +40,7 @@ from django.http import Http404
 from rest_framework import exceptions, permissions
 from rest_framework.views import APIView
 
-from accounts.models import Membership, Organization, Role
+from accounts.models import ApiKey, Membership, Organization, Role
 
 ORGANIZATION_HEADER = "X-Organization"
 
@@ -90,6 +93,13 @@ class IsAdmin(IsMember):
     allowed_roles = frozenset({Role.ADMIN})
 
 
+class IsAgent(permissions.BasePermission):
+    """An agent key (request.api_key, set by OrganizationAPIView)."""
+
+    def has_permission(self, request, view) -> bool:
+        return getattr(request, "api_key", None) is not None
+
+
 class OrganizationAPIView(_ApiView):
     """A JWT user acting in one organization: sets request.organization/.membership."""
 
@@ -104,14 +114,18 @@ class OrganizationAPIView(_ApiView):
         # Authenticate first (so a missing token stays a 401), then resolve the tenant
         # before DRF checks permissions and throttles.
         self.perform_authentication(request)
-        request.organization = request.membership = None
+        request.organization = request.membership = request.api_key = None
         request.url_objects = {}
-        if request.user is not None and request.user.is_authenticated:
+        if isinstance(request.auth, ApiKey):
+            request.api_key = request.auth
+            request.organization = request.api_key.organization
+        elif request.user is not None and request.user.is_authenticated:
             request.membership = membership_for_request(
                 user=request.user, slug=request.headers.get(ORGANIZATION_HEADER),
                 first_by_default=self.first_membership_by_default,
             )
             request.organization = request.membership.organization
+        if request.organization is not None:
             for keyword, (queryset, field) in self.url_objects.items():
                 request.url_objects[keyword] = object_get_for_org(
                     queryset, organization=request.organization, **{field: kwargs[keyword]}

@@ -9,7 +9,7 @@
     collector_delete(*, collector) -> None     (its samples and aggregates too)
     collector_register(*, collector, **fields) -> Collector   (an agent describing its host)
     collector_for_agent(*, key, identifier, hostname=None) -> Collector
-        raises IdentifierRefused (answer 403) or IdentifierInvalid (answer 400)
+        raises IdentifierRefused (403) or IdentifierInvalid (400), AgentRefusals (accounts/agent_auth.py)
     collector_contact_record(*, collector_id) -> None   (an agent's request reached XAT)
     collector_last_contact(*, collector) -> datetime | None
     gib_from_bytes(size) -> Decimal | None, bytes_from_gib(gib) -> int | None
@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from accounts.agent_auth import AgentRefusal
 from accounts.keys import api_key_create_for_collector
 from accounts.models import ApiKey, Organization
 from accounts.tenancy import object_get_for_org
@@ -45,12 +46,16 @@ GIB = 1 << 30
 IDENTIFIER_MAX_LENGTH = Collector._meta.get_field("identifier").max_length
 
 
-class IdentifierRefused(Exception):
-    """A collector key arrived with another identifier than its collector's (403)."""
+class IdentifierRefused(AgentRefusal):
+    """A collector key arrived with another identifier than its collector's."""
+
+    status_code, field = 403, "identifier"
 
 
-class IdentifierInvalid(Exception):
-    """No usable identifier where one is needed (400)."""
+class IdentifierInvalid(AgentRefusal):
+    """No usable identifier where one is needed."""
+
+    status_code, field = 400, "identifier"
 
 
 def _stale_before(now: datetime | None = None) -> datetime:

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 
 from accounts.agent_auth import agent_key_required, database_unavailable
 from accounts.tenancy import OrganizationAPIView
-from metrics.collectors import IdentifierInvalid, IdentifierRefused
 from metrics.envelope import EnvelopeError, envelope_parse
 from metrics.trickle import trickle_ingest, trickle_status
 from xat.openapi import API_KEY, agent_refusals, function_schema
@@ -93,10 +92,6 @@ def trickle(request):
         return JsonResponse({"error": str(error), "field": "body"}, status=400)
     except EnvelopeError as error:
         return JsonResponse({"error": error.reason, "field": error.field}, status=error.status)
-    except IdentifierInvalid as error:
-        return JsonResponse({"error": str(error), "field": "identifier"}, status=400)
-    except IdentifierRefused as error:
-        return JsonResponse({"error": str(error), "field": "identifier"}, status=403)
     except DatabaseError as error:
         logger.error("trickle: database error, request rolled back (%s)", type(error).__name__)
         return database_unavailable()

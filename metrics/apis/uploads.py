@@ -9,14 +9,15 @@ answers 202 once the file is checked and queued; the upload's URL shows its job.
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from accounts.keys import api_key_authenticate, api_key_from_headers
+from accounts.agent_auth import AgentKeyAuthentication
 from accounts.pagination import paginated_response
-from accounts.tenancy import IsAnalystOrAdmin, IsMember, OrganizationAPIView
-from metrics.collectors import IdentifierInvalid, IdentifierRefused, collector_get_for_org
+from accounts.tenancy import IsAgent, IsAnalystOrAdmin, IsMember, OrganizationAPIView
+from metrics.collectors import collector_get_for_org
 from metrics.models import Upload
 from xat.openapi import API_KEY, JWT, UPLOAD_REFUSALS, error_response, paginated
 from metrics.upload_jobs import upload_queue
@@ -24,11 +25,6 @@ from metrics.uploads import UploadRejected
 
 # Room for the multipart envelope around the file (boundaries, part headers, `collector`).
 _MULTIPART_SLACK = 64 * 1024
-
-
-class HasAgentKey(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return getattr(request, "api_key", None) is not None
 
 
 class UploadOutputSerializer(serializers.ModelSerializer):
@@ -48,23 +44,16 @@ class UploadOutputSerializer(serializers.ModelSerializer):
 
 class UploadApi(OrganizationAPIView):
     parser_classes = [MultiPartParser]
-    permission_classes = [IsAnalystOrAdmin | HasAgentKey]
+    authentication_classes = [AgentKeyAuthentication, JWTAuthentication]  # the key first: `Bearer <key>` is no JWT
+    permission_classes = [IsAnalystOrAdmin | IsAgent]
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True)
         collector = serializers.CharField(required=False, allow_blank=True)
 
-    def initial(self, request, *args, **kwargs):
-        raw_key = api_key_from_headers(request.headers)
-        if raw_key is None:
-            return super().initial(request, *args, **kwargs)
-        # An agent key: its organization, no user (and no JWT authentication attempted).
-        key = api_key_authenticate(raw_key)
-        if key is None:
-            raise exceptions.AuthenticationFailed("Invalid API key")
-        request.user, request.api_key = None, key
-        request.organization, request.membership = key.organization, None
-        return super(OrganizationAPIView, self).initial(request, *args, **kwargs)
+    def get_authenticate_header(self, request) -> str:
+        # The dashboard's challenge, as before agents could upload (they read the status).
+        return JWTAuthentication().authenticate_header(request)
 
     @extend_schema(auth=[JWT, API_KEY], responses={202: UploadOutputSerializer, **UPLOAD_REFUSALS,
                                                    403: error_response("A role too weak, or a collector key for another"
@@ -88,14 +77,10 @@ class UploadApi(OrganizationAPIView):
                 file_name=file.name or "upload",
                 collector_id=data.validated_data.get("collector"),
                 user=request.user,
-                api_key=getattr(request, "api_key", None),
+                api_key=request.api_key,
             )
         except UploadRejected as error:
             return Response(error.payload, status=error.status)
-        except IdentifierRefused as error:
-            return Response({"error": str(error), "field": "identifier"}, status=status.HTTP_403_FORBIDDEN)
-        except IdentifierInvalid as error:
-            return Response({"error": str(error), "field": "identifier"}, status=status.HTTP_400_BAD_REQUEST)
         return Response(UploadOutputSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
 
 

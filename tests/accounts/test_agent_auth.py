@@ -1,4 +1,5 @@
-"""accounts/agent_auth.py: the four ways an agent presents its key."""
+"""accounts/agent_auth.py: the four ways an agent presents its key, and the agents' answers
+to a refused one."""
 
 import json
 
@@ -7,7 +8,7 @@ from django.http import JsonResponse
 from django.test import RequestFactory
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.agent_auth import agent_key_from_request, agent_key_required
+from accounts.agent_auth import AgentKeyAuthentication, agent_key_required
 from tests.personas import api_key_make, team_make
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_it_accepts_each_header(header, template):
     acme = team_make("acme")
     key, secret = api_key_make(acme.organization)
     request = RequestFactory().post("/", **{header: template.format(secret)})
-    assert agent_key_from_request(request) == key
+    assert AgentKeyAuthentication().authenticate(request) == (None, key)
     assert echo(request).status_code == 200
 
 
@@ -56,7 +57,7 @@ def test_it_answers_401_with_a_challenge_to_a_key_matching_none():
 def test_it_does_not_take_a_jwt_for_a_key():
     acme = team_make("acme")
     request = RequestFactory().post("/", HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(acme.admin)}")
-    assert agent_key_from_request(request) is None
+    assert AgentKeyAuthentication().authenticate(request) is None
 
 
 def test_it_refuses_a_revoked_key():

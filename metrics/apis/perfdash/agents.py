@@ -25,13 +25,7 @@ from accounts.agent_auth import agent_key_required, database_unavailable
 from metrics.agent_batches import NoMetrics, agent_batch_ingest
 from metrics.apis.collectors import HostFieldsSerializer
 from metrics.apis.trickle import ONE_TICK, MeasurementSerializer
-from metrics.collectors import (
-    IdentifierInvalid,
-    IdentifierRefused,
-    bytes_from_gib,
-    collector_for_agent,
-    collector_register,
-)
+from metrics.collectors import bytes_from_gib, collector_for_agent, collector_register
 from metrics.envelope import EnvelopeError
 from metrics.upload_jobs import upload_queue
 from metrics.uploads import UploadRejected
@@ -44,8 +38,9 @@ DESCRIPTION_MAX_LENGTH = 200
 
 
 def _refusals(view):
-    """The agent paths' refusals, one mapping for both endpoints; a database failure is a
-    503 (the request's transaction rolled back: nothing stored)."""
+    """The agent paths' refusals, one mapping for both endpoints (an identifier's:
+    agent_key_required); a database failure is a 503 (the request's transaction rolled
+    back: nothing stored)."""
     def answer(status: int, error, **details) -> JsonResponse:
         return JsonResponse({"error": str(error), **details}, status=status)
 
@@ -55,14 +50,12 @@ def _refusals(view):
             return view(request)
         except BodyTooLarge:
             return answer(413, f"body larger than {settings.XAT_TRICKLE_MAX_BYTES} bytes (after decompression)")
-        except (BodyUnreadable, IdentifierInvalid) as error:
+        except BodyUnreadable as error:
             return answer(400, error)
         except MultiPartParserError:
             return answer(400, "the multipart body cannot be read", field="body")
         except EnvelopeError as error:
             return answer(error.status, error.reason, field=error.field)
-        except IdentifierRefused as error:
-            return answer(403, error, field="identifier")
         except NoMetrics:
             return JsonResponse(NO_METRICS, status=400)
         except UploadRejected as error:
