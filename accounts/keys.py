@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey, Organization
-from accounts.tenancy import object_get_for_org
 from metrics.models import Collector
 from xat import sqlfiles
 
@@ -99,11 +98,6 @@ def api_key_authenticate(raw_key: str | None) -> ApiKey | None:
 def api_key_list(*, organization: Organization):
     """The organization's keys, newest first (index apikey_org_created)."""
     return ApiKey.objects.filter(organization=organization).select_related("collector").order_by("-created_at", "-id")
-
-
-def api_key_get_for_org(*, organization: Organization, key_id) -> ApiKey:
-    """The organization's key `key_id`, else Http404."""
-    return object_get_for_org(ApiKey.objects.select_related("collector"), organization=organization, pk=key_id)
 
 
 def api_key_revoke(*, key: ApiKey) -> None:

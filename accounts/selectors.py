@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 
 from accounts.models import Invitation, Membership, Organization
-from accounts.tenancy import object_get_for_org
 
 
 def user_organizations(*, user) -> list[dict]:
@@ -16,11 +15,6 @@ def user_organizations(*, user) -> list[dict]:
 
 def membership_list(*, organization: Organization) -> QuerySet:
     return Membership.objects.filter(organization=organization).select_related("user").order_by("user__username")
-
-
-def membership_get_for_org(*, organization: Organization, membership_id) -> Membership:
-    """The organization's membership `membership_id`, else Http404."""
-    return object_get_for_org(Membership.objects.select_related("user"), organization=organization, pk=membership_id)
 
 
 def invitation_list(*, organization: Organization) -> QuerySet:

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from accounts.keys import api_key_get_for_org, api_key_issue, api_key_list, api_key_revoke, api_key_rotate
+from accounts.keys import api_key_issue, api_key_list, api_key_revoke, api_key_rotate
 from accounts.models import ApiKey
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin, OrganizationAPIView
@@ -75,15 +75,15 @@ class KeyRevokeApi(OrganizationAPIView):
     url_objects = {"key_id": (ApiKey.objects.all(), "pk")}
 
     def delete(self, request, key_id):
-        api_key_revoke(key=api_key_get_for_org(organization=request.organization, key_id=key_id))
+        api_key_revoke(key=request.url_objects["key_id"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class KeyRotateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
-    url_objects = {"key_id": (ApiKey.objects.all(), "pk")}
+    url_objects = {"key_id": (ApiKey.objects.select_related("collector"), "pk")}
 
     @extend_schema(request=None, responses={201: NewKeyOutputSerializer})
     def post(self, request, key_id):
-        key, raw_key = api_key_rotate(key=api_key_get_for_org(organization=request.organization, key_id=key_id))
+        key, raw_key = api_key_rotate(key=request.url_objects["key_id"])
         return Response(_new_key_data(key, raw_key), status=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from accounts.models import Membership, Role
 from accounts.pagination import paginated_response
-from accounts.selectors import membership_get_for_org, membership_list
+from accounts.selectors import membership_list
 from accounts.services import membership_remove, membership_update
 from accounts.tenancy import IsAdmin, OrganizationAPIView
 from xat.openapi import paginated
@@ -32,17 +32,16 @@ class MemberListApi(OrganizationAPIView):
 
 class MemberUpdateApi(OrganizationAPIView):
     permission_classes = [IsAdmin]
-    url_objects = {"member_id": (Membership.objects.all(), "pk")}
+    url_objects = {"member_id": (Membership.objects.select_related("user"), "pk")}
 
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
     @extend_schema(responses=MemberOutputSerializer)
     def patch(self, request, member_id):
-        membership = membership_get_for_org(organization=request.organization, membership_id=member_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = membership_update(membership=membership, role=data.validated_data["role"])
+        membership = membership_update(membership=request.url_objects["member_id"], role=data.validated_data["role"])
         return Response(MemberOutputSerializer(membership).data)
 
 
@@ -51,6 +50,5 @@ class MemberRemoveApi(OrganizationAPIView):
     url_objects = {"member_id": (Membership.objects.all(), "pk")}
 
     def delete(self, request, member_id):
-        membership = membership_get_for_org(organization=request.organization, membership_id=member_id)
-        membership_remove(membership=membership)
+        membership_remove(membership=request.url_objects["member_id"])
         return Response(status=status.HTTP_204_NO_CONTENT)

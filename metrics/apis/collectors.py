@@ -11,7 +11,6 @@ from metrics.models import Collector
 from metrics.collectors import (
     collector_create,
     collector_delete,
-    collector_get_for_org,
     collector_list,
     collector_status,
     collector_update,
@@ -109,10 +108,11 @@ class CollectorCreateApi(OrganizationAPIView):
 
 
 class CollectorDetailApi(OrganizationAPIView):
+    url_objects = {"collector_id": (Collector.objects.all(), "pk")}
+
     @extend_schema(responses=CollectorOutputSerializer)
     def get(self, request, collector_id):
-        collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
-        return Response(CollectorOutputSerializer(collector).data)
+        return Response(CollectorOutputSerializer(request.url_objects["collector_id"]).data)
 
 
 class CollectorUpdateApi(OrganizationAPIView):
@@ -121,10 +121,9 @@ class CollectorUpdateApi(OrganizationAPIView):
 
     @extend_schema(request=CollectorInputSerializer, responses=CollectorOutputSerializer)
     def patch(self, request, collector_id):
-        collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         data = CollectorInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        collector = collector_update(collector=collector, **data.validated_data)
+        collector = collector_update(collector=request.url_objects["collector_id"], **data.validated_data)
         return Response(CollectorOutputSerializer(collector).data)
 
 
@@ -135,5 +134,5 @@ class CollectorDeleteApi(OrganizationAPIView):
     url_objects = {"collector_id": (Collector.objects.all(), "pk")}
 
     def delete(self, request, collector_id):
-        collector_delete(collector=collector_get_for_org(organization=request.organization, collector_id=collector_id))
+        collector_delete(collector=request.url_objects["collector_id"])
         return Response(status=status.HTTP_204_NO_CONTENT)
