@@ -10,19 +10,19 @@ agent sends outside /v1/trickle, stored with the agent's own arithmetic.
         collector_for_agent raises (IdentifierRefused, IdentifierInvalid).
 
 The same path as /v1/trickle's ticks (metrics.envelope's checks, then
-metrics.trickle.ticks_ingest: same rows, same values, same late-tick handling), in one
-transaction, but no trickle session is joined or opened: the reference keeps sessions to
-/v1/trickle (§2.3), and a session's samples are found by time window anyway.
+metrics.trickle.ticks_pending and metrics.ingest_groups.ingest_commit: same rows, same
+values, same late-tick handling, the same group commit), but no trickle session is joined
+or opened, only the agent's contact recorded: the reference keeps sessions to /v1/trickle
+(§2.3), and a session's samples are found by time window anyway.
 """
 
 import orjson
-from django.db import transaction
 
 from accounts.models import ApiKey
-from metrics.collectors import collector_contact_record
 from metrics.envelope import EnvelopeError, envelope_from_data
 from metrics.ingest import IngestResult
-from metrics.trickle import ticks_ingest
+from metrics.ingest_groups import ingest_commit
+from metrics.trickle import ticks_pending
 
 _ONE_MEASUREMENT = frozenset({"timestamp", "subsystem", "measurement"})
 
@@ -51,7 +51,4 @@ def agent_batch_ingest(*, key: ApiKey, body: bytes) -> IngestResult:
         raise EnvelopeError("metrics", "expected a list of {timestamp, subsystem, measurement} objects")
     envelope = envelope_from_data({"identifier": data.get("identifier"), "hostname": data.get("hostname"),
                                    "measurements": items}, identifier_required=False)
-    with transaction.atomic():
-        collector_id, result = ticks_ingest(key=key, envelope=envelope)
-        collector_contact_record(collector_id=collector_id)
-    return result
+    return ingest_commit(ticks_pending(key=key, envelope=envelope, joins_session=False)).ingest

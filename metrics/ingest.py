@@ -267,7 +267,7 @@ def batch_store(*, organization_id: int, collector_id: int, times: list[int], re
         # In order: every tick is new, the collector's newest tick precedes them all.
         new_times = ticks_to_record = sorted(set(times))
         placed = dict.fromkeys(new_times, (newest_stored, None))
-        stored = {newest_stored: _counters_from_json(lock.newest_counters)}
+        stored = {newest_stored: counters_from_json(lock.newest_counters)}
     else:
         new_times, placed, stored = _ticks_place(ids, times)
         ticks_to_record = []
@@ -310,7 +310,8 @@ def _ticks_place(ids: dict, times: list[int]) -> tuple[list[int], dict[int, tupl
     return sorted(new_times), placed, stored
 
 
-def _counters_from_json(text: str) -> Counters:
+def counters_from_json(text: str) -> Counters:
+    """A tick's counters as collector_tick_state keeps them (SampleRows.counters_json)."""
     families = orjson.loads(text)
     return Counters(
         cpu={int(cpu): tuple(values) for cpu, values in families.get("cpu", {}).items()},
@@ -319,11 +320,26 @@ def _counters_from_json(text: str) -> Counters:
     )
 
 
+def rows_after(ticks: list[Tick], *, previous_time: int | None, previous: Counters | None) -> "SampleRows":
+    """The rows of ticks (sorted by time) newer than every stored tick of their collector,
+    each tick's rates from the one before it: `previous` (the collector's newest stored
+    tick, at `previous_time`; None without one) for the first."""
+    rows = SampleRows()
+    for tick in ticks:
+        rows.add_counter_rows(tick.timestamp, tick.counters, previous_time, previous)
+        rows.add_gauge_rows(tick)
+        previous_time, previous = tick.timestamp, tick.counters
+    return rows
+
+
 class SampleRows:
     """The rows of each family of a batch, written by samples_write (one JSON array per
-    family); `add` takes a row's time, item (None for memory and totals) and values."""
+    family) or by a binary COPY (metrics.sample_copy); `add` takes a row's time, item (None
+    for memory and totals) and values."""
 
     FAMILIES = ("cpu", "disk", "disk_total", "network", "network_total", "memory", "filesystem")
+    # The column a row's item goes to, in the family's table (<family>_sample).
+    ITEM_COLUMNS = {"cpu": "cpu", "disk": "device", "network": "interface", "filesystem": "mount"}
 
     def __init__(self):
         self.rows: dict[str, list[dict]] = {family: [] for family in self.FAMILIES}

@@ -42,6 +42,71 @@ LEFT JOIN LATERAL (
     SELECT time, counters FROM collector_tick_state WHERE collector_id = locked.id
     FOR NO KEY UPDATE) state ON true
 
+-- name: collectors_ingest_lock
+-- A group of agent requests (metrics/ingest_groups.py): takes the ingest lock of each of
+-- its collectors (%(collector_ids)s), in id order so that two groups never wait for each
+-- other in a cycle, and returns each one's id, identifier and tick state as
+-- collector_ingest_lock does (primary key lookups); no row for a collector that is gone.
+-- Same reasons for the shared watermark lock, the generic plans and the state read after
+-- the locks (FOR NO KEY UPDATE) as collector_ingest_lock.
+SELECT locked.id, locked.identifier, extract(epoch FROM state.time)::bigint, state.counters::text
+FROM (SELECT c.id, c.identifier,
+             pg_advisory_xact_lock(c.id),
+             pg_advisory_xact_lock_shared(1482, 1),
+             set_config('plan_cache_mode', 'force_generic_plan', true)
+      FROM (SELECT id, identifier FROM metrics_collector
+            WHERE id = ANY(%(collector_ids)s::bigint[]) ORDER BY id OFFSET 0) c
+      OFFSET 0) locked
+LEFT JOIN LATERAL (
+    SELECT time, counters FROM collector_tick_state WHERE collector_id = locked.id
+    FOR NO KEY UPDATE) state ON true
+
+-- name: sample_table_columns
+-- The columns of the raw sample tables (%(tables)s) and their type oids, from the
+-- catalog: what a binary COPY into them sends (metrics/sample_copy.py). Read once per
+-- process.
+SELECT c.relname::text, a.attname::text, a.atttypid::int
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE c.relname = ANY(%(tables)s::text[]) AND c.relnamespace = 'public'::regnamespace
+  AND a.attnum > 0 AND NOT a.attisdropped
+
+-- name: samples_copy
+-- A group's new rows of one raw sample table, in binary (metrics/sample_copy.py: the
+-- table and its columns are composed in as identifiers). Only ticks newer than their
+-- collector's newest come this way (nothing to conflict with); late ones go through
+-- ticks_place and samples_write.
+COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)
+
+-- name: samples_group_finish
+-- After a group's COPY (metrics/ingest_groups.py), per collector that got ticks newer
+-- than its newest: moves its tick state to its newest tick (%(state_times)s,
+-- %(state_counters)s), its last_seen along, and logs the new ticks' time range for the
+-- aggregates when it lies below the 1m watermark, as samples_write does for one batch.
+-- Primary key updates; the collectors are locked by collectors_ingest_lock.
+-- Returns the tick states moved.
+WITH changed AS (
+    SELECT * FROM unnest(%(organization_ids)s::bigint[], %(collector_ids)s::bigint[], %(first_times)s::bigint[],
+                         %(state_times)s::bigint[], %(state_counters)s::text[])
+                  AS c(organization_id, collector_id, first_time, state_time, state_counters)
+), state AS (
+    INSERT INTO collector_tick_state (collector_id, time, counters)
+    SELECT collector_id, to_timestamp(state_time), state_counters::json FROM changed
+    ON CONFLICT (collector_id) DO UPDATE SET time = EXCLUDED.time, counters = EXCLUDED.counters
+    WHERE collector_tick_state.time < EXCLUDED.time
+    RETURNING 1
+), invalidated AS (
+    INSERT INTO aggregate_invalidation (level, organization_id, collector_id, range_start, range_end)
+    SELECT w.level, c.organization_id, c.collector_id, to_timestamp(c.first_time), to_timestamp(c.state_time)
+    FROM changed c JOIN aggregate_watermark w ON w.level = '1m' AND w.pending_until > to_timestamp(c.first_time)
+    RETURNING 1
+), seen AS (
+    UPDATE metrics_collector m SET last_seen = to_timestamp(c.state_time)
+    FROM changed c
+    WHERE m.id = c.collector_id AND (m.last_seen IS NULL OR m.last_seen < to_timestamp(c.state_time))
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM state), (SELECT count(*) FROM invalidated), (SELECT count(*) FROM seen)
+
 -- name: ticks_place
 -- For a batch with late ticks (or a collector without a tick state): records the ticks and
 -- returns what placing them needs, in one statement:

@@ -1,0 +1,92 @@
+"""A group's new sample rows, written by one binary COPY per raw sample table.
+
+    copy = SampleCopy()
+    copy.add(organization_id=..., collector_id=..., times=[...], rows=SampleRows)
+    copy.flush()     # in the caller's transaction; the buffer is empty again
+
+Only ticks newer than their collector's newest stored tick come this way: nothing in the
+tables can conflict with them, so COPY (no upsert) is enough. A table's columns are the
+rows' own keys (metrics.ingest.SampleRows builds them; `t` becomes `time`, `item` the
+family's item column), their types read from the catalog once per process: no column list
+is written twice. Binary COPY because adapting rows to text cost twice as much client CPU
+as the binary dumpers (154,000 against 74,000 rows/s into the same tables, in process).
+"""
+
+from datetime import UTC, datetime
+from functools import cache
+
+from django.db import connection
+from psycopg import sql
+
+from metrics.ingest import SampleRows
+from xat import sqlfiles
+
+TICK_TABLE = "sample_tick"
+_KEY_COLUMNS = ("organization_id", "collector_id", "time")
+
+
+def _table(family: str) -> str:
+    return f"{family}_sample"
+
+
+@cache
+def _column_types() -> dict[str, dict[str, int]]:
+    tables = [TICK_TABLE] + [_table(family) for family in SampleRows.FAMILIES]
+    types: dict[str, dict[str, int]] = {table: {} for table in tables}
+    for table, column, type_oid in sqlfiles.fetch_all("sample_table_columns", tables=tables):
+        types[table][column] = type_oid
+    return types
+
+
+class SampleCopy:
+    """Rows waiting for their COPY, per table, as tuples in the table's column order."""
+
+    def __init__(self):
+        self._ticks: list[tuple] = []
+        self._rows: dict[str, list[tuple]] = {family: [] for family in SampleRows.FAMILIES}
+        self._columns: dict[str, tuple[str, ...]] = {}  # per family: the rows' value keys
+        self._times: dict[int, datetime] = {}
+
+    def _time(self, t: int) -> datetime:
+        moment = self._times.get(t)
+        if moment is None:
+            moment = self._times[t] = datetime.fromtimestamp(t, UTC)
+        return moment
+
+    def add(self, *, organization_id: int, collector_id: int, times: list[int], rows: SampleRows) -> None:
+        """The new ticks `times` of one collector and their rows."""
+        self._ticks += [(organization_id, collector_id, self._time(t)) for t in times]
+        for family, family_rows in rows.rows.items():
+            if not family_rows:
+                continue
+            names = self._columns.get(family)
+            if names is None:
+                names = self._columns[family] = tuple(name for name in family_rows[0] if name not in ("t", "item"))
+            has_item = family in SampleRows.ITEM_COLUMNS
+            self._rows[family] += [
+                (organization_id, collector_id, self._time(row["t"]), *((row["item"],) if has_item else ()),
+                 *(list(row[name]) if name == "counters" else row[name] for name in names))
+                for row in family_rows
+            ]
+
+    def flush(self) -> None:
+        """COPYs what was added, in the caller's transaction, and empties the buffer."""
+        with connection.cursor() as cursor:
+            _copy(cursor, TICK_TABLE, _KEY_COLUMNS, self._ticks)
+            for family, rows in self._rows.items():
+                item = (SampleRows.ITEM_COLUMNS[family],) if family in SampleRows.ITEM_COLUMNS else ()
+                _copy(cursor, _table(family), _KEY_COLUMNS + item + self._columns.get(family, ()), rows)
+        self._ticks = []
+        self._rows = {family: [] for family in SampleRows.FAMILIES}
+
+
+def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    types = _column_types()[table]
+    statement = sql.SQL(sqlfiles.query("samples_copy")).format(
+        table=sql.Identifier(table), columns=sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with cursor.copy(statement) as copy:
+        copy.set_types([types[column] for column in columns])
+        for row in rows:
+            copy.write_row(row)
