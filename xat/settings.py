@@ -225,6 +225,11 @@ XAT_TRICKLE_MAX_TICKS = env_int("XAT_TRICKLE_MAX_TICKS", 2000)
 # How far ahead of this server's clock a tick's timestamp may be: a later tick is skipped
 # as unparsable (a broken clock, not a host's future).
 XAT_TICK_MAX_FUTURE_SECONDS = env_int("XAT_TICK_MAX_FUTURE_SECONDS", 300)
+# Group commit (metrics/ingest_groups.py): writer threads per gunicorn worker, each storing
+# the agent requests waiting at that moment in one transaction (0: each request in its
+# own), and the most ticks one such transaction takes.
+XAT_INGEST_WRITERS = env_int("XAT_INGEST_WRITERS", 2)
+XAT_INGEST_GROUP_TICKS = env_int("XAT_INGEST_GROUP_TICKS", 500)
 
 # --- Accounts (issue 3): login/register throttling, shared by workers via PostgreSQL ---
 # Rates are "<count>/<s|min|hour|day>"; an empty rate turns that check off.
