@@ -6,6 +6,7 @@ Auth endpoints: accounts/perfdash_urls.py. The agents' /v1/trickle: metrics/urls
 from django.urls import path, re_path
 
 from accounts.routing import by_method
+from metrics.apis import benchmarks, loadtests
 from metrics.apis.perfdash import agents, captures, charts, collectors, files, index, sessions
 
 collector = "<uuid:collector_uuid>"
@@ -66,4 +67,37 @@ urlpatterns = [
          name="perfdash-session"),
     path("dashboard/api/sessions/<uuid:session_id>/complete/",
          by_method(POST=sessions.SessionCompleteApi.as_view()), name="perfdash-session-complete"),
+]
+
+# Load tests (§9.1), at /api/v1/loadtests/ and its singular alias /api/v1/loadtest/ alike.
+for _prefix, _name in (("loadtests", "perfdash-loadtests"), ("loadtest", "perfdash-loadtest-alias")):
+    urlpatterns += [
+        path(f"api/v1/{_prefix}/", by_method(GET=loadtests.LoadTestListApi.as_view(),
+                                             POST=loadtests.LoadTestCreateApi.as_view()), name=_name),
+        path(f"api/v1/{_prefix}/compare/", by_method(GET=loadtests.LoadTestCompareApi.as_view(),
+                                                     POST=loadtests.LoadTestCompareApi.as_view()),
+             name=f"{_name}-compare"),
+        path(f"api/v1/{_prefix}/run/{collector}/", by_method(POST=loadtests.LoadTestRunApi.as_view()),
+             name=f"{_name}-run"),
+        path(f"api/v1/{_prefix}/<uuid:loadtest_uuid>/", by_method(GET=loadtests.LoadTestDetailApi.as_view(),
+                                                                  PUT=loadtests.LoadTestUpdateApi.as_view(),
+                                                                  PATCH=loadtests.LoadTestUpdateApi.as_view(),
+                                                                  DELETE=loadtests.LoadTestDeleteApi.as_view()),
+             name=f"{_name}-detail"),
+    ]
+# Benchmarks (§9.5) and the benchmark comparison (§9.4, no trailing slash under pcc/).
+urlpatterns += [
+    path("api/v1/benchmarks/", by_method(GET=benchmarks.BenchmarkListApi.as_view(),
+                                        POST=benchmarks.BenchmarkCreateApi.as_view()), name="perfdash-benchmarks"),
+    path("api/v1/benchmarks/stats/", by_method(GET=benchmarks.BenchmarkStatsApi.as_view()),
+         name="perfdash-benchmark-stats"),
+    path("api/v1/benchmarks/<uuid:benchmark_uuid>/", by_method(GET=benchmarks.BenchmarkDetailApi.as_view(),
+                                                              PUT=benchmarks.BenchmarkUpdateApi.as_view(),
+                                                              PATCH=benchmarks.BenchmarkUpdateApi.as_view(),
+                                                              DELETE=benchmarks.BenchmarkDeleteApi.as_view()),
+         name="perfdash-benchmark"),
+    path("api/v1/pcc/benchmark/compare", by_method(POST=benchmarks.ComparisonStartApi.as_view()),
+         name="perfdash-benchmark-compare"),
+    path("api/v1/pcc/benchmark/compare/<uuid:comparison_uuid>",
+         by_method(GET=benchmarks.ComparisonDetailApi.as_view()), name="perfdash-benchmark-comparison"),
 ]

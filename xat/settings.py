@@ -260,9 +260,9 @@ XAT_UPLOAD_DIR = Path(env_str("XAT_UPLOAD_DIR", str(LOCAL_DIR / "uploads")))
 # again by another worker, or by the same one once it is back; heartbeats every third of it.
 XAT_WORKER_STALLED_SECONDS = env_int("XAT_WORKER_STALLED_SECONDS", 30)
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
-PROCRASTINATE_IMPORT_PATHS = ["metrics.upload_jobs"]
+PROCRASTINATE_IMPORT_PATHS = ["metrics.upload_jobs", "metrics.loadtest_jobs"]
 PROCRASTINATE_WORKER_DEFAULTS = {
-    "queues": ["uploads"],
+    "queues": ["uploads", "loadtests"],
     # The Upload row keeps what a job did; a failed job stays for an operator to read.
     "delete_jobs": "successful",
     "update_heartbeat_interval": XAT_WORKER_STALLED_SECONDS / 3,

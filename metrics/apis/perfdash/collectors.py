@@ -28,6 +28,7 @@ from metrics.collectors import (
     gib_from_bytes,
 )
 from metrics.models import VmBrand
+from metrics.pcd import PcdError, pcd_address_check
 from xat.openapi import paginated
 
 NEWEST_FIRST = "-created_at"
@@ -185,6 +186,15 @@ class CollectorUpdateApi(PerfdashApi):
                                                allow_null=True)
         pcd_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
         pcd_apikey = serializers.CharField(max_length=64, required=False, allow_blank=True, write_only=True)
+
+        def validate_pcd_address(self, address: str) -> str:
+            # Refused when saved and again when called (metrics/pcd.py: no request forgery).
+            if address:
+                try:
+                    pcd_address_check(address)
+                except PcdError as refusal:
+                    raise serializers.ValidationError(refusal.message) from None
+            return address
 
         @staticmethod
         def collector_fields(validated: dict) -> dict:

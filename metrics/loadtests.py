@@ -1,0 +1,166 @@
+"""Load tests (contract §9.1): work units a server does at each busy level, entered by hand
+or measured by its collector's pcd daemon, and the comparison of servers by them.
+
+    loadtest_list(*, organization, collector_uuid=None) -> QuerySet     newest first
+    loadtest_create(*, organization, created_by, collector, **fields) -> LoadTest
+    loadtest_update(*, load_test, **fields) -> LoadTest
+    loadtest_delete(*, load_test) -> None
+    loadtest_run_queue(*, organization, created_by, collector, notes="") -> LoadTest
+        status queued; its job (metrics/loadtest_jobs.py) calls pcd. LoadTestRefused (400)
+        when the collector has no pcd address or key
+    loadtest_measure(*, load_test_id) -> None             the job: queued -> running ->
+        completed (the ten levels) or failed (`error`: the contract's message)
+    pcd_run(*, collector) -> PcdLoadTest                  the pcd call of a collector
+    loadtest_compare(*, organization, collector_uuids) -> {"servers": [...], "ratios": {...}}
+
+Arithmetic (§9.1): data = the ten levels ascending; maxUnits = the largest; avgUnits = their
+sum // 10 (a level not measured counts 0). In a comparison each requested collector of the
+organization with a completed load test is one server (its newest one; others are skipped),
+its colour the palette's at its position in the request; pricePerformance = maxUnits /
+hourly_cost and each ratio = maxUnits / the first server's maxUnits, both computed exactly
+(Decimal) and rounded half-up to 2 decimals; null without a positive cost, with maxUnits 0,
+or (a ratio) when the first server's maxUnits is 0.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from cryptography.fernet import InvalidToken
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Organization
+from metrics.models import LOAD_LEVELS, Collector, LoadTest, LoadTestStatus, VmBrand
+from metrics.pcd import PcdError, PcdLoadTest, pcd_loadtest_call
+from xat.encryption import decrypt
+from xat.sqlfiles import fetch_dicts
+
+UNIT_FIELDS = tuple(f"units_{level}pct" for level in LOAD_LEVELS)
+PALETTE = ("#3b82f6", "#ef4444", "#22c55e", "#f59e0b", "#8b5cf6", "#ec4899", "#06b6d4", "#f97316")
+PROVIDERS = {VmBrand.AWS: "AWS", VmBrand.AZURE: "Azure", VmBrand.GCP: "GCP", VmBrand.ORACLE_CLOUD: "OCI",
+             VmBrand.VMWARE: "VMware", VmBrand.BARE_METAL: "Bare Metal"}
+_CENTS = Decimal("0.01")
+
+
+class LoadTestRefused(Exception):
+    """A run that cannot start: `message` is the contract's 400 error."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def provider_label(vm_brand: str) -> str:
+    """The collector's vm_brand as the contract's `provider` (§9.1)."""
+    return PROVIDERS.get(vm_brand, vm_brand or "Unknown")
+
+
+def loadtest_levels(units: dict | LoadTest) -> list[int]:
+    """The ten levels' work units, 10 % first, of a LoadTest or a row with its unit fields."""
+    get = units.get if isinstance(units, dict) else lambda name: getattr(units, name)
+    return [get(name) for name in UNIT_FIELDS]
+
+
+def loadtest_list(*, organization: Organization, collector_uuid=None) -> QuerySet:
+    tests = LoadTest.objects.filter(organization=organization).select_related("collector")
+    if collector_uuid is not None:
+        tests = tests.filter(collector__uuid=collector_uuid)
+    return tests.order_by("-created_at", "-id")
+
+
+def loadtest_create(*, organization: Organization, created_by, collector: Collector, **fields) -> LoadTest:
+    """fields: notes, benchmark, units_<level>pct; collector is the organization's (the
+    caller resolves it in the organization: S5)."""
+    return LoadTest.objects.create(organization=organization, created_by=created_by, collector=collector, **fields)
+
+
+def loadtest_update(*, load_test: LoadTest, **fields) -> LoadTest:
+    for name, value in fields.items():
+        setattr(load_test, name, value)
+    load_test.save(update_fields=list(fields))
+    return load_test
+
+
+def loadtest_delete(*, load_test: LoadTest) -> None:
+    load_test.delete()
+
+
+def loadtest_run_queue(*, organization: Organization, created_by, collector: Collector, notes: str = "") -> LoadTest:
+    """A queued load test and its job, in one transaction (both exist or neither)."""
+    from metrics.loadtest_jobs import loadtest_run_job  # the job module imports this one
+
+    _pcd_configured(collector)
+    with transaction.atomic():
+        load_test = LoadTest.objects.create(organization=organization, created_by=created_by, collector=collector,
+                                            notes=notes, status=LoadTestStatus.QUEUED)
+        loadtest_run_job.defer(load_test_id=str(load_test.pk))
+    return load_test
+
+
+def loadtest_measure(*, load_test_id) -> None:
+    """Runs a queued load test (again, if a worker died while it ran): pcd's levels, or the
+    reason it failed, on the row."""
+    load_test = LoadTest.objects.select_related("collector").filter(
+        pk=load_test_id, status__in=(LoadTestStatus.QUEUED, LoadTestStatus.RUNNING)).first()
+    if load_test is None:
+        return  # deleted while it waited, or done by an earlier attempt
+    loadtest_update(load_test=load_test, status=LoadTestStatus.RUNNING, started_at=timezone.now())
+    try:
+        measured = pcd_run(collector=load_test.collector)
+    except (PcdError, LoadTestRefused) as failure:
+        loadtest_update(load_test=load_test, status=LoadTestStatus.FAILED, error=failure.message[:300],
+                        finished_at=timezone.now())
+        return
+    levels = dict(zip(UNIT_FIELDS, (measured.levels[level] for level in LOAD_LEVELS)))
+    loadtest_update(load_test=load_test, status=LoadTestStatus.COMPLETED, finished_at=timezone.now(), **levels)
+
+
+def pcd_run(*, collector: Collector) -> PcdLoadTest:
+    """The collector's pcd load test (metrics/pcd.py): LoadTestRefused or PcdError otherwise."""
+    _pcd_configured(collector)
+    try:
+        api_key = decrypt(collector.pcd_apikey_encrypted)
+    except InvalidToken:
+        raise LoadTestRefused("Collector's pcd_apikey cannot be read with XAT_ENCRYPTION_KEYS: set it again") from None
+    return pcd_loadtest_call(address=collector.pcd_address, api_key=api_key)
+
+
+def _pcd_configured(collector: Collector) -> None:
+    for field, value in (("pcd_address", collector.pcd_address), ("pcd_apikey", collector.pcd_apikey_encrypted)):
+        if not value:
+            raise LoadTestRefused(f"Collector does not have {field} configured")
+
+
+def loadtest_compare(*, organization: Organization, collector_uuids: list) -> dict:
+    """{"servers", "ratios"} of §9.1 (module docstring)."""
+    newest = {row["collector_uuid"]: row for row in fetch_dicts(
+        "loadtest_newest_per_collector", organization_id=organization.pk, collector_uuids=list(collector_uuids))}
+    servers = []
+    for position, collector_uuid in enumerate(collector_uuids):
+        row = newest.get(collector_uuid)
+        if row is None:
+            continue
+        levels = loadtest_levels(row)
+        cost = row["hourly_cost"]
+        servers.append({
+            "serverId": str(collector_uuid),
+            "serverName": row["name"],
+            "provider": provider_label(row["vm_brand"]),
+            "color": PALETTE[position % len(PALETTE)],
+            "data": loadtest_data(levels),
+            "hourlyCost": None if cost is None else float(cost),
+            "maxUnits": max(levels),
+            "pricePerformance": _quotient(max(levels), cost) if max(levels) and cost and cost > 0 else None,
+        })
+    first = servers[0]["maxUnits"] if servers else 0
+    ratios = {server["serverId"]: _quotient(server["maxUnits"], first) if first else None for server in servers[1:]}
+    return {"servers": servers, "ratios": ratios}
+
+
+def loadtest_data(levels: list[int]) -> list[dict]:
+    return [{"busyPct": level, "workUnits": units} for level, units in zip(LOAD_LEVELS, levels)]
+
+
+def _quotient(units: int, divisor) -> float:
+    """units / divisor, exact, rounded half-up to 2 decimals."""
+    return float((Decimal(units) / Decimal(divisor)).quantize(_CENTS, rounding=ROUND_HALF_UP))
