@@ -1,7 +1,9 @@
 """Gunicorn settings shared by `make run`, the Docker image and the benchmarks.
 
-Sync workers, (2 x cores) + 1 by default as gunicorn's documentation suggests for
-workers that wait on the database part of the time; each request is short (one tick).
+Threaded workers (gthread), (2 x cores) + 1 processes of XAT_WEB_THREADS threads by default:
+an agent's request waits for its group's commit (metrics/ingest_groups.py), during which
+the worker's other threads parse the next requests and the worker's ingest writers (started
+below, XAT_INGEST_WRITERS) build the next group. docs/performance.md has the measurements.
 """
 
 import multiprocessing
@@ -9,7 +11,8 @@ import os
 
 bind = os.environ.get("XAT_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("XAT_WEB_THREADS", 8))
 graceful_timeout = 10
 timeout = 30
 # One line per request on stdout; XAT_ACCESS_LOG=0 turns it off (benchmarks).
@@ -20,3 +23,19 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 # second server of the same user (tests, benchmarks beside `make run`) would take it over.
 # Nothing here uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Each worker's ingest writers: they exist only in a server's worker (elsewhere each
+    agent request is stored in its own transaction)."""
+    from django.conf import settings
+
+    from metrics.ingest_groups import ingest_writers_start
+
+    ingest_writers_start(writers=settings.XAT_INGEST_WRITERS, group_ticks=settings.XAT_INGEST_GROUP_TICKS)
+
+
+def worker_exit(server, worker):
+    from metrics.ingest_groups import ingest_writers_stop
+
+    ingest_writers_stop()
