@@ -6,7 +6,7 @@ Auth endpoints: accounts/perfdash_urls.py. The agents' /v1/trickle: metrics/urls
 from django.urls import path, re_path
 
 from accounts.routing import by_method
-from metrics.apis import benchmarks, loadtests
+from metrics.apis import benchmarks, cloud, loadtests
 from metrics.apis.perfdash import agents, captures, charts, collectors, files, index, sessions
 
 collector = "<uuid:collector_uuid>"
@@ -100,4 +100,38 @@ urlpatterns += [
          name="perfdash-benchmark-compare"),
     path("api/v1/pcc/benchmark/compare/<uuid:comparison_uuid>",
          by_method(GET=benchmarks.ComparisonDetailApi.as_view()), name="perfdash-benchmark-comparison"),
+]
+
+# Cloud inventories (Appendix A): no trailing slash; JWT and the organization's own credentials
+# (metrics/apis/cloud.py). An Azure instance id is "<resource group>/<vm name>".
+for _provider, _instance in (("oci", "<str:instance_id>"), ("aws", "<str:instance_id>"),
+                             ("azure", "<path:instance_id>")):
+    _root, _name = f"api/v1/cloud/{_provider}", f"cloud-{_provider}"
+    urlpatterns += [
+        path(f"{_root}/status", by_method(GET=cloud.CloudStatusApi.as_view(provider=_provider)),
+             name=f"{_name}-status"),
+        path(f"{_root}/connect", by_method(POST=cloud.CloudConnectApi.as_view(provider=_provider)),
+             name=f"{_name}-connect"),
+        path(f"{_root}/disconnect", by_method(POST=cloud.CloudDisconnectApi.as_view(provider=_provider)),
+             name=f"{_name}-disconnect"),
+        path(f"{_root}/instances", by_method(GET=cloud.CloudInstanceListApi.as_view(provider=_provider)),
+             name=f"{_name}-instances"),
+        path(f"{_root}/instances/{_instance}/start",
+             by_method(POST=cloud.CloudInstancePowerApi.as_view(provider=_provider, action="start")),
+             name=f"{_name}-start"),
+        path(f"{_root}/instances/{_instance}/stop",
+             by_method(POST=cloud.CloudInstancePowerApi.as_view(provider=_provider, action="stop")),
+             name=f"{_name}-stop"),
+        path(f"{_root}/instances/{_instance}/status",
+             by_method(GET=cloud.CloudInstanceStatusApi.as_view(provider=_provider)), name=f"{_name}-instance-status"),
+        path(f"{_root}/instances/{_instance}/deploy-pcc",
+             by_method(POST=cloud.CloudPccDeployApi.as_view(provider=_provider)), name=f"{_name}-deploy-pcc"),
+        path(f"{_root}/instances/{_instance}/validate-pcc",
+             by_method(GET=cloud.CloudPccValidateApi.as_view(provider=_provider)), name=f"{_name}-validate-pcc"),
+    ]
+urlpatterns += [
+    path("api/v1/cloud/aws/regions", by_method(GET=cloud.CloudLocationsApi.as_view(provider="aws")),
+         name="cloud-aws-regions"),
+    path("api/v1/cloud/oci/compartments", by_method(GET=cloud.CloudLocationsApi.as_view(provider="oci")),
+         name="cloud-oci-compartments"),
 ]

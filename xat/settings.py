@@ -191,6 +191,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The cloud SDKs' DEBUG output carries signed request headers (an AWS access key id)
+    # and token requests: never logged, whatever LOG_LEVEL says (metrics/cloud/).
+    "loggers": {name: {"level": "INFO"} for name in ("botocore", "boto3", "oci", "msal", "azure")},
 }
 
 if PRODUCTION:
@@ -216,6 +219,13 @@ XAT_INVITATION_DAYS = env_int("XAT_INVITATION_DAYS", 7)
 XAT_ENCRYPTION_KEYS = env_list("XAT_ENCRYPTION_KEYS", [])
 # A collector whose newest sample is older than this is "stale".
 XAT_STALE_AFTER_SECONDS = env_int("XAT_STALE_AFTER_SECONDS", 300)
+# Cloud inventories (metrics/cloud/): the connect and read timeout of every provider call,
+# in seconds (each call is retried at most once more).
+XAT_CLOUD_TIMEOUT_SECONDS = env_int("XAT_CLOUD_TIMEOUT_SECONDS", 10)
+# One base URL every OCI and Azure SDK call goes to instead of the providers' own (an Azure
+# sovereign cloud or a private gateway); empty: the public endpoints. Tests point it at
+# their local fakes. The token authority of Azure is taken from it too.
+XAT_CLOUD_ENDPOINT_OVERRIDE = env_str("XAT_CLOUD_ENDPOINT_OVERRIDE")
 
 # Ingest: the largest agent request body accepted, after gzip decompression.
 XAT_TRICKLE_MAX_BYTES = env_int("XAT_TRICKLE_MAX_BYTES", 10 * 1024 * 1024)

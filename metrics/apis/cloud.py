@@ -1,0 +1,225 @@
+"""Cloud inventories (contract Appendix A, with §11.2 S2 and S10 fixed): every endpoint
+needs a JWT and acts on the caller's organization, with the credentials an admin of it
+entered (metrics/cloud/). Reads for every member; connect, disconnect, start, stop and
+deploy-pcc for admins, each recorded in the audit (CloudAction).
+
+One view class per operation, mounted once per provider (`as_view(provider=...)`,
+metrics/perfdash_urls.py). An instance id in the URL must be one the organization's own
+listing returned (CloudInstance), else 404 before any provider call. Errors are generic
+{"error": ...} (the provider's own text is logged, never answered):
+400 credentials refused or malformed, 404 unknown instance, 409 not connected,
+502 the provider answered an error, 503 the provider could not be reached.
+"""
+
+import logging
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from accounts.tenancy import IsAdmin
+from metrics.apis.perfdash.base import PerfdashApi
+from metrics.cloud.inventory import (
+    NotConnected,
+    cloud_connect,
+    cloud_disconnect,
+    cloud_instance_power,
+    cloud_instance_state,
+    cloud_instances_list,
+    cloud_locations,
+    cloud_pcc_deploy,
+    cloud_pcc_validate,
+    cloud_status,
+)
+from metrics.cloud.providers import (
+    CloudError,
+    CredentialsRejected,
+    InstanceUnknown,
+    ProviderFailed,
+    ProviderUnreachable,
+)
+from metrics.models import CloudInstance
+
+logger = logging.getLogger(__name__)
+
+INSTANCE_NOT_FOUND = {"error": "Instance not found"}
+# Status and generic body per failure (S10: nothing of the provider's answer is echoed).
+FAILURES = {
+    CredentialsRejected: (400, "The cloud provider did not accept these credentials."),
+    InstanceUnknown: (404, INSTANCE_NOT_FOUND["error"]),
+    NotConnected: (409, "This organization has no credentials for this provider: an admin connects it first."),
+    ProviderFailed: (502, "The cloud provider answered with an error."),
+    ProviderUnreachable: (503, "The cloud provider could not be reached."),
+}
+# The query parameter that narrows a listing, per provider (Appendix A; Azure: a resource group).
+LISTING_FILTERS = {"aws": "region", "oci": "compartment_id", "azure": "resource_group"}
+# The key of the state word in start/stop/status answers (Appendix A).
+STATE_KEYS = {"oci": "lifecycle_state", "aws": "state", "azure": "state"}
+LOCATION_KEYS = {"aws": "regions", "oci": "compartments"}
+
+
+class CloudApi(PerfdashApi):
+    provider = ""  # set per route by as_view(provider=...)
+    error_shape = "custom"
+    # Fields every error body of the view carries (the contract's "success": false...).
+    failure_fields: dict = {"success": False}
+
+    def handle_exception(self, exc):
+        if isinstance(exc, CloudError):
+            status, message = FAILURES[type(exc)]
+            # The reason names the provider's error code, never a secret nor its message.
+            logger.warning("cloud %s %s failed: %s (%s)", self.provider, type(self).__name__, type(exc).__name__,
+                           exc.reason)
+            return Response({**self.failure_fields, "error": message}, status=status)
+        return super().handle_exception(exc)
+
+
+class CloudInstanceApi(CloudApi):
+    not_found = INSTANCE_NOT_FOUND
+
+    @property
+    def url_objects(self):
+        instances = CloudInstance.objects.filter(provider=self.provider).select_related("organization", "collector")
+        return {"instance_id": (instances, "instance_id")}
+
+
+class CloudStatusApi(CloudApi):
+    """GET .../status: {available, connected, <identifiers>, instance_count}; not connected:
+    200 {available: true, connected: false}."""
+
+    failure_fields = {"available": True, "connected": False}
+
+    def get(self, request):
+        try:
+            return Response(cloud_status(organization=request.organization, provider=self.provider))
+        except NotConnected:
+            return Response({"available": True, "connected": False})
+
+
+class AwsCredentials(serializers.Serializer):
+    access_key_id = serializers.CharField(max_length=128)
+    secret_access_key = serializers.CharField(max_length=128, trim_whitespace=False)
+    region = serializers.RegexField(r"^[a-z]{2}(-[a-z]+)+-\d+$", max_length=32, default="us-east-1")
+
+
+class OciCredentials(serializers.Serializer):
+    tenancy_id = serializers.CharField(max_length=255)
+    user_id = serializers.CharField(max_length=255)
+    fingerprint = serializers.RegexField(r"^([0-9a-f]{2}:){15}[0-9a-f]{2}$")
+    private_key = serializers.CharField(max_length=16384, trim_whitespace=False)
+    passphrase = serializers.CharField(max_length=255, required=False, allow_blank=True, trim_whitespace=False)
+    region = serializers.RegexField(r"^[a-z]{2}-[a-z]+-\d+$", max_length=32)
+
+
+class AzureCredentials(serializers.Serializer):
+    tenant_id = serializers.UUIDField(format="hex_verbose")
+    subscription_id = serializers.UUIDField(format="hex_verbose")
+    client_id = serializers.UUIDField(format="hex_verbose")
+    client_secret = serializers.CharField(max_length=255, trim_whitespace=False)
+
+    def to_internal_value(self, data):
+        return {name: str(value) for name, value in super().to_internal_value(data).items()}
+
+
+CREDENTIALS = {"aws": AwsCredentials, "oci": OciCredentials, "azure": AzureCredentials}
+
+
+class CloudConnectApi(CloudApi):
+    """POST .../connect: the organization's credentials, checked with the provider, then
+    stored encrypted (replacing earlier ones). 200 {success, <identifiers>, instance_count}.
+    Server profiles (the reference's {"profile"}) are not used."""
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(request=AwsCredentials)
+    def post(self, request):
+        data = CREDENTIALS[self.provider](data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(cloud_connect(organization=request.organization, provider=self.provider,
+                                      values=data.validated_data, user=request.user))
+
+
+class CloudDisconnectApi(CloudApi):
+    """POST .../disconnect: forgets the organization's credentials for the provider."""
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(request=None)
+    def post(self, request):
+        deleted = cloud_disconnect(organization=request.organization, provider=self.provider, user=request.user)
+        message = "Credentials removed." if deleted else "No credentials were stored."
+        return Response({"success": True, "message": message})
+
+
+class CloudLocationsApi(CloudApi):
+    """GET aws/regions ({regions: [{id, name}]}), oci/compartments ({compartments: [{id,
+    name, description}]}, root first)."""
+
+    def get(self, request):
+        locations = cloud_locations(organization=request.organization, provider=self.provider)
+        return Response({LOCATION_KEYS[self.provider]: locations})
+
+
+class CloudInstanceListApi(CloudApi):
+    """GET .../instances: {instances: [Instance], count}; ?region= (AWS), ?compartment_id=
+    (OCI) or ?resource_group= (Azure) narrows it."""
+
+    @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in sorted(LISTING_FILTERS.values())])
+    def get(self, request):
+        location = request.query_params.get(LISTING_FILTERS[self.provider]) or None
+        instances = cloud_instances_list(organization=request.organization, provider=self.provider, location=location)
+        return Response({"instances": instances, "count": len(instances)})
+
+
+class CloudInstancePowerApi(CloudInstanceApi):
+    """POST .../instances/{id}/start or /stop: {success, message, state} (OCI:
+    lifecycle_state), the provider's own state word."""
+
+    permission_classes = [IsAdmin]
+    action = ""  # "start" or "stop", per route
+
+    @extend_schema(request=None)
+    def post(self, request, instance_id):
+        instance = request.url_objects["instance_id"]
+        state = cloud_instance_power(instance=instance, action=self.action, user=request.user)
+        return Response({"success": True, "message": f"Instance {instance.instance_id}: {self.action} requested",
+                         STATE_KEYS[self.provider]: state})
+
+
+class CloudInstanceStatusApi(CloudInstanceApi):
+    """GET .../instances/{id}/status: {success, state (OCI: lifecycle_state), name}."""
+
+    def get(self, request, instance_id):
+        state, name = cloud_instance_state(instance=request.url_objects["instance_id"])
+        return Response({"success": True, STATE_KEYS[self.provider]: state, "name": name})
+
+
+class CloudPccDeployApi(CloudInstanceApi):
+    """POST .../instances/{id}/deploy-pcc: the instance's collector (made now or reused)
+    and a new agent key, with the command to run on the instance. XAT installs nothing:
+    pcc_installed stays what the collector's data says."""
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(request=None)
+    def post(self, request, instance_id):
+        instance = request.url_objects["instance_id"]
+        collector, raw_key, created = cloud_pcc_deploy(instance=instance, user=request.user)
+        facts = cloud_pcc_validate(instance=instance)
+        return Response({
+            "success": True,
+            "message": "Collector created: run the install command on the instance." if created else
+                       "Collector reused with a new key: run the install command on the instance.",
+            "collector_id": str(collector.uuid), "collector_created": created, "api_key": raw_key,
+            "install_command": f"curl -s {request.build_absolute_uri('/install.sh')} | API_KEY={raw_key} bash",
+            "pcc_installed": facts["pcc_installed"], "pcc_version": None,
+        })
+
+
+class CloudPccValidateApi(CloudInstanceApi):
+    """GET .../instances/{id}/validate-pcc: {success, pcc_installed (its agent contacted
+    XAT), pcc_running (it sent samples recently), pcc_version (null: not reported),
+    collector_id, last_contact}."""
+
+    def get(self, request, instance_id):
+        return Response({"success": True, **cloud_pcc_validate(instance=request.url_objects["instance_id"])})
