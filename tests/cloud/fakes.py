@@ -33,7 +33,7 @@ class FakeProvider:
 
     def __init__(self):
         self.url = ""
-        self.requests: list[tuple[str, str, dict]] = []  # (method, path, headers)
+        self.requests: list[tuple[str, str, dict]] = []  # (method, path, headers: names in lower case)
         self.actions: list[tuple[str, str]] = []  # (instance id, action)
         self.instances: dict[str, dict] = {}
         self.compartments: list[dict] = []
@@ -63,7 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, method: str):
         url = urlparse(self.path)
-        self.fake.requests.append((method, url.path, dict(self.headers)))
+        self.fake.requests.append((method, url.path, {k.lower(): v for k, v in self.headers.items()}))
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode() if length else ""
         self.answer(method, url.path, {k: v[0] for k, v in parse_qs(url.query).items()}, body)
