@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg import sql
 
+from metrics import timescale
 from xat import sqlfiles
 from xat.sqlfiles import ddl
 
@@ -81,7 +82,6 @@ def aggregate_policies_apply(cursor) -> None:
                 " schedule_interval => %s)",
                 [view, end_offset, schedule],
             )
-            _retention_policy(cursor, view, settings.XAT_RETENTION_DAYS[level.name])
     for (table,) in _fetch(cursor, "raw_hypertables"):
         # Segments per host: a chart reads one collector's rows, decompressing only them.
         cursor.execute(
@@ -89,16 +89,27 @@ def aggregate_policies_apply(cursor) -> None:
                     " timescaledb.compress_segmentby = 'organization_id, collector_id',"
                     " timescaledb.compress_orderby = 'time DESC')").format(sql.Identifier(table))
         )
-        cursor.execute("SELECT remove_compression_policy(%s, if_exists => true)", [table])
-        cursor.execute("SELECT add_compression_policy(%s, compress_after => %s)",
-                       [table, timedelta(hours=settings.XAT_COMPRESS_AFTER_HOURS)])
-        _retention_policy(cursor, table, settings.XAT_RETENTION_DAYS["raw"])
+        _fetch(cursor, "compression_policy_remove", relation=table)
+        _fetch(cursor, "compression_policy_add", relation=table,
+               after=timedelta(hours=settings.XAT_COMPRESS_AFTER_HOURS))
+    for relation, level, chunk_interval in _fetch(cursor, "retention_targets"):
+        _fetch(cursor, "retention_policy_remove", relation=relation)
+        kept = retention_period(level=level, chunk_interval=chunk_interval)
+        if kept is not None:
+            _fetch(cursor, "retention_policy_add", relation=relation, kept=kept)
 
 
-def _retention_policy(cursor, relation: str, days: int) -> None:
-    cursor.execute("SELECT remove_retention_policy(%s, if_exists => true)", [relation])
-    if days:
-        cursor.execute("SELECT add_retention_policy(%s, drop_after => %s)", [relation, timedelta(days=days)])
+def retention_period(*, level: str, chunk_interval: timedelta) -> timedelta | None:
+    """How long after its creation a chunk of the level is dropped (None: kept forever).
+
+    Retention counts from when data arrived, not from the samples' own times, so that an
+    old capture uploaded today is kept as long as a live one (docs/storage.md, "Retention").
+    TimescaleDB records when each chunk was created; a chunk receives new rows for about
+    one chunk interval after that (its time range), so the period is the level's
+    XAT_RETENTION_<LEVEL>_DAYS plus the chunk interval: every row that arrives while its
+    chunk is current is kept at least the days configured."""
+    days = settings.XAT_RETENTION_DAYS[level]
+    return timedelta(days=days) + chunk_interval if days else None
 
 
 def _fetch(cursor, name: str, **params) -> list[tuple]:
@@ -185,17 +196,40 @@ def aggregates_forget_collector(*, collector_id: int) -> None:
 
 
 def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
-    """Apache edition: drops the chunks older than each level's retention (drop_chunks).
+    """Drops the chunks created longer ago than their level's retention_period, raw
+    samples and every aggregate level alike (drop_chunks created_before; the Apache
+    edition's retention, run by the upkeep; the Community edition's policies do the same).
     Returns the number of chunks dropped per relation."""
     now = now or timezone.now()
     dropped = {}
     with connection.cursor() as cursor:
-        targets = [(table, settings.XAT_RETENTION_DAYS["raw"]) for (table,) in _fetch(cursor, "raw_hypertables")]
-        targets += [(f"aggregate_store.{family}_{level.name}", settings.XAT_RETENTION_DAYS[level.name])
-                    for family in FAMILIES for level in LEVELS]
-        for relation, days in targets:
-            if days:
-                cursor.execute("SELECT count(*) FROM drop_chunks(%s::regclass, older_than => %s)",
-                               [relation, now - timedelta(days=days)])
-                dropped[relation] = cursor.fetchone()[0]
+        for relation, level, chunk_interval in _fetch(cursor, "retention_targets"):
+            kept = retention_period(level=level, chunk_interval=chunk_interval)
+            if kept is not None:
+                ((dropped[relation],),) = _fetch(cursor, "retention_drop_chunks", relation=relation,
+                                                 created_before=now - kept)
     return dropped
+
+
+def aggregates_refresh_range(*, organization_id: int, collector_id: int, start: datetime, end: datetime) -> None:
+    """Computes every level of one collector's [start, end] now, finest first, so that its
+    charts are complete at every level at once (an upload's range: without this, buckets
+    below the watermarks wait for the next refresh, and the Community edition's 1h and 1d
+    for their policies' next runs). Under the Community edition TimescaleDB refreshes the
+    range for every collector (it keeps no per-collector ranges); not inside a transaction."""
+    continuous = timescale.aggregate_mode() == "continuous"
+    for level in LEVELS:
+        first, after = bucket_start(start, level.width), bucket_start(end, level.width) + level.width
+        if continuous:
+            for family in FAMILIES:
+                sqlfiles.execute("continuous_aggregate_refresh", view=f"{family}_{level.name}",
+                                 window_start=first, window_end=after)
+        else:
+            with transaction.atomic():
+                # Held until commit: the refresher does not move this level's watermark meanwhile.
+                materialized, _ = sqlfiles.fetch_one("aggregate_watermark_get", level=level.name)
+                # Above the watermark the views compute the buckets from the level below anyway.
+                if first < min(after, materialized):
+                    sqlfiles.fetch_one(f"aggregate_recompute_{level.name}", range_start=first,
+                                       range_end=min(after, materialized), organization_id=organization_id,
+                                       collector_id=collector_id)

@@ -2,7 +2,8 @@
 
     instant_parse(text) -> datetime                    ISO 8601 or Unix seconds, UTC
     window_resolve(*, start, end, hours, latest) -> Window | None
-    resolution_choose(*, window, points, now) -> "raw" | "1m" | "1h" | "1d"
+    levels_held(*, window, now, collector=None, using="default") -> ["raw", "1m", "1h", "1d"] or fewer
+    resolution_choose(*, window, points, now, collector=None, using="default") -> "raw" | "1m" | "1h" | "1d"
     chart(*, collector, family, window, points, stat, per_core=False, host_only=False, using="default") -> Chart
     summary(*, collector, window, using="default") -> Summary
     live(*, collector, since, using="default") -> Live
@@ -11,12 +12,13 @@ Each chart is one named query (sql/queries/dashboard.sql) over the `<family>_lev
 raw samples or exactly one aggregate level, written into the statement (one statement per
 level), run on its cached generic plan. Resolution: the finest of raw, 1m, 1h, 1d whose
 number of buckets over the window does not exceed `points` (the coarsest, 1d, when none
-does), among the levels that still hold the window's start: retention drops a level's
-samples older than XAT_RETENTION_<LEVEL>_DAYS (0: kept), so a 1-hour range from two months
-ago is read at 1m, not from raw samples that are gone. Bucket counts: at 1m/1h/1d the
-buckets whose start lies between the window's first and last bucket (both included); at
-raw the nominal number of samples at the agent's 5 s interval, (end - start) / 5 s + 1 (a
-host sampling faster gives more points than that).
+does), among the levels that hold the window (levels_held): retention drops a level's
+samples XAT_RETENTION_<LEVEL>_DAYS (0: kept) after they arrived, whatever their own times,
+so a capture of last year uploaded today charts at raw, while a 1-hour range of live data
+from two months ago is read at 1m, not from raw samples that are gone. Bucket counts: at
+1m/1h/1d the buckets whose start lies between the window's first and last bucket (both
+included); at raw the nominal number of samples at the agent's 5 s interval,
+(end - start) / 5 s + 1 (a host sampling faster gives more points than that).
 Aggregated levels answer a full grid of bucket starts (null where a bucket has no data,
 never interpolated); raw answers the sample times.
 
@@ -25,8 +27,8 @@ refused, naming `points`, or `start` beyond POINTS_MAX days: a year-1-to-9999 ne
 once answered 466 MB), and at most CHART_VALUES_MAX values in all series (items multiply
 them: 40 interfaces make 491 network series), read with a LIMIT so that a refused chart
 costs no more than an answered one. Every answer is a function of the
-stored rows, the parameters and, through retention only, the wall clock, so two databases
-holding the same rows give the same answer.
+stored rows and the parameters (the wall clock only spares the query of levels_held), so
+two databases holding the same rows give the same answer.
 
 Errors are django.core.exceptions.ValidationError({parameter: reason}) (the API answers 400).
 """
@@ -213,21 +215,44 @@ def bucket_count(window: Window, resolution: str) -> int:
     return (last - first) // aggregates.WIDTHS[resolution] + 1
 
 
-def resolution_choose(*, window: Window, points: int, now: datetime) -> str:
-    held = _kept(RESOLUTIONS, window.start, now=now)
+def resolution_choose(*, window: Window, points: int, now: datetime, collector: Collector | None = None,
+                      using: str = "default") -> str:
+    """The finest level held (levels_held) whose bucket count fits points; the coarsest
+    held level when none does."""
+    held = levels_held(window=window, now=now, collector=collector, using=using)
     for resolution in held:
         if bucket_count(window, resolution) <= points:
             return resolution
     return held[-1]
 
 
-def _kept(levels: tuple[str, ...], moment: datetime, *, now: datetime) -> list[str]:
-    """The levels whose data retention keeps at moment (settings.XAT_RETENTION_DAYS, 0:
-    forever), finest first; the coarsest of levels when none does."""
-    kept = [level for level in levels
-            if not settings.XAT_RETENTION_DAYS[level]
-            or moment >= now - timedelta(days=settings.XAT_RETENTION_DAYS[level])]
-    return kept or [levels[-1]]
+def levels_held(*, window: Window, now: datetime, collector: Collector | None = None,
+                using: str = "default") -> list[str]:
+    """The levels that hold the window, finest first.
+
+    Retention drops a chunk by when it was created (docs/storage.md, "Retention"): a sample
+    newer than a level's XAT_RETENTION_<LEVEL>_DAYS (0: forever) arrived within them, so the
+    level surely holds a window starting after that, and no query is needed. An older window
+    may be held still (a capture uploaded lately) or not: with a collector, one query finds
+    each level's first bucket in the window (dashboard_levels_first), and a level holds the
+    window when that bucket lies within the first bucket of every coarser level that has one:
+    a level whose older part retention dropped starts later than the coarser ones, and a
+    chart there would miss it. Without a collector, or when no level has a bucket in the
+    window, the levels surely held (the coarsest level when none is)."""
+    surely = [level for level in RESOLUTIONS
+              if not settings.XAT_RETENTION_DAYS[level]
+              or window.start >= now - timedelta(days=settings.XAT_RETENTION_DAYS[level])]
+    if collector is None or len(surely) == len(RESOLUTIONS):
+        return surely or [RESOLUTIONS[-1]]
+    firsts = dict(sqlfiles.fetch_rows(
+        "dashboard_levels_first", using=using, organization_id=collector.organization_id, collector_id=collector.pk,
+        levels=list(RESOLUTIONS), firsts=[bucket_bounds(window, level)[0] for level in RESOLUTIONS],
+        last=window.end)[1])
+    held = [level for index, level in enumerate(RESOLUTIONS)
+            if firsts[level] is not None
+            and all(firsts[coarser] is None or firsts[level] < firsts[coarser] + aggregates.WIDTHS[coarser]
+                    for coarser in RESOLUTIONS[index + 1:])]
+    return held or surely or [RESOLUTIONS[-1]]
 
 
 def bucket_bounds(window: Window, resolution: str) -> tuple[datetime, datetime]:
@@ -253,7 +278,7 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
         answer["items"] = []
     if window is None:
         return answer
-    resolution = resolution_choose(window=window, points=points, now=timezone.now())
+    resolution = resolution_choose(window=window, points=points, now=timezone.now(), collector=collector, using=using)
     _refuse_beyond_points(window, resolution, points)
     first, last = bucket_bounds(window, resolution)
     # Each row fills one timestamp of its item's (or the host's) series, at least this many
@@ -329,14 +354,15 @@ def summary(*, collector: Collector, window: Window | None, using: str = "defaul
     """Latest value and min/avg/max/p95 over the window of the headline metrics; raw
     samples up to 24 hours (p95 exact), the 1m level beyond (min, avg, max exact over the
     minutes the window touches; p95 of the 1-minute averages), or the finest coarser level
-    retention still keeps at the window's start."""
+    that holds the window (levels_held)."""
     empty = dict.fromkeys(("latest", "min", "avg", "max", "p95"))
     answer: Summary = {"collector": _collector_ref(collector), "resolution": None, "start": None, "end": None,
                        "metrics": {name: {"unit": unit, **empty} for name, unit in SUMMARY_METRICS.items()}}
     if window is None:
         return answer
     levels = RESOLUTIONS if window.end - window.start <= SUMMARY_RAW_MAX else RESOLUTIONS[1:]
-    resolution = _kept(levels, window.start, now=timezone.now())[0]
+    held = levels_held(window=window, now=timezone.now(), collector=collector, using=using)
+    resolution = next((level for level in held if level in levels), held[-1])
     first, last = bucket_bounds(window, resolution)
     (row,) = fetch_at_level(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
                             organization_id=collector.organization_id, collector_id=collector.pk,

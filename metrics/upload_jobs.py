@@ -5,8 +5,9 @@ file and queues a job; a worker (`manage.py procrastinate worker`) reads it.
                  api_key=None, description="") -> Upload   (state queued)
         raises what metrics.uploads.upload_inspect and upload_collector raise; then
         nothing is stored and no file is kept
-    upload_ingest_job(upload_id=...)   the job: metrics.uploads.upload_read, then the file
-        is deleted; state queued -> running -> done (or failed, with the reason)
+    upload_ingest_job(upload_id=...)   the job: metrics.uploads.upload_read, every aggregate
+        level of the samples' time range computed (metrics.aggregates.aggregates_refresh_range),
+        then the file is deleted; state queued -> running -> done (or failed, with the reason)
 
 The queue is procrastinate's (PostgreSQL tables, no other server). The job is deferred in
 the transaction that creates the Upload row: both exist or neither. While it runs, each
@@ -25,6 +26,7 @@ import hashlib
 import logging
 import time
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
@@ -33,6 +35,7 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from accounts.models import ApiKey, Organization
+from metrics.aggregates import aggregates_refresh_range
 from metrics.collectors import collector_contact_record
 from metrics.models import Upload, UploadState
 from metrics.uploads import UploadRejected, UploadResult, upload_collector, upload_file_path, upload_inspect, upload_read
@@ -122,6 +125,7 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
             upload_read(file=file, format=upload.format, compressed=upload.compressed,
                         ids={"organization_id": upload.organization_id, "collector_id": upload.collector_id},
                         result=result)
+        _aggregates_complete(upload, result)
     except FileNotFoundError:
         _finish(upload, UploadState.FAILED, failure=f"the file is not in {settings.XAT_UPLOAD_DIR}: the web and "
                 "worker processes must share that folder")
@@ -138,6 +142,16 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
     else:
         upload.bytes_read = upload.size_bytes
         _finish(upload, UploadState.DONE, result)
+
+
+def _aggregates_complete(upload: Upload, result: UploadResult) -> None:
+    """Computes every aggregate level of the samples' time range before the job reports
+    done: a capture of any age charts at every resolution at once."""
+    stored = result.as_dict()
+    if stored["first"] is not None:
+        aggregates_refresh_range(organization_id=upload.organization_id, collector_id=upload.collector_id,
+                                 start=datetime.fromisoformat(stored["first"]),
+                                 end=datetime.fromisoformat(stored["last"]))
 
 
 def _tracked_result(upload: Upload, file, carried: dict) -> UploadResult:

