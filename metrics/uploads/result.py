@@ -1,0 +1,56 @@
+"""What reading an upload stored and skipped: the counts its job records."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from metrics.ingest import IngestResult
+from xat.timestamps import iso_z
+
+MAX_ERRORS = 100
+
+
+@dataclass
+class UploadResult:
+    """What reading the file stored and skipped. `carried`: the counts (as_dict) an earlier
+    attempt at the same file saved before it was cut short; this read finds the ticks that
+    attempt stored as duplicates, and as_dict counts them once, as stored."""
+
+    format: str
+    compressed: bool
+    collector_id: int
+    on_batch: Callable[[], None]  # inside each batch's transaction, after its store
+    on_line: Callable[[], None]   # after each line read
+    carried: dict = field(default_factory=dict)
+    ingest: IngestResult = field(default_factory=IngestResult)
+    errors: list = field(default_factory=list)
+    errors_total: int = 0
+
+    def error(self, line: int | None, reason: str, *, file: str | None = None) -> None:
+        self.errors_total += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({"line": line, "error": reason} | ({"file": file} if file else {}))
+
+    def as_dict(self) -> dict:
+        ingest, carried = self.ingest, self.carried
+        stored_before = carried.get("ticks", 0)
+        families = dict(carried.get("rows_by_family", {}))
+        for family, rows in ingest.rows_by_family.items():
+            families[family] = families.get(family, 0) + rows
+        # Times written by iso_z have one width: as texts they sort as the times do.
+        firsts = [t for t in (carried.get("first"), None if ingest.first is None else iso_z(ingest.first)) if t]
+        lasts = [t for t in (carried.get("last"), None if ingest.last is None else iso_z(ingest.last)) if t]
+        return {
+            "format": self.format,
+            "compressed": self.compressed,
+            "collector": self.collector_id,
+            "ticks": stored_before + ingest.ticks,
+            "rows": carried.get("rows", 0) + ingest.rows,
+            "rows_by_family": families,
+            "first": min(firsts, default=None),
+            "last": max(lasts, default=None),
+            # The earlier attempts' ticks come again as duplicates: they are this file's own.
+            "duplicate_ticks": max(0, ingest.skipped.duplicate_ticks - stored_before),
+            "ignored_subsystems": ingest.skipped.ignored_subsystems,
+            "errors": self.errors,
+            "errors_total": self.errors_total,
+        }
