@@ -170,6 +170,7 @@ class IngestWriters:
 
     def __init__(self, *, writers: int, group_ticks: int):
         self.group_ticks = group_ticks
+        self.largest_group = 0  # requests (tests: groups did form)
         self._waiting: deque[_Ticket | None] = deque()  # None: a writer is to stop
         self._ready = threading.Condition()
         self._threads = [threading.Thread(target=self._run, name=f"ingest-writer-{number}", daemon=True)
@@ -211,6 +212,7 @@ class IngestWriters:
                    and ticks + len(self._waiting[0].pending.ticks) <= self.group_ticks):
                 group.append(self._waiting.popleft())
                 ticks += len(group[-1].pending.ticks)
+            self.largest_group = max(self.largest_group, len(group))
             return group
 
     def _run(self) -> None:
@@ -231,10 +233,11 @@ class IngestWriters:
 _writers: dict[int, IngestWriters] = {}  # by process id: a forked child starts its own
 
 
-def ingest_writers_start(*, writers: int, group_ticks: int) -> None:
+def ingest_writers_start(*, writers: int, group_ticks: int) -> IngestWriters | None:
     """Starts this process's writers (gunicorn's post_worker_init); 0 writers: none."""
     if writers > 0:
         _writers[os.getpid()] = IngestWriters(writers=writers, group_ticks=group_ticks)
+    return _writers.get(os.getpid())
 
 
 def ingest_writers_stop() -> None:
