@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from accounts.demo import DEMO_AGENT_KEY_NAME, demo_account_ensure
+from accounts.demo import demo_account_ensure
 from accounts.models import ApiKey
 from metrics.agent import machine_id
+from metrics.demo import DEMO_AGENT_KEY_NAME, demo_collector_ensure
 
 
 def _meminfo_kb(field: str) -> int:
@@ -33,7 +34,7 @@ def _stored_ticks(collector_id: int) -> list[tuple]:
 
 @pytest.mark.django_db(transaction=True)
 def test_it_posts_this_machine_as_the_demo_collector(live_server):
-    collector = demo_account_ensure(password=None, ingest_key=None).collector
+    collector = demo_collector_ensure(organization=demo_account_ensure(password=None, ingest_key=None).organization)
 
     before = time.time()
     call_command("xat_agent", "--demo", "--once", "--interval", "1", "--url", live_server.url)

@@ -16,8 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DemoMissing, demo_agent_key_issue
 from metrics.agent import agent_run, machine_id
+from metrics.demo import DemoMissing, demo_agent_key_issue
 
 logger = logging.getLogger(__name__)
 
