@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin
-from metrics.apis.loadtests import OrganizationCollectorField, with_filters
+from metrics.apis.loadtests import OrganizationCollectorField, first_reason, text_keys, with_filters
 from metrics.apis.perfdash.base import PerfdashApi
 from metrics.apis.perfdash.pagination import ContractPagination
 from metrics.benchmarks import (
@@ -185,7 +185,10 @@ class ComparisonStartApi(PerfdashApi):
         if not request.data.get("servers"):
             return Response({"error": "No servers provided"}, status=status.HTTP_400_BAD_REQUEST)
         data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            field = next(iter(data.errors))
+            return Response({"error": f"{field}: {first_reason(data.errors[field])}", "fields": text_keys(data.errors)},
+                            status=status.HTTP_400_BAD_REQUEST)
         servers = data.validated_data["servers"]
         if len(servers) > MAX_COMPARED_SERVERS:
             return Response({"error": f"At most {MAX_COMPARED_SERVERS} servers per comparison"},

@@ -195,24 +195,35 @@ class LoadTestCompareApi(PerfdashApi):
             listed = json.loads(text) if text.startswith("[") else text.split(",")
         except ValueError:
             listed = None
+        if not isinstance(listed, list):
+            return Response({"error": "collector_ids: UUIDs, comma-separated or as a JSON array"},
+                            status=status.HTTP_400_BAD_REQUEST)
         data = serializers.ListField(child=serializers.UUIDField(), max_length=MAX_COMPARED, allow_empty=False)
         try:
-            collector_uuids = data.run_validation([str(item).strip() for item in listed] if isinstance(listed, list)
-                                                  else None)
+            collector_uuids = data.run_validation([str(item).strip() for item in listed])
         except serializers.ValidationError as error:
-            return Response({"error": f"collector_ids: {_first(error.detail)}"}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"error": f"collector_ids: {first_reason(error.detail)}"}, status=status.HTTP_400_BAD_REQUEST)
         return Response(loadtest_compare(organization=request.organization, collector_uuids=collector_uuids))
 
     @extend_schema(responses=_COMPARISON)
     def post(self, request):
         data = self.InputSerializer(data=request.data)
-        if not data.is_valid():
-            return Response(data.errors, status=status.HTTP_400_BAD_REQUEST)  # §9.1: field errors here
+        if not data.is_valid():  # §9.1: field errors here
+            return Response(text_keys(data.errors), status=status.HTTP_400_BAD_REQUEST)
         return Response(loadtest_compare(organization=request.organization,
                                          collector_uuids=data.validated_data["collector_ids"]))
 
 
-def _first(detail) -> str:
+def text_keys(errors):
+    """DRF's errors with text keys: a list item's errors are keyed by its index, an int,
+    which the orjson renderer (metrics/apis/dashboard.py) refuses."""
+    if isinstance(errors, dict):
+        return {str(key): text_keys(value) for key, value in errors.items()}
+    return errors
+
+
+def first_reason(detail) -> str:
+    """The first message in DRF's (nested) errors."""
     while isinstance(detail, (list, dict)):
         detail = next(iter(detail.values() if isinstance(detail, dict) else detail), "invalid")
     return str(detail)
