@@ -8,7 +8,7 @@ from django.http import HttpResponse
 
 from accounts.keys import api_key_revoke
 from accounts.models import ApiKey, Membership, Organization
-from accounts.throttling import attempt_wait
+from accounts.throttling import LOGIN_THROTTLES, attempt_wait
 
 
 def admin_login(request, **kwargs):
@@ -16,7 +16,7 @@ def admin_login(request, **kwargs):
     in xat/urls.py). Every POST counts, per client address and per username, in the API
     login's buckets; over a rate: 429 with Retry-After, and no password is checked."""
     if request.method == "POST":
-        wait = attempt_wait(scope="login", request=request, username=request.POST.get("username"))
+        wait = attempt_wait(throttles=LOGIN_THROTTLES, request=request)
         if wait:
             response = HttpResponse(f"Too many login attempts: try again in {wait} seconds.\n", status=429,
                                     content_type="text/plain; charset=utf-8")

@@ -1,18 +1,25 @@
 """Login, register and password-change throttling, shared by every worker through PostgreSQL.
 
-Fixed windows: each (scope, kind, identity) has one counter row per window in
-accounts_throttlewindow, bumped by a single atomic upsert, so concurrent workers never lose
-a hit. Over the limit, DRF answers 429 with `Retry-After` (seconds to the window's end).
+DRF's SimpleRateThrottle with only its storage replaced: DRF parses the rates and tells the
+client's address (get_ident), and answers 429 with `Retry-After`; the counts live in fixed
+windows in accounts_throttlewindow instead of a per-process cache. Each (scope, identity)
+has one counter row per window, bumped by a single atomic upsert, so concurrent workers
+never lose a hit.
 
-Rates live in settings.XAT_THROTTLE_RATES, e.g. {"login_address": "30/min",
-"login_username": "10/min", "register_address": "10/hour", "register_username": "5/hour",
-"password_address": "30/min", "password_username": "5/min"};
-a missing or empty rate turns that check off. The client address is REMOTE_ADDR, or, behind
-XAT_NUM_PROXIES trusted proxies, the address they appended to X-Forwarded-For (a client
-cannot pick its own bucket by sending that header itself).
+Each scope counts per client address and per username, each against its own rate in
+settings.XAT_THROTTLE_RATES, e.g. {"login_address": "30/min", "login_username": "10/min",
+"register_address": "10/hour", "register_username": "5/hour", "password_address": "30/min",
+"password_username": "5/min"} (DRF's grammar: <count>/<s|sec|min|hour|day>); a missing or
+empty rate turns that check off. Views list a scope's pair: LOGIN_THROTTLES,
+REGISTER_THROTTLES, PASSWORD_THROTTLES; every request counts in both.
 
-The Django admin's login form counts in the same login buckets (accounts/admin.py): a
-password guessed there is the same password, so two doors must not double the attempts.
+The client address is REMOTE_ADDR, or, behind REST_FRAMEWORK["NUM_PROXIES"] trusted proxies
+(XAT_NUM_PROXIES), the address they appended to X-Forwarded-For (a client cannot pick its
+own bucket by sending that header itself).
+
+The Django admin's login form counts in the same login buckets (accounts/admin.py, through
+attempt_wait): a password guessed there is the same password, so two doors must not double
+the attempts.
 """
 
 import hashlib
@@ -21,20 +28,9 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.utils import timezone
-from rest_framework.throttling import BaseThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 from xat import sqlfiles
-
-_PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
-            "d": 86400, "day": 86400}
-
-def rate_parse(rate: str) -> tuple[int, int]:
-    """"10/min" -> (10, 60): requests allowed per period of seconds."""
-    count, _, period = rate.partition("/")
-    try:
-        return int(count), _PERIODS[period.strip().lower()]
-    except (ValueError, KeyError):
-        raise ValueError(f"throttle rate {rate!r}: expected <count>/<s|min|hour|day>") from None
 
 
 def throttle_hit(*, key: str, period: int, now: datetime | None = None) -> tuple[int, int]:
@@ -51,65 +47,89 @@ def throttle_hit(*, key: str, period: int, now: datetime | None = None) -> tuple
     return hits, max(1, math.ceil(start + period - now.timestamp()))
 
 
-def client_address(request) -> str:
-    proxies = getattr(settings, "XAT_NUM_PROXIES", 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-min(proxies, len(forwarded))]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:40]
 
 
-def attempt_wait(*, scope: str, request, username) -> int:
-    """Counts one attempt at `scope` ("login", "register") from request's client address
-    and for the submitted username, each against its rate. Returns the seconds to wait
-    before trying again: 0 when this attempt may go on."""
-    rates = getattr(settings, "XAT_THROTTLE_RATES", {})
-    identities = {"address": client_address(request), "username": str(username or "").strip().lower()}
-    wait = 0
-    for kind, identity in identities.items():
-        rate = rates.get(f"{scope}_{kind}")
-        if not rate or not identity:
-            continue
-        limit, period = rate_parse(rate)
-        hits, retry_after = throttle_hit(key=f"{scope}:{kind}:{_digest(identity)}", period=period)
-        if hits > limit:
-            wait = max(wait, retry_after)
-    return wait
+class DatabaseWindowThrottle(SimpleRateThrottle):
+    """A SimpleRateThrottle counting in throttle_hit's windows. Subclasses name the scope
+    (its rate's key in XAT_THROTTLE_RATES) and the identity counted (identity_of)."""
 
+    def get_rate(self) -> str | None:
+        # Read for each request (DRF makes a throttle per request), so a changed setting applies.
+        return getattr(settings, "XAT_THROTTLE_RATES", {}).get(self.scope) or None
 
-class _ScopedThrottle(BaseThrottle):
-    """Per client address and per submitted username, for the view's `scope`."""
+    def identity_of(self, request) -> str | None:
+        raise NotImplementedError
 
-    scope = ""
+    def get_cache_key(self, request, view) -> str | None:
+        identity = self.identity_of(request)
+        return None if identity is None else f"{self.scope}:{_digest(identity)}"
 
     def allow_request(self, request, view) -> bool:
-        username = request.data.get("username") if hasattr(request.data, "get") else None
-        self._wait = attempt_wait(scope=self.scope, request=request, username=username)
-        return self._wait == 0
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        hits, self.seconds_left = throttle_hit(key=self.key, period=self.duration)
+        return hits <= self.num_requests
 
-    def wait(self) -> int | None:
-        return self._wait or None
-
-
-class LoginThrottle(_ScopedThrottle):
-    scope = "login"
-
-
-class RegisterThrottle(_ScopedThrottle):
-    scope = "register"
+    def wait(self) -> int:
+        return self.seconds_left
 
 
-class PasswordChangeThrottle(_ScopedThrottle):
-    """Per client address and per signed-in user: whoever holds an access token cannot try
-    current passwords at will (contract §1.8)."""
+class _AddressThrottle(DatabaseWindowThrottle):
+    def identity_of(self, request) -> str:
+        return self.get_ident(request)
 
-    scope = "password"
 
-    def allow_request(self, request, view) -> bool:
-        self._wait = attempt_wait(scope=self.scope, request=request, username=request.user.get_username())
-        return self._wait == 0
+class _SubmittedUsernameThrottle(DatabaseWindowThrottle):
+    """The username in the body: DRF's parsed data, or a form's (the admin's login)."""
+
+    def identity_of(self, request) -> str | None:
+        data = request.data if hasattr(request, "data") else request.POST
+        username = data.get("username") if hasattr(data, "get") else None
+        return str(username or "").strip().lower() or None
+
+
+class LoginAddressThrottle(_AddressThrottle):
+    scope = "login_address"
+
+
+class LoginUsernameThrottle(_SubmittedUsernameThrottle):
+    scope = "login_username"
+
+
+class RegisterAddressThrottle(_AddressThrottle):
+    scope = "register_address"
+
+
+class RegisterUsernameThrottle(_SubmittedUsernameThrottle):
+    scope = "register_username"
+
+
+class PasswordAddressThrottle(_AddressThrottle):
+    scope = "password_address"
+
+
+class PasswordUserThrottle(DatabaseWindowThrottle):
+    """Per signed-in user: whoever holds an access token cannot try current passwords at
+    will (contract §1.8)."""
+
+    scope = "password_username"
+
+    def identity_of(self, request) -> str:
+        return request.user.get_username().strip().lower()
+
+
+LOGIN_THROTTLES = [LoginAddressThrottle, LoginUsernameThrottle]
+REGISTER_THROTTLES = [RegisterAddressThrottle, RegisterUsernameThrottle]
+PASSWORD_THROTTLES = [PasswordAddressThrottle, PasswordUserThrottle]
+
+
+def attempt_wait(*, throttles: list[type[DatabaseWindowThrottle]], request) -> int:
+    """DRF's throttle check for a plain Django view: every throttle counts the request.
+    Returns the seconds to wait before trying again: 0 when this attempt may go on."""
+    waits = [throttle.wait() for throttle in (cls() for cls in throttles) if not throttle.allow_request(request, None)]
+    return max(waits, default=0)

@@ -161,6 +161,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
+    # How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR);
+    # DRF's get_ident reads it for the throttles (accounts/throttling.py).
+    "NUM_PROXIES": env_int("XAT_NUM_PROXIES", 0),
     "DEFAULT_SCHEMA_CLASS": "xat.openapi.AutoSchema",
 }
 
@@ -242,7 +245,8 @@ XAT_INGEST_WRITERS = env_int("XAT_INGEST_WRITERS", 2)
 XAT_INGEST_GROUP_TICKS = env_int("XAT_INGEST_GROUP_TICKS", 500)
 
 # --- Accounts (issue 3): login/register throttling, shared by workers via PostgreSQL ---
-# Rates are "<count>/<s|min|hour|day>"; an empty rate turns that check off.
+# Rates are "<count>/<s|min|hour|day>" (DRF's); an empty rate turns that check off. The client
+# address behind proxies: REST_FRAMEWORK["NUM_PROXIES"] (XAT_NUM_PROXIES).
 XAT_THROTTLE_RATES = {
     "login_address": env_str("XAT_THROTTLE_LOGIN_ADDRESS", "30/min"),
     "login_username": env_str("XAT_THROTTLE_LOGIN_USERNAME", "10/min"),
@@ -252,8 +256,6 @@ XAT_THROTTLE_RATES = {
     "password_address": env_str("XAT_THROTTLE_PASSWORD_ADDRESS", "30/min"),
     "password_username": env_str("XAT_THROTTLE_PASSWORD_USERNAME", "5/min"),
 }
-# How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR).
-XAT_NUM_PROXIES = env_int("XAT_NUM_PROXIES", 0)
 
 # --- Uploads and exports (issue 6: metrics/uploads.py, metrics/exports.py) ---
 # The largest file accepted at POST /api/performance/upload/ (413 beyond), and how large its

@@ -10,7 +10,7 @@ from accounts.selectors import user_organizations
 from accounts.services import user_password_change, user_register
 from accounts.tokens import refresh_token_logout, refresh_token_rotate, token_pair, tokens_for_user
 from accounts.tenancy import PublicAPIView, UserAPIView
-from accounts.throttling import LoginThrottle, PasswordChangeThrottle, RegisterThrottle
+from accounts.throttling import LOGIN_THROTTLES, PASSWORD_THROTTLES, REGISTER_THROTTLES
 from xat.openapi import error_response
 
 
@@ -55,7 +55,7 @@ def _session(user, tokens: dict | None = None) -> dict:
 
 
 class RegisterApi(PublicAPIView):
-    throttle_classes = [RegisterThrottle]
+    throttle_classes = REGISTER_THROTTLES
 
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
@@ -77,7 +77,7 @@ class RegisterApi(PublicAPIView):
 
 
 class LoginApi(PublicAPIView):
-    throttle_classes = [LoginThrottle]
+    throttle_classes = LOGIN_THROTTLES
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
@@ -135,7 +135,7 @@ class MeApi(UserAPIView):
 class PasswordChangeApi(UserAPIView):
     """Changes the password, kills every outstanding refresh token, returns a new pair."""
 
-    throttle_classes = [PasswordChangeThrottle]
+    throttle_classes = PASSWORD_THROTTLES
 
     class InputSerializer(serializers.Serializer):
         old_password = serializers.CharField(max_length=128, trim_whitespace=False)

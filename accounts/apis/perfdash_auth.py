@@ -23,7 +23,7 @@ from accounts.perfdash_tokens import (
 )
 from accounts.services import user_password_change, user_register
 from accounts.tenancy import PublicAPIView, UserAPIView
-from accounts.throttling import LoginThrottle, PasswordChangeThrottle, RegisterThrottle
+from accounts.throttling import LOGIN_THROTTLES, PASSWORD_THROTTLES, REGISTER_THROTTLES
 from xat.openapi import error_response
 
 # §4.6: the reference's words for a refresh token it cannot read (never the exception's text).
@@ -51,7 +51,7 @@ class _ContractBodies:
 class TokenApi(_ContractBodies, PublicAPIView):
     """Login by username: a reusable refresh token, its access token and the user."""
 
-    throttle_classes = [LoginThrottle]
+    throttle_classes = LOGIN_THROTTLES
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
@@ -110,7 +110,7 @@ class UserApi(_ContractBodies, UserAPIView):
 class RegisterApi(_ContractBodies, PublicAPIView):
     """A new user, admin of a new organization named after them; no tokens (log in next)."""
 
-    throttle_classes = [RegisterThrottle]
+    throttle_classes = REGISTER_THROTTLES
 
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
@@ -162,7 +162,7 @@ class PasswordChangeApi(_ContractBodies, UserAPIView):
 
     new_password2 may be left out (the scaffold sends only the two others, contract C16)."""
 
-    throttle_classes = [PasswordChangeThrottle]
+    throttle_classes = PASSWORD_THROTTLES
 
     class InputSerializer(serializers.Serializer):
         old_password = _password_field()

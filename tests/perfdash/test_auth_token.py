@@ -81,7 +81,7 @@ def test_it_throttles_the_real_client_behind_a_trusted_proxy_not_the_proxy(setti
     """§11.2 S11: behind one proxy every request has the proxy's REMOTE_ADDR; the bucket is
     the client the proxy appended to X-Forwarded-For (what a client sends itself is ignored)."""
     settings.XAT_THROTTLE_RATES = {"login_address": "2/min", "login_username": ""}
-    settings.XAT_NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # XAT_NUM_PROXIES=1
     team_make("acme")
 
     def via_proxy(client_address: str, forged: str = "", **extra):
