@@ -9,20 +9,12 @@ from fractions import Fraction
 import pytest
 
 from metrics.models import LoadTest
+from tests.loadtests.expected import two_decimals
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/loadtests/compare/"
 PALETTE = ["#3b82f6", "#ef4444", "#22c55e", "#f59e0b", "#8b5cf6", "#ec4899", "#06b6d4", "#f97316"]
-
-
-def two_decimals(value: Fraction) -> float:
-    """value rounded half-up to 2 decimals, by integer arithmetic."""
-    hundredths = value * 100
-    whole = hundredths.numerator // hundredths.denominator
-    if hundredths - whole >= Fraction(1, 2):
-        whole += 1
-    return whole / 100
 
 
 def _tested(organization, collector, top: int, **fields) -> LoadTest:
