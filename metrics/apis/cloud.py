@@ -13,14 +13,16 @@ listing returned (CloudInstance), else 404 before any provider call. Errors are 
 
 import logging
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.tenancy import IsAdmin
 from metrics.apis.perfdash.base import PerfdashApi
 from metrics.cloud.inventory import (
+    Instance,
     NotConnected,
+    PccFacts,
     cloud_connect,
     cloud_disconnect,
     cloud_instance_power,
@@ -39,6 +41,7 @@ from metrics.cloud.providers import (
     ProviderUnreachable,
 )
 from metrics.models import CloudInstance
+from xat.openapi import error_response, shape
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +59,27 @@ LISTING_FILTERS = {"aws": "region", "oci": "compartment_id", "azure": "resource_
 # The key of the state word in start/stop/status answers (Appendix A).
 STATE_KEYS = {"oci": "lifecycle_state", "aws": "state", "azure": "state"}
 LOCATION_KEYS = {"aws": "regions", "oci": "compartments"}
+# The answers of a view that asks the provider, besides the 200 (documented per view).
+PROVIDER_ANSWERS = {
+    400: error_response("A field is wrong, or the provider did not accept the stored credentials.", "Error"),
+    409: error_response("The organization has no credentials for this provider.", "Error"),
+    502: error_response("The provider answered with an error.", "Error"),
+    503: error_response("The provider could not be reached (or the database is unavailable).", "Error", "Detail"),
+}
+SUCCESS = {"success": serializers.BooleanField(), "message": serializers.CharField()}
+STATE_FIELDS = {key: serializers.CharField(required=False, help_text="The provider's own state word.")
+                for key in set(STATE_KEYS.values())}
+
+
+def _instances_schema() -> dict:
+    return {"type": "object", "required": ["instances", "count"], "properties": {
+        "instances": {"type": "array", "items": shape(Instance).response}, "count": {"type": "integer"}}}
+
+
+def _pcc_facts_schema() -> dict:
+    facts = shape(PccFacts).response
+    return {**facts, "properties": {"success": {"type": "boolean"}, **facts["properties"]},
+            "required": ["success", *facts.get("required", [])]}
 
 
 class CloudApi(PerfdashApi):
@@ -89,6 +113,12 @@ class CloudStatusApi(CloudApi):
 
     failure_fields = {"available": True, "connected": False}
 
+    @extend_schema(responses={200: inline_serializer("CloudStatus", fields={
+        "available": serializers.BooleanField(), "connected": serializers.BooleanField(),
+        "instance_count": serializers.IntegerField(required=False),
+        **{name: serializers.CharField(required=False) for name in (
+            "account_id", "region", "tenancy_name", "tenancy_id", "tenant_id", "subscription_id")}}),
+        **PROVIDER_ANSWERS})
     def get(self, request):
         try:
             return Response(cloud_status(organization=request.organization, provider=self.provider))
@@ -131,9 +161,17 @@ class CloudConnectApi(CloudApi):
 
     permission_classes = [IsAdmin]
 
-    @extend_schema(request=AwsCredentials)
+    @property
+    def InputSerializer(self):  # noqa: N802 (the schema generator's name for the body)
+        return CREDENTIALS[self.provider]
+
+    @extend_schema(responses={200: inline_serializer("CloudConnected", fields={
+        "success": serializers.BooleanField(), "instance_count": serializers.IntegerField(),
+        **{name: serializers.CharField(required=False) for name in (
+            "account_id", "region", "tenancy_name", "tenancy_id", "tenant_id", "subscription_id")}}),
+        **PROVIDER_ANSWERS})
     def post(self, request):
-        data = CREDENTIALS[self.provider](data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(cloud_connect(organization=request.organization, provider=self.provider,
                                       values=data.validated_data, user=request.user))
@@ -144,7 +182,7 @@ class CloudDisconnectApi(CloudApi):
 
     permission_classes = [IsAdmin]
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=inline_serializer("CloudDisconnected", fields=SUCCESS))
     def post(self, request):
         deleted = cloud_disconnect(organization=request.organization, provider=self.provider, user=request.user)
         message = "Credentials removed." if deleted else "No credentials were stored."
@@ -155,6 +193,11 @@ class CloudLocationsApi(CloudApi):
     """GET aws/regions ({regions: [{id, name}]}), oci/compartments ({compartments: [{id,
     name, description}]}, root first)."""
 
+    @extend_schema(responses={200: inline_serializer("CloudLocations", fields={
+        key: inline_serializer(f"Cloud{key.title()}", many=True, required=False, fields={
+            "id": serializers.CharField(), "name": serializers.CharField(),
+            "description": serializers.CharField(required=False)}) for key in LOCATION_KEYS.values()}),
+        **PROVIDER_ANSWERS})
     def get(self, request):
         locations = cloud_locations(organization=request.organization, provider=self.provider)
         return Response({LOCATION_KEYS[self.provider]: locations})
@@ -164,7 +207,8 @@ class CloudInstanceListApi(CloudApi):
     """GET .../instances: {instances: [Instance], count}; ?region= (AWS), ?compartment_id=
     (OCI) or ?resource_group= (Azure) narrows it."""
 
-    @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in sorted(LISTING_FILTERS.values())])
+    @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in sorted(LISTING_FILTERS.values())],
+                   responses={200: OpenApiResponse(_instances_schema()), **PROVIDER_ANSWERS})
     def get(self, request):
         location = request.query_params.get(LISTING_FILTERS[self.provider]) or None
         instances = cloud_instances_list(organization=request.organization, provider=self.provider, location=location)
@@ -178,7 +222,8 @@ class CloudInstancePowerApi(CloudInstanceApi):
     permission_classes = [IsAdmin]
     action = ""  # "start" or "stop", per route
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: inline_serializer("CloudPowerRequested", fields={
+        **SUCCESS, **STATE_FIELDS}), **PROVIDER_ANSWERS})
     def post(self, request, instance_id):
         instance = request.url_objects["instance_id"]
         state = cloud_instance_power(instance=instance, action=self.action, user=request.user)
@@ -189,6 +234,9 @@ class CloudInstancePowerApi(CloudInstanceApi):
 class CloudInstanceStatusApi(CloudInstanceApi):
     """GET .../instances/{id}/status: {success, state (OCI: lifecycle_state), name}."""
 
+    @extend_schema(responses={200: inline_serializer("CloudInstanceState", fields={
+        "success": serializers.BooleanField(), "name": serializers.CharField(), **STATE_FIELDS}),
+        **PROVIDER_ANSWERS})
     def get(self, request, instance_id):
         state, name = cloud_instance_state(instance=request.url_objects["instance_id"])
         return Response({"success": True, STATE_KEYS[self.provider]: state, "name": name})
@@ -201,7 +249,11 @@ class CloudPccDeployApi(CloudInstanceApi):
 
     permission_classes = [IsAdmin]
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=inline_serializer("CloudPccDeployed", fields={
+        **SUCCESS, "collector_id": serializers.UUIDField(), "collector_created": serializers.BooleanField(),
+        "api_key": serializers.CharField(help_text="The collector's new agent key: shown only now."),
+        "install_command": serializers.CharField(), "pcc_installed": serializers.BooleanField(),
+        "pcc_version": serializers.CharField(allow_null=True)}))
     def post(self, request, instance_id):
         instance = request.url_objects["instance_id"]
         collector, raw_key, created = cloud_pcc_deploy(instance=instance, user=request.user)
@@ -221,5 +273,6 @@ class CloudPccValidateApi(CloudInstanceApi):
     XAT), pcc_running (it sent samples recently), pcc_version (null: not reported),
     collector_id, last_contact}."""
 
+    @extend_schema(responses=OpenApiResponse(_pcc_facts_schema()))
     def get(self, request, instance_id):
         return Response({"success": True, **cloud_pcc_validate(instance=request.url_objects["instance_id"])})

@@ -8,7 +8,7 @@
     cloud_instance_power(*, instance, action, user) -> str               (start/stop; admin; audited)
     cloud_instance_state(*, instance) -> (state, name)
     cloud_pcc_deploy(*, instance, user) -> dict                          (admin; audited)
-    cloud_pcc_validate(*, instance) -> dict
+    cloud_pcc_validate(*, instance) -> PccFacts
 
 Each listing records the instances it returned (CloudInstance): the instance endpoints
 take only those ids, so another organization's instance answers 404 before any provider
@@ -21,6 +21,9 @@ When an instance gets its collector, the collector's empty `hourly_cost` (and it
 provider, region and instance type) are filled from the price table (prices.py): a price
 entered by hand is never replaced.
 """
+
+from datetime import datetime
+from typing import NotRequired, TypedDict
 
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +39,47 @@ from metrics.models import CloudAction, CloudInstance, Collector
 
 class NotConnected(CloudError):
     """The organization stored no credentials for this provider: 409."""
+
+
+class Instance(TypedDict):
+    """Appendix A's Instance object, plus where its pcc facts and price come from."""
+
+    id: str
+    name: str
+    provider: str
+    region: str
+    location: str
+    type: str
+    instanceType: str
+    status: str  # running, stopped, starting, stopping, unknown
+    ipAddress: str | None
+    privateIp: str | None
+    os: str
+    cpuCores: int | None
+    memoryGB: float | None
+    pccInstalled: bool  # its collector's agent has contacted XAT
+    pccVersion: str | None  # always null: pcc does not report its version
+    collectionStatus: str  # collecting (a sample within XAT_STALE_AFTER_SECONDS) or idle
+    collectorId: str | None
+    lastContact: datetime | None
+    tags: dict[str, str]
+    compartmentId: NotRequired[str]  # OCI
+    vpcId: NotRequired[str | None]  # AWS
+    subnetId: NotRequired[str | None]  # AWS
+    resourceGroup: NotRequired[str]  # Azure
+    dailyCostRunning: float
+    dailyCostStopped: float
+    costCurrency: str
+    costIsEstimate: bool
+    priceTable: str  # the price table's file, e.g. aws-2026-11
+
+
+class PccFacts(TypedDict):
+    pcc_installed: bool
+    pcc_running: bool
+    pcc_version: str | None
+    collector_id: str | None
+    last_contact: datetime | None
 
 
 def _account(*, organization, provider: str):
@@ -82,7 +126,7 @@ def cloud_locations(*, organization, provider: str) -> list[dict]:
     return _account(organization=organization, provider=provider).locations()
 
 
-def cloud_instances_list(*, organization, provider: str, location: str | None = None, account=None) -> list[dict]:
+def cloud_instances_list(*, organization, provider: str, location: str | None = None, account=None) -> list[Instance]:
     """The instances as Appendix A's Instance objects, recorded with their collector links."""
     account = account or _account(organization=organization, provider=provider)
     listed = account.instances(location)
@@ -143,7 +187,7 @@ def _pcc_facts(collector: Collector | None) -> dict:
             "collectorId": str(collector.uuid), "lastContact": last_contact}
 
 
-def _instance_dict(instance: ProviderInstance, row: CloudInstance, *, provider: str, table) -> dict:
+def _instance_dict(instance: ProviderInstance, row: CloudInstance, *, provider: str, table) -> Instance:
     return {
         "id": instance.id, "name": instance.name, "provider": provider, "region": instance.region,
         "location": instance.location, "type": "vm", "instanceType": instance.instance_type, "status": instance.status,
@@ -202,7 +246,7 @@ def _free_collector_name(instance: CloudInstance) -> str:
     return next(name for name in (base, *(f"{base} ({n})" for n in range(2, len(taken) + 3))) if name not in taken)
 
 
-def cloud_pcc_validate(*, instance: CloudInstance) -> dict:
+def cloud_pcc_validate(*, instance: CloudInstance) -> PccFacts:
     collector = instance.collector
     facts = _pcc_facts(collector)
     return {"pcc_installed": facts["pccInstalled"], "pcc_running": facts["collectionStatus"] == "collecting",
