@@ -1,18 +1,20 @@
 """The 1-minute, 1-hour and 1-day aggregates of every metric family, in either edition.
 
 Both editions expose the same relations (`cpu_1m`, `memory_1h`, `disk_total_1d`, ...; the
-columns are described in sql/schema/0004_aggregates_timescale.sql):
+columns: metrics/catalogue.py, and sql/schema/0004_aggregates_timescale.sql):
 
 - Community edition (`timescaledb.license = timescale`): continuous aggregates with
   real-time aggregation, kept by TimescaleDB's refresh policies; raw chunks compressed and
   every level dropped by retention policies (`aggregate_policies_apply`).
 - Apache edition: tables in schema aggregate_store behind views that add the buckets not
-  yet materialised (sql/schema/0004_aggregates_apache.sql), kept by `aggregates_refresh`:
+  yet materialised (tables: sql/schema/0004_aggregates_apache.sql; views and functions:
+  sql/idempotent/10_aggregates_apache.sql), kept by `aggregates_refresh`:
   each run materialises the buckets that became complete since the last run and computes
   again only the buckets that late data invalidated (ingest logs those ranges); history is
   never recomputed. Retention is `retention_apply` (drop_chunks), run on a schedule.
 
-The edition is read when migrating (`aggregates_install`); `xat_doctor` shows the mode.
+The edition is read when migrating (metrics/migrations/0005_aggregates.py and the idempotent
+layer, metrics/schema.py); `xat_doctor` shows the mode.
 """
 
 from dataclasses import dataclass
@@ -24,10 +26,8 @@ from django.utils import timezone
 from psycopg import sql
 
 from metrics import timescale
+from metrics.catalogue import FAMILIES
 from xat import sqlfiles
-from xat.sqlfiles import ddl
-
-FAMILIES = ("cpu", "memory", "disk", "network", "filesystem", "disk_total", "network_total")
 
 
 @dataclass(frozen=True)
@@ -45,22 +45,6 @@ LEVELS = (
 # The aggregate levels are those the SQL loader knows after raw (xat/sqlfiles.py): one list.
 assert tuple(level.name for level in LEVELS) == sqlfiles.LEVELS[1:]
 WIDTHS = {level.name: level.width for level in LEVELS}
-
-
-def _edition(cursor) -> str:
-    cursor.execute("SELECT current_setting('timescaledb.license', true)")
-    return cursor.fetchone()[0] or "apache"
-
-
-def aggregates_install(cursor) -> str:
-    """Creates the aggregates for the database's edition (called by a migration)."""
-    edition = _edition(cursor)
-    cursor.execute(ddl("0003_aggregates_common.sql"))
-    cursor.execute(ddl("0004_aggregates_timescale.sql" if edition == "timescale" else "0004_aggregates_apache.sql"))
-    cursor.execute(ddl("0005_aggregate_levels.sql"))
-    if edition == "timescale":
-        aggregate_policies_apply(cursor)
-    return edition
 
 
 def aggregate_policies_apply(cursor) -> None:

@@ -1,9 +1,9 @@
 from django.db import migrations
 
-from xat.sqlfiles import ddl
+from metrics.migrations._versioned import versioned_sql
 
 
 class Migration(migrations.Migration):
     dependencies = [("metrics", "0001_initial")]
 
-    operations = [migrations.RunSQL(ddl("0001_samples.sql"))]
+    operations = [migrations.RunSQL(versioned_sql("0001_samples.sql"))]

@@ -1,9 +1,9 @@
 from django.db import migrations
 
-from xat.sqlfiles import ddl
+from metrics.migrations._versioned import versioned_sql
 
 
 class Migration(migrations.Migration):
     dependencies = [("metrics", "0002_samples")]
 
-    operations = [migrations.RunSQL(ddl("0002_host_totals.sql"))]
+    operations = [migrations.RunSQL(versioned_sql("0002_host_totals.sql"))]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from xat.sqlfiles import ddl
+from metrics.migrations._versioned import versioned_sql
 
 
 class Migration(migrations.Migration):
@@ -8,4 +8,4 @@ class Migration(migrations.Migration):
 
     # Schema analytics (views for analysts) and analytics_private (role -> organization);
     # see sql/schema/0006_analytics.sql.
-    operations = [migrations.RunSQL(ddl("0006_analytics.sql"))]
+    operations = [migrations.RunSQL(versioned_sql("0006_analytics.sql"))]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from xat.sqlfiles import ddl
+from metrics.migrations._versioned import versioned_sql
 
 
 class Migration(migrations.Migration):
@@ -8,4 +8,4 @@ class Migration(migrations.Migration):
 
     # Each collector's newest tick and its counters, the usual source of the next tick's
     # rates; see sql/schema/0007_collector_tick_state.sql.
-    operations = [migrations.RunSQL(ddl("0007_collector_tick_state.sql"), "DROP TABLE collector_tick_state")]
+    operations = [migrations.RunSQL(versioned_sql("0007_collector_tick_state.sql"), "DROP TABLE collector_tick_state")]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from xat.sqlfiles import ddl
+from metrics.migrations._versioned import versioned_sql
 
 
 class Migration(migrations.Migration):
@@ -8,4 +8,4 @@ class Migration(migrations.Migration):
 
     # The aggregate watermark function in PL/pgSQL, which keeps its plan across the
     # per-chunk evaluations of chunk exclusion; see sql/schema/0008_aggregate_watermark_plpgsql.sql.
-    operations = [migrations.RunSQL(ddl("0008_aggregate_watermark_plpgsql.sql"))]
+    operations = [migrations.RunSQL(versioned_sql("0008_aggregate_watermark_plpgsql.sql"))]
