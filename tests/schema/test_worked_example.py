@@ -1,0 +1,69 @@
+"""docs/storage.md's worked example, "Adding a metric": one catalogue entry, the files it
+generates, and the database they make (Apache edition, the test cluster's): the new column
+in the raw hypertable, in every aggregate level (stored and live), the levels view and the
+analytics views. Applied inside the test's transaction, so rolled back with it."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+from metrics.catalogue import FAMILIES, STATISTICS, Metric, with_metric
+from metrics.schema import schema_idempotent_apply
+from sql import generate
+from xat.sqlfiles import SQL_DIR
+
+pytestmark = pytest.mark.django_db
+
+SHMEM = Metric("shmem_kb", "bigint", "kB", "gauge", dashboard="shmem_kb", since="0010_memory_shmem")
+COLLECTOR_ID = 990_013  # no collector row: the hypertables have no foreign key
+MINUTE = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def _rows(statement: str, *params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _column_names(schema: str, relation: str) -> list[str]:
+    return [name for (name,) in _rows("SELECT column_name FROM information_schema.columns"
+                                      " WHERE table_schema = %s AND table_name = %s", schema, relation)]
+
+
+def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path):
+    written = generate.generate(into=tmp_path, families=with_metric(FAMILIES, "memory", SHMEM))
+    changed = {path.relative_to(tmp_path).as_posix() for path in written
+               if not (SQL_DIR / path.relative_to(tmp_path)).exists()
+               or (SQL_DIR / path.relative_to(tmp_path)).read_text() != path.read_text()}
+    assert changed == {"schema/0010_memory_shmem.sql", "idempotent/10_aggregates_apache.sql",
+                       "idempotent/20_aggregate_levels.sql", "idempotent/30_analytics.sql"}
+
+    # What `migrate` does with them: the new versioned file (by its migration), then the layer.
+    _rows((tmp_path / "schema" / "0010_memory_shmem.sql").read_text())
+    schema_idempotent_apply(directory=tmp_path / "idempotent")
+
+    statistics = {f"shmem_kb_{statistic}" for statistic in STATISTICS}
+    assert "shmem_kb" in _column_names("public", "memory_sample")
+    assert "shmem_kb" in _column_names("analytics", "memory_raw")
+    assert statistics <= set(_column_names("public", "memory_levels"))
+    for level in generate.LEVELS:
+        for schema, relation in (("public", f"memory_{level}"), ("aggregate_store", f"memory_{level}"),
+                                 ("analytics", f"memory_{level}")):
+            assert statistics <= set(_column_names(schema, relation)), (schema, relation)
+
+    # Two samples in one minute: the statistics computed here, independently.
+    values = [100, 301]
+    _rows("INSERT INTO memory_sample (organization_id, collector_id, time, mem_total_kb, shmem_kb)"
+          " VALUES (1, %s, %s, 1000, %s), (1, %s, %s, 1000, %s)",
+          COLLECTOR_ID, MINUTE.replace(second=5), values[0], COLLECTOR_ID, MINUTE.replace(second=35), values[1])
+    expected = (sum(values) / len(values), min(values), max(values), values[-1], sum(values), len(values))
+    columns = ", ".join(f"shmem_kb_{statistic}" for statistic in STATISTICS)
+    for relation in ("memory_1m", "memory_1h", "memory_1d"):
+        assert _rows(f"SELECT {columns} FROM {relation} WHERE collector_id = %s", COLLECTOR_ID) == [expected]
+    assert _rows(f"SELECT {columns} FROM memory_levels WHERE level = '1m' AND collector_id = %s",
+                 COLLECTOR_ID) == [expected]
+    # Materialised by the refresher's function, as the stored half of the Apache views holds it.
+    _rows("SELECT aggregate_store.recompute_1m(%s, %s)", MINUTE, MINUTE.replace(minute=1))
+    assert _rows(f"SELECT {columns} FROM aggregate_store.memory_1m WHERE collector_id = %s",
+                 COLLECTOR_ID) == [expected]
