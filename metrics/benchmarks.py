@@ -10,6 +10,7 @@
         -> BenchmarkComparison      its servers pending, its job queued (one transaction)
     comparison_get(*, organization, user, comparison_id) -> BenchmarkComparison   Http404
         unless the user started it in that organization (S4)
+    comparison_progress(comparison, servers) -> int   percent of its servers run
     comparison_run(*, comparison_id) -> None          the job (metrics/loadtest_jobs.py)
 
 A comparison runs pcd's load test (metrics/loadtests.pcd_run) on its servers in request
@@ -112,6 +113,15 @@ def comparison_get(*, organization: Organization, user, comparison_id) -> Benchm
 
 def comparison_servers(comparison: BenchmarkComparison) -> list[BenchmarkComparisonServer]:
     return list(comparison.servers.order_by("position"))
+
+
+def comparison_progress(comparison: BenchmarkComparison, servers: list[BenchmarkComparisonServer]) -> int:
+    """Percent done (§9.4): the servers run (completed or failed) of all, rounded down."""
+    if comparison.status == ComparisonStatus.COMPLETED:
+        return 100
+    if not servers:
+        return 0
+    return sum(server.status not in _OPEN for server in servers) * 100 // len(servers)
 
 
 def comparison_run(*, comparison_id) -> None:

@@ -25,6 +25,7 @@ from metrics.benchmarks import (
     benchmark_stats,
     benchmark_update,
     comparison_get,
+    comparison_progress,
     comparison_servers,
     comparison_start,
 )
@@ -221,12 +222,10 @@ class ComparisonDetailApi(PerfdashApi):
         comparison = comparison_get(organization=request.organization, user=request.user,
                                     comparison_id=comparison_uuid)
         servers = comparison_servers(comparison)
-        done = sum(server.status in (ComparisonServerStatus.COMPLETED, ComparisonServerStatus.FAILED)
-                   for server in servers)
         body = {
             "success": True, "comparison_id": str(comparison.pk), "type": "benchmark",
             "benchmark_id": comparison.benchmark_id, "duration": comparison.duration, "status": comparison.status,
-            "progress": 100 if comparison.status == ComparisonStatus.COMPLETED else done * 100 // len(servers),
+            "progress": comparison_progress(comparison, servers),
             "phase": comparison.phase,
             "servers": [{"server_id": server.server_id, "name": server.name, "status": server.status,
                          "progress": 100 if server.status == ComparisonServerStatus.COMPLETED else 0}

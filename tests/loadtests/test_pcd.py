@@ -8,7 +8,7 @@ import pytest
 
 from metrics.pcd import PcdError, pcd_address_check, pcd_answer_parse, pcd_loadtest_call
 from tests.conftest import free_port
-from tests.loadtests.pcd_fake import KEY, pcd_results, pcd_serving
+from tests.loadtests.pcd_fake import KEY, pcd_serving
 
 
 def _failure(**call) -> PcdError:
