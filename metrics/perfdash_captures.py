@@ -21,6 +21,7 @@ from metrics import aggregates, dashboard
 from metrics.models import Upload
 from metrics.perfdash_charts import MIB, host_series, upload_window
 from xat import sqlfiles
+from xat.timestamps import iso_naive, iso_offset
 
 METRIC_FAMILIES = ("cpu", "memory", "disk", "network")
 MBIT = 1_000_000
@@ -37,7 +38,7 @@ def capture_list(*, organization: Organization) -> list[dict]:
         "serverName": upload.collector.name,
         "serverId": str(upload.collector.uuid),
         "duration": f"{_ticks(upload)} samples",
-        "capturedAt": upload.created_at.astimezone(UTC).isoformat(),
+        "capturedAt": iso_offset(upload.created_at),
         "metrics": [family for family in METRIC_FAMILIES if upload.result.get("rows_by_family", {}).get(family)],
         "sampleCount": _ticks(upload),
         "summary": summaries.get(upload.pk, {"avgCpu": 0.0, "avgMemory": 0.0, "avgDiskIO": 0.0}),
@@ -63,9 +64,9 @@ def capture_data(*, upload: Upload) -> dict | None:
         "id": str(upload.uuid),
         "name": _name(upload),
         "serverName": collector.name,
-        "capturedAt": upload.created_at.astimezone(UTC).isoformat(),
+        "capturedAt": iso_offset(upload.created_at),
         "timeSeries": {
-            "timestamps": [moment.replace(tzinfo=None).isoformat() for moment in cpu.times],
+            "timestamps": [iso_naive(moment) for moment in cpu.times],
             "cpu": [round(100 - idle, 2) for idle in cpu.fields["cpu_idle"]],
             "memory": at_cpu_times(memory, "mem_used_percent"),
             "diskRead": at_cpu_times(disk, "disk_read_mbps"),

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from metrics import dashboard
 from metrics.dashboard import Window
 from metrics.models import Collector, TrickleSession, Upload
+from xat.timestamps import iso_offset
 
 MIB_PER_KB = 1 / 1024
 SECTOR_BYTES = 512
@@ -133,7 +134,7 @@ def chart(*, collector: Collector, family: str, hours: float | None) -> dict | N
         return None
     series = host_series(collector=collector, family=family, window=window)
     return {"collector_id": str(collector.uuid), "collector_name": collector.name,
-            "timestamps": [moment.isoformat() for moment in series.times],
+            "timestamps": [iso_offset(moment) for moment in series.times],
             **{name: [round(value, 2) for value in values] for name, values in series.fields.items()}}
 
 

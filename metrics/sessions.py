@@ -27,7 +27,7 @@ rule (C33): a missing CPU, memory or cumulative-counter value is 0, a missing ra
 Date-times are offset-style strings ("2026-01-22T14:05:11+00:00").
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypedDict
 from uuid import UUID
 
@@ -39,6 +39,7 @@ from metrics.collectors import collector_last_contact
 from metrics.dashboard import POINTS_DEFAULT, Window, bucket_bounds, fetch_at_level, resolution_choose
 from metrics.models import Collector, SessionStatus, TrickleSession
 from xat import sqlfiles
+from xat.timestamps import iso_offset
 
 SESSION_IDLE = timedelta(minutes=2)
 LIVE_MINUTES_DEFAULT = 10
@@ -173,7 +174,7 @@ def sessions_complete(*, organization: Organization | None = None, idle_for: tim
         "sessions_complete", organization_id=organization.pk if organization else None,
         idle_before=timezone.now() - idle_for if idle_for is not None else None,
         session_id=session.pk if session else None, session_name=name)
-    return [{"session_id": str(row["id"]), "collector_name": row["collector_name"], "ended_at": _offset(row["ended_at"]),
+    return [{"session_id": str(row["id"]), "collector_name": row["collector_name"], "ended_at": iso_offset(row["ended_at"]),
              "sample_count": row["sample_count"]} for row in rows]
 
 
@@ -194,8 +195,8 @@ def session_complete(*, session: TrickleSession, name: str = "") -> CompletedSes
 def sessions_active(*, organization: Organization) -> list[ActiveSession]:
     return [
         {"session_id": str(row["id"]), "collector_id": str(row["collector_uuid"]),
-         "collector_name": row["collector_name"], "started_at": _offset(row["started_at"]),
-         "last_data_at": _offset(row["last_data_at"]), "sample_count": row["sample_count"],
+         "collector_name": row["collector_name"], "started_at": iso_offset(row["started_at"]),
+         "last_data_at": iso_offset(row["last_data_at"]), "sample_count": row["sample_count"],
          "duration_seconds": _duration(row), "avg_cpu_percent": _percent(row["busy_pct"]),
          "avg_mem_percent": _percent(row["used_pct"])}
         for row in sqlfiles.fetch_dicts("sessions_active", organization_id=organization.pk)
@@ -211,8 +212,8 @@ def session_detail(*, session: TrickleSession) -> SessionDetail:
     first, last = bucket_bounds(window, resolution)
     collector = session.collector
     return {"session_id": str(session.pk), "session_name": session.name, "session_status": session.status,
-            **_collector_head(collector), "started_at": _offset(session.started_at),
-            "ended_at": _offset(session.ended_at),
+            **_collector_head(collector), "started_at": iso_offset(session.started_at),
+            "ended_at": iso_offset(session.ended_at),
             **_samples(collector=collector, resolution=resolution, first=first, last=last)}
 
 
@@ -238,10 +239,10 @@ def collector_trickle_status(*, collector: Collector) -> TrickleStatus:
     recent, total = sqlfiles.fetch_one("collector_trickle_status", organization_id=collector.organization_id,
                                        collector_id=collector.pk)
     last_contact = collector_last_contact(collector=collector)
-    return {**_collector_head(collector), "trickle_active": recent > 0, "last_data_at": _offset(collector.last_seen),
+    return {**_collector_head(collector), "trickle_active": recent > 0, "last_data_at": iso_offset(collector.last_seen),
             "metrics_last_5min": recent, "total_metrics": int(total),
             "collector_status": "connected" if last_contact else "pending",
-            "collector_last_seen": _offset(last_contact)}
+            "collector_last_seen": iso_offset(last_contact)}
 
 
 def session_history(*, collector: Collector, statuses: tuple[str, ...]) -> SessionHistory:
@@ -275,7 +276,7 @@ def _samples(*, collector: Collector, resolution: str, first: datetime, last: da
                                    organization_id=collector.organization_id, collector_id=collector.pk,
                                    first=first, last=last)
     values = list(zip(*rows)) or [()] * len(columns)
-    answer: Samples = {"sample_count": len(rows), "timestamps": [_offset(moment) for moment in values[0]],
+    answer: Samples = {"sample_count": len(rows), "timestamps": [iso_offset(moment) for moment in values[0]],
                        **{group: {} for group in GROUPS}}
     for column, series in zip(columns[1:], values[1:]):
         group, field = column.split("__")
@@ -291,7 +292,3 @@ def _duration(row: dict) -> float:
 
 def _percent(value) -> float:
     return round(float(value), 1) if value is not None else 0.0
-
-
-def _offset(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment is not None else None

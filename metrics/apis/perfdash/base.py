@@ -12,16 +12,20 @@ with the contract's conventions on top.
   auth) keep DRF's field errors {"field": ["reason"]}.
 - Bodies as JSON, form or multipart (§1.5); answers JSON by orjson (a chart is thousands
   of floats).
+- Date-times in the style §1.5 gives each field, by xat/timestamps.py: the objects DRF
+  serialises in the reference (collector, uploaded file) in iso_z (ZTimeField), every
+  /dashboard/api/ answer in iso_offset.
 """
 
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.tenancy import OrganizationAPIView, drf_exception
 from metrics.apis.dashboard import OrjsonRenderer
 from metrics.models import Collector, TrickleSession, Upload
+from xat.timestamps import iso_z
 
 COLLECTOR = (Collector.objects.all(), "uuid")
 SESSION = (TrickleSession.objects.select_related("collector"), "pk")
@@ -29,6 +33,11 @@ UPLOAD = (Upload.objects.select_related("collector"), "uuid")
 
 NOT_FOUND = {"detail": "Not found."}
 COLLECTOR_NOT_FOUND = {"error": "Collector not found"}
+
+
+class ZTimeField(serializers.DateTimeField):
+    def to_representation(self, value) -> str:
+        return iso_z(value)
 
 
 class PerfdashApi(OrganizationAPIView):

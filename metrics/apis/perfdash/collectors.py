@@ -16,7 +16,7 @@ from accounts.keys import api_key_regenerate_for_collector
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin
 from metrics.apis.collectors import PROCESSOR_BRANDS, STORAGE_TYPES
-from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
+from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi, ZTimeField
 from metrics.apis.perfdash.pagination import ContractPagination
 from metrics.collectors import (
     bytes_from_gib,
@@ -30,13 +30,9 @@ from metrics.collectors import (
 from metrics.models import VmBrand
 from metrics.pcd import PcdError, pcd_address_check
 from xat.openapi import paginated
+from xat.timestamps import iso_z
 
 NEWEST_FIRST = "-created_at"
-_Z_TIME = serializers.DateTimeField()  # the contract's "Z" style (§1.5), as DRF renders it
-
-
-def z_time(value) -> str | None:
-    return _Z_TIME.to_representation(value)
 
 
 def _unknown_when_empty(value: str) -> str:
@@ -67,8 +63,8 @@ class CollectorSerializer(serializers.Serializer):
     hourly_cost = serializers.SerializerMethodField()
     pcd_address = serializers.CharField()
     has_pcd_config = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    created_at = ZTimeField()
+    updated_at = ZTimeField()
     owner_username = serializers.SerializerMethodField()
     specs_summary = serializers.SerializerMethodField()
 
@@ -76,7 +72,7 @@ class CollectorSerializer(serializers.Serializer):
         return "pending" if collector_last_contact(collector=collector) is None else "connected"
 
     def get_last_seen(self, collector) -> str | None:
-        return z_time(collector_last_contact(collector=collector))
+        return iso_z(collector_last_contact(collector=collector))
 
     def get_processor_brand(self, collector) -> str:
         return _unknown_when_empty(collector.processor_brand)
@@ -148,7 +144,7 @@ class CollectorCreateApi(PerfdashApi):
                 "description": collector.description,
                 "api_key": raw_key,
                 "status": "pending",
-                "created_at": z_time(collector.created_at),
+                "created_at": iso_z(collector.created_at),
                 "install_command": f"curl -s {request.build_absolute_uri('/install.sh')} | API_KEY={raw_key} bash",
             },
             status=status.HTTP_201_CREATED,

@@ -13,12 +13,12 @@ from rest_framework.response import Response
 
 from accounts.tenancy import IsAdmin, IsAnalystOrAdmin
 from metrics.apis.perfdash.base import COLLECTOR, UPLOAD, PerfdashApi
-from metrics.apis.perfdash.collectors import z_time
 from accounts.pagination import paginated_response
 from metrics.apis.perfdash.pagination import ContractPagination
 from xat.openapi import UPLOAD_REFUSALS, paginated
 from metrics.models import Upload, UploadState
 from metrics.upload_jobs import upload_queue
+from xat.timestamps import iso_z
 from metrics.uploads import UploadRejected, upload_delete
 
 
@@ -53,7 +53,7 @@ class UploadSerializer(serializers.Serializer):
         return upload.result if upload.state in (UploadState.DONE, UploadState.FAILED) else {}
 
     def get_created_at(self, upload) -> str:
-        return z_time(upload.created_at)
+        return iso_z(upload.created_at)
 
 
 class UploadListApi(PerfdashApi):
