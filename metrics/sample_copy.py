@@ -12,17 +12,39 @@ is written twice. Binary COPY because adapting rows to text cost twice as much c
 as the binary dumpers (154,000 against 74,000 rows/s into the same tables, in process).
 """
 
+import struct
 from datetime import UTC, datetime
 from functools import cache
 
 from django.db import connection
-from psycopg import sql
+from psycopg import postgres, sql
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 from metrics.ingest import SampleRows
 from xat import sqlfiles
 
 TICK_TABLE = "sample_tick"
 _KEY_COLUMNS = ("organization_id", "collector_id", "time")
+
+
+class _CountersDumper(Dumper):
+    """A row's counters (a tuple of ints) as a binary bigint[]: one struct.pack, 2 us where
+    psycopg's generic list dumper took about 20 (it was the largest client cost of a COPY)."""
+
+    format = Format.BINARY
+    oid = postgres.types["int8"].array_oid
+
+    def dump(self, counters) -> bytes:
+        fields = [8, 0] * len(counters)  # each element: its length, its value
+        fields[1::2] = counters
+        # ndim 1, no NULL, element type int8, the length, lower bound 1
+        return _array_struct(len(counters)).pack(1, 0, postgres.types["int8"].oid, len(counters), 1, *fields)
+
+
+@cache
+def _array_struct(length: int) -> struct.Struct:
+    return struct.Struct(">5i" + "iq" * length)
 
 
 def _table(family: str) -> str:
@@ -65,7 +87,7 @@ class SampleCopy:
             has_item = family in SampleRows.ITEM_COLUMNS
             self._rows[family] += [
                 (organization_id, collector_id, self._time(row["t"]), *((row["item"],) if has_item else ()),
-                 *(list(row[name]) if name == "counters" else row[name] for name in names))
+                 *(row[name] for name in names))
                 for row in family_rows
             ]
 
@@ -86,6 +108,7 @@ def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> No
     types = _column_types()[table]
     statement = sql.SQL(sqlfiles.query("samples_copy")).format(
         table=sql.Identifier(table), columns=sql.SQL(", ").join(map(sql.Identifier, columns)))
+    cursor.adapters.register_dumper(None, _CountersDumper)
     with cursor.copy(statement) as copy:
         copy.set_types([types[column] for column in columns])
         for row in rows:

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
+from metrics import ingest_groups
 from metrics.ingest_groups import IngestWriters, ingest_writers_start, ingest_writers_stop
 from tests.conftest import another_session
 from tests.faults.stage import session_row_held
@@ -28,6 +29,12 @@ TICKS = capture_ticks(CAPTURE)
 SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "disk_total_sample", "network_sample",
                  "network_total_sample", "filesystem_sample")
 WAIT_SECONDS = 20
+
+
+@pytest.fixture(autouse=True)
+def groups_copy(monkeypatch):
+    """Every group's new ticks by COPY, however few (metrics.sample_copy)."""
+    monkeypatch.setattr(ingest_groups, "COPY_MIN_TICKS", 1)
 
 
 @contextmanager
