@@ -230,6 +230,7 @@ def test_it_deploys_pcc_as_a_collector_and_key_and_claims_only_what_the_data_say
     again = admin.post(f"{ROOT}/instances/{instance_id}/deploy-pcc").json()
     assert again["collector_id"] == first["collector_id"] and again["collector_created"] is False
     assert again["api_key"] != first["api_key"] and api_key_authenticate(again["api_key"]).collector_id == collector.pk
+    assert api_key_authenticate(first["api_key"]) is not None  # the agent already installed keeps working
 
     validate = f"{ROOT}/instances/{instance_id}/validate-pcc"
     assert admin.get(validate).json() == {"success": True, "pcc_installed": False, "pcc_running": False,
