@@ -17,6 +17,7 @@ The edition is read when migrating (metrics/migrations/0005_aggregates.py and th
 layer, metrics/schema.py); `xat_doctor` shows the mode.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,8 +49,9 @@ WIDTHS = {level.name: level.width for level in LEVELS}
 
 
 def aggregate_policies_apply(cursor) -> None:
-    """Community edition: refresh, compression and retention policies from settings
-    (idempotent: each policy is replaced)."""
+    """Community edition: refresh and compression policies, and XAT's retention job
+    (retention_period of every raw hypertable and continuous aggregate, run by TimescaleDB's
+    scheduler once a day), from settings (idempotent: each is replaced)."""
     day = timedelta(days=1)
     refresh = {"1m": (timedelta(minutes=1), timedelta(minutes=1)),
                "1h": (timedelta(hours=1), timedelta(hours=1)),
@@ -76,11 +78,18 @@ def aggregate_policies_apply(cursor) -> None:
         _fetch(cursor, "compression_policy_remove", relation=table)
         _fetch(cursor, "compression_policy_add", relation=table,
                after=timedelta(hours=settings.XAT_COMPRESS_AFTER_HOURS))
+    periods = {}
     for relation, level, chunk_interval in _fetch(cursor, "retention_targets"):
         _fetch(cursor, "retention_policy_remove", relation=relation)
         kept = retention_period(level=level, chunk_interval=chunk_interval)
         if kept is not None:
-            _fetch(cursor, "retention_policy_add", relation=relation, kept=kept)
+            periods[relation] = f"{kept.days} days {kept.seconds} seconds"
+    cursor.execute(sqlfiles.query("retention_job_procedure"))
+    _fetch(cursor, "retention_jobs_delete")
+    _fetch(cursor, "retention_job_add", every=RETENTION_EVERY, config=json.dumps({"periods": periods}))
+
+
+RETENTION_EVERY = timedelta(days=1)  # as TimescaleDB's retention policies, and the Apache upkeep's
 
 
 def retention_period(*, level: str, chunk_interval: timedelta) -> timedelta | None:

@@ -44,7 +44,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from metrics import aggregates
+from metrics import aggregates, catalogue
 from metrics.models import Collector
 from xat import sqlfiles
 from xat.timestamps import iso_z
@@ -70,46 +70,39 @@ class Metric:
     unit: str
 
 
-def _metrics(unit_by_column: dict[str, str], rename=lambda column: column) -> tuple[Metric, ...]:
-    return tuple(Metric(rename(column), column, unit) for column, unit in unit_by_column.items())
+def _series(family: catalogue.Family) -> tuple[Metric, ...]:
+    """The family's charted metrics (those with a dashboard series name), in catalogue order."""
+    return tuple(Metric(metric.dashboard, metric.column, metric.unit) for metric in family.metrics if metric.dashboard)
 
 
-CPU = _metrics({c: "%" for c in ("user_pct", "nice_pct", "system_pct", "iowait_pct", "irq_pct", "softirq_pct",
-                                 "steal_pct", "idle_pct", "busy_pct")},
-               rename=lambda column: column.removesuffix("_pct"))
-MEMORY = _metrics({"mem_total_kb": "kB", "mem_free_kb": "kB", "mem_available_kb": "kB", "mem_used_kb": "kB",
-                   "mem_used_pct": "%", "buffers_kb": "kB", "cached_kb": "kB", "commit_kb": "kB", "commit_pct": "%",
-                   "active_kb": "kB", "inactive_kb": "kB", "dirty_kb": "kB", "swap_total_kb": "kB",
-                   "swap_free_kb": "kB"})
-DISK = _metrics({"tps": "ops/s", "rtps": "ops/s", "wtps": "ops/s", "dtps": "ops/s", "read_sectors_ps": "sectors/s",
-                 "written_sectors_ps": "sectors/s", "discarded_sectors_ps": "sectors/s", "util_pct": "%",
-                 "await_ms": "ms"})
-NETWORK = _metrics({"rx_packets_ps": "packets/s", "tx_packets_ps": "packets/s", "rx_kb_ps": "kB/s",
-                    "tx_kb_ps": "kB/s", "rx_compressed_ps": "packets/s", "tx_compressed_ps": "packets/s",
-                    "rx_multicast_ps": "packets/s", "rx_errors_ps": "packets/s", "tx_errors_ps": "packets/s",
-                    "rx_drops_ps": "packets/s", "tx_drops_ps": "packets/s"})
-NETWORK_ITEM = NETWORK + (Metric("if_util_pct", "if_util_pct", "%"),)
-FILESYSTEM = _metrics({"size_bytes": "bytes", "available_bytes": "bytes", "use_pct": "%"})
+# busy_pct is no stored metric: the chart queries compute it (100 - idle).
+CPU = _series(catalogue.CPU) + (Metric("busy", "busy_pct", "%"),)
+MEMORY = _series(catalogue.MEMORY)
+DISK = _series(catalogue.DISK)
+NETWORK = _series(catalogue.NETWORK_TOTAL)
+NETWORK_ITEM = _series(catalogue.NETWORK)
+FILESYSTEM = _series(catalogue.FILESYSTEM)
 
 
 @dataclass(frozen=True)
-class Family:
+class ChartSpec:
+    """What one chart reads and shows (a chart is named after the family it mainly shows)."""
     query: str
     main: tuple[Metric, ...]  # the host-level series ("series")
     item: tuple[Metric, ...]  # each item's series ("items"), empty: no items
     item_name: Callable[[object], str] = str
 
 
-FAMILIES = {
+CHARTS = {
     # cpu: the total line is the main series; per core (items) on request only.
-    "cpu": Family("dashboard_cpu", CPU, CPU, item_name=lambda cpu: f"cpu{cpu}"),
-    "memory": Family("dashboard_memory", MEMORY, ()),
+    "cpu": ChartSpec("dashboard_cpu", CPU, CPU, item_name=lambda cpu: f"cpu{cpu}"),
+    "memory": ChartSpec("dashboard_memory", MEMORY, ()),
     # disk / network: the host totals (whole disks, physical interfaces), and every item.
-    "disk": Family("dashboard_disk", DISK, DISK),
-    "network": Family("dashboard_network", NETWORK, NETWORK_ITEM),
-    "filesystem": Family("dashboard_filesystem", (), FILESYSTEM),
+    "disk": ChartSpec("dashboard_disk", DISK, DISK),
+    "network": ChartSpec("dashboard_network", NETWORK, NETWORK_ITEM),
+    "filesystem": ChartSpec("dashboard_filesystem", (), FILESYSTEM),
 }
-LIVE_FAMILIES = {"cpu": CPU, "memory": MEMORY, "disk": DISK, "network": NETWORK}
+LIVE_SERIES = {"cpu": CPU, "memory": MEMORY, "disk": DISK, "network": NETWORK}
 
 
 # -- answers ------------------------------------------------------------------------------------
@@ -269,7 +262,7 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
           stat: str = "avg", per_core: bool = False, host_only: bool = False, using: str = "default") -> Chart:
     """One chart of collector: one query (none when there is nothing to show). host_only:
     without items, whatever the family (the items are not read)."""
-    spec = FAMILIES[family]
+    spec = CHARTS[family]
     with_items = bool(spec.item) and not host_only and (family != "cpu" or per_core)
     units = {metric.key: metric.unit for metric in spec.main + (spec.item if with_items else ())}
     answer: Chart = {"collector": _collector_ref(collector), "resolution": None, "start": None, "end": None,
@@ -391,8 +384,8 @@ def live(*, collector: Collector, since: datetime, using: str = "default") -> Li
         "since": iso_z(since),
         "timestamps": [_seconds(row["bucket"]) for row in rows],
         "series": {family: {metric.key: [row[f"{family}__{metric.column}"] for row in rows] for metric in metrics}
-                   for family, metrics in LIVE_FAMILIES.items()},
-        "units": {family: {metric.key: metric.unit for metric in metrics} for family, metrics in LIVE_FAMILIES.items()},
+                   for family, metrics in LIVE_SERIES.items()},
+        "units": {family: {metric.key: metric.unit for metric in metrics} for family, metrics in LIVE_SERIES.items()},
     }
 
 

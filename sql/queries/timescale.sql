@@ -66,11 +66,35 @@ ORDER BY 1
 SELECT count(*) FROM drop_chunks(%(relation)s::regclass, created_before => %(created_before)s)
 
 -- name: retention_policy_remove
+-- TimescaleDB's own retention policy of the relation, if any (XAT's retention job replaces
+-- them: retention_job_procedure).
 SELECT remove_retention_policy(%(relation)s::regclass, if_exists => true)
 
--- name: retention_policy_add
--- Community edition: TimescaleDB's job drops the chunks created more than `kept` ago.
-SELECT add_retention_policy(%(relation)s::regclass, drop_created_before => %(kept)s)
+-- name: retention_job_procedure
+-- Community edition: the procedure of XAT's retention job (retention_job_add). It drops each
+-- relation's chunks created more than its period ago; config: {"periods": {relation:
+-- interval}}. In place of TimescaleDB's retention policies: their drop_created_before form
+-- fails at every run ("could not find drop_after in config for job" on TimescaleDB 2.23;
+-- timescale/timescaledb#9446, fixed by #9511 in 2026), while drop_chunks(created_before)
+-- works in every version since 2.13.
+CREATE OR REPLACE PROCEDURE xat_retention_by_arrival(job_id integer, config jsonb)
+LANGUAGE plpgsql AS $procedure$
+DECLARE
+    target record;
+BEGIN
+    FOR target IN SELECT key AS relation, value::interval AS period FROM jsonb_each_text(config -> 'periods') LOOP
+        PERFORM drop_chunks(target.relation::regclass, created_before => now() - target.period);
+    END LOOP;
+END
+$procedure$
+
+-- name: retention_jobs_delete
+-- XAT's retention jobs (none or one), before one is added again with the current periods.
+SELECT delete_job(job_id) FROM timescaledb_information.jobs WHERE proc_name = 'xat_retention_by_arrival'
+
+-- name: retention_job_add
+-- Community edition: TimescaleDB's scheduler runs xat_retention_by_arrival every `every`.
+SELECT add_job('xat_retention_by_arrival', %(every)s::interval, config => %(config)s::jsonb)
 
 -- name: compression_policy_remove
 SELECT remove_compression_policy(%(relation)s::regclass, if_exists => true)

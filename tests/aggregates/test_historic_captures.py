@@ -9,19 +9,22 @@ test's transaction: retention run with a later "now" drops chunks of every organ
 and the aggregates' watermarks are shared, so nothing here may outlive the test.
 """
 
+import json
 import math
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
-from metrics.aggregates import LEVELS, aggregates_refresh, bucket_start, retention_apply
+from metrics.aggregates import LEVELS, aggregates_refresh, aggregates_refresh_range, bucket_start, retention_apply
 from metrics.catalogue import FAMILIES
 from metrics.models import Collector, Upload, UploadState
 from tests.dashboard.capture import (CAPTURE, FIRST_TICK, LAST_TICK, TICKS, assert_series, by_minute, close,
                                      full_minutes, oracle)
+from tests.conftest import default_connection_to
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import upload, uploads_run_here
 from xat import sqlfiles
@@ -163,3 +166,93 @@ def _same_rows(left: list[tuple], right: list[tuple]) -> bool:
             math.isclose(x, y, rel_tol=1e-12) if isinstance(x, float) and isinstance(y, float) else x == y
             for x, y in zip(a, b))
         for a, b in zip(left, right))
+
+
+# -- the Community edition (continuous aggregates, PGlite + TimescaleDB TSL, tests/tsl.py) ------
+
+TSL_ORG, TSL_COLLECTOR = 9013, 1313  # rows of their own on the shared engine, deleted after
+A_YEAR_AGO = datetime.now(UTC).replace(microsecond=0) - timedelta(days=365)
+
+
+def _tsl_rows(cursor, sql: str, params=None) -> list[tuple]:
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def _tsl_insert_cpu_rows(cursor, times: list[datetime]) -> None:
+    cursor.execute(
+        "INSERT INTO cpu_sample (organization_id, collector_id, time, cpu, counters, user_pct, idle_pct)"
+        " SELECT %s, %s, t, -1, '{1,2,3,4,5,6,7,8,9,10}', 25, 75 FROM unnest(%s::timestamptz[]) AS t",
+        [TSL_ORG, TSL_COLLECTOR, times])
+
+
+@pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
+def test_the_community_edition_drops_by_arrival_too(tsl_database):
+    with connections[tsl_database.alias].cursor() as cursor:
+        (job, schedule), = _tsl_rows(cursor, "SELECT job_id, schedule_interval FROM timescaledb_information.jobs"
+                                             " WHERE proc_name = 'xat_retention_by_arrival'")
+        assert schedule == timedelta(days=1)
+        assert _tsl_rows(cursor, "SELECT count(*) FROM timescaledb_information.jobs"
+                                 " WHERE proc_name = 'policy_retention'") == [(0,)]
+        periods = dict(_tsl_rows(cursor, "SELECT key, value::interval FROM timescaledb_information.jobs,"
+                                         " jsonb_each_text(config -> 'periods') WHERE job_id = %s", [job]))
+        intervals = dict(_tsl_rows(cursor, "SELECT format('%I.%I', c.view_schema, c.view_name), d.time_interval"
+                                           " FROM timescaledb_information.continuous_aggregates c"
+                                           " JOIN timescaledb_information.dimensions d"
+                                           " ON d.hypertable_name = c.materialization_hypertable_name"))
+        # Every raw hypertable: 30 days after its 1-day chunks stop taking rows.
+        raw = {f"public.{table}": timedelta(days=31) for table in
+               ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
+                "disk_total_sample", "network_total_sample")}
+        # Every 1m and 1h level (1d is kept): its days after its chunks stop taking rows.
+        aggregated = {f"public.{family}_{level}": timedelta(days=DEFAULT_RETENTION[level])
+                      + intervals[f"public.{family}_{level}"] for family in FAMILIES for level in ("1m", "1h")}
+        assert periods == raw | aggregated
+
+        _tsl_insert_cpu_rows(cursor, [A_YEAR_AGO])
+        try:
+            cursor.execute("CALL run_job(%s)", [job])
+            # Created now, its chunk stays, a year of sample time notwithstanding.
+            assert _tsl_rows(cursor, "SELECT count(*) FROM cpu_sample WHERE organization_id = %s", [TSL_ORG]) == [(1,)]
+            # A second later, with a retention of a second, it goes.
+            time.sleep(1.1)
+            cursor.execute("CALL xat_retention_by_arrival(0, %s::jsonb)",
+                           [json.dumps({"periods": {"public.cpu_sample": "1 second"}})])
+            assert _tsl_rows(cursor, "SELECT count(*) FROM cpu_sample WHERE organization_id = %s", [TSL_ORG]) == [(0,)]
+        finally:
+            cursor.execute("DELETE FROM cpu_sample WHERE organization_id = %s", [TSL_ORG])
+
+
+@pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
+def test_the_community_edition_materialises_every_level_of_an_uploads_range(tsl_database):
+    times = [A_YEAR_AGO + timedelta(seconds=5 * index) for index in range(24)]  # two minutes
+    materialised = {}
+    connection_tsl = connections[tsl_database.alias]
+    with connection_tsl.cursor() as cursor:
+        for level in LEVELS:
+            (relation,) = _tsl_rows(cursor, "SELECT format('%%I.%%I', materialization_hypertable_schema,"
+                                            " materialization_hypertable_name)"
+                                            " FROM timescaledb_information.continuous_aggregates WHERE view_name = %s",
+                                    [f"cpu_{level.name}"])[0]
+            materialised[level.name] = f"SELECT count(*) FROM {relation} WHERE organization_id = {TSL_ORG}"
+        _tsl_insert_cpu_rows(cursor, times)
+    try:
+        with connection_tsl.cursor() as cursor:
+            assert {level: _tsl_rows(cursor, query)[0][0] for level, query in materialised.items()} == {
+                "1m": 0, "1h": 0, "1d": 0}
+        connection_tsl.close()  # the engine takes one connection at a time
+        tsl_settings = {key: value for key, value in connection_tsl.settings_dict.items() if key != "TEST"}
+        with default_connection_to(**tsl_settings):
+            aggregates_refresh_range(organization_id=TSL_ORG, collector_id=TSL_COLLECTOR, start=times[0],
+                                     end=times[-1])
+        with connection_tsl.cursor() as cursor:
+            counts = {level: _tsl_rows(cursor, query)[0][0] for level, query in materialised.items()}
+        # Two minutes (or three, should the year-old second not fall on a minute), one hour
+        # or two, one day or two: every level holds the range.
+        assert counts["1m"] >= 2 and counts["1h"] >= 1 and counts["1d"] >= 1, counts
+    finally:
+        with connection_tsl.cursor() as cursor:
+            cursor.execute("DELETE FROM cpu_sample WHERE organization_id = %s", [TSL_ORG])
+            for level in LEVELS:
+                cursor.execute("CALL refresh_continuous_aggregate(%s, %s::timestamptz, %s::timestamptz)",
+                               [f"cpu_{level.name}", A_YEAR_AGO - timedelta(days=2), A_YEAR_AGO + timedelta(days=2)])
