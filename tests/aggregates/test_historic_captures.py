@@ -31,6 +31,8 @@ from xat import sqlfiles
 
 pytestmark = pytest.mark.django_db
 
+SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
+                 "disk_total_sample", "network_total_sample")
 DEFAULT_RETENTION = {"raw": 30, "1m": 90, "1h": 730, "1d": 0}  # xat/settings.py's defaults
 WHOLE = {"start": FIRST_TICK, "end": LAST_TICK}
 
@@ -127,6 +129,22 @@ def test_it_drops_what_arrived_longer_ago_than_the_retention(uploaded_capture):
         assert close(minutes["series"]["mem_used_pct"][position[minute]], sum(values) / len(values)), minute
 
 
+def test_it_reads_a_range_partly_kept_at_raw_from_the_level_that_holds_all_of_it(uploaded_capture):
+    # Raw samples gone before the capture's middle (as retention would drop older chunks),
+    # the aggregates all there.
+    middle = FIRST_TICK + (LAST_TICK - FIRST_TICK) // 2
+    with connection.cursor() as cursor:
+        for table in SAMPLE_TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE collector_id = %s AND time < to_timestamp(%s)",
+                           [uploaded_capture.collector.pk, middle])
+
+    assert uploaded_capture.chart("cpu")["resolution"] == "1m"  # raw would show half a chart
+    assert uploaded_capture.chart("summary")["resolution"] == "1m"
+    second_half = uploaded_capture.chart("cpu", start=middle)
+    assert second_half["resolution"] == "raw"
+    assert second_half["timestamps"][0] >= middle and len(second_half["timestamps"]) > 50
+
+
 def test_it_completes_every_aggregate_level_of_an_upload_before_its_job_is_done(uploaded_capture):
     # The watermarks pass the capture's times first: its buckets are then the stored ones
     # (the views compute only those above the watermarks on the fly).
@@ -201,9 +219,7 @@ def test_the_community_edition_drops_by_arrival_too(tsl_database):
                                            " JOIN timescaledb_information.dimensions d"
                                            " ON d.hypertable_name = c.materialization_hypertable_name"))
         # Every raw hypertable: 30 days after its 1-day chunks stop taking rows.
-        raw = {f"public.{table}": timedelta(days=31) for table in
-               ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
-                "disk_total_sample", "network_total_sample")}
+        raw = {f"public.{table}": timedelta(days=31) for table in SAMPLE_TABLES}
         # Every 1m and 1h level (1d is kept): its days after its chunks stop taking rows.
         aggregated = {f"public.{family}_{level}": timedelta(days=DEFAULT_RETENTION[level])
                       + intervals[f"public.{family}_{level}"] for family in FAMILIES for level in ("1m", "1h")}
