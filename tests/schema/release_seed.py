@@ -6,8 +6,9 @@ on PYTHONPATH and PG* naming a database it migrated. Uses only that release's pu
 For each organization of argv[1:] (`slug=capture folder`): its admin registers, refreshes
 their token once (the first refresh token is blacklisted, the new one outstanding), issues
 an organization key, replays the capture tick by tick to /v1/trickle with it (which
-registers the collector) and revokes it. Then the release's aggregate refresh
-materialises every level. Prints {slug: collector identifier} as JSON.
+registers the collector) and revokes it. Then every level is materialised: by the
+release's aggregate refresh (Apache edition), or as its refresh policies would
+(Community edition; the test engine runs no background jobs). Prints {slug: collector identifier} as JSON.
 """
 
 import json
@@ -20,9 +21,11 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xat.settings")
 django.setup()
 
-from django.test import Client  # noqa: E402  (after setup, as Django requires)
+from django.db import connection  # noqa: E402  (after setup, as Django requires)
+from django.test import Client  # noqa: E402
 
 from metrics.aggregates import aggregates_refresh  # noqa: E402
+from metrics.timescale import aggregate_mode  # noqa: E402
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc  # noqa: E402
 
 
@@ -54,7 +57,15 @@ def main(pairs: list[str]) -> None:
     for pair in pairs:
         slug, capture = pair.split("=", 1)
         identifiers[slug] = organization_fill(client, slug=slug, capture=Path(capture))
-    aggregates_refresh()
+    if aggregate_mode() == "incremental":
+        aggregates_refresh()
+    else:
+        with connection.cursor() as cursor:
+            for level in ("1m", "1h", "1d"):  # each level is computed from the one before
+                cursor.execute("SELECT view_name FROM timescaledb_information.continuous_aggregates"
+                               " WHERE view_name LIKE %s ORDER BY view_name", [f"%\\_{level}"])
+                for (view,) in cursor.fetchall():
+                    cursor.execute("CALL refresh_continuous_aggregate(%s, NULL, NULL)", [view])
     print(json.dumps(identifiers))
 
 
