@@ -74,7 +74,7 @@ for _prefix, _name in (("loadtests", "perfdash-loadtests"), ("loadtest", "perfda
     urlpatterns += [
         path(f"api/v1/{_prefix}/", by_method(GET=loadtests.LoadTestListApi.as_view(),
                                              POST=loadtests.LoadTestCreateApi.as_view()), name=_name),
-        path(f"api/v1/{_prefix}/compare/", by_method(GET=loadtests.LoadTestCompareApi.as_view(),
+        path(f"api/v1/{_prefix}/compare/", by_method(GET=loadtests.LoadTestCompareQueryApi.as_view(),
                                                      POST=loadtests.LoadTestCompareApi.as_view()),
              name=f"{_name}-compare"),
         path(f"api/v1/{_prefix}/run/{collector}/", by_method(POST=loadtests.LoadTestRunApi.as_view()),

@@ -33,7 +33,7 @@ from metrics.loadtests import (
     provider_label,
 )
 from metrics.models import Collector, LoadTest
-from xat.openapi import paginated
+from xat.openapi import error_response, paginated
 
 LOAD_TEST = (LoadTest.objects.select_related("collector"), "pk")
 MAX_COMPARED = 10
@@ -175,18 +175,16 @@ _COMPARISON = inline_serializer("LoadTestComparison", fields={
     "ratios": serializers.DictField(child=serializers.FloatField(allow_null=True))})
 
 
-class LoadTestCompareApi(PerfdashApi):
-    """GET ?collector_ids=<uuid>,<uuid> (or a JSON array) and POST {"collector_ids": [2..10]}:
-    the servers' newest completed load tests, ratios and price-performance (a read: any member)."""
+class LoadTestCompareQueryApi(PerfdashApi):
+    """GET ?collector_ids=<uuid>,<uuid> (or a JSON array; 1..10): the servers' newest completed
+    load tests, ratios and price-performance. Errors in the custom shape (§9.1). Any member."""
 
     error_shape = "custom"
 
-    class InputSerializer(serializers.Serializer):
-        collector_ids = serializers.ListField(child=serializers.UUIDField(), min_length=2, max_length=MAX_COMPARED)
-
     @extend_schema(parameters=[OpenApiParameter("collector_ids", str, required=True,
                                                 description="UUIDs, comma-separated or as a JSON array")],
-                   responses=_COMPARISON)
+                   responses={200: _COMPARISON, 400: error_response("collector_ids missing or not 1-10 UUIDs.",
+                                                                    "Error")})
     def get(self, request):
         text = request.query_params.get("collector_ids", "").strip()
         if not text:
@@ -202,13 +200,22 @@ class LoadTestCompareApi(PerfdashApi):
         try:
             collector_uuids = data.run_validation([str(item).strip() for item in listed])
         except serializers.ValidationError as error:
-            return Response({"error": f"collector_ids: {first_reason(error.detail)}"}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"error": f"collector_ids: {first_reason(error.detail)}"},
+                            status=status.HTTP_400_BAD_REQUEST)
         return Response(loadtest_compare(organization=request.organization, collector_uuids=collector_uuids))
+
+
+class LoadTestCompareApi(PerfdashApi):
+    """POST {"collector_ids": [2..10 UUIDs]}: as the GET; errors as field errors (§9.1). A
+    read: any member."""
+
+    class InputSerializer(serializers.Serializer):
+        collector_ids = serializers.ListField(child=serializers.UUIDField(), min_length=2, max_length=MAX_COMPARED)
 
     @extend_schema(responses=_COMPARISON)
     def post(self, request):
         data = self.InputSerializer(data=request.data)
-        if not data.is_valid():  # §9.1: field errors here
+        if not data.is_valid():
             return Response(text_keys(data.errors), status=status.HTTP_400_BAD_REQUEST)
         return Response(loadtest_compare(organization=request.organization,
                                          collector_uuids=data.validated_data["collector_ids"]))
@@ -241,8 +248,8 @@ class LoadTestRunApi(PerfdashApi):
     class InputSerializer(serializers.Serializer):
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(responses={201: LoadTestSerializer, 400: inline_serializer(
-        "LoadTestRunRefusal", fields={"error": serializers.CharField()})})
+    @extend_schema(responses={201: LoadTestSerializer, 400: error_response(
+        "The collector has no pcd address or key (or a body field is refused).", "Error")})
     def post(self, request, collector_uuid):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
