@@ -99,16 +99,16 @@ class Account:
         return [_instance(raw, region) for page in pages for reservation in page["Reservations"]
                 for raw in reservation["Instances"]]
 
-    def start(self, instance_id: str) -> str:
-        answer = self._call("ec2", "start_instances", InstanceIds=[instance_id])
+    def start(self, instance_id: str, region: str) -> str:
+        answer = self._call("ec2", "start_instances", region, InstanceIds=[instance_id])
         return answer["StartingInstances"][0]["CurrentState"]["Name"]
 
-    def stop(self, instance_id: str) -> str:
-        answer = self._call("ec2", "stop_instances", InstanceIds=[instance_id])
+    def stop(self, instance_id: str, region: str) -> str:
+        answer = self._call("ec2", "stop_instances", region, InstanceIds=[instance_id])
         return answer["StoppingInstances"][0]["CurrentState"]["Name"]
 
-    def state(self, instance_id: str) -> tuple[str, str]:
-        reservations = self._call("ec2", "describe_instances", InstanceIds=[instance_id])["Reservations"]
+    def state(self, instance_id: str, region: str) -> tuple[str, str]:
+        reservations = self._call("ec2", "describe_instances", region, InstanceIds=[instance_id])["Reservations"]
         if not reservations:
             raise InstanceUnknown("aws no reservation")
         raw = reservations[0]["Instances"][0]

@@ -96,15 +96,15 @@ class Account:
             lambda: list(machines.list_all(expand="instanceView")))
         return [_instance(raw) for raw in self._call(listing)]
 
-    def start(self, instance_id: str) -> str:
+    def start(self, instance_id: str, region: str) -> str:
         self._call(lambda: self._compute.virtual_machines.begin_start(*_split(instance_id), polling=False))
         return "starting"
 
-    def stop(self, instance_id: str) -> str:
+    def stop(self, instance_id: str, region: str) -> str:
         self._call(lambda: self._compute.virtual_machines.begin_deallocate(*_split(instance_id), polling=False))
         return "deallocating"
 
-    def state(self, instance_id: str) -> tuple[str, str]:
+    def state(self, instance_id: str, region: str) -> tuple[str, str]:
         resource_group, name = _split(instance_id)
         view = self._call(lambda: self._compute.virtual_machines.instance_view(resource_group, name))
         return _power_state(view), name

@@ -2,7 +2,6 @@
 
     cloud_credential_save(*, organization, provider, values, user) -> CloudCredential
     cloud_credential_delete(*, organization, provider) -> bool
-    cloud_credential_identifiers(*, organization, provider) -> dict | None   (what may be shown)
     cloud_credential_values(*, organization, provider) -> dict | None        (secrets included)
     cloud_credentials_reencrypt() -> int      (after a new key was put first in XAT_ENCRYPTION_KEYS)
 
@@ -37,11 +36,6 @@ def cloud_credential_delete(*, organization, provider: str) -> bool:
 
 def _stored(*, organization, provider: str) -> CloudCredential | None:
     return CloudCredential.objects.filter(organization=organization, provider=provider).first()
-
-
-def cloud_credential_identifiers(*, organization, provider: str) -> dict | None:
-    credential = _stored(organization=organization, provider=provider)
-    return None if credential is None else dict(credential.identifiers)
 
 
 def cloud_credential_values(*, organization, provider: str) -> dict | None:

@@ -203,7 +203,7 @@ def cloud_instance_power(*, instance: CloudInstance, action: str, user) -> str:
     """action "start" or "stop": the provider's state word after the call."""
     try:
         account = _account(organization=instance.organization, provider=instance.provider)
-        state = getattr(account, action)(instance.instance_id)
+        state = getattr(account, action)(instance.instance_id, instance.region)
     except CloudError as error:
         _audit(organization=instance.organization, user=user, provider=instance.provider, action=action,
                instance_id=instance.instance_id, error=error)
@@ -214,7 +214,8 @@ def cloud_instance_power(*, instance: CloudInstance, action: str, user) -> str:
 
 
 def cloud_instance_state(*, instance: CloudInstance) -> tuple[str, str]:
-    return _account(organization=instance.organization, provider=instance.provider).state(instance.instance_id)
+    account = _account(organization=instance.organization, provider=instance.provider)
+    return account.state(instance.instance_id, instance.region)
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ The SDK's config dict is built from the organization's credentials (the private 
 `key_content`), never read from ~/.oci/config; no instance or resource principals.
 """
 
+import logging
+
 import oci
 from django.conf import settings
 from oci.exceptions import ClientError as OciClientError
@@ -19,6 +21,7 @@ from metrics.cloud.providers import (
     ProviderUnreachable,
 )
 
+logger = logging.getLogger(__name__)
 PROVIDER = "oci"
 SECRET_FIELDS = ("user_id", "fingerprint", "private_key", "passphrase")
 IDENTIFIER_FIELDS = ("tenancy_id", "region")
@@ -77,12 +80,20 @@ class Account:
         return [root, *({"id": c.id, "name": c.name, "description": c.description} for c in children)]
 
     def instances(self, location: str | None = None) -> list[ProviderInstance]:
-        compartments = [location] if location else [c["id"] for c in self.locations()]
+        if location:
+            return self._compartment_instances(location)
         found = []
-        for compartment_id in compartments:
-            for raw in self._call(oci.core.ComputeClient, "list_instances", compartment_id, every_page=True):
-                found.append(self._instance(raw, *self._addresses(raw)))
+        for compartment in self.locations():
+            try:
+                found += self._compartment_instances(compartment["id"])
+            except InstanceUnknown:
+                # OCI answers 404 for a compartment the user may not read: list the others.
+                logger.info("oci compartment %s not readable: skipped", compartment["id"])
         return found
+
+    def _compartment_instances(self, compartment_id: str) -> list[ProviderInstance]:
+        listed = self._call(oci.core.ComputeClient, "list_instances", compartment_id, every_page=True)
+        return [self._instance(raw, *self._addresses(raw)) for raw in listed]
 
     def _addresses(self, raw) -> tuple[str | None, str | None]:
         """(public IP, private IP) of the instance's primary VNIC."""
@@ -109,14 +120,14 @@ class Account:
             hostnames=(raw.display_name,),
         )
 
-    def start(self, instance_id: str) -> str:
+    def start(self, instance_id: str, region: str) -> str:
         self._call(oci.core.ComputeClient, "instance_action", instance_id, "START")
         return "STARTING"
 
-    def stop(self, instance_id: str) -> str:
+    def stop(self, instance_id: str, region: str) -> str:
         self._call(oci.core.ComputeClient, "instance_action", instance_id, STOP_ACTION)
         return "STOPPING"
 
-    def state(self, instance_id: str) -> tuple[str, str]:
+    def state(self, instance_id: str, region: str) -> tuple[str, str]:
         raw = self._call(oci.core.ComputeClient, "get_instance", instance_id)
         return raw.lifecycle_state, raw.display_name

@@ -5,9 +5,12 @@ the errors they raise instead of their SDK's.
     account.identity() -> dict                   who the credentials are (account id, tenancy name)
     account.locations() -> list[dict]            regions (AWS) or compartments (OCI)
     account.instances(location=None) -> list[ProviderInstance]
-    account.start(instance_id) -> str            the provider's state word after the call
-    account.stop(instance_id) -> str
-    account.state(instance_id) -> (state, name)  the provider's own state word, the name
+    account.start(instance_id, region) -> str    the provider's state word after the call
+    account.stop(instance_id, region) -> str
+    account.state(instance_id, region) -> (state, name)  the provider's own word, the name
+
+`region` is the one the instance was listed in (AWS asks that region; OCI's region is the
+credentials' and Azure's calls name no region, so they ignore it).
 
 Every SDK client is made from the organization's stored credentials, never from profile
 files, the environment or instance metadata, with bounded timeouts and retries

@@ -41,6 +41,7 @@ class FakeProvider:
         self.accepted_secret = ""  # Azure: the client secret the token endpoint takes
         self.tenancy: dict = {}
         self.vnics: dict[str, dict] = {}
+        self.unreadable: set[str] = set()  # OCI: compartments whose listing answers 404
 
 
 def _answer(handler: BaseHTTPRequestHandler, status: int, body=None, headers: dict | None = None):
@@ -86,6 +87,8 @@ class _OciHandler(_Handler):
         if path == "/compartments":
             return _answer(self, 200, self.fake.compartments)
         if path == "/instances":
+            if query["compartmentId"] in self.fake.unreadable:
+                return self._missing()
             return _answer(self, 200, [i for i in self.fake.instances.values()
                                        if i["compartmentId"] == query["compartmentId"]])
         if match := re.fullmatch(r"/instances/([^/]+)", path):

@@ -191,6 +191,17 @@ def test_it_lets_only_admins_start_and_stop(acme, role):
     assert not CloudAction.objects.exclude(action="connect").exists()
 
 
+def test_it_acts_on_an_instance_in_the_region_it_was_listed_in(acme):
+    elsewhere = launch(region="us-west-2")["InstanceId"]
+    connect(acme)  # default region eu-west-1
+    listed = api_client(acme.viewer).get(f"{ROOT}/instances", {"region": "us-west-2"}).json()["instances"]
+    assert [(i["id"], i["region"]) for i in listed] == [(elsewhere, "us-west-2")]
+    admin = api_client(acme.admin)
+    assert admin.post(f"{ROOT}/instances/{elsewhere}/stop").json()["state"] == "stopping"
+    assert admin.get(f"{ROOT}/instances/{elsewhere}/status").json()["state"] == "stopped"
+    assert ec2_state(elsewhere, "us-west-2") == "stopped"
+
+
 def test_it_answers_404_for_an_instance_of_another_organization(acme):
     globex = team_make("globex")
     # moto has one account: globex's instance in a region acme's listing does not cover.

@@ -116,6 +116,16 @@ def test_it_lists_instances_with_the_primary_vnic_and_the_shape(acme, fake):
         "costIsEstimate": True}
 
 
+def test_it_lists_the_compartments_it_may_read(acme, fake):
+    secret = "ocid1.compartment.oc1..aaaaaaaasecret"
+    fake.compartments.append({"id": secret, "name": "secret", "description": "", "compartmentId": TENANCY,
+                              "lifecycleState": "ACTIVE", "timeCreated": CREATED})
+    fake.unreadable.add(secret)
+    connect(acme)
+    body = api_client(acme.viewer).get(f"{ROOT}/instances").json()
+    assert [instance["id"] for instance in body["instances"]] == [INSTANCE]
+
+
 def test_it_stops_gracefully_and_starts_for_admins_only(acme, fake):
     connect(acme)
     api_client(acme.viewer).get(f"{ROOT}/instances")
