@@ -101,7 +101,8 @@ class IsAgent(permissions.BasePermission):
 
 
 class OrganizationAPIView(_ApiView):
-    """A JWT user acting in one organization: sets request.organization/.membership."""
+    """A JWT user acting in one organization: sets request.organization/.membership (and
+    request.api_key: an agent key, on a view that lists AgentKeyAuthentication)."""
 
     permission_classes = [IsMember]
     # URL keyword -> (queryset, field): the object the keyword names by that field. Looked up
