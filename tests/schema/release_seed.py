@@ -1,17 +1,16 @@
 """Fills a database of the first release the way its users did, with that release's own
 code: run by tests/schema/test_upgrade.py in a checkout of the release, with its tree first
-on PYTHONPATH and PG* naming a database it migrated. Uses only that release's public API
+on PYTHONPATH and DATABASE_URL naming a database it migrated. Uses only that release's public API
 (and its test helpers, which post like pcc), so the rows are the ones it really wrote.
 
 For each organization of argv[1:] (`slug=capture folder`): its admin registers, refreshes
 their token once (the first refresh token is blacklisted, the new one outstanding), issues
 an organization key, replays the capture tick by tick to /v1/trickle with it (which
-registers the collector) and revokes it. Then every level is materialised: by the
-release's aggregate refresh (Apache edition), or as its refresh policies would
-(Community edition; the test engine runs no background jobs). Prints {slug: collector identifier} as JSON.
+registers the collector `<slug>-host`) and revokes it. Then every level is materialised: by
+the release's aggregate refresh (Apache edition), or as its refresh policies would
+(Community edition; the test engine runs no background jobs).
 """
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -34,7 +33,7 @@ def answered(response, status: int) -> dict:
     return response.json() if response.content else {}
 
 
-def organization_fill(client: Client, *, slug: str, capture: Path) -> str:
+def organization_fill(client: Client, *, slug: str, capture: Path) -> None:
     session = answered(client.post("/api/auth/register/", {
         "username": f"{slug}-admin", "email": f"admin@{slug}.example", "password": f"{slug}-Secret-2026",
         "organization": slug.title()}, content_type="application/json"), 201)
@@ -48,15 +47,13 @@ def organization_fill(client: Client, *, slug: str, capture: Path) -> str:
         body = answered(post_like_pcc(client, organization_key["key"], envelope(identifier, tick)), 200)
         assert body["error"] is None, body
     answered(client.delete(f"/api/keys/{organization_key['id']}/", **bearer), 204)
-    return identifier
 
 
 def main(pairs: list[str]) -> None:
     client = Client()
-    identifiers = {}
     for pair in pairs:
         slug, capture = pair.split("=", 1)
-        identifiers[slug] = organization_fill(client, slug=slug, capture=Path(capture))
+        organization_fill(client, slug=slug, capture=Path(capture))
     if aggregate_mode() == "incremental":
         aggregates_refresh()
     else:
@@ -66,7 +63,6 @@ def main(pairs: list[str]) -> None:
                                " WHERE view_name LIKE %s ORDER BY view_name", [f"%\\_{level}"])
                 for (view,) in cursor.fetchall():
                     cursor.execute("CALL refresh_continuous_aggregate(%s, NULL, NULL)", [view])
-    print(json.dumps(identifiers))
 
 
 if __name__ == "__main__":
