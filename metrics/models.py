@@ -112,7 +112,7 @@ class CloudInstance(models.Model):
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
     provider = models.CharField(max_length=16, choices=CloudProvider.choices)
-    # The provider's id (OCI OCID, EC2 instance id, Azure "<resource group>/<vm name>").
+    # The provider's id (OCI OCID, EC2 instance id, Azure "<resource group>:<vm name>").
     instance_id = models.CharField(max_length=255)
     name = models.CharField(max_length=255, blank=True, default="")
     region = models.CharField(max_length=64, blank=True, default="")

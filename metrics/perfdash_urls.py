@@ -103,9 +103,9 @@ urlpatterns += [
 ]
 
 # Cloud inventories (Appendix A): no trailing slash; JWT and the organization's own credentials
-# (metrics/apis/cloud.py). An Azure instance id is "<resource group>/<vm name>".
-for _provider, _instance in (("oci", "<str:instance_id>"), ("aws", "<str:instance_id>"),
-                             ("azure", "<path:instance_id>")):
+# (metrics/apis/cloud.py). Instance ids are the providers' (Azure: "<resource group>:<vm name>").
+for _provider in ("oci", "aws", "azure"):
+    _instance = "<str:instance_id>"
     _root, _name = f"api/v1/cloud/{_provider}", f"cloud-{_provider}"
     urlpatterns += [
         path(f"{_root}/status", by_method(GET=cloud.CloudStatusApi.as_view(provider=_provider)),

@@ -225,10 +225,11 @@ XAT_STALE_AFTER_SECONDS = env_int("XAT_STALE_AFTER_SECONDS", 300)
 # Cloud inventories (metrics/cloud/): the connect and read timeout of every provider call,
 # in seconds (each call is retried at most once more).
 XAT_CLOUD_TIMEOUT_SECONDS = env_int("XAT_CLOUD_TIMEOUT_SECONDS", 10)
-# One base URL every OCI and Azure SDK call goes to instead of the providers' own (an Azure
-# sovereign cloud or a private gateway); empty: the public endpoints. Tests point it at
-# their local fakes. The token authority of Azure is taken from it too.
-XAT_CLOUD_ENDPOINT_OVERRIDE = env_str("XAT_CLOUD_ENDPOINT_OVERRIDE")
+# A base URL every OCI (resp. Azure) SDK call goes to instead of the provider's own (a
+# private gateway, an Azure sovereign cloud: Azure's token authority is taken from it too);
+# empty: the public endpoints. Tests point them at their local fakes.
+XAT_CLOUD_OCI_ENDPOINT = env_str("XAT_CLOUD_OCI_ENDPOINT")
+XAT_CLOUD_AZURE_ENDPOINT = env_str("XAT_CLOUD_AZURE_ENDPOINT")
 
 # Ingest: the largest agent request body accepted, after gzip decompression.
 XAT_TRICKLE_MAX_BYTES = env_int("XAT_TRICKLE_MAX_BYTES", 10 * 1024 * 1024)

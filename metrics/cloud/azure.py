@@ -3,7 +3,8 @@ reference never served it), from stored values only.
 
 The credential is a service principal's client secret (ClientSecretCredential): never
 DefaultAzureCredential, which would try the environment, managed identity and the CLI.
-An instance id is "<resource group>/<vm name>", the two names every VM call needs.
+An instance id is "<resource group>:<vm name>", the two names every VM call needs (neither
+may hold a colon), in one path segment.
 """
 
 from azure.core.exceptions import (
@@ -52,9 +53,9 @@ def _translated(error: Exception) -> CloudError:
 
 
 def _split(instance_id: str) -> tuple[str, str]:
-    resource_group, _, name = instance_id.partition("/")
-    if not resource_group or not name or "/" in name:
-        raise InstanceUnknown("azure instance id is not <resource group>/<vm name>")
+    resource_group, _, name = instance_id.partition(":")
+    if not resource_group or not name:
+        raise InstanceUnknown("azure instance id is not <resource group>:<vm name>")
     return resource_group, name
 
 
@@ -69,7 +70,7 @@ class Account:
         self.tenant_id = credentials["tenant_id"]
         timeout = settings.XAT_CLOUD_TIMEOUT_SECONDS
         transport = {"connection_timeout": timeout, "read_timeout": timeout, "retry_total": 1}
-        override = settings.XAT_CLOUD_ENDPOINT_OVERRIDE
+        override = settings.XAT_CLOUD_AZURE_ENDPOINT
         identity_options = {"authority": override, "disable_instance_discovery": True} if override else {}
         try:
             credential = ClientSecretCredential(self.tenant_id, credentials["client_id"], credentials["client_secret"],
@@ -118,7 +119,7 @@ def _instance(raw) -> ProviderInstance:
     os_disk = raw.storage_profile.os_disk if raw.storage_profile else None
     computer_name = raw.os_profile.computer_name if raw.os_profile else None
     return ProviderInstance(
-        id=f"{resource_group}/{raw.name}", name=raw.name, region=raw.location,
+        id=f"{resource_group}:{raw.name}", name=raw.name, region=raw.location,
         location=f"Azure {raw.location}" + (f" zone {raw.zones[0]}" if raw.zones else ""), instance_type=size,
         status=STATUSES.get(_power_state(raw.instance_view), "unknown"),
         # The addresses belong to the VM's network interfaces (another API, azure-mgmt-network).

@@ -55,8 +55,8 @@ class Account:
     def _client(self, client_class):
         timeout = settings.XAT_CLOUD_TIMEOUT_SECONDS
         options = {"timeout": (timeout, timeout), "retry_strategy": oci.retry.NoneRetryStrategy()}
-        if settings.XAT_CLOUD_ENDPOINT_OVERRIDE:
-            options["service_endpoint"] = settings.XAT_CLOUD_ENDPOINT_OVERRIDE
+        if settings.XAT_CLOUD_OCI_ENDPOINT:
+            options["service_endpoint"] = settings.XAT_CLOUD_OCI_ENDPOINT
         try:
             return client_class(self._config, **options)
         except (OciClientError, ValueError, TypeError) as error:  # a malformed OCID, fingerprint or key

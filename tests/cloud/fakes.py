@@ -2,11 +2,15 @@
 providers' documented JSON shapes (OCI Core and Identity API 20160918; Azure Resource
 Manager Microsoft.Compute virtualMachines, and the Microsoft identity platform's v2.0
 discovery and token endpoints). The SDKs are pointed at them with
-XAT_CLOUD_ENDPOINT_OVERRIDE; no test needs the internet.
+XAT_CLOUD_OCI_ENDPOINT and XAT_CLOUD_AZURE_ENDPOINT; no test needs the internet.
 
     with oci_fake() as fake:      fake.url, fake.instances, fake.actions, fake.requests
     with azure_fake(tmp_path) as fake:   HTTPS (azure-identity insists), its certificate
                                          trusted through REQUESTS_CA_BUNDLE
+
+Both start with one account: OCI_CREDENTIALS' tenancy (a compartment, OCI_INSTANCE with
+two VNICs), AZURE_CREDENTIALS' subscription (AZURE_VM, and a deallocated VM of a size no
+price table knows).
 """
 
 import datetime
@@ -26,6 +30,26 @@ from cryptography.x509.oid import NameOID
 
 OCI_API = "/20160918"
 AZURE_TOKEN = "fake-arm-token"
+
+
+def rsa_private_key_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+TENANCY = "ocid1.tenancy.oc1..aaaaaaaaxattenancy"
+OCI_USER = "ocid1.user.oc1..aaaaaaaaxatuser"
+FINGERPRINT = ":".join(["a1"] * 16)
+COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaadev"
+OCI_INSTANCE = "ocid1.instance.oc1.eu-frankfurt-1.aaaaaaaaweb1"
+OCI_CREDENTIALS = {"tenancy_id": TENANCY, "user_id": OCI_USER, "fingerprint": FINGERPRINT,
+                   "private_key": rsa_private_key_pem(), "region": "eu-frankfurt-1"}
+OCI_CREATED = "2026-11-01T08:00:00.000Z"
+SUBSCRIPTION = "11111111-2222-4333-8444-555555555555"
+AZURE_CREDENTIALS = {"tenant_id": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "subscription_id": SUBSCRIPTION,
+                     "client_id": "99999999-8888-4777-8666-555555555555", "client_secret": "xat~Azure.Client_Secret-42"}
+AZURE_VM = "perf-rg:vm-a"
 
 
 class FakeProvider:
@@ -137,11 +161,11 @@ class _AzureHandler(_Handler):
                       if match["rg"] is None or f"/resourceGroups/{match['rg']}/" in vm["id"]]
             return _answer(self, 200, {"value": listed})
         if match := re.fullmatch(vm_path + r"/(?P<name>[^/]+)(?P<op>/instanceView|/start|/deallocate)", path):
-            vm = self.fake.instances.get(f"{match['rg']}/{match['name']}")
+            vm = self.fake.instances.get(f"{match['rg']}:{match['name']}")
             if vm is None:
                 return _answer(self, 404, {"error": {"code": "ResourceNotFound", "message": "not found"}})
             if method == "POST":
-                self.fake.actions.append((f"{match['rg']}/{match['name']}", match["op"][1:]))
+                self.fake.actions.append((f"{match['rg']}:{match['name']}", match["op"][1:]))
                 return _answer(self, 202, None, {"Location": f"{base}/operations/1"})
             return _answer(self, 200, vm["properties"]["instanceView"])
         return _answer(self, 404, {"error": {"code": "NotFound", "message": path}})
@@ -163,10 +187,50 @@ def _serving(handler_class, fake: FakeProvider, scheme: str, ssl_context=None):
         server.server_close()
 
 
+def _oci_seed(fake: FakeProvider) -> None:
+    fake.accepted_key_id = f"{TENANCY}/{OCI_USER}/{FINGERPRINT}"
+    fake.tenancy = {"id": TENANCY, "name": "acme-tenancy", "description": "", "homeRegionKey": "FRA"}
+    fake.compartments = [{"id": COMPARTMENT, "name": "dev", "description": "Development", "compartmentId": TENANCY,
+                          "lifecycleState": "ACTIVE", "timeCreated": OCI_CREATED}]
+    fake.instances[OCI_INSTANCE] = {
+        "id": OCI_INSTANCE, "displayName": "web-1", "compartmentId": COMPARTMENT, "availabilityDomain": "Uocm:EU-AD-1",
+        "shape": "VM.Standard.E4.Flex", "lifecycleState": "RUNNING", "region": "eu-frankfurt-1",
+        "timeCreated": OCI_CREATED, "freeformTags": {"team": "perf"}, "definedTags": {"ns": {"k": "v"}},
+        "shapeConfig": {"ocpus": 2.0, "memoryInGBs": 16.0}}
+    for vnic_id, primary, private_ip in (("ocid1.vnic.oc1..second", False, "10.0.1.9"),
+                                         ("ocid1.vnic.oc1..primary", True, "10.0.0.5")):
+        fake.vnics[vnic_id] = {"id": vnic_id, "instanceId": OCI_INSTANCE, "isPrimary": primary,
+                               "privateIp": private_ip, "publicIp": "130.61.0.5" if primary else None,
+                               "compartmentId": COMPARTMENT, "availabilityDomain": "Uocm:EU-AD-1",
+                               "lifecycleState": "AVAILABLE"}
+
+
+def _azure_vm(resource_group: str, name: str, size: str, power: str, computer_name: str) -> dict:
+    """A virtualMachines GET answer (api-version 2024-07-01) with its instance view."""
+    return {"id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/Microsoft.Compute/"
+                  f"virtualMachines/{name}",
+            "name": name, "type": "Microsoft.Compute/virtualMachines", "location": "eastus", "zones": ["2"],
+            "tags": {"team": "perf"},
+            "properties": {"vmId": "6b0d2f1e-0000-4000-8000-000000000001", "hardwareProfile": {"vmSize": size},
+                           "storageProfile": {"osDisk": {"osType": "Linux", "createOption": "FromImage"}},
+                           "osProfile": {"computerName": computer_name, "adminUsername": "azureuser"},
+                           "provisioningState": "Succeeded",
+                           "instanceView": {"statuses": [{"code": "ProvisioningState/succeeded", "level": "Info"},
+                                                         {"code": f"PowerState/{power}", "level": "Info"}]}}}
+
+
+def _azure_seed(fake: FakeProvider) -> None:
+    fake.accepted_secret = AZURE_CREDENTIALS["client_secret"]
+    fake.instances[AZURE_VM] = _azure_vm("perf-rg", "vm-a", "Standard_B2s", "running", "vm-a-host")
+    fake.instances["other-rg:vm-b"] = _azure_vm("other-rg", "vm-b", "Standard_X9", "deallocated", "vm-b")
+
+
 @contextmanager
 def oci_fake():
-    with _serving(_OciHandler, FakeProvider(), "http") as fake:
-        yield fake
+    fake = FakeProvider()
+    _oci_seed(fake)
+    with _serving(_OciHandler, fake, "http") as served:
+        yield served
 
 
 def self_signed_certificate(directory) -> tuple[str, str]:
@@ -195,11 +259,6 @@ def azure_fake(directory):
     context.load_cert_chain(cert_path, key_path)
     fake = FakeProvider()
     fake.certificate = cert_path
+    _azure_seed(fake)
     with _serving(_AzureHandler, fake, "https", context) as served:
         yield served
-
-
-def rsa_private_key_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()

@@ -7,38 +7,20 @@ import logging
 import pytest
 
 from metrics.models import CloudAction, CloudCredential
-from tests.cloud.fakes import azure_fake
+from tests.cloud.fakes import AZURE_CREDENTIALS as CREDENTIALS
+from tests.cloud.fakes import AZURE_VM as VM
+from tests.cloud.fakes import SUBSCRIPTION, azure_fake
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
 ROOT = "/api/v1/cloud/azure"
-SUBSCRIPTION = "11111111-2222-4333-8444-555555555555"
-CREDENTIALS = {"tenant_id": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "subscription_id": SUBSCRIPTION,
-               "client_id": "99999999-8888-4777-8666-555555555555", "client_secret": "xat~Azure.Client_Secret-42"}
-VM = "perf-rg/vm-a"
-
-
-def vm(resource_group: str, name: str, size: str, power: str, computer_name: str) -> dict:
-    return {"id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/Microsoft.Compute/"
-                  f"virtualMachines/{name}",
-            "name": name, "type": "Microsoft.Compute/virtualMachines", "location": "eastus", "zones": ["2"],
-            "tags": {"team": "perf"},
-            "properties": {"vmId": "6b0d2f1e-0000-4000-8000-000000000001", "hardwareProfile": {"vmSize": size},
-                           "storageProfile": {"osDisk": {"osType": "Linux", "createOption": "FromImage"}},
-                           "osProfile": {"computerName": computer_name, "adminUsername": "azureuser"},
-                           "provisioningState": "Succeeded",
-                           "instanceView": {"statuses": [{"code": "ProvisioningState/succeeded", "level": "Info"},
-                                                         {"code": f"PowerState/{power}", "level": "Info"}]}}}
 
 
 @pytest.fixture
 def fake(settings, tmp_path, monkeypatch):
     with azure_fake(tmp_path) as fake:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", fake.certificate)
-        settings.XAT_CLOUD_ENDPOINT_OVERRIDE = fake.url
-        fake.accepted_secret = CREDENTIALS["client_secret"]
-        fake.instances[VM] = vm("perf-rg", "vm-a", "Standard_B2s", "running", "vm-a-host")
-        fake.instances["other-rg/vm-b"] = vm("other-rg", "vm-b", "Standard_X9", "deallocated", "vm-b")
+        settings.XAT_CLOUD_AZURE_ENDPOINT = fake.url
         yield fake
 
 
@@ -78,7 +60,7 @@ def test_it_lists_virtual_machines_linked_by_host_name(acme, fake):
     connect(acme)
     body = api_client(acme.viewer).get(f"{ROOT}/instances").json()
     listed = {instance["id"]: instance for instance in body["instances"]}
-    assert body["count"] == 2 and set(listed) == {VM, "other-rg/vm-b"}
+    assert body["count"] == 2 and set(listed) == {VM, "other-rg:vm-b"}
     first = listed[VM]
     assert {k: first[k] for k in ("name", "provider", "region", "location", "instanceType", "status", "os",
                                   "cpuCores", "memoryGB", "resourceGroup", "collectorId", "dailyCostRunning",
@@ -87,11 +69,11 @@ def test_it_lists_virtual_machines_linked_by_host_name(acme, fake):
         "instanceType": "Standard_B2s", "status": "running", "os": "Linux", "cpuCores": 2, "memoryGB": 4,
         "resourceGroup": "perf-rg", "collectorId": str(collector.uuid), "dailyCostRunning": round(0.0416 * 24, 2),
         "costIsEstimate": True, "priceTable": "azure-2026-11"}
-    unknown_size = listed["other-rg/vm-b"]
+    unknown_size = listed["other-rg:vm-b"]
     assert (unknown_size["status"], unknown_size["cpuCores"], unknown_size["dailyCostRunning"]) == (
         "stopped", None, round(0.05 * 24, 2))
     narrowed = api_client(acme.viewer).get(f"{ROOT}/instances", {"resource_group": "other-rg"}).json()
-    assert [instance["id"] for instance in narrowed["instances"]] == ["other-rg/vm-b"]
+    assert [instance["id"] for instance in narrowed["instances"]] == ["other-rg:vm-b"]
 
 
 def test_it_deallocates_and_starts_for_admins_only(acme, fake):
@@ -112,7 +94,7 @@ def test_it_answers_404_for_a_machine_never_listed_or_gone(acme, fake):
     connect(acme)
     api_client(acme.viewer).get(f"{ROOT}/instances")
     admin = api_client(acme.admin)
-    assert admin.post(f"{ROOT}/instances/perf-rg/vm-z/stop").status_code == 404
+    assert admin.post(f"{ROOT}/instances/perf-rg:vm-z/stop").status_code == 404
     del fake.instances[VM]
     response = admin.get(f"{ROOT}/instances/{VM}/status")
     assert (response.status_code, response.json()) == (404, {"success": False, "error": "Instance not found"})

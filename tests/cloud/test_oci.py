@@ -9,40 +9,20 @@ import socket
 import pytest
 
 from metrics.models import CloudAction, CloudCredential
-from tests.cloud.fakes import oci_fake, rsa_private_key_pem
+from tests.cloud.fakes import COMPARTMENT, FINGERPRINT, OCI_CREATED, OCI_USER, TENANCY, oci_fake
+from tests.cloud.fakes import OCI_CREDENTIALS as CREDENTIALS
+from tests.cloud.fakes import OCI_INSTANCE as INSTANCE
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
 ROOT = "/api/v1/cloud/oci"
-TENANCY = "ocid1.tenancy.oc1..aaaaaaaaxattenancy"
-USER = "ocid1.user.oc1..aaaaaaaaxatuser"
-FINGERPRINT = ":".join(["a1"] * 16)
-COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaadev"
-INSTANCE = "ocid1.instance.oc1.eu-frankfurt-1.aaaaaaaaweb1"
-PRIVATE_KEY = rsa_private_key_pem()
-CREDENTIALS = {"tenancy_id": TENANCY, "user_id": USER, "fingerprint": FINGERPRINT, "private_key": PRIVATE_KEY,
-               "region": "eu-frankfurt-1"}
-CREATED = "2026-11-01T08:00:00.000Z"
+PRIVATE_KEY = CREDENTIALS["private_key"]
 
 
 @pytest.fixture
 def fake(settings):
     with oci_fake() as fake:
-        settings.XAT_CLOUD_ENDPOINT_OVERRIDE = fake.url
-        fake.accepted_key_id = f"{TENANCY}/{USER}/{FINGERPRINT}"
-        fake.tenancy = {"id": TENANCY, "name": "acme-tenancy", "description": "", "homeRegionKey": "FRA"}
-        fake.compartments = [{"id": COMPARTMENT, "name": "dev", "description": "Development", "compartmentId": TENANCY,
-                              "lifecycleState": "ACTIVE", "timeCreated": CREATED}]
-        fake.instances[INSTANCE] = {
-            "id": INSTANCE, "displayName": "web-1", "compartmentId": COMPARTMENT, "availabilityDomain": "Uocm:EU-AD-1",
-            "shape": "VM.Standard.E4.Flex", "lifecycleState": "RUNNING", "region": "eu-frankfurt-1",
-            "timeCreated": CREATED, "freeformTags": {"team": "perf"}, "definedTags": {"ns": {"k": "v"}},
-            "shapeConfig": {"ocpus": 2.0, "memoryInGBs": 16.0}}
-        for vnic_id, primary, private_ip in (("ocid1.vnic.oc1..second", False, "10.0.1.9"),
-                                             ("ocid1.vnic.oc1..primary", True, "10.0.0.5")):
-            fake.vnics[vnic_id] = {"id": vnic_id, "instanceId": INSTANCE, "isPrimary": primary, "privateIp": private_ip,
-                                   "publicIp": "130.61.0.5" if primary else None, "compartmentId": COMPARTMENT,
-                                   "availabilityDomain": "Uocm:EU-AD-1", "lifecycleState": "AVAILABLE"}
+        settings.XAT_CLOUD_OCI_ENDPOINT = fake.url
         yield fake
 
 
@@ -69,7 +49,7 @@ def test_it_connects_signing_with_the_stored_key_and_never_shows_it(acme, fake, 
     assert stored.identifiers == {"tenancy_id": TENANCY, "region": "eu-frankfurt-1"}
     key_body = PRIVATE_KEY.splitlines()[1]
     for text in (response.content.decode(), status.content.decode(), stored.secret_encrypted, caplog.text):
-        assert key_body not in text and USER not in text and FINGERPRINT not in text
+        assert key_body not in text and OCI_USER not in text and FINGERPRINT not in text
 
 
 def test_it_answers_400_and_audits_credentials_oci_refuses(acme, fake, caplog):
@@ -119,7 +99,7 @@ def test_it_lists_instances_with_the_primary_vnic_and_the_shape(acme, fake):
 def test_it_lists_the_compartments_it_may_read(acme, fake):
     secret = "ocid1.compartment.oc1..aaaaaaaasecret"
     fake.compartments.append({"id": secret, "name": "secret", "description": "", "compartmentId": TENANCY,
-                              "lifecycleState": "ACTIVE", "timeCreated": CREATED})
+                              "lifecycleState": "ACTIVE", "timeCreated": OCI_CREATED})
     fake.unreadable.add(secret)
     connect(acme)
     body = api_client(acme.viewer).get(f"{ROOT}/instances").json()
@@ -154,7 +134,7 @@ def test_it_answers_503_when_oci_cannot_be_reached(acme, fake, settings):
     connect(acme)
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
-        settings.XAT_CLOUD_ENDPOINT_OVERRIDE = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        settings.XAT_CLOUD_OCI_ENDPOINT = f"http://127.0.0.1:{closed.getsockname()[1]}"
     response = api_client(acme.viewer).get(f"{ROOT}/status")
     assert (response.status_code, response.json()) == (
         503, {"available": True, "connected": False, "error": "The cloud provider could not be reached."})
