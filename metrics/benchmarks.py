@@ -23,16 +23,15 @@ starts from that server and skips the ones done. A server's failure is recorded 
 
 import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization
-from metrics.loadtests import LoadTestRefused, UNIT_FIELDS, loadtest_create, pcd_run
+from metrics.loadtests import LoadTestRefused, loadtest_create, loadtest_units, pcd_run
 from metrics.models import (
     BENCHMARK_SCORES,
-    LOAD_LEVELS,
     Benchmark,
     BenchmarkComparison,
     BenchmarkComparisonServer,
@@ -48,7 +47,8 @@ _OPEN = (ComparisonServerStatus.PENDING, ComparisonServerStatus.RUNNING)
 
 
 def benchmark_list(*, organization: Organization, status: str | None = None, collector_uuid=None) -> QuerySet:
-    benchmarks = Benchmark.objects.filter(organization=organization).select_related("collector", "created_by")
+    benchmarks = Benchmark.objects.filter(organization=organization).select_related("collector", "created_by",
+                                                                                    "organization")
     if status is not None:
         benchmarks = benchmarks.filter(status=status)
     if collector_uuid is not None:
@@ -149,25 +149,34 @@ def _server_run(comparison: BenchmarkComparison, server: BenchmarkComparisonServ
             raise LoadTestRefused("Collector not found")
         measured = pcd_run(collector=collector)
     except (LoadTestRefused, PcdError) as failure:
-        server.status, server.result = ComparisonServerStatus.FAILED, {
-            "success": False, "metrics_collected": False, "error": failure.message, "metrics": {}, "samples": 0}
-        server.save(update_fields=["status", "result"])
+        _server_failed(server, failure.message)
         return
     busy = [level for level, _ in measured.points]
     worked = [units for _, units in measured.points if units]
-    with transaction.atomic():
-        server.load_test = loadtest_create(
-            organization=comparison.organization, created_by=comparison.created_by, collector=collector,
-            notes=f"Benchmark comparison: {comparison.pk}",
-            **dict(zip(UNIT_FIELDS, (measured.levels[level] for level in LOAD_LEVELS))))
-        server.status, server.result = ComparisonServerStatus.COMPLETED, {
-            "success": True, "metrics_collected": True, "error": None, "samples": len(measured.points),
-            "metrics": {"avgCpu": sum(busy) / len(busy) if busy else 0.0, "maxCpu": float(max(busy, default=0)),
-                        "avgMemory": 0.0, "maxMemory": 0.0, "avgDiskIO": 0.0, "maxDiskIO": 0.0},
-            "raw_data": {"loadTestData": [{"busyPct": level, "workUnits": units} for level, units in measured.points],
-                         "maxUnits": max(worked, default=0),
-                         "avgUnits": sum(worked) / len(worked) if worked else 0.0}}
-        server.save(update_fields=["status", "result", "load_test"])
+    try:
+        # Both or neither: a worker that dies here leaves the server to run again, without a load test.
+        with transaction.atomic():
+            server.load_test = loadtest_create(
+                organization=comparison.organization, created_by=comparison.created_by, collector=collector,
+                notes=f"Benchmark comparison: {comparison.pk}", **loadtest_units(measured))
+            server.status, server.result = ComparisonServerStatus.COMPLETED, {
+                "success": True, "metrics_collected": True, "error": None, "samples": len(measured.points),
+                "metrics": {"avgCpu": sum(busy) / len(busy) if busy else 0.0, "maxCpu": float(max(busy, default=0)),
+                            "avgMemory": 0.0, "maxMemory": 0.0, "avgDiskIO": 0.0, "maxDiskIO": 0.0},
+                "raw_data": {"loadTestData": [{"busyPct": level, "workUnits": units}
+                                              for level, units in measured.points],
+                             "maxUnits": max(worked, default=0),
+                             "avgUnits": sum(worked) / len(worked) if worked else 0.0}}
+            server.save(update_fields=["status", "result", "load_test"])
+    except IntegrityError:  # its collector was deleted while pcd ran (the deferred key check, at commit)
+        server.load_test = None
+        _server_failed(server, "Collector not found")
+
+
+def _server_failed(server: BenchmarkComparisonServer, error: str) -> None:
+    server.status, server.result = ComparisonServerStatus.FAILED, {
+        "success": False, "metrics_collected": False, "error": error, "metrics": {}, "samples": 0}
+    server.save(update_fields=["status", "result"])
 
 
 def _uuid_or_none(text: str) -> uuid.UUID | None:

@@ -104,15 +104,20 @@ def loadtest_measure(*, load_test_id) -> None:
         pk=load_test_id, status__in=(LoadTestStatus.QUEUED, LoadTestStatus.RUNNING)).first()
     if load_test is None:
         return  # deleted while it waited, or done by an earlier attempt
-    loadtest_update(load_test=load_test, status=LoadTestStatus.RUNNING, started_at=timezone.now())
+    # Recorded by UPDATE: a load test deleted (or its collector) while pcd ran is left gone.
+    recorded = LoadTest.objects.filter(pk=load_test.pk)
+    recorded.update(status=LoadTestStatus.RUNNING, started_at=timezone.now())
     try:
         measured = pcd_run(collector=load_test.collector)
     except (PcdError, LoadTestRefused) as failure:
-        loadtest_update(load_test=load_test, status=LoadTestStatus.FAILED, error=failure.message[:300],
-                        finished_at=timezone.now())
+        recorded.update(status=LoadTestStatus.FAILED, error=failure.message[:300], finished_at=timezone.now())
         return
-    levels = dict(zip(UNIT_FIELDS, (measured.levels[level] for level in LOAD_LEVELS)))
-    loadtest_update(load_test=load_test, status=LoadTestStatus.COMPLETED, finished_at=timezone.now(), **levels)
+    recorded.update(status=LoadTestStatus.COMPLETED, finished_at=timezone.now(), **loadtest_units(measured))
+
+
+def loadtest_units(measured: PcdLoadTest) -> dict[str, int]:
+    """pcd's levels as the LoadTest's fields units_<level>pct."""
+    return {name: measured.levels[level] for name, level in zip(UNIT_FIELDS, LOAD_LEVELS)}
 
 
 def pcd_run(*, collector: Collector) -> PcdLoadTest:

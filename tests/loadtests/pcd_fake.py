@@ -37,9 +37,10 @@ class FakePcd:
 
 @contextmanager
 def pcd_serving(*, units_at_100: int = 12000, behaviour: str = "good", status: int = 200, text: str = "",
-                delay: float = 0.0, results: list | None = None, key: str = KEY):
+                delay: float = 0.0, results: list | None = None, key: str = KEY, on_request=None):
     """The server (module docstring); `delay` seconds before a good answer (a slow server),
-    `release` ends a "hang" or "drip" early (the server's threads stop with it)."""
+    `on_request()` called once a request arrived, before the answer (what happens meanwhile
+    elsewhere); `release` ends a "hang" or "drip" early (the server's threads stop with it)."""
     answer_results = pcd_results(units_at_100) if results is None else results
 
     class Handler(BaseHTTPRequestHandler):
@@ -49,6 +50,8 @@ def pcd_serving(*, units_at_100: int = 12000, behaviour: str = "good", status: i
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             pcd.requests.append((self.command, self.path, dict(self.headers), body))
+            if on_request is not None:
+                on_request()
             if self.headers.get("apikey") != key:
                 return self._send(401, json.dumps({"error": "Invalid API key"}).encode())
             if behaviour == "hang":
