@@ -89,8 +89,8 @@ def sql_role_create(*, organization: Organization, role_name: str, statement_tim
 
 
 def analytics_grants_apply(cursor, *, role_names: list[str] | None = None) -> None:
-    """Grants the analytics views to role_names (None: every mapped role). Idempotent; a
-    migration that drops and creates an analytics view again calls it."""
+    """Grants the analytics views to role_names (None: every mapped role). Idempotent; the
+    schema's idempotent layer calls it after it created the views again (metrics/schema.py)."""
     if role_names is None:
         role_names = [name for (name,) in _fetch_all(cursor, "analytics_role_names")]
     if not role_names:

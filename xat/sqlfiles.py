@@ -29,7 +29,8 @@ _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
 
 def ddl(filename: str) -> str:
-    """The text of a DDL file under sql/schema/."""
+    """The text of a DDL file under sql/schema/. Not for migrations, which read their
+    versioned files through their own package (metrics/migrations/_versioned.py)."""
     return (SQL_DIR / "schema" / filename).read_text()
 
 
