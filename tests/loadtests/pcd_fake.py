@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from metrics.models import LOAD_LEVELS
+from django.db import connection
+
+from metrics.models import LOAD_LEVELS, Collector
 
 KEY = "pcd-test-key-0123"
 
@@ -25,6 +27,17 @@ KEY = "pcd-test-key-0123"
 def pcd_results(units_at_100: int) -> list[dict]:
     """Ten levels whose work units grow in proportion to busyPct (D.3's example's shape)."""
     return [{"busyPct": level, "workUnits": units_at_100 * level // 100} for level in LOAD_LEVELS]
+
+
+class CollectorDeletion:
+    """An on_request for pcd_serving: deletes `.collector` (set once it is made) while pcd
+    "runs", from the server's thread and its own database connection."""
+
+    collector: Collector | None = None
+
+    def __call__(self) -> None:
+        Collector.objects.filter(pk=self.collector.pk).delete()
+        connection.close()
 
 
 @dataclass

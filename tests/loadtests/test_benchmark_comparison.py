@@ -6,12 +6,9 @@ import re
 
 import pytest
 
-from django.db import connection
-
 from accounts.models import Membership
-
-from metrics.models import BenchmarkComparison, Collector, LoadTest
-from tests.loadtests.pcd_fake import pcd_serving
+from metrics.models import BenchmarkComparison, LoadTest
+from tests.loadtests.pcd_fake import CollectorDeletion, pcd_serving
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import uploads_work as queued_jobs_work
 from xat.encryption import encrypt
@@ -105,19 +102,14 @@ def test_it_is_readable_only_by_the_user_who_started_it():
 def test_it_fails_a_server_whose_collector_goes_while_its_pcd_runs(pcd_admitted):
     acme = team_make("acme")
     client = api_client(acme.admin)
-    holder = {}
-
-    def collector_deleted():
-        Collector.objects.filter(pk=holder["collector"].pk).delete()
-        connection.close()  # the server thread's own connection
-
-    with pcd_serving(on_request=collector_deleted) as pcd:
-        holder["collector"] = _pcd_collector(acme.organization, pcd, "web")
-        comparison_id = _start(client, [{"server_id": str(holder["collector"].uuid)}])
+    deletion = CollectorDeletion()
+    with pcd_serving(on_request=deletion) as pcd:
+        deletion.collector = _pcd_collector(acme.organization, pcd, "web")
+        comparison_id = _start(client, [{"server_id": str(deletion.collector.uuid)}])
         queued_jobs_work()
     shown = client.get(f"{URL}/{comparison_id}").json()
     assert (shown["status"], shown["servers"][0]["status"]) == ("completed", "failed")
-    assert shown["results"][str(holder["collector"].uuid)]["error"] == "Collector not found"
+    assert shown["results"][str(deletion.collector.uuid)]["error"] == "Collector not found"
     assert not LoadTest.objects.exists()
 
 

@@ -3,11 +3,10 @@ load test queued, measured by a worker (its job calls the collector's pcd: a rea
 pcd_fake.py), followed through GET /api/v1/loadtests/{id}/ to completed or failed."""
 
 import pytest
-from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from metrics.models import Collector, LoadTest
-from tests.loadtests.pcd_fake import KEY, pcd_serving
+from metrics.models import LoadTest
+from tests.loadtests.pcd_fake import KEY, CollectorDeletion, pcd_serving
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import uploads_work as queued_jobs_work
 from xat.encryption import encrypt
@@ -108,15 +107,10 @@ def test_it_lets_a_collector_go_while_its_pcd_runs(pcd_admitted):
     without error and records nothing."""
     acme = team_make("acme")
     client = api_client(acme.admin)
-    holder = {}
-
-    def collector_deleted():
-        Collector.objects.filter(pk=holder["collector"].pk).delete()
-        connection.close()  # the server thread's own connection
-
-    with pcd_serving(on_request=collector_deleted) as pcd:
-        holder["collector"] = _pcd_collector(acme.organization, pcd)
-        answer = client.post(_run_url(holder["collector"]), {}, format="json").json()
+    deletion = CollectorDeletion()
+    with pcd_serving(on_request=deletion) as pcd:
+        deletion.collector = _pcd_collector(acme.organization, pcd)
+        answer = client.post(_run_url(deletion.collector), {}, format="json").json()
         queued_jobs_work()
     assert len(pcd.requests) == 1
     assert not LoadTest.objects.filter(pk=answer["id"]).exists()
