@@ -35,7 +35,7 @@ def perfcollector1_measurement(line: bytes) -> Measurement:
     """One PerfCollector1 line: its Measurement object's time (floored to the second),
     System (the subsystem) and Measurement (the text)."""
     try:
-        item = orjson.loads(line)  # refuses what an agent's request may not hold: invalid UTF-8, NaN
+        item = orjson.loads(line)  # as envelope_parse: no invalid UTF-8, lone surrogate or NaN
     except orjson.JSONDecodeError:
         raise LineError("not valid JSON") from None
     inner = item.get("Measurement") if isinstance(item, dict) else None
