@@ -4,14 +4,18 @@ Both editions expose the same relations (`cpu_1m`, `memory_1h`, `disk_total_1d`,
 columns: metrics/catalogue.py, and sql/schema/0004_aggregates_timescale.sql):
 
 - Community edition (`timescaledb.license = timescale`): continuous aggregates with
-  real-time aggregation, kept by TimescaleDB's refresh policies; raw chunks compressed and
-  every level dropped by retention policies (`aggregate_policies_apply`).
+  real-time aggregation, kept by TimescaleDB's refresh policies; raw chunks compressed by
+  its compression policies; every level dropped by XAT's retention job
+  (`aggregate_policies_apply`).
 - Apache edition: tables in schema aggregate_store behind views that add the buckets not
   yet materialised (tables: sql/schema/0004_aggregates_apache.sql; views and functions:
   sql/idempotent/10_aggregates_apache.sql), kept by `aggregates_refresh`:
   each run materialises the buckets that became complete since the last run and computes
   again only the buckets that late data invalidated (ingest logs those ranges); history is
   never recomputed. Retention is `retention_apply` (drop_chunks), run on a schedule.
+
+Retention counts from when data arrived, in both editions: a chunk goes `retention_period`
+after its creation (docs/storage.md, "Retention").
 
 The edition is read when migrating (metrics/migrations/0005_aggregates.py and the idempotent
 layer, metrics/schema.py); `xat_doctor` shows the mode.
