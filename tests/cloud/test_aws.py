@@ -33,11 +33,6 @@ def cloud():
         yield
 
 
-@pytest.fixture
-def acme():
-    return team_make("acme")
-
-
 def ec2(region: str = REGION):
     """A client of the test's own, beside XAT's: what the 'AWS console' sees."""
     return boto3.client("ec2", region_name=region, aws_access_key_id="AKIAOTHER", aws_secret_access_key="other")

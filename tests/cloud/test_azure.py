@@ -10,7 +10,7 @@ from metrics.models import CloudAction, CloudCredential
 from tests.cloud.fakes import AZURE_CREDENTIALS as CREDENTIALS
 from tests.cloud.fakes import AZURE_VM as VM
 from tests.cloud.fakes import SUBSCRIPTION, azure_fake
-from tests.personas import api_client, collector_make, team_make
+from tests.personas import api_client, collector_make
 
 pytestmark = pytest.mark.django_db
 ROOT = "/api/v1/cloud/azure"
@@ -22,11 +22,6 @@ def fake(settings, tmp_path, monkeypatch):
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", fake.certificate)
         settings.XAT_CLOUD_AZURE_ENDPOINT = fake.url
         yield fake
-
-
-@pytest.fixture
-def acme():
-    return team_make("acme")
 
 
 def connect(team, credentials=CREDENTIALS):

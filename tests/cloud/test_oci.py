@@ -12,7 +12,7 @@ from metrics.models import CloudAction, CloudCredential
 from tests.cloud.fakes import COMPARTMENT, FINGERPRINT, OCI_CREATED, OCI_USER, TENANCY, oci_fake
 from tests.cloud.fakes import OCI_CREDENTIALS as CREDENTIALS
 from tests.cloud.fakes import OCI_INSTANCE as INSTANCE
-from tests.personas import api_client, collector_make, team_make
+from tests.personas import api_client, collector_make
 
 pytestmark = pytest.mark.django_db
 ROOT = "/api/v1/cloud/oci"
@@ -24,11 +24,6 @@ def fake(settings):
     with oci_fake() as fake:
         settings.XAT_CLOUD_OCI_ENDPOINT = fake.url
         yield fake
-
-
-@pytest.fixture
-def acme():
-    return team_make("acme")
 
 
 def connect(team, credentials=CREDENTIALS):
