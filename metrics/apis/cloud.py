@@ -256,8 +256,7 @@ class CloudPccDeployApi(CloudInstanceApi):
         "pcc_version": serializers.CharField(allow_null=True)}))
     def post(self, request, instance_id):
         instance = request.url_objects["instance_id"]
-        collector, raw_key, created = cloud_pcc_deploy(instance=instance, user=request.user)
-        facts = cloud_pcc_validate(instance=instance)
+        collector, raw_key, created, facts = cloud_pcc_deploy(instance=instance, user=request.user)
         return Response({
             "success": True,
             "message": "Collector created: run the install command on the instance." if created else

@@ -7,7 +7,7 @@
     cloud_instances_list(*, organization, provider, location=None) -> list[dict]
     cloud_instance_power(*, instance, action, user) -> str               (start/stop; admin; audited)
     cloud_instance_state(*, instance) -> (state, name)
-    cloud_pcc_deploy(*, instance, user) -> dict                          (admin; audited)
+    cloud_pcc_deploy(*, instance, user) -> (collector, key, created, facts)  (admin; audited)
     cloud_pcc_validate(*, instance) -> PccFacts
 
 Each listing records the instances it returned (CloudInstance): the instance endpoints
@@ -138,12 +138,12 @@ def cloud_instances_list(*, organization, provider: str, location: str | None = 
 @transaction.atomic
 def _instances_record(*, organization, provider: str, listed: list[ProviderInstance]) -> dict[str, CloudInstance]:
     now = timezone.now()
-    known = {row.instance_id: row for row in CloudInstance.objects.select_for_update().filter(
-        organization=organization, provider=provider, instance_id__in=[i.id for i in listed])}
     rows = {}
     for instance in listed:
-        row = known.get(instance.id) or CloudInstance(organization=organization, provider=provider,
-                                                      instance_id=instance.id)
+        # Locked, so that a listing at the same time (or deploy-pcc) waits, and inserted
+        # through get_or_create, which takes the row another listing inserted meanwhile.
+        row, _ = CloudInstance.objects.select_for_update().get_or_create(
+            organization=organization, provider=provider, instance_id=instance.id, defaults={"listed_at": now})
         row.name, row.region, row.instance_type = instance.name[:255], instance.region[:64], instance.instance_type[:64]
         row.private_ip, row.listed_at = instance.private_ip, now
         if row.collector_id is None:
@@ -219,9 +219,12 @@ def cloud_instance_state(*, instance: CloudInstance) -> tuple[str, str]:
 
 
 @transaction.atomic
-def cloud_pcc_deploy(*, instance: CloudInstance, user) -> tuple[Collector, str, bool]:
+def cloud_pcc_deploy(*, instance: CloudInstance, user) -> tuple[Collector, str, bool, PccFacts]:
     """The instance's collector (made now, or the one linked) and a new agent key for it:
-    (collector, the key's secret, whether the collector is new). Installs nothing."""
+    (collector, the key's secret, whether the collector is new, what its data says).
+    Installs nothing."""
+    # Locked: a second deploy-pcc (or a listing linking a collector) waits for this one.
+    instance = CloudInstance.objects.select_for_update().select_related("organization", "collector").get(pk=instance.pk)
     created = instance.collector is None
     if created:
         collector, raw_key = collector_create_with_key(
@@ -237,7 +240,7 @@ def cloud_pcc_deploy(*, instance: CloudInstance, user) -> tuple[Collector, str, 
         _, raw_key = api_key_create_for_collector(collector=collector)
     _audit(organization=instance.organization, user=user, provider=instance.provider, action="deploy-pcc",
            instance_id=instance.instance_id)
-    return collector, raw_key, created
+    return collector, raw_key, created, cloud_pcc_validate(instance=instance)
 
 
 def _free_collector_name(instance: CloudInstance) -> str:
