@@ -224,7 +224,8 @@ def cloud_pcc_deploy(*, instance: CloudInstance, user) -> tuple[Collector, str, 
     (collector, the key's secret, whether the collector is new, what its data says).
     Installs nothing."""
     # Locked: a second deploy-pcc (or a listing linking a collector) waits for this one.
-    instance = CloudInstance.objects.select_for_update().select_related("organization", "collector").get(pk=instance.pk)
+    instance = (CloudInstance.objects.select_for_update(of=("self",)).select_related("organization", "collector")
+                .get(pk=instance.pk))
     created = instance.collector is None
     if created:
         collector, raw_key = collector_create_with_key(
