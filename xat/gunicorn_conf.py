@@ -1,18 +1,21 @@
 """Gunicorn settings shared by `make run`, the Docker image and the benchmarks.
 
-Threaded workers (gthread), (2 x cores) + 1 processes of XAT_WEB_THREADS threads by default:
-an agent's request waits for its group's commit (metrics/ingest_groups.py), during which
-the worker's other threads parse the next requests and the worker's ingest writers (started
-below, XAT_INGEST_WRITERS) build the next group. docs/performance.md has the measurements.
+Threaded workers (gthread): one process per core (WEB_CONCURRENCY) of XAT_WEB_THREADS
+threads by default. An agent's request waits for its group's commit
+(metrics/ingest_groups.py) while the worker's other threads parse the next requests and
+its ingest writers (started below, XAT_INGEST_WRITERS) store the next group: fewer
+processes make larger groups. Measured with bench/ingest.py, 32 agents, on the shared
+development machine: 2 workers x 16 threads 166 ticks/s, 2 x 8 130, 3 x 8 88, 5 x 8 39
+(docs/performance.md).
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("XAT_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("XAT_WEB_THREADS", 8))
+threads = int(os.environ.get("XAT_WEB_THREADS", 16))
 graceful_timeout = 10
 timeout = 30
 # One line per request on stdout; XAT_ACCESS_LOG=0 turns it off (benchmarks).
