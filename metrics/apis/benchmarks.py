@@ -183,14 +183,16 @@ class ComparisonStartApi(PerfdashApi):
         "success": serializers.BooleanField(), "comparison_id": serializers.UUIDField(),
         "message": serializers.CharField()})})
     def post(self, request):
-        if not request.data.get("servers"):
+        if not (hasattr(request.data, "get") and request.data.get("servers")):  # a JSON array has no servers
             return Response({"error": "No servers provided"}, status=status.HTTP_400_BAD_REQUEST)
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():
             field = next(iter(data.errors))
             return Response({"error": f"{field}: {first_reason(data.errors[field])}", "fields": text_keys(data.errors)},
                             status=status.HTTP_400_BAD_REQUEST)
-        servers = data.validated_data["servers"]
+        servers = data.validated_data.get("servers")
+        if not servers:  # a form body's "servers" that is no list of objects reads as none
+            return Response({"error": "No servers provided"}, status=status.HTTP_400_BAD_REQUEST)
         if len(servers) > MAX_COMPARED_SERVERS:
             return Response({"error": f"At most {MAX_COMPARED_SERVERS} servers per comparison"},
                             status=status.HTTP_400_BAD_REQUEST)

@@ -140,3 +140,10 @@ def test_it_lets_viewers_not_start_one():
 
 def test_it_needs_a_token():
     assert api_client().post(URL, {"servers": [{"server_id": "x"}]}, format="json").status_code == 401
+
+
+@pytest.mark.parametrize("body, kind", [([{"server_id": "x"}], "json"), ({"servers": "x"}, "multipart")])
+def test_it_answers_400_to_a_body_that_holds_no_list_of_servers(body, kind):
+    acme = team_make("acme")
+    response = api_client(acme.admin).post(URL, body, format=kind)
+    assert (response.status_code, response.json()) == (400, {"error": "No servers provided"})
