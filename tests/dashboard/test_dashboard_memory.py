@@ -1,7 +1,11 @@
 """GET /api/dashboard/collectors/{id}/memory/, against pcprocess's rows of the same capture."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from metrics.aggregates import aggregates_refresh, retention_apply
 from tests.dashboard.capture import FIRST_TICK, LAST_TICK, by_minute, close, full_minutes, oracle, replayed
 from tests.oracle import MEMORY_COLUMNS
 
@@ -38,7 +42,10 @@ def test_it_gives_minute_averages_and_maxima_of_pcprocess_rows(client):
 
 def test_it_reads_minutes_where_retention_dropped_the_raw_samples(client, settings):
     host = replayed(client)
-    settings.XAT_RETENTION_DAYS = {**settings.XAT_RETENTION_DAYS, "raw": 30}  # the capture is older
+    aggregates_refresh()
+    settings.XAT_RETENTION_DAYS = {**settings.XAT_RETENTION_DAYS, "raw": 30}
+    # 30 days and the raw chunk interval (1 day) after the capture arrived: its raw samples go.
+    retention_apply(now=timezone.now() + timedelta(days=31, minutes=1))
     answer = host.get("memory", start=FIRST_TICK, end=LAST_TICK).json()
 
     assert answer["resolution"] == "1m"

@@ -1,10 +1,13 @@
 """GET /api/dashboard/collectors/{id}/summary/: latest, min, avg, max, p95 of the headline
 metrics, against numpy over pcprocess's rows of the same capture."""
 
+from datetime import timedelta
+
 import numpy
 import pytest
+from django.utils import timezone
 
-from metrics.aggregates import aggregates_refresh
+from metrics.aggregates import aggregates_refresh, retention_apply
 from metrics.host_totals import disks_in_total, interface_in_total
 from tests.dashboard.capture import FAR_FUTURE, LAST_TICK, close, host_totals, oracle, replayed, same_answer
 from tests.personas import api_client, collector_make, team_make
@@ -62,8 +65,11 @@ def test_it_reads_minutes_beyond_a_day_with_exact_averages(client):
 def test_it_reads_the_finest_level_retention_kept(client, settings):
     host = replayed(client)
     raw = host.get("summary", hours=24).json()
-    # The capture (January 2026) is older than 30 days of raw samples and 90 of minutes.
+    aggregates_refresh()
     settings.XAT_RETENTION_DAYS = {"raw": 30, "1m": 90, "1h": 730, "1d": 0}
+    # 98 days after the capture arrived: past the raw samples' 31 days (30 and a 1-day chunk)
+    # and the minutes' 97 (90 and a 7-day chunk), within the hours' 820 (730 and 90).
+    retention_apply(now=timezone.now() + timedelta(days=98))
     hourly = host.get("summary", hours=24).json()
 
     assert (raw["resolution"], hourly["resolution"]) == ("raw", "1h")
