@@ -19,6 +19,7 @@ from django.db import connections, transaction
 
 from metrics.aggregates import aggregate_policies_apply
 from metrics.analytics import analytics_grants_apply
+from xat import sqlfiles
 from xat.sqlfiles import SQL_DIR
 
 IDEMPOTENT_DIR = SQL_DIR / "idempotent"
@@ -42,7 +43,7 @@ def schema_idempotent_apply(*, using: str = "default", directory: Path = IDEMPOT
 
 
 def database_edition(cursor) -> str:
-    cursor.execute("SELECT current_setting('timescaledb.license', true)")
+    cursor.execute(sqlfiles.query("timescaledb_license"))
     return cursor.fetchone()[0] or "apache"
 
 
