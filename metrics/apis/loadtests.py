@@ -11,7 +11,8 @@ run endpoint answered, e.g. "pcd daemon timed out").
 import json
 import uuid
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -39,6 +40,7 @@ LOAD_TEST = (LoadTest.objects.select_related("collector"), "pk")
 MAX_COMPARED = 10
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class OrganizationCollectorField(serializers.SlugRelatedField):
     """A collector of the request's organization, by its UUID (S5: never another one's)."""
 
