@@ -84,10 +84,10 @@ def test_our_continuous_aggregates_and_policies_work_there(tsl_database):
         assert len(views) == 7 * 3 and not any(materialized_only for _, materialized_only in views)
         jobs = rows(cursor, "SELECT proc_name, count(*) FROM timescaledb_information.jobs WHERE job_id >= 1000"
                             " GROUP BY 1 ORDER BY 1")
-        # refresh: every view; compression and retention: every raw hypertable (8); retention:
-        # the 1m and 1h levels (1d is kept by default).
+        # refresh: every view; compression: every raw hypertable (8); retention: XAT's one job
+        # over every raw hypertable and continuous aggregate (docs/storage.md, "Retention").
         assert dict(jobs) == {"policy_refresh_continuous_aggregate": 21, "policy_compression": 8,
-                              "policy_retention": 8 + 7 * 2}
+                              "xat_retention_by_arrival": 1}
 
         # 3 minutes of 20-second samples: user_pct 10, 20, 30 in minute 0; 40.. in minute 1; ...
         insert_cpu_rows(cursor, [(T0 + timedelta(seconds=20 * i), 10.0 * (i + 1)) for i in range(9)])
