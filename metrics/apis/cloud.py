@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from accounts.tenancy import IsAdmin
 from metrics.apis.perfdash.base import PerfdashApi
+from metrics.cloud import aws
 from metrics.cloud.inventory import (
     Instance,
     NotConnected,
@@ -129,7 +130,7 @@ class CloudStatusApi(CloudApi):
 class AwsCredentials(serializers.Serializer):
     access_key_id = serializers.CharField(max_length=128)
     secret_access_key = serializers.CharField(max_length=128, trim_whitespace=False)
-    region = serializers.RegexField(r"^[a-z]{2}(-[a-z]+)+-\d+$", max_length=32, default="us-east-1")
+    region = serializers.ChoiceField(choices=sorted(aws.regions()), default="us-east-1")
 
 
 class OciCredentials(serializers.Serializer):

@@ -6,6 +6,7 @@ never falls back to boto3's default chain: environment, profiles, instance role)
 """
 
 import os
+from functools import cache
 
 import boto3
 import botocore.session
@@ -44,6 +45,14 @@ _UNKNOWN_INSTANCE_CODES = {"InvalidInstanceID.NotFound", "InvalidInstanceID.Malf
 # that would name a profile or a shared file: no environment variable, no file.
 _NO_SHARED_CONFIG = {"profile": (None, None, None, None), "config_file": (None, None, os.devnull, None),
                      "credentials_file": (None, None, os.devnull, None)}
+
+
+@cache
+def regions() -> frozenset[str]:
+    """The EC2 regions botocore knows, every partition (from its data files, no call)."""
+    session = botocore.session.Session(session_vars=_NO_SHARED_CONFIG)
+    return frozenset(region for partition in session.get_available_partitions()
+                     for region in session.get_available_regions("ec2", partition))
 
 
 def _isolated_session(credentials: dict) -> boto3.Session:

@@ -1,11 +1,15 @@
-"""Every cloud operation once, answering 2xx, for tests that walk the whole API (the
-OpenAPI answer check): an organization connected to AWS (moto), OCI and Azure (the local
-fakes of tests/cloud/fakes.py), its instances listed.
+"""The three providers faked at once, for tests that walk the whole API (the OpenAPI answer
+check, the fuzz suite), so that no request leaves the machine: AWS in moto, OCI and Azure
+by the local fakes of tests/cloud/fakes.py.
 
+    with faked_providers(directory=tmp_path):          # any request to /api/v1/cloud/...
+        ...
     with cloud_cases(team=world.team, directory=tmp_path) as cases:
-        for client, method, path, body in cases: ...     # send them inside the block
+        for client, method, path, body in cases: ...   # send them inside the block
 
-Reads first, then start/stop, deploy-pcc, connect again, and disconnect last.
+cloud_cases: every cloud operation once, answering 2xx, for an organization connected to
+the three and its instances listed: reads first, then start/stop, deploy-pcc, connect
+again, and disconnect last.
 """
 
 import os
@@ -40,12 +44,18 @@ def _environment(**variables) -> Iterator[None]:
 
 
 @contextmanager
-def cloud_cases(*, team, directory) -> Iterator[list[tuple]]:
+def faked_providers(*, directory) -> Iterator[None]:
     with ExitStack() as stack:
         stack.enter_context(mock_aws())
         oci, azure = stack.enter_context(oci_fake()), stack.enter_context(azure_fake(directory))
         stack.enter_context(override_settings(XAT_CLOUD_OCI_ENDPOINT=oci.url, XAT_CLOUD_AZURE_ENDPOINT=azure.url))
         stack.enter_context(_environment(REQUESTS_CA_BUNDLE=azure.certificate))
+        yield
+
+
+@contextmanager
+def cloud_cases(*, team, directory) -> Iterator[list[tuple]]:
+    with faked_providers(directory=directory):
         aws_instance = boto3.client("ec2", region_name=AWS_REGION, aws_access_key_id="AKIAOTHER",
                                     aws_secret_access_key="other").run_instances(
             ImageId="ami-12345678", MinCount=1, MaxCount=1, InstanceType="t3.micro")["Instances"][0]["InstanceId"]

@@ -92,6 +92,12 @@ def test_it_refuses_a_profile_instead_of_keys(acme):
     assert {"access_key_id", "secret_access_key"} <= set(response.json()["fields"])
 
 
+def test_it_refuses_a_region_aws_does_not_have(acme):
+    response = api_client(acme.admin).post(f"{ROOT}/connect", {**KEYS, "region": "aa-a-0"}, format="json")
+    assert response.status_code == 400 and set(response.json()["fields"]) == {"region"}
+    assert not CloudCredential.objects.exists()
+
+
 def test_it_never_uses_credentials_of_the_server(acme, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIASERVERWIDE000000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "server-wide-secret")
