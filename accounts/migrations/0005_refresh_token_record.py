@@ -1,8 +1,11 @@
+from pathlib import Path
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from xat.sqlfiles import ddl
+# Read here, not through application code (xat.sqlfiles), which can change after this merged.
+REFRESH_TOKEN_RECORDS_SQL = Path(__file__).resolve().parents[2] / "sql" / "schema" / "0009_refresh_token_records.sql"
 
 
 def forget_blacklist_content_types(apps, schema_editor):
@@ -43,6 +46,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunSQL(ddl("0009_refresh_token_records.sql"), migrations.RunSQL.noop),
+        migrations.RunSQL(REFRESH_TOKEN_RECORDS_SQL.read_text(), migrations.RunSQL.noop),
         migrations.RunPython(forget_blacklist_content_types, migrations.RunPython.noop),
     ]
