@@ -9,14 +9,16 @@ tick between its neighbours in time, whatever order ticks arrive in:
 - when a late tick lands before ticks already stored, the next one's rates are computed
   again against it, so that the table ends up as if every tick had come in order.
 
-One batch is one transaction (the caller's), serialised per collector, written
-TICKS_PER_WRITE ticks at a time.
+A batch is stored in the caller's transaction, serialised per collector by its ingest
+lock, TICKS_PER_WRITE ticks at a time: placed (ticks_place), its rows built
+(rows_placed, or rows_after for ticks newer than every stored one), written (rows_write,
+or metrics.sample_copy for a group's new ticks: metrics/ingest_groups.py); each step a
+plain call returning what the next one takes.
 """
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import orjson
 from django.conf import settings
@@ -127,6 +129,16 @@ class IngestResult:
     last: int | None = None
     skipped: Skipped = field(default_factory=Skipped)
 
+    def plus(self, stored: "IngestResult") -> "IngestResult":
+        """This result and what a later write stored (its skipped: duplicates only)."""
+        return IngestResult(
+            ticks=self.ticks + stored.ticks, rows=self.rows + stored.rows,
+            rows_by_family={family: self.rows_by_family.get(family, 0) + stored.rows_by_family.get(family, 0)
+                            for family in self.rows_by_family.keys() | stored.rows_by_family.keys()},
+            first=min((t for t in (self.first, stored.first) if t is not None), default=None),
+            last=max((t for t in (self.last, stored.last) if t is not None), default=None),
+            skipped=replace(self.skipped, duplicate_ticks=self.skipped.duplicate_ticks + stored.skipped.duplicate_ticks))
+
 
 def ticks_parse(measurements: list[Measurement], skipped: Skipped) -> list[Tick]:
     """Groups measurements into ticks and parses their text. A subsystem whose text cannot
@@ -181,40 +193,27 @@ def _tick_fill(tick: Tick, subsystem: str, parsed) -> None:
         tick.filesystems = parsed
 
 
-def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick], result: IngestResult,
-                lock: "IngestLock | None" = None) -> None:
+def ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick],
+                lock: "IngestLock | None" = None) -> IngestResult:
     """Stores the raw ticks of one collector (sorted by time, as ticks_parse returns them),
     each paired with its previous tick, stored or in the batch, TICKS_PER_WRITE ticks at a
-    time. `lock`: the collector's ingest lock when the caller took it
-    (collector_ingest_lock), else taken here."""
+    time, in the caller's transaction; what was stored (`skipped`: the duplicates only).
+    `lock`: the collector's ingest lock when the caller took it, else taken here; its tick
+    state follows what is stored, so that each slice's first tick pairs with the previous
+    slice's last without looking in the hypertables."""
+    result = IngestResult()
     if not ticks:
-        return
+        return result
+    lock = lock or ingest_lock_take(organization_id=organization_id, collector_id=collector_id)
     by_time = {tick.timestamp: tick for tick in ticks}
-
-    def rows_for(new_times: list[int], placed: dict[int, tuple], stored: dict[int, Counters]) -> SampleRows:
-        rows = SampleRows()
-        new_ticks = [by_time[t] for t in new_times]
-        for index, tick in enumerate(new_ticks):
-            stored_previous, stored_next = placed[tick.timestamp]
-            earlier_new = new_ticks[index - 1] if index else None
-            later_new = new_ticks[index + 1] if index + 1 < len(new_ticks) else None
-            if earlier_new is not None and (stored_previous is None or earlier_new.timestamp > stored_previous):
-                rows.add_counter_rows(tick.timestamp, tick.counters, earlier_new.timestamp, earlier_new.counters)
-            else:
-                rows.add_counter_rows(tick.timestamp, tick.counters, stored_previous, stored.get(stored_previous))
-            rows.add_gauge_rows(tick)
-            if stored_next is not None and (later_new is None or later_new.timestamp > stored_next):
-                # A stored tick whose previous tick is this late one: its rates change.
-                rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
-        return rows
-
-    # One lock for every slice: batch_store moves its tick state on, so that each slice's
-    # first tick pairs with the previous slice's last without looking in the hypertables.
-    lock = _ingest_lock_held(organization_id=organization_id, collector_id=collector_id, lock=lock)
     times = list(by_time)
     for start in range(0, len(times), TICKS_PER_WRITE):
-        batch_store(organization_id=organization_id, collector_id=collector_id,
-                    times=times[start:start + TICKS_PER_WRITE], result=result, rows_for=rows_for, lock=lock)
+        placement = ticks_place(organization_id=organization_id, collector_id=collector_id,
+                                times=times[start:start + TICKS_PER_WRITE], lock=lock)
+        rows = rows_placed([by_time[t] for t in placement.new_times], placement)
+        result = result.plus(rows_write(organization_id=organization_id, collector_id=collector_id,
+                                        placement=placement, rows=rows, lock=lock))
+    return result
 
 
 @dataclass
@@ -237,61 +236,84 @@ def collector_ingest_lock(*, organization_id: int, collector_id: int | None = No
     return IngestLock(*row) if row else None
 
 
-def _ingest_lock_held(*, organization_id: int, collector_id: int, lock: IngestLock | None) -> IngestLock:
-    """`lock`, or the collector's ingest lock taken now, in the caller's transaction."""
+def ingest_lock_take(*, organization_id: int, collector_id: int) -> IngestLock:
+    """The collector's ingest lock, taken in the caller's transaction; CollectorGone when
+    the collector was deleted."""
     if not connection.in_atomic_block:
         raise RuntimeError("ingest runs inside a transaction: wrap the call in transaction.atomic()")
-    lock = lock or collector_ingest_lock(organization_id=organization_id, collector_id=collector_id)
+    lock = collector_ingest_lock(organization_id=organization_id, collector_id=collector_id)
     if lock is None:
         raise CollectorGone(f"collector {collector_id} no longer exists")
     return lock
 
 
-def batch_store(*, organization_id: int, collector_id: int, times: list[int], result: IngestResult,
-                rows_for: Callable[[list[int], dict[int, tuple], dict[int, "Counters"]], "SampleRows"],
-                lock: IngestLock | None = None) -> None:
-    """Stores a batch of ticks of one collector: records them, skips those stored already,
-    and writes the rows that `rows_for(new_times, placed, stored)` builds for the new ones
-    (`placed`: each tick's stored previous and next tick; `stored`: those neighbours'
-    counters). Runs inside the caller's transaction (one per agent request, one per upload
-    batch): two statements whatever the number of ticks, three when some tick is older
-    than the collector's newest (sql/queries/samples.sql); callers keep `times` within
-    TICKS_PER_WRITE. `lock`: the collector's ingest lock if the caller took it in this
-    transaction; its tick state follows what this call stores."""
-    if not times:
-        return
-    ids = {"organization_id": organization_id, "collector_id": collector_id}
-    lock = _ingest_lock_held(**ids, lock=lock)
-    newest_stored = lock.newest_stored
-    if newest_stored is not None and min(times) > newest_stored:
-        # In order: every tick is new, the collector's newest tick precedes them all.
-        new_times = ticks_to_record = sorted(set(times))
-        placed = dict.fromkeys(new_times, (newest_stored, None))
-        stored = {newest_stored: counters_from_json(lock.newest_counters)}
-    else:
-        new_times, placed, stored = _ticks_place(ids, times)
-        ticks_to_record = []
-    result.skipped.duplicate_ticks += len(times) - len(new_times)
-    if not new_times:
-        return
+@dataclass
+class Placement:
+    """Where a slice of ticks falls among its collector's stored ticks."""
 
-    rows = rows_for(new_times, placed, stored)
+    offered: int  # the slice's ticks, duplicates included
+    new_times: list[int]  # the ticks not stored yet, sorted
+    neighbours: dict[int, tuple]  # each tick's closest stored (previous, next) tick
+    stored: dict[int, Counters]  # those neighbours' counters
+    recorded: bool  # ticks_place recorded the new ticks in sample_tick already
+
+
+def ticks_place(*, organization_id: int, collector_id: int, times: list[int], lock: IngestLock) -> Placement:
+    """Places a slice (at most TICKS_PER_WRITE ticks) of the collector whose ingest lock is
+    held: from the lock's tick state when every tick is newer than the collector's newest
+    (no statement), else from the hypertables (ticks_place, which records them too)."""
+    if lock.newest_stored is not None and min(times) > lock.newest_stored:
+        new_times = sorted(set(times))
+        return Placement(len(times), new_times, dict.fromkeys(new_times, (lock.newest_stored, None)),
+                         {lock.newest_stored: counters_from_json(lock.newest_counters)}, recorded=False)
+    new_times, neighbours, stored = _ticks_place({"organization_id": organization_id, "collector_id": collector_id},
+                                                 times)
+    return Placement(len(times), new_times, neighbours, stored, recorded=True)
+
+
+def rows_placed(new_ticks: list[Tick], placement: Placement) -> "SampleRows":
+    """The rows of the placed new ticks (sorted), each tick's rates against the closer of
+    its stored previous tick and the new tick before it, and the rates of a stored tick
+    that a late new tick now precedes."""
+    rows = SampleRows()
+    stored = placement.stored
+    for index, tick in enumerate(new_ticks):
+        stored_previous, stored_next = placement.neighbours[tick.timestamp]
+        earlier_new = new_ticks[index - 1] if index else None
+        later_new = new_ticks[index + 1] if index + 1 < len(new_ticks) else None
+        if earlier_new is not None and (stored_previous is None or earlier_new.timestamp > stored_previous):
+            rows.add_counter_rows(tick.timestamp, tick.counters, earlier_new.timestamp, earlier_new.counters)
+        else:
+            rows.add_counter_rows(tick.timestamp, tick.counters, stored_previous, stored.get(stored_previous))
+        rows.add_gauge_rows(tick)
+        if stored_next is not None and (later_new is None or later_new.timestamp > stored_next):
+            # A stored tick whose previous tick is this late one: its rates change.
+            rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
+    return rows
+
+
+def rows_write(*, organization_id: int, collector_id: int, placement: Placement, rows: "SampleRows",
+               lock: IngestLock) -> IngestResult:
+    """Writes a placed slice's rows (samples_write: one statement for every table, rows
+    upserted, sql/queries/samples.sql) and moves the lock's tick state on when the slice
+    holds the collector's newest tick; what was stored (`skipped`: the duplicates only)."""
+    new_times = placement.new_times
+    duplicates = Skipped(duplicate_ticks=placement.offered - len(new_times))
+    if not new_times:
+        return IngestResult(skipped=duplicates)
     newest = new_times[-1]
-    newest_overall = placed[newest][1] is None
+    newest_overall = placement.neighbours[newest][1] is None
     state_counters = rows.counters_json(newest) if newest_overall else None
     changed = [row["t"] for family_rows in rows.rows.values() for row in family_rows] or new_times
-    counts = sqlfiles.fetch_one("samples_write", **ids, **rows.as_json(), ticks=ticks_to_record,
+    counts = sqlfiles.fetch_one("samples_write", organization_id=organization_id, collector_id=collector_id,
+                                **rows.as_json(), ticks=[] if placement.recorded else new_times,
                                 state_time=newest if newest_overall else None, state_counters=state_counters,
                                 last=newest, changed_from=min(changed), changed_to=max(changed))
     if newest_overall:
         lock.newest_stored, lock.newest_counters = newest, state_counters
-    for family, count in zip(SampleRows.FAMILIES, counts):
-        if count:
-            result.rows_by_family[family] = result.rows_by_family.get(family, 0) + count
-            result.rows += count
-    result.ticks += len(new_times)
-    result.first = new_times[0] if result.first is None else min(result.first, new_times[0])
-    result.last = newest if result.last is None else max(result.last, newest)
+    rows_by_family = {family: count for family, count in zip(SampleRows.FAMILIES, counts) if count}
+    return IngestResult(ticks=len(new_times), rows=sum(rows_by_family.values()), rows_by_family=rows_by_family,
+                        first=new_times[0], last=newest, skipped=duplicates)
 
 
 def _ticks_place(ids: dict, times: list[int]) -> tuple[list[int], dict[int, tuple], dict[int, Counters]]:

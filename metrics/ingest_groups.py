@@ -107,9 +107,8 @@ def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Collector
             else:
                 copy.flush()  # a late tick is placed against the hypertables: the group's rows first
                 # ticks_store's write moves the lock's tick state on, for the next request.
-                result = IngestResult(skipped=pending.skipped)
-                ticks_store(organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=ticks,
-                            result=result, lock=lock)
+                result = IngestResult(skipped=pending.skipped).plus(ticks_store(
+                    organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=ticks, lock=lock))
             outcomes.append(IngestOutcome(result, None))
         copy.flush()
         if first_copied:

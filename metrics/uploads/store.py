@@ -11,7 +11,7 @@ duplicate."""
 from django.db import transaction
 
 from metrics.host_totals import interface_in_total
-from metrics.ingest import SampleRows, Tick, batch_store, ticks_store
+from metrics.ingest import SampleRows, Tick, ingest_lock_take, rows_write, ticks_place, ticks_store
 from metrics.uploads.processed import ProcessedTick
 from metrics.uploads.result import UploadResult
 
@@ -21,23 +21,21 @@ _NO_COUNTERS = ()  # stored as an empty bigint[]: nothing for metrics.ingest to 
 def raw_ticks_store(*, ticks: list[Tick], ids: dict, result: UploadResult) -> None:
     """Stores parsed raw ticks as the agent's are stored (metrics.ingest.ticks_store)."""
     with transaction.atomic():
-        ticks_store(**ids, ticks=ticks, result=result.ingest)
+        result.ingest = result.ingest.plus(ticks_store(**ids, ticks=ticks))
         result.on_batch()
 
 
 def processed_ticks_store(*, ticks: dict[int, ProcessedTick], ids: dict, result: UploadResult) -> None:
-    """Stores the processed ticks not stored yet, through metrics.ingest's batch writer."""
+    """Stores the processed ticks not stored yet, placed and written as the agent's are."""
     if not ticks:
         return
-
-    def rows_for(new_times, placed, stored) -> SampleRows:
-        rows = SampleRows()
-        for t in new_times:
-            _processed_rows(rows, t, ticks[t])
-        return rows
-
     with transaction.atomic():
-        batch_store(**ids, times=sorted(ticks), result=result.ingest, rows_for=rows_for)
+        lock = ingest_lock_take(**ids)
+        placement = ticks_place(**ids, times=sorted(ticks), lock=lock)
+        rows = SampleRows()
+        for t in placement.new_times:
+            _processed_rows(rows, t, ticks[t])
+        result.ingest = result.ingest.plus(rows_write(**ids, placement=placement, rows=rows, lock=lock))
         result.on_batch()
 
 
