@@ -1,6 +1,7 @@
 -- wrk script for bench/ingest.py: each connection plays one pcc agent posting one tick
 -- per request. Arguments (after `--`): the template file, the API key, the agents per
--- thread, the capture's tick period and the first tick's Unix time.
+-- thread, the capture's tick period, the first tick's Unix time and the agents' identifier
+-- prefix.
 -- The template file holds one request body per capture tick, with __AGENT__ and __TIME__
 -- where the agent's identifier and the tick's timestamp go. wrk asks a thread for its next
 -- request without saying for which connection, so agents take turns: the thread's n-th
@@ -35,6 +36,7 @@ function init(args)
    first_agent = index * agents
    period = tonumber(args[4])
    start_time = tonumber(args[5])
+   prefix = args[6]
    sent = 0
    wrk.headers["apikey"] = key
    wrk.headers["Content-Type"] = nil
@@ -44,7 +46,7 @@ function request()
    local agent = first_agent + sent % agents
    local step = math.floor(sent / agents)
    sent = sent + 1
-   local values = {__AGENT__ = string.format("bench-%04d", agent), __TIME__ = tostring(start_time + step * period)}
+   local values = {__AGENT__ = string.format("%s-%04d", prefix, agent), __TIME__ = tostring(start_time + step * period)}
    local parts = {}
    for i, part in ipairs(templates[step % #templates + 1]) do
       parts[i] = values[part] or part
