@@ -8,7 +8,9 @@ A capture's series and summary are read at the level XAT's dashboard would chart
 with (metrics.dashboard.resolution_choose, POINTS_DEFAULT buckets at most): raw samples up
 to about 83 minutes, one aggregate level beyond, so neither a long capture nor a long list
 costs a scan of raw samples. The list's summaries take one statement per level in use (at
-most four), whatever the number of uploads.
+most four), whatever the number of uploads, and one look per capture older than a retention
+period at the levels that hold it (metrics.dashboard.levels_held: retention counts from
+arrival, so an old capture uploaded lately keeps its raw samples).
 """
 
 from collections import defaultdict
@@ -94,7 +96,8 @@ def _summaries(*, organization: Organization, uploads: list[Upload]) -> dict[int
     for upload in uploads:
         window = upload_window(upload)
         if window is not None:
-            level = dashboard.resolution_choose(window=window, points=dashboard.POINTS_DEFAULT, now=now)
+            level = dashboard.resolution_choose(window=window, points=dashboard.POINTS_DEFAULT, now=now,
+                                                collector=upload.collector)
             by_level[level].append((upload.pk, upload.collector_id, window.start, window.end))
     summaries = {}
     for level, rows in by_level.items():

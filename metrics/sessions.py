@@ -208,9 +208,9 @@ def session_detail(*, session: TrickleSession) -> SessionDetail:
     last_data_at], at the level the dashboard would chart that window at (raw up to
     POINTS_DEFAULT ticks, about 83 minutes; then 1m, 1h, 1d)."""
     window = Window(session.started_at, session.ended_at or session.last_data_at)
-    resolution = resolution_choose(window=window, points=POINTS_DEFAULT, now=timezone.now())
-    first, last = bucket_bounds(window, resolution)
     collector = session.collector
+    resolution = resolution_choose(window=window, points=POINTS_DEFAULT, now=timezone.now(), collector=collector)
+    first, last = bucket_bounds(window, resolution)
     return {"session_id": str(session.pk), "session_name": session.name, "session_status": session.status,
             **_collector_head(collector), "started_at": iso_offset(session.started_at),
             "ended_at": iso_offset(session.ended_at),

@@ -3,12 +3,14 @@ summary read from the stored series, checked against pcprocess; a long capture i
 an aggregate level, and the list costs one summary query per level, not one per upload."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from metrics.aggregates import aggregates_refresh, retention_apply
 from metrics.models import Upload
 from tests.perfdash.replay import (ORACLES, TICKS, retention_keeps_the_captures,  # noqa: F401
                                    uploaded)
@@ -100,6 +102,27 @@ def test_it_reads_long_captures_at_an_aggregate_level_in_one_query_per_level():
     long_summary = next(c["summary"] for c in captures if c["id"] == str(long.uuid))
     cpu = ORACLES["cpu"]()
     assert min(100 - v["cpu_idle"] for v in cpu.values()) <= long_summary["avgCpu"] <= 100
+
+
+def test_it_summarises_at_minutes_a_capture_whose_raw_samples_retention_dropped(settings):
+    team = team_make("acme")
+    # The refresher has run, as it does every minute: the capture's range lies below its
+    # watermarks, where the upload's job computes every aggregate level of it.
+    aggregates_refresh()
+    uploaded(team)
+    settings.XAT_RETENTION_DAYS = {"raw": 30, "1m": 90, "1h": 0, "1d": 0}
+    # 30 days and the raw chunk interval (1 day) after the capture arrived: its raw samples
+    # go, its minutes stay (97 days). By age alone (the capture is older than 90 days) it
+    # would be summarised hourly.
+    retention_apply(now=timezone.now() + timedelta(days=31, minutes=1))
+
+    with CaptureQueriesContext(connection) as queries:
+        (capture,) = api_client(team.viewer).get(URL).json()["captures"]
+
+    (summary_sql,) = [q["sql"] for q in queries.captured_queries if "idle_pct_sum" in q["sql"]]
+    assert re.search(r"level = '(\w+)'", summary_sql).group(1) == "1m"
+    cpu = ORACLES["cpu"]()
+    assert abs(capture["summary"]["avgCpu"] - _mean(100 - v["cpu_idle"] for v in cpu.values())) <= 0.05 + 1e-9
 
 
 def test_it_wants_a_token():
