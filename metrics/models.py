@@ -156,7 +156,7 @@ class UploadState(models.TextChoices):
 
 class Upload(models.Model):
     """One file posted to POST /api/performance/upload/ and what became of it
-    (metrics/uploads.py). Kept when its collector, user or key goes."""
+    (metrics/uploads/). Kept when its collector, user or key goes."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="uploads")

@@ -1,8 +1,8 @@
 """pcprocess's CSV tree: the files the collector's own processor (sar-compatible) writes
 for one capture, their exact header lines, and which of our columns each column is.
 
-Read by the pcprocess-zip upload (metrics/uploads.py) and written by the `sar` export
-(metrics/exports.py), so both agree on one map. Header lines are copied from the trees
+Read by the pcprocess-zip upload (metrics/uploads/pcprocess_zip.py) and written by the
+`sar` export (metrics/exports.py), so both agree on one map. Header lines are copied from the trees
 under shared/data/pcc/*/pcprocess/. Every file is CSV with a `#`-prefixed header, Unix
 seconds in `timestamp`, and one row per tick (meminfo) or per item of a tick.
 """

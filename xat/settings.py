@@ -258,7 +258,7 @@ XAT_THROTTLE_RATES = {
     "password_username": env_str("XAT_THROTTLE_PASSWORD_USERNAME", "5/min"),
 }
 
-# --- Uploads and exports (issue 6: metrics/uploads.py, metrics/exports.py) ---
+# --- Uploads and exports (issue 6: metrics/uploads/, metrics/exports.py) ---
 # The largest file accepted at POST /api/performance/upload/ (413 beyond), and how large its
 # content may grow once gzip or zip is inflated (a compressed capture is ~10x smaller).
 XAT_UPLOAD_MAX_BYTES = env_int("XAT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)

@@ -1,4 +1,4 @@
-"""Uploaded files (contract §9.6): XAT's uploads (metrics/uploads.py), named by UUID.
+"""Uploaded files (contract §9.6): XAT's uploads (metrics/uploads/), named by UUID.
 
 XAT keeps what a file held (samples of its collector), not the file: `file` is null and
 nothing is served under /media/ (§11.2 S9). A file is read by a background job
