@@ -128,8 +128,9 @@ class CloudStatusApi(CloudApi):
 
 
 class AwsCredentials(serializers.Serializer):
-    access_key_id = serializers.CharField(max_length=128)
-    secret_access_key = serializers.CharField(max_length=128, trim_whitespace=False)
+    # IAM's own patterns; anything else could not even be put in a signed request's headers.
+    access_key_id = serializers.RegexField(r"^[A-Z0-9]{16,128}$")
+    secret_access_key = serializers.RegexField(r"^[\x21-\x7e]{1,128}$")
     region = serializers.ChoiceField(choices=sorted(aws.regions()), default="us-east-1")
 
 

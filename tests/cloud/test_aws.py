@@ -92,9 +92,11 @@ def test_it_refuses_a_profile_instead_of_keys(acme):
     assert {"access_key_id", "secret_access_key"} <= set(response.json()["fields"])
 
 
-def test_it_refuses_a_region_aws_does_not_have(acme):
-    response = api_client(acme.admin).post(f"{ROOT}/connect", {**KEYS, "region": "aa-a-0"}, format="json")
-    assert response.status_code == 400 and set(response.json()["fields"]) == {"region"}
+def test_it_refuses_a_region_aws_does_not_have_and_keys_that_cannot_be_keys(acme):
+    response = api_client(acme.admin).post(f"{ROOT}/connect", {"region": "aa-a-0", "access_key_id": "AKIA\nX",
+                                                               "secret_access_key": "two words"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"region", "access_key_id", "secret_access_key"}
     assert not CloudCredential.objects.exists()
 
 
