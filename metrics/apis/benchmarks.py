@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin
-from metrics.apis.loadtests import OrganizationCollectorField, first_reason, text_keys, with_filters
+from metrics.apis.loadtests import OrganizationCollectorField, first_reason, with_filters
 from metrics.apis.perfdash.base import PerfdashApi
 from metrics.apis.perfdash.pagination import ContractPagination
 from metrics.benchmarks import (
@@ -188,7 +188,7 @@ class ComparisonStartApi(PerfdashApi):
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():
             field = next(iter(data.errors))
-            return Response({"error": f"{field}: {first_reason(data.errors[field])}", "fields": text_keys(data.errors)},
+            return Response({"error": f"{field}: {first_reason(data.errors[field])}", "fields": data.errors},
                             status=status.HTTP_400_BAD_REQUEST)
         servers = data.validated_data.get("servers")
         if not servers:  # a form body's "servers" that is no list of objects reads as none

@@ -218,17 +218,9 @@ class LoadTestCompareApi(PerfdashApi):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():
-            return Response(text_keys(data.errors), status=status.HTTP_400_BAD_REQUEST)
+            return Response(data.errors, status=status.HTTP_400_BAD_REQUEST)
         return Response(loadtest_compare(organization=request.organization,
                                          collector_uuids=data.validated_data["collector_ids"]))
-
-
-def text_keys(errors):
-    """DRF's errors with text keys: a list item's errors are keyed by its index, an int,
-    which the orjson renderer (metrics/apis/dashboard.py) refuses."""
-    if isinstance(errors, dict):
-        return {str(key): text_keys(value) for key, value in errors.items()}
-    return errors
 
 
 def first_reason(detail) -> str:

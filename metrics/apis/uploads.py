@@ -1,5 +1,5 @@
 """POST /api/performance/upload/, GET /api/performance/uploads/ and
-GET /api/performance/uploads/{uuid}/ (metrics/uploads.py, metrics/upload_jobs.py).
+GET /api/performance/uploads/{uuid}/ (metrics/uploads/, metrics/upload_jobs.py).
 
 The upload takes a JWT user (analyst or admin) or an agent key (an organization key, or a
 collector key for its own collector): a host can send its own local-mode captures. It
