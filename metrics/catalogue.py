@@ -69,6 +69,12 @@ class Family:
         """The aggregates' key columns (their unique key, in index order)."""
         return ("organization_id", "collector_id", "bucket", *((self.item.column,) if self.item else ()))
 
+    def columns(self, **having) -> tuple[str, ...]:
+        """The columns of the metrics whose fields have these values, in the family's order:
+        columns(kind="rate"), columns(host_total="sum"); columns() are all of them."""
+        return tuple(metric.column for metric in self.metrics
+                     if all(getattr(metric, field) == value for field, value in having.items()))
+
 
 def _metrics(sql_type: str, unit: str, kind: str, *columns: str, **fields) -> tuple[Metric, ...]:
     return tuple(Metric(column, sql_type, unit, kind, **fields) for column in columns)

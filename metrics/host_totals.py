@@ -22,10 +22,11 @@ known (a disk with no read or write in the interval has none, and weighs nothing
 
 import re
 
-# The rates a total sums (metrics.ingest's DISK_RATES and NETWORK_RATES name them all).
-DISK_TOTAL_SUMS = ("tps", "rtps", "wtps", "dtps", "read_sectors_ps", "written_sectors_ps", "discarded_sectors_ps")
-NETWORK_TOTAL_SUMS = ("rx_packets_ps", "tx_packets_ps", "rx_kb_ps", "tx_kb_ps", "rx_compressed_ps", "tx_compressed_ps",
-                      "rx_multicast_ps", "rx_errors_ps", "tx_errors_ps", "rx_drops_ps", "tx_drops_ps")
+from metrics.catalogue import DISK, NETWORK
+
+# The rates a total sums (the catalogue's host-total rule "sum").
+DISK_TOTAL_SUMS = DISK.columns(host_total="sum")
+NETWORK_TOTAL_SUMS = NETWORK.columns(host_total="sum")
 
 _VIRTUAL_DISK = re.compile(r"^(loop|ram|zram|dm-|md|sr|nbd|fd)\d*")
 _PARTITION_SUFFIX = re.compile(r"^p?\d+$")

@@ -9,13 +9,15 @@ seconds in `timestamp`, and one row per tick (meminfo) or per item of a tick.
 
 from dataclasses import dataclass
 
+from metrics.catalogue import CPU, DISK, FILESYSTEM, MEMORY, NETWORK, Family
+
 
 @dataclass(frozen=True)
 class TreeFile:
     path: str               # inside the tree
     header: str             # the exact first line
     item: str | None        # the column naming the CPU, interface, device or mount
-    columns: dict           # pcprocess column -> our column (metrics.ingest / DB names)
+    columns: dict           # pcprocess column -> our column (the catalogue's `pcprocess`)
     required: bool = True
 
     @property
@@ -23,43 +25,28 @@ class TreeFile:
         return self.header.lstrip("#").split(",")
 
 
-STAT = TreeFile(
-    "proc/stat",
-    "#timestamp,CPU,%usr,%nice,%system,%iowait,%steal,%idle",
-    "CPU",
-    {"%usr": "user_pct", "%nice": "nice_pct", "%system": "system_pct", "%iowait": "iowait_pct",
-     "%steal": "steal_pct", "%idle": "idle_pct"},
-)
+def _columns_of(family: Family) -> dict[str, str]:
+    """pcprocess column -> our column, for the family's metrics that pcprocess has."""
+    return {metric.pcprocess: metric.column for metric in family.metrics if metric.pcprocess}
+
+
+STAT = TreeFile("proc/stat", "#timestamp,CPU,%usr,%nice,%system,%iowait,%steal,%idle", "CPU", _columns_of(CPU))
 MEMINFO = TreeFile(
     "proc/meminfo",
     "#timestamp,kbmemfree,kbavail,kbmemused,%memused,kbbuffers,kbcached,kbcommit,%commit,kbactive,kbinact,kbdirty",
     None,
-    {"kbmemfree": "mem_free_kb", "kbavail": "mem_available_kb", "kbmemused": "mem_used_kb",
-     "%memused": "mem_used_pct", "kbbuffers": "buffers_kb", "kbcached": "cached_kb", "kbcommit": "commit_kb",
-     "%commit": "commit_pct", "kbactive": "active_kb", "kbinact": "inactive_kb", "kbdirty": "dirty_kb"},
+    _columns_of(MEMORY),
 )
 NET_DEV = TreeFile(
     "proc/net/dev",
     "#timestamp,IFACE,rxpck/s,txpck/s,rxkB/s,txkB/s,rxcmp/s,txcmp/s,rxmcst/s,%ifutil",
     "IFACE",
-    {"rxpck/s": "rx_packets_ps", "txpck/s": "tx_packets_ps", "rxkB/s": "rx_kb_ps", "txkB/s": "tx_kb_ps",
-     "rxcmp/s": "rx_compressed_ps", "txcmp/s": "tx_compressed_ps", "rxmcst/s": "rx_multicast_ps",
-     "%ifutil": "if_util_pct"},
+    _columns_of(NETWORK),
 )
-DISKSTATS = TreeFile(
-    "proc/diskstats",
-    "#timestamp,DEV,tps,rtps,wtps,dtps,bread/s,bwrtn/s,bdscd/s",
-    "DEV",
-    {"tps": "tps", "rtps": "rtps", "wtps": "wtps", "dtps": "dtps", "bread/s": "read_sectors_ps",
-     "bwrtn/s": "written_sectors_ps", "bdscd/s": "discarded_sectors_ps"},
-)
+DISKSTATS = TreeFile("proc/diskstats", "#timestamp,DEV,tps,rtps,wtps,dtps,bread/s,bwrtn/s,bdscd/s", "DEV", _columns_of(DISK))
 # `use` is pcprocess's percentage rounded to an integer (metrics.arithmetic.filesystem_gauges).
 STATFS = TreeFile(
-    "statfs_ALL",
-    "#timestamp,mount,blocksize,blockstotal,blocksavail,use",
-    "mount",
-    {"blocksize": "block_size", "blockstotal": "blocks_total", "blocksavail": "blocks_available", "use": "use_pct"},
-    required=False,
+    "statfs_ALL", "#timestamp,mount,blocksize,blockstotal,blocksavail,use", "mount", _columns_of(FILESYSTEM), required=False
 )
 TREE = (STAT, MEMINFO, NET_DEV, DISKSTATS, STATFS)
 

@@ -1,35 +1,37 @@
-"""The catalogue (metrics/catalogue.py) and the lists written elsewhere before it agree, so
-that a metric is not added in one place only while those modules still keep their own
-lists (ingest's columns, pcprocess's CSV map, the host totals' sums)."""
+"""The catalogue (metrics/catalogue.py) and the modules that still keep data of their own
+agree, so that a metric is not added in one place only: ingest's column lists, the
+pcprocess files' headers (copied from real trees), the host totals' rules beyond a sum, and
+the dashboard series the perf dashboard converts. pcprocess's column maps and the host
+totals' sums are read from the catalogue itself."""
 
 from metrics import catalogue, host_totals, ingest, pcprocess
-
-
-def _columns(family: catalogue.Family, **having) -> tuple[str, ...]:
-    return tuple(metric.column for metric in family.metrics
-                 if all(getattr(metric, field) == value for field, value in having.items()))
+from metrics.perfdash_charts import CONVERSIONS
 
 
 def test_it_names_the_columns_ingest_writes():
-    assert ingest.CPU_RATES == _columns(catalogue.CPU, kind="rate")
-    assert ingest.DISK_RATES == _columns(catalogue.DISK, kind="rate")
-    assert ingest.NETWORK_RATES == _columns(catalogue.NETWORK, kind="rate")
-    assert ingest.MEMORY_GAUGES == _columns(catalogue.MEMORY, kind="gauge")
-    assert ingest.FILESYSTEM_GAUGES == _columns(catalogue.FILESYSTEM, kind="gauge")
+    assert ingest.CPU_RATES == catalogue.CPU.columns(kind="rate")
+    assert ingest.DISK_RATES == catalogue.DISK.columns(kind="rate")
+    assert ingest.NETWORK_RATES == catalogue.NETWORK.columns(kind="rate")
+    assert ingest.MEMORY_GAUGES == catalogue.MEMORY.columns(kind="gauge")
+    assert ingest.FILESYSTEM_GAUGES == catalogue.FILESYSTEM.columns(kind="gauge")
     assert set(ingest.SampleRows.FAMILIES) == set(catalogue.FAMILIES)
     assert ingest.SampleRows.ITEM_COLUMNS == {name: family.item.column
                                               for name, family in catalogue.FAMILIES.items() if family.item}
 
 
-def test_it_maps_pcprocess_columns_as_its_tree_does():
-    families = (catalogue.CPU, catalogue.MEMORY, catalogue.NETWORK, catalogue.DISK, catalogue.FILESYSTEM)
-    tree = (pcprocess.STAT, pcprocess.MEMINFO, pcprocess.NET_DEV, pcprocess.DISKSTATS, pcprocess.STATFS)
-    assert tree == pcprocess.TREE
-    for tree_file, family in zip(tree, families, strict=True):
-        assert tree_file.columns == {metric.pcprocess: metric.column for metric in family.metrics if metric.pcprocess}
+def test_it_finds_the_catalogues_pcprocess_columns_in_pcprocess_headers():
+    # The exported tree writes each file's header as it is and its values in the map's order.
+    for tree_file in pcprocess.TREE:
+        assert tree_file.names == ["timestamp", *([tree_file.item] if tree_file.item else []), *tree_file.columns]
 
 
-def test_it_sums_the_host_totals_host_totals_sums():
-    assert host_totals.DISK_TOTAL_SUMS == _columns(catalogue.DISK, host_total="sum")
-    assert host_totals.NETWORK_TOTAL_SUMS == _columns(catalogue.NETWORK, host_total="sum")
-    assert _columns(catalogue.DISK_TOTAL) == _columns(catalogue.DISK, host_total="sum") + ("util_pct", "await_ms")
+def test_it_totals_every_metric_the_catalogue_gives_a_host_total_rule():
+    # disk_total writes its %util ("max") and await ("io_weighted") by hand.
+    assert tuple(host_totals.disk_total({})) == catalogue.DISK_TOTAL.columns()
+    assert tuple(host_totals.network_total({})) == catalogue.NETWORK_TOTAL.columns()
+
+
+def test_it_converts_only_series_the_dashboard_charts():
+    for family, conversion in CONVERSIONS.items():
+        charted = {metric.dashboard for metric in catalogue.FAMILIES[family].metrics if metric.dashboard}
+        assert set(conversion.needs) <= charted, family
