@@ -21,11 +21,12 @@ from django.utils import timezone
 from accounts.models import Organization
 from metrics import aggregates, dashboard
 from metrics.models import Upload
-from metrics.perfdash_charts import MIB, host_series, upload_window
+from metrics.perfdash_charts import CONVERSIONS, MIB, host_series, upload_window
 from xat import sqlfiles
 from xat.timestamps import iso_naive, iso_offset
 
-METRIC_FAMILIES = ("cpu", "memory", "disk", "network")
+# The catalogue families the dashboard has a conversion for, in its order (cpu, memory, disk, network).
+METRIC_FAMILIES = tuple(CONVERSIONS)
 MBIT = 1_000_000
 
 
