@@ -1,5 +1,6 @@
 """pcprocess's CSV tree: the files the collector's own processor (sar-compatible) writes
-for one capture, their exact header lines, and which of our columns each column is.
+for one capture, their exact header lines, and which of our columns each column is (the
+catalogue's `pcprocess` names, metrics/catalogue.py).
 
 Read by the pcprocess-zip upload (metrics/uploads/pcprocess_zip.py) and written by the
 `sar` export (metrics/exports.py), so both agree on one map. Header lines are copied from the trees
