@@ -30,11 +30,15 @@ control_socket_disable = True
 
 def post_worker_init(worker):
     """Each worker's ingest writers: they exist only in a server's worker (elsewhere each
-    agent request is stored in its own transaction)."""
+    agent request is stored in its own transaction). And the URLconf loaded now, with every
+    view module: else a fresh worker's first requests import them all at once, each
+    thread waiting on the others' import locks."""
     from django.conf import settings
+    from django.urls import get_resolver
 
     from metrics.ingest_groups import ingest_writers_start
 
+    get_resolver().url_patterns
     ingest_writers_start(writers=settings.XAT_INGEST_WRITERS, group_ticks=settings.XAT_INGEST_GROUP_TICKS)
 
 
