@@ -2,6 +2,7 @@
 url_objects (accounts/tenancy.py) resolves it, and the view uses what it resolved."""
 
 import re
+from uuid import UUID
 
 import pytest
 from django.db import connection
@@ -14,20 +15,27 @@ pytestmark = pytest.mark.django_db
 
 
 def _collector(acme):
-    return "metrics_collector", collector_make(acme.organization).pk
+    return "metrics_collector", "id", collector_make(acme.organization).pk
+
+
+def _collector_by_uuid(acme):
+    return "metrics_collector", "uuid", collector_make(acme.organization).uuid
 
 
 def _key(acme):
-    return "accounts_apikey", api_key_make(acme.organization)[0].pk
+    return "accounts_apikey", "id", api_key_make(acme.organization)[0].pk
 
 
 def _member(acme):
-    return "accounts_membership", Membership.objects.get(user=acme.viewer).pk
+    return "accounts_membership", "id", Membership.objects.get(user=acme.viewer).pk
 
 
-# (method, path, body, the object's maker): a detail view of each kind, reading and writing.
+# (method, path, body, the object's maker): a detail view of each kind, reading and writing,
+# XAT's own and the perf-dashboard's (named by UUID).
 CASES = [
     ("get", "/api/collectors/{}/", None, _collector),
+    ("get", "/api/v1/collectors/{}/", None, _collector_by_uuid),
+    ("patch", "/api/v1/collectors/{}/", {"description": "edge"}, _collector_by_uuid),
     ("patch", "/api/collectors/{}/", {"description": "edge"}, _collector),
     ("delete", "/api/collectors/{}/", None, _collector),
     ("post", "/api/keys/{}/rotate/", None, _key),
@@ -37,9 +45,10 @@ CASES = [
 ]
 
 
-def _organization_lookups(queries, *, table: str, pk: int, organization_id: int) -> int:
+def _organization_lookups(queries, *, table: str, column: str, value, organization_id: int) -> int:
     """The SELECTs that look the object up within its organization (object_get_for_org's)."""
-    looked_up = re.compile(rf'FROM "{table}".* WHERE .*"{table}"\."id" = {pk}\b')
+    in_sql = value.hex if isinstance(value, UUID) else value  # as PostgreSQL is sent a uuid
+    looked_up = re.compile(rf'FROM "{table}".* WHERE .*"{table}"\."{column}" = \'?{in_sql}\b')
     return sum(1 for query in queries if query["sql"].startswith("SELECT") and looked_up.search(query["sql"])
                and f'"{table}"."organization_id" = {organization_id}' in query["sql"])
 
@@ -47,9 +56,9 @@ def _organization_lookups(queries, *, table: str, pk: int, organization_id: int)
 @pytest.mark.parametrize("method, path, body, make", CASES, ids=[f"{c[0]} {c[1]}" for c in CASES])
 def test_it_fetches_the_object_once(method, path, body, make):
     acme = team_make("acme")
-    table, pk = make(acme)
+    table, column, value = make(acme)
     with CaptureQueriesContext(connection) as queries:
-        response = getattr(api_client(acme.admin), method)(path.format(pk), body, format="json")
+        response = getattr(api_client(acme.admin), method)(path.format(value), body, format="json")
     assert response.status_code < 300, response.content
-    assert _organization_lookups(queries.captured_queries, table=table, pk=pk,
+    assert _organization_lookups(queries.captured_queries, table=table, column=column, value=value,
                                  organization_id=acme.organization.pk) == 1
