@@ -6,7 +6,6 @@ database (a worker restart does not lose it).
 """
 
 import uuid
-from datetime import UTC
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -31,6 +30,7 @@ from metrics.benchmarks import (
 )
 from metrics.models import BENCHMARK_SCORES, Benchmark, BenchmarkStatus, ComparisonServerStatus, ComparisonStatus
 from xat.openapi import paginated
+from xat.timestamps import iso_offset
 
 BENCHMARK = (Benchmark.objects.select_related("collector", "created_by", "organization"), "pk")
 COMPARISON_NOT_FOUND = {"success": False, "error": "Comparison not found or expired"}
@@ -232,7 +232,7 @@ class ComparisonDetailApi(PerfdashApi):
             "servers": [{"server_id": server.server_id, "name": server.name, "status": server.status,
                          "progress": 100 if server.status == ComparisonServerStatus.COMPLETED else 0}
                         for server in servers],
-            "started_at": offset_time(comparison.started_at), "completed_at": offset_time(comparison.completed_at),
+            "started_at": iso_offset(comparison.started_at), "completed_at": iso_offset(comparison.completed_at),
             "error": None,
         }
         if comparison.status == ComparisonStatus.COMPLETED:
@@ -243,7 +243,3 @@ class ComparisonDetailApi(PerfdashApi):
                                for server in servers}
         return Response(body)
 
-
-def offset_time(moment) -> str | None:
-    """The contract's "offset" style (§1.5): 2026-01-22T14:05:11.482913+00:00."""
-    return None if moment is None else moment.astimezone(UTC).isoformat()
