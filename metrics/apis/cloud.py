@@ -62,7 +62,8 @@ STATE_KEYS = {"oci": "lifecycle_state", "aws": "state", "azure": "state"}
 LOCATION_KEYS = {"aws": "regions", "oci": "compartments"}
 # The answers of a view that asks the provider, besides the 200 (documented per view).
 PROVIDER_ANSWERS = {
-    400: error_response("A field is wrong, or the provider did not accept the stored credentials.", "Error"),
+    400: error_response("A field is wrong (or the body is no JSON: Detail), or the provider did not accept the "
+                        "credentials.", "Error", "Detail"),
     409: error_response("The organization has no credentials for this provider.", "Error"),
     502: error_response("The provider answered with an error.", "Error"),
     503: error_response("The provider could not be reached (or the database is unavailable).", "Error", "Detail"),
