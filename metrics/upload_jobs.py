@@ -1,7 +1,7 @@
 """Uploads as background jobs (issue 12): the request checks what is bounded, stores the
 file and queues a job; a worker (`manage.py procrastinate worker`) reads it.
 
-    upload_queue(*, organization, file, file_name, collector_id=None, user=None,
+    upload_queue(*, organization, file, file_name, collector=None, collector_id=None, user=None,
                  api_key=None, description="") -> Upload   (state queued)
         raises what metrics.uploads.upload_inspect and upload_collector raise; then
         nothing is stored and no file is kept
@@ -37,7 +37,7 @@ from procrastinate.contrib.django import app
 from accounts.models import ApiKey, Organization
 from metrics.aggregates import aggregates_refresh_range
 from metrics.collectors import collector_contact_record
-from metrics.models import Upload, UploadState
+from metrics.models import Collector, Upload, UploadState
 from metrics.uploads import UploadRejected, UploadResult, upload_collector, upload_file_path, upload_inspect, upload_read
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def upload_queue(
     organization: Organization,
     file,
     file_name: str,
+    collector: Collector | None = None,
     collector_id=None,
     user=None,
     api_key: ApiKey | None = None,
@@ -59,8 +60,8 @@ def upload_queue(
     """Checks the file (metrics.uploads.upload_inspect), finds its collector, copies it to
     XAT_UPLOAD_DIR and records the Upload with its job (module docstring)."""
     inspection = upload_inspect(file=file)
-    collector = upload_collector(organization=organization, collector_id=collector_id, api_key=api_key,
-                                 identifier=inspection.identifier)
+    collector = upload_collector(organization=organization, collector=collector, collector_id=collector_id,
+                                 api_key=api_key, identifier=inspection.identifier)
     if api_key is not None:
         collector_contact_record(collector_id=collector.pk)
     upload = Upload(organization=organization, collector=collector, uploaded_by=user, api_key=api_key,

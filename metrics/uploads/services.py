@@ -66,13 +66,15 @@ def upload_delete(*, upload: Upload) -> None:
     upload.delete()
 
 
-def upload_collector(*, organization: Organization, collector_id, api_key: ApiKey | None,
-                     identifier: str | None) -> Collector:
-    """The collector an upload writes to: the one named (404 if not the organization's, or
-    not the collector key's own), else the key's, else the one the capture names (matched
-    or registered by identifier, as an organization key's trickle would)."""
-    if collector_id not in (None, ""):
+def upload_collector(*, organization: Organization, collector: Collector | None = None, collector_id=None,
+                     api_key: ApiKey | None, identifier: str | None) -> Collector:
+    """The collector an upload writes to: the one named (as the object its URL resolved, or
+    an id from the body: 404 if not the organization's, or not the collector key's own), else
+    the key's, else the one the capture names (matched or registered by identifier, as an
+    organization key's trickle would)."""
+    if collector is None and collector_id not in (None, ""):
         collector = collector_get_for_org(organization=organization, collector_id=collector_id)
+    if collector is not None:
         if api_key is not None and api_key.collector_id not in (None, collector.pk):
             raise Http404("This key writes another collector.")
         return collector

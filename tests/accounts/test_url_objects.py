@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership
+from tests.oracle import CAPTURES
+from tests.perfdash.shapes import upload
 from tests.personas import api_client, api_key_make, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +64,19 @@ def test_it_fetches_the_object_once(method, path, body, make):
     assert response.status_code < 300, response.content
     assert _organization_lookups(queries.captured_queries, table=table, column=column, value=value,
                                  organization_id=acme.organization.pk) == 1
+
+
+def test_it_fetches_the_collector_of_an_upload_once(tmp_path, settings):
+    """The perf-dashboard's upload names its collector in the URL; the upload is queued
+    for that object, not for its id looked up again (metrics.upload_jobs.upload_queue)."""
+    settings.XAT_UPLOAD_DIR = str(tmp_path)
+    acme = team_make("acme")
+    collector = collector_make(acme.organization)
+    content = (CAPTURES[0] / "collection.ndjson").read_bytes()
+    with CaptureQueriesContext(connection) as queries:
+        response = upload(api_client(acme.admin), collector, content)
+    assert response.status_code == 201, response.content
+    lookups = [query["sql"] for query in queries if query["sql"].startswith("SELECT")
+               and re.search(r'FROM "metrics_collector".* WHERE', query["sql"])
+               and f'"metrics_collector"."organization_id" = {acme.organization.pk}' in query["sql"]]
+    assert len(lookups) == 1, lookups

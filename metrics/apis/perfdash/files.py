@@ -91,7 +91,7 @@ class UploadCreateApi(PerfdashApi):
         file = data.validated_data["file"]
         try:
             upload = upload_queue(organization=request.organization, file=file, file_name=file.name or "upload",
-                                   collector_id=request.url_objects["collector_uuid"].pk, user=request.user,
+                                   collector=request.url_objects["collector_uuid"], user=request.user,
                                    description=data.validated_data["description"])
         except UploadRejected as error:
             return Response(error.payload, status=error.status)
