@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from accounts.models import ApiKey, Membership
 from accounts.services import invitation_create
-from metrics.models import TrickleSession, Upload
+from metrics.models import Benchmark, BenchmarkComparison, LoadTest, TrickleSession, Upload
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import PASSWORD, api_client, api_key_make, collector_make, member_make, team_make, user_make
@@ -56,6 +56,13 @@ class World:
                                                      role="viewer", invited_by=self.team.admin)
         self.invitee = user_make(f"{slug}-invitee", email=f"invitee@{slug}.example")
         self.since = (self.collector.last_seen - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # Load tests, benchmarks, a comparison (issue 14): a main one and a spare of each.
+        self.load_tests = [LoadTest.objects.create(organization=organization, collector=self.collector,
+                                                   units_100pct=100 * n) for n in (1, 2)]
+        self.benchmarks = [Benchmark.objects.create(organization=organization, collector=self.collector,
+                                                    name=f"{slug} benchmark {n}") for n in (1, 2)]
+        self.comparison = BenchmarkComparison.objects.create(organization=organization, created_by=self.team.admin,
+                                                             benchmark_id=f"{slug}-bench", duration="300s")
 
     def login(self, path: str) -> dict:
         return self.admin.post(path, {"username": f"{self.slug}-admin", "password": PASSWORD}, format="json").json()
@@ -72,6 +79,9 @@ class World:
             "key_id": [self.key.pk, self.spare_key.pk],
             "member_id": [self.viewer_member.pk, self.spare_member.pk],
             "invitation_id": [self.invitation.pk],
+            "loadtest_uuid": [str(test.pk) for test in self.load_tests],
+            "benchmark_uuid": [str(benchmark.pk) for benchmark in self.benchmarks],
+            "comparison_uuid": [str(self.comparison.pk)],
         }
 
     def markers(self) -> list[str]:
@@ -83,5 +93,7 @@ class World:
             *(str(uuid) for uuid in organization.collectors.values_list("uuid", flat=True)),
             *(str(pk) for pk in TrickleSession.objects.filter(organization=organization).values_list("pk", flat=True)),
             *(str(uuid) for uuid in organization.uploads.values_list("uuid", flat=True)),
+            *(str(pk) for model in (LoadTest, Benchmark, BenchmarkComparison)
+              for pk in model.objects.filter(organization=organization).values_list("pk", flat=True)),
             *ApiKey.objects.filter(organization=organization).values_list("prefix", flat=True),
         ]

@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiKey, Membership
 from accounts.services import invitation_create
-from metrics.models import TrickleSession, Upload
+from metrics.models import Benchmark, BenchmarkComparison, LoadTest, TrickleSession, Upload
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES
 from accounts.tenancy import OrganizationAPIView, PublicAPIView, UserAPIView
@@ -44,7 +44,7 @@ PUBLIC_FUNCTION_VIEWS = {"health", "perfdash-root", "perfdash-index"}
 GLOBEX_IDENTIFIER = "9c0ffee0000000000000000000000000"
 NOWHERE = 2_000_000_000
 NOWHERE_UUID = uuid.UUID("00000000-0000-4000-8000-000000000000")
-UUID_PARAMETERS = {"collector_uuid", "upload_uuid", "session_id"}
+UUID_PARAMETERS = {"collector_uuid", "upload_uuid", "session_id", "loadtest_uuid", "benchmark_uuid", "comparison_uuid"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # A real tick, under both the trickle envelope's and /api/v1/metrics/'s keys, so that every
 # agent path goes as far as finding the collector and storing (an empty body stops short of
@@ -61,6 +61,7 @@ class World:
         self.teams = {slug: team_make(slug) for slug in ("acme", "globex")}
         self.collectors, self.collector_keys, self.secrets = {}, {}, {}
         self.uploads, self.sessions = {}, {}
+        self.load_tests, self.benchmarks, self.comparisons = {}, {}, {}
         moment = datetime(2026, 1, 1, tzinfo=UTC)
         for slug, team in self.teams.items():
             identifier = GLOBEX_IDENTIFIER if slug == "globex" else ""
@@ -74,6 +75,12 @@ class World:
             self.sessions[slug] = TrickleSession.objects.create(
                 organization=team.organization, collector=collector, name=f"Trickle {slug}", started_at=moment,
                 last_data_at=moment, last_received_at=moment)
+            self.load_tests[slug] = LoadTest.objects.create(organization=team.organization, collector=collector,
+                                                            notes=f"{slug} load test")
+            self.benchmarks[slug] = Benchmark.objects.create(organization=team.organization, collector=collector,
+                                                             name=f"{slug} benchmark")
+            self.comparisons[slug] = BenchmarkComparison.objects.create(
+                organization=team.organization, created_by=team.admin, benchmark_id=f"{slug}-bench", duration="300s")
             key, collector_secret = api_key_make(team.organization, collector=collector, name=f"{slug} web key")
             self.collector_keys[slug] = key
             _, org_secret = api_key_make(team.organization, name=f"{slug} fleet key")
@@ -88,6 +95,9 @@ class World:
             "collector_uuid": lambda: self.collectors[slug].uuid,
             "upload_uuid": lambda: self.uploads[slug].uuid,
             "session_id": lambda: self.sessions[slug].pk,
+            "loadtest_uuid": lambda: self.load_tests[slug].pk,
+            "benchmark_uuid": lambda: self.benchmarks[slug].pk,
+            "comparison_uuid": lambda: self.comparisons[slug].pk,
             "key_id": lambda: self.collector_keys[slug].pk,
             "member_id": lambda: Membership.objects.get(user=team.viewer, organization=team.organization).pk,
             "invitation_id": lambda: invitation_create(organization=team.organization, email=f"invitee@{slug}.example",
@@ -113,6 +123,10 @@ class World:
             "uploads": [model_to_dict(u) for u in Upload.objects.filter(organization=organization).order_by("pk")],
             "sessions": [model_to_dict(s) for s in
                          TrickleSession.objects.filter(organization=organization).order_by("pk")],
+            "load_tests": [model_to_dict(t) for t in LoadTest.objects.filter(organization=organization).order_by("pk")],
+            "benchmarks": [model_to_dict(b) for b in Benchmark.objects.filter(organization=organization).order_by("pk")],
+            "comparisons": [model_to_dict(c) for c in
+                            BenchmarkComparison.objects.filter(organization=organization).order_by("pk")],
             "rows": {c.pk: collector_rows(c.pk) for c in collectors},
         }
 

@@ -122,6 +122,7 @@ def _cases(world: World) -> list[tuple]:
         (admin, "POST", f"/api/v1/collectors/{u}/regenerate-key/", None),
         (admin, "DELETE", f"/api/v1/collectors/{world.spare_perfdash_collector.uuid}/", None),
     ]
+    reads, writes = reads + _loadtest_reads(world), writes + _loadtest_writes(world)
     return reads + [(client, method, path, body, kind[0] if kind else "json")
                     for client, method, path, body, *kind in writes]
 
@@ -137,7 +138,8 @@ def _send(client, method: str, path: str, body, kind: str, agent_secret: str):
 def _operation(schema, method: str, path: str) -> tuple[str, dict]:
     """The schema's path template matching a request path, and its operation."""
     bare = path.split("?")[0]
-    for template, operations in schema["paths"].items():
+    # Literal paths before templated ones: /benchmarks/stats/ is not /benchmarks/{benchmark_uuid}/.
+    for template, operations in sorted(schema["paths"].items(), key=lambda item: item[0].count("{")):
         pattern = re.sub(r"\\{\w+\\}", "[^/]+", re.escape(template))
         if re.fullmatch(pattern, bare) and method.lower() in operations:
             return template, operations[method.lower()]
@@ -262,3 +264,60 @@ def test_it_describes_swagger_ui_to_options_in_json(client):
     response = client.options("/api/docs/")
     assert response.status_code == 200
     assert response.json()["renders"] == ["text/html"]
+
+
+def _loadtest_objects(world: World) -> dict:
+    """Load tests, benchmarks and a comparison of the world's organization (issue 14)."""
+    from metrics.models import Benchmark, BenchmarkComparison, BenchmarkComparisonServer, LoadTest
+    from xat.encryption import encrypt
+
+    if not hasattr(world, "loadtest_objects"):
+        organization, collector = world.team.organization, world.collector
+        collector.pcd_address, collector.pcd_apikey_encrypted = "pcd.example.com:8080", encrypt("pcd key")
+        collector.save(update_fields=["pcd_address", "pcd_apikey_encrypted"])
+        tests = [LoadTest.objects.create(organization=organization, collector=collector, units_100pct=100 * n)
+                 for n in range(1, 4)]
+        benchmarks = [Benchmark.objects.create(organization=organization, collector=collector, name=f"b{n}",
+                                               status="completed", cpu_score=50 + n) for n in range(2)]
+        comparison = BenchmarkComparison.objects.create(organization=organization, created_by=world.team.admin,
+                                                        benchmark_id="perfcollector-loadtest", duration="300s",
+                                                        status="completed", phase="completed")
+        BenchmarkComparisonServer.objects.create(comparison=comparison, position=0, server_id="x", status="failed",
+                                                 result={"success": False, "metrics_collected": False,
+                                                         "error": "Collector not found", "metrics": {}, "samples": 0})
+        world.loadtest_objects = {"tests": tests, "benchmarks": benchmarks, "comparison": comparison}
+    return world.loadtest_objects
+
+
+def _loadtest_reads(world: World) -> list[tuple]:
+    made, u, spare = _loadtest_objects(world), world.collector.uuid, world.spare_perfdash_collector.uuid
+    return [(world.admin, "GET", path, None, None) for path in (
+        "/api/v1/loadtests/", "/api/v1/loadtest/", f"/api/v1/loadtests/{made['tests'][0].pk}/",
+        f"/api/v1/loadtest/{made['tests'][0].pk}/", f"/api/v1/loadtests/compare/?collector_ids={u},{spare}",
+        f"/api/v1/loadtest/compare/?collector_ids={u},{spare}", "/api/v1/benchmarks/", "/api/v1/benchmarks/stats/",
+        f"/api/v1/benchmarks/{made['benchmarks'][0].pk}/",
+        f"/api/v1/pcc/benchmark/compare/{made['comparison'].pk}")]
+
+
+def _loadtest_writes(world: World) -> list[tuple]:
+    made, u, admin = _loadtest_objects(world), str(world.collector.uuid), world.admin
+    first, second, third = made["tests"]
+    return [
+        (admin, "POST", "/api/v1/loadtests/", {"collector": u, "units_10pct": 5}),
+        (admin, "POST", "/api/v1/loadtest/", {"collector": u, "notes": "alias"}),
+        (admin, "PUT", f"/api/v1/loadtests/{first.pk}/", {"collector": u, "units_50pct": 9}),
+        (admin, "PATCH", f"/api/v1/loadtests/{first.pk}/", {"notes": "patched"}),
+        (admin, "PUT", f"/api/v1/loadtest/{first.pk}/", {"collector": u}),
+        (admin, "PATCH", f"/api/v1/loadtest/{first.pk}/", {"units_100pct": 7}),
+        (admin, "POST", "/api/v1/loadtests/compare/", {"collector_ids": [u, str(world.spare_perfdash_collector.uuid)]}),
+        (admin, "POST", "/api/v1/loadtest/compare/", {"collector_ids": [u, u]}),
+        (admin, "POST", f"/api/v1/loadtests/run/{u}/", {"notes": "run"}),
+        (admin, "POST", f"/api/v1/loadtest/run/{u}/", None),
+        (admin, "DELETE", f"/api/v1/loadtests/{second.pk}/", None),
+        (admin, "DELETE", f"/api/v1/loadtest/{third.pk}/", None),
+        (admin, "POST", "/api/v1/benchmarks/", {"collector": u, "name": "baseline"}),
+        (admin, "PUT", f"/api/v1/benchmarks/{made['benchmarks'][0].pk}/", {"collector": u, "name": "renamed"}),
+        (admin, "PATCH", f"/api/v1/benchmarks/{made['benchmarks'][0].pk}/", {"overall_score": 70}),
+        (admin, "DELETE", f"/api/v1/benchmarks/{made['benchmarks'][1].pk}/", None),
+        (admin, "POST", "/api/v1/pcc/benchmark/compare", {"servers": [{"server_id": u, "name": "web"}]}),
+    ]

@@ -10,7 +10,7 @@ from xat.encryption import decrypt
 pytestmark = pytest.mark.django_db
 SPECS = {"vm_brand": "oracle_cloud", "processor_brand": "ampere", "processor_model": "Ampere Altra", "vcpus": 4,
          "memory_gib": "24.00", "storage_gib": 46.6, "storage_type": "block", "hourly_cost": "0.0960",
-         "pcd_address": "10.0.0.9:8080", "pcd_apikey": "pcd-secret"}
+         "pcd_address": "pcd.example.com:8080", "pcd_apikey": "pcd-secret"}
 
 
 def url(collector) -> str:
