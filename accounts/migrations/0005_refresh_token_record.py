@@ -11,7 +11,8 @@ REFRESH_TOKEN_RECORDS_SQL = Path(__file__).resolve().parents[2] / "sql" / "schem
 def forget_blacklist_content_types(apps, schema_editor):
     """The uninstalled app's content types, and with them its permissions (what Django's
     remove_stale_contenttypes would do), so the admin offers none for tables that are gone."""
-    apps.get_model("contenttypes", "ContentType").objects.filter(app_label="token_blacklist").delete()
+    content_types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
+    content_types.filter(app_label="token_blacklist").delete()
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ from django.db.models import F
 
 def uploads_before_jobs_done(apps, schema_editor):
     """Uploads made before the job queue were ingested in their request: done, read whole."""
-    apps.get_model("metrics", "Upload").objects.update(bytes_read=F("size_bytes"))
+    apps.get_model("metrics", "Upload").objects.using(schema_editor.connection.alias).update(bytes_read=F("size_bytes"))
 
 
 class Migration(migrations.Migration):
