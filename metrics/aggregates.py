@@ -60,9 +60,12 @@ def aggregate_policies_apply(cursor) -> None:
     refresh = {"1m": (timedelta(minutes=1), timedelta(minutes=1)),
                "1h": (timedelta(hours=1), timedelta(hours=1)),
                "1d": (day, day)}
+    # Policies follow a continuous aggregate, not its name: after a new version was rolled
+    # out, they belong to it (the swap removed the previous version's).
+    live = dict(_fetch(cursor, "continuous_aggregates_live"))
     for family in FAMILIES:
         for level in LEVELS:
-            view = f"{family}_{level.name}"
+            view = live[f"{family}_{level.name}"]
             end_offset, schedule = refresh[level.name]
             cursor.execute("SELECT remove_continuous_aggregate_policy(%s, if_exists => true)", [view])
             # No start_offset: late data of any age is refreshed (TimescaleDB recomputes only
@@ -215,11 +218,12 @@ def aggregates_refresh_range(*, organization_id: int, collector_id: int, start: 
     for their policies' next runs). Under the Community edition TimescaleDB refreshes the
     range for every collector (it keeps no per-collector ranges); not inside a transaction."""
     continuous = timescale.aggregate_mode() == "continuous"
+    live = dict(sqlfiles.fetch_all("continuous_aggregates_live")) if continuous else {}
     for level in LEVELS:
         first, after = bucket_start(start, level.width), bucket_start(end, level.width) + level.width
         if continuous:
             for family in FAMILIES:
-                sqlfiles.execute("continuous_aggregate_refresh", view=f"{family}_{level.name}",
+                sqlfiles.execute("continuous_aggregate_refresh", view=live[f"{family}_{level.name}"],
                                  window_start=first, window_end=after)
         else:
             with transaction.atomic():

@@ -5,9 +5,14 @@ Written (each file starts with a header naming this module; never edit one by ha
   `migrate` (metrics/schema.py): the Apache edition's aggregates (views and their
   functions), the `<family>_levels` views, the analytics views;
 - sql/schema/<since>.sql for each `since` of the catalogue: the versioned file that adds
-  those metrics' columns to the raw table and the Apache edition's aggregate tables.
+  those metrics' columns to the raw table and the Apache edition's aggregate tables;
+- sql/schema/<since>_{create,backfill,swap}_timescale.sql: the Community edition's new
+  version of the continuous aggregates of every family `since` changes (created WITH NO
+  DATA, backfilled by refresh level by level, swapped in under the public names), applied
+  by the migration through metrics/migrations/_metrics_added.py.
   A versioned file is generated once and never changes afterwards, as long as the metrics
-  it was written for do not (tests/schema/ pin each merged one).
+  it was written for do not (tests/schema/ pin each merged one): each is written from the
+  catalogue as it stood at its `since`.
 
 `continuous_aggregates` and `aggregate_tables` write what the baseline versioned files
 hold (sql/schema/0004_aggregates_*.sql), for a test to show that the catalogue describes
@@ -18,6 +23,7 @@ the tables as they are, and for the versioned file of a change to them.
 
 import argparse
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 from metrics.catalogue import FAMILIES, STATISTICS, Family, Metric
@@ -54,8 +60,9 @@ def _statistics_from_buckets(metric: Metric) -> list[str]:
             f"sum({m}_count)::bigint AS {m}_count"]
 
 
-def _aggregation(family: Family, level: str) -> tuple[str, str, str]:
-    """(SELECT ... FROM source, the source's time column, GROUP BY ...) of one level."""
+def _aggregation(family: Family, level: str, suffix: str = "") -> tuple[str, str, str]:
+    """(SELECT ... FROM source, the source's time column, GROUP BY ...) of one level; a
+    coarser level reads the finer one named with `suffix` (a continuous aggregate's version)."""
     source = _SOURCES[level]
     time_column = "time" if source is None else "bucket"
     columns = ["organization_id", "collector_id", f"time_bucket('{_BUCKET_WIDTHS[level]}', {time_column}) AS bucket"]
@@ -63,7 +70,7 @@ def _aggregation(family: Family, level: str) -> tuple[str, str, str]:
     columns += ["count(*)::bigint AS samples" if source is None else "sum(samples)::bigint AS samples"]
     statistics = _statistics_from_samples if source is None else _statistics_from_buckets
     columns += [line for metric in family.metrics for line in statistics(metric)]
-    relation = family.table if source is None else f"{family.name}_{source}"
+    relation = family.table if source is None else f"{family.name}_{source}{suffix}"
     select = "SELECT " + ",\n       ".join(columns) + f"\nFROM {relation}"
     group_by = "GROUP BY organization_id, collector_id, 3" + (", 4" if family.item else "")
     return select, time_column, group_by
@@ -77,14 +84,14 @@ def _aggregate_columns(family: Family) -> list[str]:
 
 def continuous_aggregates(families=FAMILIES) -> str:
     """The Community edition's continuous aggregates of every family, 1h on 1m, 1d on 1h."""
-    statements = []
-    for family in families.values():
-        for level in LEVELS:
-            select, _, group_by = _aggregation(family, level)
-            statements.append(f"CREATE MATERIALIZED VIEW {family.name}_{level}\n"
-                              "WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS\n"
-                              f"{select}\n{group_by}\nWITH NO DATA;\n")
-    return "\n".join(statements)
+    return "\n".join(_continuous_aggregate(family, level) for family in families.values() for level in LEVELS)
+
+
+def _continuous_aggregate(family: Family, level: str, suffix: str = "") -> str:
+    select, _, group_by = _aggregation(family, level, suffix)
+    return (f"CREATE MATERIALIZED VIEW {family.name}_{level}{suffix}\n"
+            "WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS\n"
+            f"{select}\n{group_by}\nWITH NO DATA;\n")
 
 
 def aggregate_table(family: Family, level: str) -> str:
@@ -116,8 +123,8 @@ def metrics_added(since: str, families=FAMILIES) -> str:
     """The versioned file `since`: the columns of the metrics that name it, in the raw
     tables and, under the Apache edition, in the aggregate tables (the views and functions
     over them follow in the idempotent layer). Under the Community edition the continuous
-    aggregates cannot take a column: docs/storage.md says how a new version of them is
-    rolled out."""
+    aggregates cannot take a column: the three `<since>_*_timescale.sql` files roll out a new
+    version of them (below)."""
     parts = [f"-- Versioned ({since}): the columns of the metrics the catalogue adds in {since}.\n"]
     for family in families.values():
         added = [metric for metric in family.metrics if metric.since == since]
@@ -134,6 +141,91 @@ def metrics_added(since: str, families=FAMILIES) -> str:
                              + ",\n".join(f"    {line}" for line in stored) + ";\n" for level in LEVELS) +
                      "    END IF;\nEND $$;\n")
     return HEADER + "\n" + "\n".join(parts)
+
+
+# -- versioned, Community edition: a new version of the continuous aggregates ---------------------
+
+def _changed_families(since: str, families) -> list[tuple[Family, int]]:
+    """The families `since` adds metrics to, each as it stood at `since` (later metrics left
+    out, so the file never changes), with the version of its continuous aggregates that
+    `since` creates: 2 for a family's first change, then 3, ..."""
+    changed = []
+    for family in families.values():
+        versions = sorted({metric.since for metric in family.metrics if metric.since})
+        if since in versions:
+            as_of = replace(family, metrics=tuple(metric for metric in family.metrics
+                                                  if metric.since is None or metric.since <= since))
+            changed.append((as_of, 2 + versions.index(since)))
+    return changed
+
+
+def continuous_aggregates_created(since: str, families=FAMILIES) -> str:
+    """Step 1: the new version `<family>_<level>_v<N>` of each changed family's continuous
+    aggregates, 1h on 1m and 1d on 1h of the same version, WITH NO DATA (in the migration's
+    transaction; the backfill fills them)."""
+    parts = [f"-- Versioned ({since}, Community edition), step 1 of 3: the continuous aggregates of the\n"
+             f"-- families {since} changes, under the next version's names, with its columns; empty until\n"
+             f"-- {since}_backfill_timescale.sql, unread until {since}_swap_timescale.sql.\n"]
+    parts += [_continuous_aggregate(family, level, f"_v{version}")
+              for family, version in _changed_families(since, families) for level in LEVELS]
+    return HEADER + "\n" + "\n".join(parts)
+
+
+def continuous_aggregates_backfilled(since: str, families=FAMILIES) -> str:
+    """Step 2: every level of the new version computed from the raw samples retention still
+    holds, finest first (a level is computed from the one below). One statement per line,
+    each run on its own outside a transaction block (refresh_continuous_aggregate refuses one)."""
+    calls = [f"CALL refresh_continuous_aggregate('{family.name}_{level}_v{version}', NULL, NULL);\n"
+             for level in LEVELS for family, version in _changed_families(since, families)]
+    return (HEADER + f"\n-- Versioned ({since}, Community edition), step 2 of 3: backfill, level by level, finest first.\n"
+            + "".join(calls))
+
+
+def continuous_aggregates_swapped(since: str, families=FAMILIES) -> str:
+    """Step 3, in one transaction: the public `<family>_<level>` becomes a view over the new
+    version, and over the previous one for the buckets older than the new version's first
+    bucket (the history raw retention no longer holds), the new columns NULL there."""
+    parts = [_SWAP_COMMENT.format(since=since)]
+    for family, version in _changed_families(since, families):
+        added = {metric.column for metric in family.metrics if metric.since == since}
+        for level in LEVELS:
+            name = f"{family.name}_{level}"
+            if version == 2:  # the public name is the first version's continuous aggregate
+                previous_live, history = name, f"{name}_v1"
+                parts.append(f"SELECT remove_continuous_aggregate_policy('{name}', if_exists => true);\n"
+                             f"ALTER MATERIALIZED VIEW {name} SET (timescaledb.materialized_only = true);\n"
+                             f"ALTER MATERIALIZED VIEW {name} RENAME TO {history};\n")
+            else:  # the public name is the previous swap's view
+                previous_live, history = f"{name}_v{version - 1}", f"{name}_until_v{version}"
+                parts.append(f"SELECT remove_continuous_aggregate_policy('{previous_live}', if_exists => true);\n"
+                             f"ALTER MATERIALIZED VIEW {previous_live} SET (timescaledb.materialized_only = true);\n"
+                             f"ALTER VIEW {name} RENAME TO {history};\n")
+            key = ["organization_id", "collector_id", "bucket", *([family.item.column] if family.item else [])]
+            columns = _aggregate_columns(family)
+            old = [f"NULL::{_statistic_type(metric, statistic)} AS {metric.column}_{statistic}"
+                   if metric.column in added else f"{metric.column}_{statistic}"
+                   for metric in family.metrics for statistic in STATISTICS]
+            new_version = f"{name}_v{version}"
+            parts.append(
+                f"DO $swap$ BEGIN EXECUTE format($view$\nCREATE VIEW {name} AS\n"
+                f"{_select_list([*key, *columns])}\nFROM {new_version}\nUNION ALL\n"
+                f"{_select_list([*key, 'samples', *old])}\nFROM {history}\nWHERE bucket < %L$view$,\n"
+                f"    coalesce((SELECT min(bucket) FROM {new_version}),\n"
+                f"             (SELECT max(bucket) + interval '{_BUCKET_WIDTHS[level]}' FROM {history}),\n"
+                "             '-infinity'));\nEND $swap$;\n")
+    return HEADER + "\n" + "\n".join(parts)
+
+
+_SWAP_COMMENT = """\
+-- Versioned ({since}, Community edition), step 3 of 3, in one transaction: the public
+-- <family>_<level> becomes a view over the new version, UNION ALL the buckets of the
+-- previous one older than the new version's first bucket (those whose raw samples
+-- retention dropped before the backfill), with NULL for the new columns. The previous
+-- version keeps what it materialised (materialized_only, no refresh policy: it receives
+-- nothing new) until retention empties it; a later versioned file drops it. The levels and
+-- analytics views read the public names and are created again by the idempotent layer,
+-- whose policies follow the new version (metrics.aggregates.aggregate_policies_apply).
+"""
 
 
 # -- idempotent: views and functions ---------------------------------------------------------------
@@ -308,7 +400,11 @@ def generated_files(families=FAMILIES) -> dict[str, str]:
         "idempotent/30_analytics.sql": analytics_views(families),
     }
     versions = sorted({metric.since for family in families.values() for metric in family.metrics if metric.since})
-    files |= {f"schema/{since}.sql": metrics_added(since, families) for since in versions}
+    for since in versions:
+        files |= {f"schema/{since}.sql": metrics_added(since, families),
+                  f"schema/{since}_create_timescale.sql": continuous_aggregates_created(since, families),
+                  f"schema/{since}_backfill_timescale.sql": continuous_aggregates_backfilled(since, families),
+                  f"schema/{since}_swap_timescale.sql": continuous_aggregates_swapped(since, families)}
     return files
 
 

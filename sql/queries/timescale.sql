@@ -28,10 +28,12 @@ ORDER BY j.job_id
 -- name: aggregate_mode
 -- How the 1m/1h/1d aggregates are kept: 'continuous' (TimescaleDB continuous aggregates,
 -- Community edition), 'incremental' (plain tables kept by XAT, Apache edition) or 'none'
--- (not created yet). Read from the catalog rather than stored, so it cannot drift.
+-- (not created yet). Read from the catalog rather than stored, so it cannot drift. After a
+-- new version of cpu's continuous aggregates was rolled out, cpu_1m is a view over
+-- cpu_1m_v<N> (docs/storage.md, "Continuous aggregates").
 SELECT CASE
          WHEN EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates
-                      WHERE view_name = 'cpu_1m') THEN 'continuous'
+                      WHERE view_name ~ '^cpu_1m(_v[0-9]+)?$') THEN 'continuous'
          WHEN to_regclass('cpu_1m') IS NOT NULL THEN 'incremental'
          ELSE 'none'
        END
@@ -52,13 +54,25 @@ WHERE d.dimension_number = 1
         AND (d.hypertable_name LIKE '%%\_sample' OR d.hypertable_name = 'sample_tick'))
        OR d.hypertable_schema = 'aggregate_store')
 UNION ALL
-SELECT format('%%I.%%I', c.view_schema, c.view_name), substring(c.view_name FROM '_(1m|1h|1d)$'), d.time_interval
+SELECT format('%%I.%%I', c.view_schema, c.view_name), substring(c.view_name FROM '_(1m|1h|1d)(?:_v[0-9]+)?$'),
+       d.time_interval
 FROM timescaledb_information.continuous_aggregates c
 JOIN timescaledb_information.dimensions d
   ON d.hypertable_schema = c.materialization_hypertable_schema
  AND d.hypertable_name = c.materialization_hypertable_name AND d.dimension_number = 1
 WHERE c.view_schema = 'public'
 ORDER BY 1
+
+-- name: continuous_aggregates_live
+-- Community edition: the continuous aggregate that takes each public aggregate's new
+-- buckets (its refresh policy's target): (public name, continuous aggregate), e.g.
+-- ('memory_1m', 'memory_1m'), or ('memory_1m', 'memory_1m_v2') once a new version was
+-- rolled out (sql/generate.py; the public name is then a view over the versions). The
+-- newest version of each; catalog views only.
+SELECT DISTINCT ON (1) substring(view_name FROM '^(.*_(?:1m|1h|1d))(?:_v[0-9]+)?$'), view_name
+FROM timescaledb_information.continuous_aggregates
+WHERE view_schema = 'public'
+ORDER BY 1, coalesce(substring(view_name FROM '_v([0-9]+)$')::int, 1) DESC
 
 -- name: retention_drop_chunks
 -- Drops the relation's chunks created before the moment (whatever times they hold);

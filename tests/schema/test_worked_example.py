@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from metrics.catalogue import FAMILIES, STATISTICS, Metric, with_metric
+from metrics.migrations._metrics_added import metrics_added_apply
 from metrics.schema import schema_idempotent_apply
 from sql import generate
 from xat.sqlfiles import SQL_DIR
@@ -31,16 +32,27 @@ def _column_names(schema: str, relation: str) -> list[str]:
                                       " WHERE table_schema = %s AND table_name = %s", schema, relation)]
 
 
-def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path):
-    written = generate.generate(into=tmp_path, families=with_metric(FAMILIES, "memory", SHMEM))
-    changed = {path.relative_to(tmp_path).as_posix() for path in written
-               if not (SQL_DIR / path.relative_to(tmp_path)).exists()
-               or (SQL_DIR / path.relative_to(tmp_path)).read_text() != path.read_text()}
-    assert changed == {"schema/0010_memory_shmem.sql", "idempotent/10_aggregates_apache.sql",
-                       "idempotent/20_aggregate_levels.sql", "idempotent/30_analytics.sql"}
+# What the entry changes among the generated files; the *_timescale.sql files are the
+# Community edition's (tests/schema/test_worked_example_tsl.py).
+CHANGED_FILES = {"schema/0010_memory_shmem.sql", "schema/0010_memory_shmem_create_timescale.sql",
+                 "schema/0010_memory_shmem_backfill_timescale.sql", "schema/0010_memory_shmem_swap_timescale.sql",
+                 "idempotent/10_aggregates_apache.sql", "idempotent/20_aggregate_levels.sql",
+                 "idempotent/30_analytics.sql"}
 
-    # What `migrate` does with them: the new versioned file (by its migration), then the layer.
-    _rows((tmp_path / "schema" / "0010_memory_shmem.sql").read_text())
+
+def generated_with_shmem(into) -> set[str]:
+    """Generates the catalogue plus SHMEM into `into`; returns the files that differ from sql/'s."""
+    written = generate.generate(into=into, families=with_metric(FAMILIES, "memory", SHMEM))
+    return {path.relative_to(into).as_posix() for path in written
+            if not (SQL_DIR / path.relative_to(into)).exists()
+            or (SQL_DIR / path.relative_to(into)).read_text() != path.read_text()}
+
+
+def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path):
+    assert generated_with_shmem(tmp_path) == CHANGED_FILES
+
+    # What `migrate` does with them: the migration of 0010 (metrics_added), then the layer.
+    metrics_added_apply(connection, "0010_memory_shmem", directory=tmp_path / "schema")
     schema_idempotent_apply(directory=tmp_path / "idempotent")
 
     statistics = {f"shmem_kb_{statistic}" for statistic in STATISTICS}
