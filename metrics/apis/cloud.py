@@ -19,7 +19,6 @@ from rest_framework.response import Response
 
 from accounts.tenancy import IsAdmin
 from metrics.apis.perfdash.base import PerfdashApi
-from metrics.cloud import aws
 from metrics.cloud.inventory import (
     Instance,
     NotConnected,
@@ -41,6 +40,7 @@ from metrics.cloud.providers import (
     ProviderFailed,
     ProviderUnreachable,
 )
+from metrics.cloud.registry import provider_module
 from metrics.models import CloudInstance
 from xat.openapi import error_response, shape
 
@@ -132,7 +132,12 @@ class AwsCredentials(serializers.Serializer):
     # IAM's own patterns; anything else could not even be put in a signed request's headers.
     access_key_id = serializers.RegexField(r"^[A-Z0-9]{16,128}$")
     secret_access_key = serializers.RegexField(r"^[\x21-\x7e]{1,128}$")
-    region = serializers.ChoiceField(choices=sorted(aws.regions()), default="us-east-1")
+    region = serializers.CharField(max_length=32, default="us-east-1")
+
+    def validate_region(self, region: str) -> str:
+        if region not in provider_module("aws").regions():
+            raise serializers.ValidationError("Not an AWS region.")
+        return region
 
 
 class OciCredentials(serializers.Serializer):
