@@ -292,8 +292,8 @@ def main():
         first = [seconds * 1e3 for step, status, seconds in fleet if step == 0 and status == 200]
         failed = sum(status != 200 for _, status, _ in fleet)
         print(f"Open loop, {args.fleet} agents x 1 tick / {FLEET_PERIOD} s ({args.fleet / FLEET_PERIOD:.0f} ticks/s"
-              f" offered), {len(fleet)} requests: p50 {percentile(later, 0.5):.1f} ms  p99 {percentile(later, 0.99):.1f}"
-              f" ms (first ticks, collectors registered: p50 {percentile(first, 0.5):.1f} ms"
+              f" offered), {len(fleet)} requests: p50 {percentile(later, 0.5):.1f} ms"
+              f"  p99 {percentile(later, 0.99):.1f} ms (first ticks, collectors registered: p50 {percentile(first, 0.5):.1f} ms"
               f"  p99 {percentile(first, 0.99):.1f} ms)  not 200 {failed}")
         print(durable_line(organization.pk, "fleet", len(fleet) - failed, 0))
 

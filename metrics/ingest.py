@@ -137,7 +137,8 @@ class IngestResult:
                             for family in self.rows_by_family.keys() | stored.rows_by_family.keys()},
             first=min((t for t in (self.first, stored.first) if t is not None), default=None),
             last=max((t for t in (self.last, stored.last) if t is not None), default=None),
-            skipped=replace(self.skipped, duplicate_ticks=self.skipped.duplicate_ticks + stored.skipped.duplicate_ticks))
+            skipped=replace(self.skipped,
+                            duplicate_ticks=self.skipped.duplicate_ticks + stored.skipped.duplicate_ticks))
 
 
 def ticks_parse(measurements: list[Measurement], skipped: Skipped) -> list[Tick]:
