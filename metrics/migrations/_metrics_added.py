@@ -2,6 +2,7 @@
 the files sql/generate.py writes for it, applied in their order. Frozen with the migrations,
 as _versioned.py: it imports only Django and that reader."""
 
+import re
 from pathlib import Path
 
 from django.db import migrations, transaction
@@ -23,14 +24,22 @@ def metrics_added_apply(connection, since: str, *, directory: Path = SCHEMA_DIR)
     """Applies `since` to the database of `connection` (in autocommit): the new columns and,
     under the Community edition, the new version of the continuous aggregates: created with
     the columns (in the same transaction), backfilled level by level (each refresh on its
-    own), swapped in under the public names (one transaction)."""
+    own), swapped in under the public names (one transaction). Run again after a stop
+    between those transactions, it goes on from the backfill."""
+    create = (directory / f"{since}_create_timescale.sql").read_text()
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('timescaledb.license', true)")
         continuous = cursor.fetchone()[0] == "timescale"
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute((directory / f"{since}.sql").read_text())
-        if continuous:
-            cursor.execute((directory / f"{since}_create_timescale.sql").read_text())
+        # A run stopped after the create step (a backfill cut short) is resumed from the
+        # backfill, which computes again only what the last one did not finish.
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL",
+                       [re.search(r"^CREATE MATERIALIZED VIEW (\S+)", create, re.MULTILINE)[1]])
+        created = continuous and cursor.fetchone()[0]
+    if not created:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute((directory / f"{since}.sql").read_text())
+            if continuous:
+                cursor.execute(create)
     if not continuous:
         return
     with connection.cursor() as cursor:

@@ -66,7 +66,9 @@ def _column_names(schema: str, relation: str) -> set[str]:
 def restored_afterwards(tsl_database):
     yield
     connections["tsl"].close()  # a failed statement may have left the connection in a transaction
-    _rows("DROP VIEW IF EXISTS memory_1d, memory_1h, memory_1m CASCADE")
+    _rows("DO $$ DECLARE name text; BEGIN FOREACH name IN ARRAY ARRAY['memory_1d', 'memory_1h', 'memory_1m'] LOOP"
+          " IF NOT EXISTS (SELECT FROM timescaledb_information.continuous_aggregates WHERE view_name = name) THEN"
+          " EXECUTE format('DROP VIEW IF EXISTS %I CASCADE', name); END IF; END LOOP; END $$")  # the swap's views
     for level in reversed(generate.LEVELS):  # a level depends on the one below
         _rows(f"DROP MATERIALIZED VIEW IF EXISTS memory_{level}_v2")
     _rows("DO $$ BEGIN IF to_regclass('memory_1m_v1') IS NOT NULL THEN"
@@ -139,3 +141,20 @@ def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path, restored_afterwards
     assert kept_for_a_while
     assert {f"public.memory_{level}_v{version}" for level in kept_for_a_while for version in (1, 2)} <= set(
         json.loads(periods))
+
+
+def test_it_goes_on_from_the_backfill_when_run_again_after_a_stop(tmp_path, restored_afterwards):
+    generated_with_shmem(tmp_path)
+    _insert(HELD, [2000, 2600, 2900])
+    schema = tmp_path / "schema"
+    # The create step committed, then the migration stopped (a backfill cut short, say).
+    with connections["tsl"].cursor() as cursor:
+        cursor.execute((schema / "0010_memory_shmem.sql").read_text()
+                       + (schema / "0010_memory_shmem_create_timescale.sql").read_text())
+
+    metrics_added_apply(connections["tsl"], "0010_memory_shmem", directory=schema)
+
+    assert _rows("SELECT table_type FROM information_schema.tables"
+                 " WHERE table_schema = 'public' AND table_name = 'memory_1m'") == [("VIEW",)]
+    for level in generate.LEVELS:
+        assert _at(f"memory_{level}_v2", level, HELD, TOTAL_STATISTICS) == [_statistics([2000, 2600, 2900])], level
