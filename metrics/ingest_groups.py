@@ -16,7 +16,8 @@ In a group: the collectors' ingest locks are taken in id order with their tick s
 statement), so two groups sharing a collector run one after the other; each request's
 ticks are then placed in arrival order. Ticks newer than their collector's newest (nearly
 every tick) pair with the tick state, or with the previous request's last tick in the same
-group, and go to one binary COPY per table for the whole group (metrics.sample_copy); a
+group, and go to one binary COPY per table for the whole group (metrics.sample_copy; a
+group of fewer than COPY_MIN_TICKS ticks writes each request with one samples_write); a
 request with a late or repeated tick first sends what the group has so far, then is placed
 against the hypertables as before (metrics.ingest.ticks_store). Then one statement moves
 the tick states on, and one session_join per collector (metrics.sessions). If anything
