@@ -16,11 +16,12 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from metrics.aggregates import WIDTHS, bucket_start
+from metrics.aggregates import WIDTHS, aggregates_refresh_range, bucket_start
 from metrics.catalogue import STATISTICS
 from metrics.migrations._metrics_added import metrics_added_apply
 from metrics.schema import schema_idempotent_apply
 from sql import generate
+from tests.conftest import default_connection_to
 from tests.schema.test_worked_example import CHANGED_FILES, generated_with_shmem
 
 # "default" too: the migrations run on "tsl" write some rows through the default alias.
@@ -120,9 +121,12 @@ def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path, restored_afterwards
         assert _rows(f"SELECT {SHMEM_STATISTICS} FROM memory_levels WHERE level = %s AND organization_id = %s"
                      " AND collector_id = %s AND bucket = %s", level, ORG, COLLECTOR,
                      bucket_start(NEW, WIDTHS[level])) == [_statistics([100, 301])], level
-    # ... and materialised by refresh, which the policies do to the live versions.
-    for live in ("memory_1m_v2", "memory_1h_v2", "memory_1d_v2"):
-        _rows(f"CALL refresh_continuous_aggregate('{live}', NULL, NULL)")
+    # ... and materialised by refresh, as an upload's job does it (and the policies, on the
+    # live versions too: below).
+    connections["tsl"].close()  # the engine takes one connection at a time
+    tsl_settings = {key: value for key, value in connections["tsl"].settings_dict.items() if key != "TEST"}
+    with default_connection_to(**tsl_settings):
+        aggregates_refresh_range(organization_id=ORG, collector_id=COLLECTOR, start=NEW, end=NEW)
     for level in generate.LEVELS:
         assert _at(f"memory_{level}_v2", level, NEW, SHMEM_STATISTICS) == [_statistics([100, 301])], level
         assert _at(f"memory_{level}", level, NEW, "samples") == [(2,)], level
