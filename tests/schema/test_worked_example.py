@@ -79,3 +79,18 @@ def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path):
     _rows("SELECT aggregate_store.recompute_1m(%s, %s)", MINUTE, MINUTE.replace(minute=1))
     assert _rows(f"SELECT {columns} FROM aggregate_store.memory_1m WHERE collector_id = %s",
                  COLLECTOR_ID) == [expected]
+
+
+def test_it_keeps_the_files_of_a_since_when_a_later_one_changes_the_family_again():
+    once = with_metric(FAMILIES, "memory", SHMEM)
+    twice = with_metric(once, "memory", Metric("slab_kb", "bigint", "kB", "gauge", since="0011_memory_slab"))
+    first, second = generate.generated_files(once), generate.generated_files(twice)
+    assert {path: second[path] for path in first if path.startswith("schema/")} == {
+        path: content for path, content in first.items() if path.startswith("schema/")}
+    # The second change is the third version, read over the second swap's view, renamed.
+    create, swap = second["schema/0011_memory_slab_create_timescale.sql"], second["schema/0011_memory_slab_swap_timescale.sql"]
+    assert "CREATE MATERIALIZED VIEW memory_1h_v3" in create and "FROM memory_1m_v3" in create
+    assert "slab_kb" in create and "slab_kb" not in first["schema/0010_memory_shmem_create_timescale.sql"]
+    assert "ALTER VIEW memory_1m RENAME TO memory_1m_until_v3;" in swap
+    words = " ".join(swap.split())  # the select lists are wrapped
+    assert "NULL::bigint AS slab_kb_min" in words and "NULL::bigint AS shmem_kb_min" not in words
