@@ -8,11 +8,11 @@ organization's answer; `markers()` adds the ids that do not carry it.
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from accounts.models import ApiKey, Membership
 from accounts.services import invitation_create
-from metrics.models import Benchmark, BenchmarkComparison, LoadTest, TrickleSession, Upload
+from metrics.models import Benchmark, BenchmarkComparison, CloudInstance, LoadTest, TrickleSession, Upload
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import PASSWORD, api_client, api_key_make, collector_make, member_make, team_make, user_make
@@ -63,6 +63,7 @@ class World:
                                                     name=f"{slug} benchmark {n}") for n in (1, 2)]
         self.comparison = BenchmarkComparison.objects.create(organization=organization, created_by=self.team.admin,
                                                              benchmark_id=f"{slug}-bench", duration="300s")
+        self.cloud_instance = cloud_instances_make(organization, slug)
 
     def login(self, path: str) -> dict:
         return self.admin.post(path, {"username": f"{self.slug}-admin", "password": PASSWORD}, format="json").json()
@@ -82,6 +83,7 @@ class World:
             "loadtest_uuid": [str(test.pk) for test in self.load_tests],
             "benchmark_uuid": [str(benchmark.pk) for benchmark in self.benchmarks],
             "comparison_uuid": [str(self.comparison.pk)],
+            "instance_id": [self.cloud_instance],
         }
 
     def markers(self) -> list[str]:
@@ -97,3 +99,14 @@ class World:
               for pk in model.objects.filter(organization=organization).values_list("pk", flat=True)),
             *ApiKey.objects.filter(organization=organization).values_list("prefix", flat=True),
         ]
+
+
+def cloud_instances_make(organization, slug: str) -> str:
+    """An instance id of each provider that this organization's listing returned (an
+    instance endpoint acts only on those: metrics/cloud/inventory.py); the id, the same for
+    the three providers, carries the slug."""
+    instance_id = f"{slug}-vm"
+    for provider in ("oci", "aws", "azure"):
+        CloudInstance.objects.get_or_create(organization=organization, provider=provider, instance_id=instance_id,
+                                            defaults={"listed_at": datetime(2026, 1, 1, tzinfo=UTC)})
+    return instance_id

@@ -33,6 +33,7 @@ from accounts.models import ApiKey, Membership
 from accounts.services import invitation_create
 from metrics.models import Benchmark, BenchmarkComparison, LoadTest, TrickleSession, Upload
 from tests.ingest.agent import capture_ticks
+from tests.api_world import cloud_instances_make
 from tests.oracle import CAPTURES
 from accounts.tenancy import OrganizationAPIView, PublicAPIView, UserAPIView
 from metrics.models import Collector
@@ -98,6 +99,7 @@ class World:
             "loadtest_uuid": lambda: self.load_tests[slug].pk,
             "benchmark_uuid": lambda: self.benchmarks[slug].pk,
             "comparison_uuid": lambda: self.comparisons[slug].pk,
+            "instance_id": lambda: cloud_instances_make(team.organization, slug),
             "key_id": lambda: self.collector_keys[slug].pk,
             "member_id": lambda: Membership.objects.get(user=team.viewer, organization=team.organization).pk,
             "invitation_id": lambda: invitation_create(organization=team.organization, email=f"invitee@{slug}.example",

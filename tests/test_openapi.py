@@ -16,6 +16,7 @@ from django.urls import get_resolver
 from jsonschema import Draft202012Validator
 
 from tests.api_world import TICKS, World
+from tests.cloud.openapi_cases import cloud_cases
 from tests.ingest.agent import post_like_pcc
 from tests.personas import PASSWORD, api_client, collector_make, team_make
 from tests.test_isolation_matrix import SKIPPED_PREFIXES, _path_template, _views_of, _walk
@@ -169,17 +170,17 @@ def answer_problems(schema, method: str, path: str, response) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_it_validates_every_answer(schema):
+def test_it_validates_every_answer(schema, tmp_path):
     world = World()
-    cases = _cases(world)
-    covered = {(_operation(schema, method, path)[0], method) for _, method, path, _, _ in cases}
-    assert covered == _described(schema), "a route without a case here: add one to _cases"
-
     problems, statuses = [], {}
-    for client, method, path, body, kind in cases:
-        response = _send(client, method, path, body, kind, world.org_secret)
-        statuses[f"{method} {path}"] = response.status_code
-        problems += answer_problems(schema, method, path, response)
+    with cloud_cases(team=world.team, directory=tmp_path) as cloud:
+        cases = _cases(world) + [(client, method, path, body, "json") for client, method, path, body in cloud]
+        covered = {(_operation(schema, method, path)[0], method) for _, method, path, _, _ in cases}
+        assert covered == _described(schema), "a route without a case here: add one to _cases"
+        for client, method, path, body, kind in cases:
+            response = _send(client, method, path, body, kind, world.org_secret)
+            statuses[f"{method} {path}"] = response.status_code
+            problems += answer_problems(schema, method, path, response)
     assert not problems, "\n".join(problems)
     failed = {case: status for case, status in statuses.items() if status >= 300}
     assert not failed, f"every representative request should succeed: {failed}"

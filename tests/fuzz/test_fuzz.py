@@ -38,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api_world import World
+from tests.cloud.openapi_cases import faked_providers
 from xat.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,14 @@ def worlds() -> dict[str, World]:
 @pytest.fixture
 def globex_objects(worlds) -> set[str]:
     return set(worlds["globex"].markers())
+
+
+@pytest.fixture(autouse=True)
+def cloud_providers_faked(tmp_path):
+    """The cloud endpoints reach local fakes of the providers (tests/cloud/), never the
+    internet: connect would otherwise answer 503 to every example."""
+    with faked_providers(directory=tmp_path):
+        yield
 
 
 @pytest.fixture
