@@ -51,7 +51,7 @@ def free_port() -> str:
 
 @contextmanager
 def gunicorn_serving(*, env: dict, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """gunicorn as deployed (xat/gunicorn_conf.py: sync workers, its timeouts) on a free
+    """gunicorn as deployed (xat/gunicorn_conf.py: threaded workers with their ingest writers, its timeouts) on a free
     port of 127.0.0.1, with env added to this process's environment (the database's PG*
     settings, WEB_CONCURRENCY, limits); its output in log. Yields (port, gunicorn's master
     process) once /health/ answers 200; stops it with its workers on the way out."""

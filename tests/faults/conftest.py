@@ -6,7 +6,7 @@ from tests.faults.stage import DATABASE, WORKERS, Stage
 
 @pytest.fixture(scope="package")
 def stage(spare_cluster, tmp_path_factory):
-    """gunicorn (WORKERS sync workers, as deployed) serving a migrated database of the spare
+    """gunicorn (WORKERS threaded workers, as deployed) serving a migrated database of the spare
     cluster, for the whole folder: each test works in an organization of its own."""
     socket_dir, pg_port = spare_cluster
     env = spare_database(spare_cluster, DATABASE)
