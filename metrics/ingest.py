@@ -24,7 +24,7 @@ import orjson
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from metrics import arithmetic, procfs
+from metrics import arithmetic, catalogue, procfs
 from metrics.host_totals import disk_total, disks_in_total, interface_in_total, network_total
 from xat import sqlfiles
 
@@ -47,15 +47,12 @@ EARLIEST_TICK = 946684800
 # The unknown subsystems an answer names; beyond them, it counts the rest.
 IGNORED_SUBSYSTEMS_LISTED = 20
 
-CPU_RATES = ("user_pct", "nice_pct", "system_pct", "iowait_pct", "irq_pct", "softirq_pct", "steal_pct", "idle_pct")
-DISK_RATES = ("tps", "rtps", "wtps", "dtps", "read_sectors_ps", "written_sectors_ps", "discarded_sectors_ps",
-              "util_pct", "await_ms")
-NETWORK_RATES = ("rx_packets_ps", "tx_packets_ps", "rx_kb_ps", "tx_kb_ps", "rx_compressed_ps", "tx_compressed_ps",
-                 "rx_multicast_ps", "rx_errors_ps", "tx_errors_ps", "rx_drops_ps", "tx_drops_ps", "if_util_pct")
-MEMORY_GAUGES = ("mem_total_kb", "mem_free_kb", "mem_available_kb", "mem_used_kb", "mem_used_pct", "buffers_kb",
-                 "cached_kb", "commit_kb", "commit_pct", "active_kb", "inactive_kb", "dirty_kb", "swap_total_kb",
-                 "swap_free_kb")
-FILESYSTEM_GAUGES = ("block_size", "blocks_total", "blocks_available", "size_bytes", "available_bytes", "use_pct")
+# What each family's arithmetic yields, in the catalogue's column order.
+CPU_RATES = catalogue.CPU.columns(kind="rate")
+DISK_RATES = catalogue.DISK.columns(kind="rate")
+NETWORK_RATES = catalogue.NETWORK.columns(kind="rate")
+MEMORY_GAUGES = catalogue.MEMORY.columns(kind="gauge")
+FILESYSTEM_GAUGES = catalogue.FILESYSTEM.columns(kind="gauge")
 
 
 class CollectorGone(DatabaseError):
@@ -362,7 +359,8 @@ class SampleRows:
 
     FAMILIES = ("cpu", "disk", "disk_total", "network", "network_total", "memory", "filesystem")
     # The column a row's item goes to, in the family's table (<family>_sample).
-    ITEM_COLUMNS = {"cpu": "cpu", "disk": "device", "network": "interface", "filesystem": "mount"}
+    ITEM_COLUMNS = {name: family.item.column for name, family in catalogue.FAMILIES.items()
+                    if family.item}
 
     def __init__(self):
         self.rows: dict[str, list[dict]] = {family: [] for family in self.FAMILIES}
