@@ -26,7 +26,7 @@ def test_it_lists_paths_that_the_api_serves(url):
     unserved = []
     for path in paths:
         try:
-            resolve(path.replace("{id}", str(uuid.uuid4())))
+            resolve(path.replace("{id}", str(uuid.uuid4())).replace("{instance_id}", "i-0123456789abcdef0"))
         except Resolver404:
             unserved.append(path)
     assert not unserved
@@ -47,6 +47,7 @@ def test_it_lists_every_route_of_the_perf_dashboards_api():
     missing = []
     for prefix, pattern in patterns:
         route = re.sub(r"<uuid:\w+>", "{id}", prefix + str(pattern.pattern)).replace("^", "").replace("/?$", "/")
+        route = route.replace("<str:instance_id>", "{instance_id}")
         if route not in listed and route not in ("/", "/api/v1/"):
             missing.append(route)
     assert not missing

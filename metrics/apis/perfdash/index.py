@@ -50,6 +50,29 @@ ENDPOINTS = {
         "captures": "/api/v1/pcc/captures",
         "capture_data": "/api/v1/pcc/captures/{id}/data",
     },
+    **{name: {
+        "list": f"/api/v1/{prefix}/",
+        "detail": f"/api/v1/{prefix}/{{id}}/",
+        "compare": f"/api/v1/{prefix}/compare/",
+        "run": f"/api/v1/{prefix}/run/{{id}}/",
+    } for name, prefix in (("load_tests", "loadtests"), ("load_tests_alias", "loadtest"))},
+    "benchmarks": {
+        "list": "/api/v1/benchmarks/",
+        "stats": "/api/v1/benchmarks/stats/",
+        "detail": "/api/v1/benchmarks/{id}/",
+        "compare": "/api/v1/pcc/benchmark/compare",
+        "comparison": "/api/v1/pcc/benchmark/compare/{id}",
+    },
+    "cloud": {provider: {
+        "status": f"/api/v1/cloud/{provider}/status",
+        "connect": f"/api/v1/cloud/{provider}/connect",
+        "disconnect": f"/api/v1/cloud/{provider}/disconnect",
+        "instances": f"/api/v1/cloud/{provider}/instances",
+        **{f"instance_{action.replace('-', '_')}": f"/api/v1/cloud/{provider}/instances/{{instance_id}}/{action}"
+           for action in ("start", "stop", "status", "deploy-pcc", "validate-pcc")},
+        **({"regions": "/api/v1/cloud/aws/regions"} if provider == "aws" else {}),
+        **({"compartments": "/api/v1/cloud/oci/compartments"} if provider == "oci" else {}),
+    } for provider in ("oci", "aws", "azure")},
 }
 
 
@@ -57,5 +80,5 @@ ENDPOINTS = {
     "name": serializers.CharField(), "endpoints": serializers.DictField()})})
 @require_GET
 def api_index(request):
-    """The API's entry points by name (paths; {id}: a UUID)."""
+    """The API's entry points by name (paths; {id}: a UUID; {instance_id}: a cloud provider's)."""
     return JsonResponse({"name": "XAT", "endpoints": ENDPOINTS})
