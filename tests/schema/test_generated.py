@@ -1,7 +1,13 @@
 """The generated SQL (sql/generate.py) is what the catalogue (metrics/catalogue.py) says,
 and the catalogue describes the versioned files as they are."""
 
+import re
+
+import pytest
+
+from metrics.ingest import SampleRows
 from sql import generate
+from xat import sqlfiles
 from xat.sqlfiles import SQL_DIR
 
 
@@ -37,3 +43,33 @@ def test_it_generates_the_apache_views_and_functions_the_baseline_created():
     statements = [chunk[chunk.index("CREATE"):] for chunk in chunks if "CREATE" in chunk]
     assert len(statements) == 45  # 21 views, 21 range functions, 3 recompute functions
     assert all(statement in baseline for statement in statements)
+
+
+def test_it_returns_samples_writes_counts_in_the_order_ingest_pairs_them_with():
+    # metrics.ingest.rows_write zips the counts with SampleRows.FAMILIES.
+    counted = re.findall(r"\(SELECT count\(\*\) FROM (\w+)\)", sqlfiles.query("samples_write"))
+    assert counted == [*SampleRows.FAMILIES, "seen", "invalidated"]
+
+
+def test_it_upserts_the_families_of_rates_and_inserts_the_gauges_only():
+    statement = " ".join(generate.samples_write().split())
+    for family in generate.FAMILIES.values():
+        cte = statement[statement.index(f"{family.name} AS ("):]
+        cte = cte[:cte.index("RETURNING 1")]
+        rates = family.columns(kind="rate")
+        assert ("DO UPDATE SET" in cte) == bool(rates), family.name
+        assert all(f"{column} = EXCLUDED.{column}" in cte for column in rates), family.name
+
+
+def test_it_refuses_a_named_query_defined_in_two_files(tmp_path, monkeypatch):
+    (tmp_path / "queries").mkdir()
+    for name in ("a.sql", "b.sql"):
+        (tmp_path / "queries" / name).write_text("-- name: samples_write\nSELECT 1\n")
+    monkeypatch.setattr(sqlfiles, "SQL_DIR", tmp_path)
+    sqlfiles.named_queries.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="defined twice"):
+            sqlfiles.named_queries()
+    finally:
+        monkeypatch.undo()
+        sqlfiles.named_queries.cache_clear()
