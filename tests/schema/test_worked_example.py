@@ -1,17 +1,26 @@
 """docs/storage.md's worked example, "Adding a metric": one catalogue entry, the files it
 generates, and the database they make (Apache edition, the test cluster's): the new column
 in the raw hypertable, in every aggregate level (stored and live), the levels view and the
-analytics views. Applied inside the test's transaction, so rolled back with it."""
+analytics views, and ingest's writing statement (samples_write) storing it. Applied inside
+the test's transaction, so rolled back with it."""
 
+import re
+import shutil
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from accounts.models import Organization
 from metrics.catalogue import FAMILIES, STATISTICS, Metric, with_metric
+from metrics.ingest import Measurement, Skipped, ticks_parse, ticks_store
 from metrics.migrations._metrics_added import metrics_added_apply
 from metrics.schema import schema_idempotent_apply
 from sql import generate
+from tests.ingest.agent import capture_ticks
+from tests.oracle import CAPTURES
+from tests.personas import collector_make
+from xat import sqlfiles
 from xat.sqlfiles import SQL_DIR
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +46,7 @@ def _column_names(schema: str, relation: str) -> list[str]:
 CHANGED_FILES = {"schema/0010_memory_shmem.sql", "schema/0010_memory_shmem_create_timescale.sql",
                  "schema/0010_memory_shmem_backfill_timescale.sql", "schema/0010_memory_shmem_swap_timescale.sql",
                  "idempotent/10_aggregates_apache.sql", "idempotent/20_aggregate_levels.sql",
-                 "idempotent/30_analytics.sql"}
+                 "idempotent/30_analytics.sql", "queries/samples_write.sql"}
 
 
 def generated_with_shmem(into) -> set[str]:
@@ -94,3 +103,43 @@ def test_it_keeps_the_files_of_a_since_when_a_later_one_changes_the_family_again
     assert "ALTER VIEW memory_1m RENAME TO memory_1m_until_v3;" in swap
     words = " ".join(swap.split())  # the select lists are wrapped
     assert "NULL::bigint AS slab_kb_min" in words and "NULL::bigint AS shmem_kb_min" not in words
+
+
+@pytest.fixture
+def named_queries_with_shmem(tmp_path, monkeypatch):
+    """The named queries as the catalogue plus SHMEM makes them (samples_write generated
+    into tmp_path, the hand-written files beside it), read by xat.sqlfiles for the test."""
+    generated_with_shmem(tmp_path)
+    for path in (SQL_DIR / "queries").glob("*.sql"):
+        if not (tmp_path / "queries" / path.name).exists():
+            shutil.copy(path, tmp_path / "queries")
+    monkeypatch.setattr(sqlfiles, "SQL_DIR", tmp_path)
+    sqlfiles.named_queries.cache_clear()
+    sqlfiles.query.cache_clear()
+    yield tmp_path
+    monkeypatch.undo()
+    sqlfiles.named_queries.cache_clear()
+    sqlfiles.query.cache_clear()
+
+
+def test_it_writes_the_metric_a_tick_brings_through_ingest(named_queries_with_shmem):
+    assert "shmem_kb" in sqlfiles.query("samples_write")
+    metrics_added_apply(connection, "0010_memory_shmem", directory=named_queries_with_shmem / "schema")
+    organization = Organization.objects.create(slug="shmem", name="Shmem")
+    collector = collector_make(organization)
+    measurements = capture_ticks(CAPTURES[0])[0]
+    (meminfo,) = [m["measurement"] for m in measurements if m["subsystem"] == "/proc/meminfo"]
+    shmem, mem_total = (int(re.search(rf"^{name}:\s+(\d+) kB$", meminfo, re.MULTILINE).group(1))
+                        for name in ("Shmem", "MemTotal"))
+    (tick,) = ticks_parse([Measurement(m["timestamp"], m["subsystem"], m["measurement"]) for m in measurements],
+                          Skipped())
+    # What metrics.arithmetic.memory_gauges would yield once it reads Shmem (the
+    # arithmetic is written by hand, not generated).
+    tick.memory["shmem_kb"] = shmem
+
+    with transaction.atomic():
+        stored = ticks_store(organization_id=organization.id, collector_id=collector.id, ticks=[tick])
+
+    assert stored.rows_by_family["memory"] == 1
+    assert _rows("SELECT mem_total_kb, shmem_kb FROM memory_sample WHERE collector_id = %s",
+                 collector.id) == [(mem_total, shmem)]

@@ -3,7 +3,8 @@ PGlite TSL engine, tests/tsl.py): one catalogue entry, the files it generates, a
 its migration does (metrics/migrations/_metrics_added.py) and then the
 idempotent layer, on a database holding memory data: buckets whose raw samples retention
 dropped (only the first version of the continuous aggregates holds them), raw samples still
-held (the backfill brings them to the new version), and new samples with the new metric.
+held (the backfill brings them to the new version), and new samples with the new metric,
+written by ingest's generated statement (samples_write).
 
 The rollout changes the shared "tsl" database (a column, continuous aggregates renamed and
 created): the fixture puts it back as it was, so that the other tests on the engine see the
@@ -18,11 +19,13 @@ from django.db import connections
 
 from metrics.aggregates import WIDTHS, aggregates_refresh_range, bucket_start
 from metrics.catalogue import STATISTICS
+from metrics.ingest import SampleRows
 from metrics.migrations._metrics_added import metrics_added_apply
 from metrics.schema import schema_idempotent_apply
 from sql import generate
 from tests.conftest import default_connection_to
-from tests.schema.test_worked_example import CHANGED_FILES, generated_with_shmem
+from tests.schema.test_worked_example import CHANGED_FILES, generated_with_shmem, named_queries_with_shmem  # noqa: F401
+from xat import sqlfiles
 
 # "default" too: the migrations run on "tsl" write some rows through the default alias.
 pytestmark = pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
@@ -41,11 +44,25 @@ def _rows(statement: str, *params) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def _insert(minute: datetime, totals: list[int], shmem: list[int] | None = None) -> None:
-    columns = "organization_id, collector_id, time, mem_total_kb" + (", shmem_kb" if shmem else "")
+def _insert(minute: datetime, totals: list[int]) -> None:
     for second, total in enumerate(totals):
-        values = [ORG, COLLECTOR, minute + timedelta(seconds=10 * second), total] + ([shmem[second]] if shmem else [])
-        _rows(f"INSERT INTO memory_sample ({columns}) VALUES ({', '.join(['%s'] * len(values))})", *values)
+        _rows("INSERT INTO memory_sample (organization_id, collector_id, time, mem_total_kb) VALUES (%s, %s, %s, %s)",
+              ORG, COLLECTOR, minute + timedelta(seconds=10 * second), total)
+
+
+def _written_by_samples_write(minute: datetime, totals: list[int], shmem: list[int]) -> None:
+    """The samples of a minute as ingest writes them: rows as SampleRows holds them, through
+    the named query samples_write (the generated one, named_queries_with_shmem)."""
+    rows = SampleRows()
+    times = [int((minute + timedelta(seconds=10 * second)).timestamp()) for second in range(len(totals))]
+    for t, total, value in zip(times, totals, shmem):
+        rows.add("memory", t, None, {"mem_total_kb": total, "shmem_kb": value})
+    with connections["tsl"].cursor() as cursor:
+        cursor.execute(sqlfiles.query("samples_write"),
+                       dict(organization_id=ORG, collector_id=COLLECTOR, **rows.as_json(), ticks=[],
+                            state_time=None, state_counters=None, last=max(times), changed_from=min(times),
+                            changed_to=max(times)))
+        assert cursor.fetchone()[SampleRows.FAMILIES.index("memory")] == len(times)
 
 
 def _statistics(values: list[int]) -> tuple:
@@ -84,7 +101,7 @@ def restored_afterwards(tsl_database):
     assert "shmem_kb_avg" not in _column_names("public", "memory_levels")
 
 
-def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path, restored_afterwards):
+def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path, restored_afterwards, named_queries_with_shmem):
     assert generated_with_shmem(tmp_path) == CHANGED_FILES
 
     # Before: one minute materialised whose raw samples retention then dropped, one held.
@@ -107,7 +124,7 @@ def test_it_adds_a_metric_from_one_catalogue_entry(tmp_path, restored_afterwards
         for schema, relation in (("public", f"memory_{level}"), ("analytics", f"memory_{level}")):
             assert statistics <= _column_names(schema, relation), (schema, relation)
 
-    _insert(NEW, [3000, 3100], shmem=[100, 301])
+    _written_by_samples_write(NEW, [3000, 3100], shmem=[100, 301])
     nulls = (None, None, None, None, None, 0)
     for level in generate.LEVELS:
         # Old buckets keep their values (only the first version holds them), shmem_kb NULL there.
