@@ -292,9 +292,9 @@ def rows_placed(new_ticks: list[Tick], placement: Placement) -> "SampleRows":
 
 def rows_write(*, organization_id: int, collector_id: int, placement: Placement, rows: "SampleRows",
                lock: IngestLock) -> IngestResult:
-    """Writes a placed slice's rows (samples_write: one statement for every table, rows
-    upserted, sql/queries/samples_write.sql, generated) and moves the lock's tick state on when the slice
-    holds the collector's newest tick; what was stored (`skipped`: the duplicates only)."""
+    """Writes a placed slice's rows (samples_write, generated in sql/queries/samples_write.sql:
+    one statement for every table, rows upserted) and moves the lock's tick state on when the
+    slice holds the collector's newest tick; what was stored (`skipped`: the duplicates only)."""
     new_times = placement.new_times
     duplicates = Skipped(duplicate_ticks=placement.offered - len(new_times))
     if not new_times:
