@@ -187,16 +187,21 @@ def _finish(upload: Upload, state: str, result: UploadResult | None = None, *, f
 
 
 # Every few seconds (at most half the stall time): any worker looks for stalled jobs.
-_STALLED_CHECK_SECONDS = min(30, max(1, settings.XAT_WORKER_STALLED_SECONDS // 2))
+STALLED_CHECK_CRON = f"* * * * * */{min(30, max(1, settings.XAT_WORKER_STALLED_SECONDS // 2))}"
 
 
-@app.periodic(cron=f"* * * * * */{_STALLED_CHECK_SECONDS}", periodic_id="upload_stalled_jobs")
+async def stalled_jobs_retry(*tasks) -> None:
+    """Queues again the jobs of these tasks whose worker sent no heartbeat for
+    XAT_WORKER_STALLED_SECONDS (killed mid-job): procrastinate leaves them `doing`."""
+    for task in tasks:
+        stalled = await app.job_manager.get_stalled_jobs(
+            task_name=task.name, seconds_since_heartbeat=settings.XAT_WORKER_STALLED_SECONDS)
+        for job in stalled:
+            logger.warning("%s job %s: its worker stopped sending heartbeats; queued again", task.name, job.id)
+            await app.job_manager.retry_job(job)
+
+
+@app.periodic(cron=STALLED_CHECK_CRON, periodic_id="upload_stalled_jobs")
 @app.task(name="upload_stalled_jobs_retry", queue=QUEUE, queueing_lock="upload_stalled_jobs_retry")
 async def upload_stalled_jobs_retry(timestamp: int) -> None:
-    """Queues again the upload jobs whose worker sent no heartbeat for
-    XAT_WORKER_STALLED_SECONDS (killed mid-job): procrastinate leaves them `doing`."""
-    stalled = await app.job_manager.get_stalled_jobs(
-        task_name=upload_ingest_job.name, seconds_since_heartbeat=settings.XAT_WORKER_STALLED_SECONDS)
-    for job in stalled:
-        logger.warning("upload job %s: its worker stopped sending heartbeats; queued again", job.id)
-        await app.job_manager.retry_job(job)
+    await stalled_jobs_retry(upload_ingest_job)
