@@ -102,8 +102,12 @@ class AgentKeyAuthentication(BaseAuthentication):
         return CHALLENGE
 
 
+# The agents' 503 body (with Retry-After: RETRY_AFTER_SECONDS).
+DATABASE_UNAVAILABLE_ANSWER = {"error": "the database is unavailable; nothing was stored, retry later"}
+
+
 def database_unavailable() -> JsonResponse:
-    response = JsonResponse({"error": "the database is unavailable; nothing was stored, retry later"}, status=503)
+    response = JsonResponse(DATABASE_UNAVAILABLE_ANSWER, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -97,6 +97,16 @@ def api_key_authenticate(raw_key: str | None) -> ApiKey | None:
     return key
 
 
+def api_keys_live(key_ids: list[int]) -> set[int]:
+    """Which of these keys are live now (a cache of keys checks itself with this)."""
+    return {key_id for key_id, in sqlfiles.fetch_all("api_keys_live", key_ids=key_ids)}
+
+
+def api_keys_used(key_ids: list[int]) -> None:
+    """Records that these keys were accepted (last_used_at, at most once a minute each)."""
+    sqlfiles.execute("api_keys_used", key_ids=key_ids, resolution=_LAST_USED_RESOLUTION)
+
+
 def api_key_list(*, organization: Organization):
     """The organization's keys, newest first (index apikey_org_created)."""
     return ApiKey.objects.filter(organization=organization).select_related("collector").order_by("-created_at", "-id")

@@ -41,9 +41,13 @@ import socket
 import statistics
 import subprocess
 import sys
+import resource
 import tempfile
+import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +62,9 @@ from django.db import connection, transaction  # noqa: E402
 
 from accounts.keys import api_key_create  # noqa: E402
 from accounts.models import Organization  # noqa: E402
+from metrics.dashboard import live  # noqa: E402
 from metrics.ingest import Measurement, Skipped, rows_after, ticks_parse  # noqa: E402
+from metrics.models import Collector  # noqa: E402
 from metrics.sample_copy import SampleCopy  # noqa: E402
 
 CAPTURE = ROOT.parent / "shared" / "data" / "pcc" / "azure-loadtest-3" / "collection.ndjson"
@@ -68,6 +74,12 @@ WRK_THREADS = 2
 FLEET_PERIOD = 5
 LONE_PAUSE = 0.1
 WARM_AGENTS, WARM_SECONDS = 32, 5
+# wrk's agents post as fast as they are answered, so their clocks run ahead of the server's:
+# one second between ticks, starting two hours back, keeps 7,500 ticks per agent (at 60 ticks
+# a second each, two minutes) before XAT_TICK_MAX_FUTURE_SECONDS, past which a tick is
+# refused as from a broken clock. The fleet's agents keep the capture's period and real time.
+WRK_TICK_SECONDS, WRK_HISTORY_SECONDS = 1, 7200
+PHASES = ("floor", "loop-floor", "agents", "many", "fleet", "lone", "copy")
 _warm_runs = itertools.count()
 SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
                  "disk_total_sample", "network_total_sample")
@@ -107,13 +119,14 @@ def wrk_binary() -> str:
     return shutil.which("wrk")
 
 
-def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, period: int, prefix: str) -> dict:
+def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, prefix: str) -> dict:
     """wrk's figures for `agents` agents posting for `seconds`: requests (answered), ok
     (answered 2xx/3xx: the product answers 200 or an error), seconds, p50_ms, p99_ms,
     errors (socket errors and timeouts)."""
     command = [wrk_binary(), f"-t{WRK_THREADS}", f"-c{agents}", f"-d{seconds:.0f}s", "--timeout", "10s",
                "-s", str(AGENTS_SCRIPT), f"http://127.0.0.1:{PORT}", "--",
-               str(templates_file), key, str(agents // WRK_THREADS), str(period), str(int(time.time()) - 3600), prefix]
+               str(templates_file), key, str(agents // WRK_THREADS), str(WRK_TICK_SECONDS),
+               str(int(time.time()) - WRK_HISTORY_SECONDS), prefix]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result = json.loads(next(line for line in output.splitlines() if line.startswith("RESULT "))[7:])
     result["ok"] = result["requests"] - result["not_ok"]
@@ -121,32 +134,116 @@ def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, peri
 
 
 class Server:
-    """gunicorn with xat/gunicorn_conf.py on PORT for one phase."""
+    """A server on PORT for one phase: the agent service (python -m metrics.agent_service,
+    make run's settings), or a floor: gunicorn (xat/gunicorn_conf.py) serving the Django
+    parse-only view, uvicorn serving the raw ASGI parse-only app."""
 
-    def __init__(self, settings_module: str = "xat.settings", **environment: str):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "XAT_ACCESS_LOG": "0",
-               "XAT_BIND": f"127.0.0.1:{PORT}", **environment}
-        self.process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "xat/gunicorn_conf.py",
-                                         "xat.wsgi:application"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    def __init__(self, command: list[str], **environment: str):
+        env = {**os.environ, "XAT_ACCESS_LOG": "0", "XAT_BIND": f"127.0.0.1:{PORT}",
+               "XAT_AGENTS_BIND": f"127.0.0.1:{PORT}", **environment}
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+
+    @classmethod
+    def agent_service(cls, **environment: str) -> "Server":
+        return cls([str(ROOT / ".venv/bin/python"), "-m", "metrics.agent_service"], **environment)
+
+    @classmethod
+    def django_floor(cls) -> "Server":
+        return cls([str(ROOT / ".venv/bin/gunicorn"), "-c", "xat/gunicorn_conf.py", "xat.wsgi:application"],
+                   DJANGO_SETTINGS_MODULE="bench.floor_settings")
+
+    @classmethod
+    def event_loop_floor(cls) -> "Server":
+        return cls([str(ROOT / ".venv/bin/uvicorn"), "bench.floor_asgi:application", "--host", "127.0.0.1",
+                    "--port", str(PORT), "--workers", os.environ.get("XAT_AGENT_WORKERS", str(os.cpu_count())),
+                    "--loop", "uvloop", "--http", "httptools", "--no-access-log"])
 
     def __enter__(self):
-        for _ in range(200):
+        for _ in range(300):
             try:
                 socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
                 return self
             except OSError:
                 time.sleep(0.1)
-        raise SystemExit(f"gunicorn did not start on port {PORT}")
+        raise SystemExit(f"the server did not start on port {PORT}")
 
-    def warm(self, templates_file: Path, key: str, period: int) -> None:
-        """Untimed requests first: each worker's first requests import the views and each
-        thread's and writer's open their database connections (on a loaded machine the
-        first round took 4 to 11 s)."""
-        wrk_agents(templates_file, key, WARM_AGENTS, WARM_SECONDS, period, f"warm{next(_warm_runs)}")
+    def warm(self, templates_file: Path, key: str) -> None:
+        """Untimed requests first: each worker's first requests open its database
+        connections and fill its cache."""
+        wrk_agents(templates_file, key, WARM_AGENTS, WARM_SECONDS, f"warm{next(_warm_runs)}")
+
+    def processes(self) -> set[int]:
+        """The server's processes: the one started and its descendants."""
+        parents = {}
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+        tree = {self.process.pid}
+        while grown := {pid for pid, parent in parents.items() if parent in tree} - tree:
+            tree |= grown
+        return tree
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait()
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User and system CPU time of each of these processes so far."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def postgres_pids() -> set[int]:
+    pids = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                pids.add(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine so far."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+class CpuMeter:
+    """CPU used during a phase by the server's processes and by PostgreSQL's (a process's
+    time counted from when it is first seen: the servers' connections are long-lived), and
+    the machine's busy share."""
+
+    def __init__(self, server: Server):
+        self.server = server
+
+    def __enter__(self):
+        self._start = cpu_seconds(self.server.processes() | postgres_pids())
+        self._machine = machine_busy()
+        return self
+
+    def __exit__(self, *exc):
+        server, postgres = cpu_seconds(self.server.processes()), cpu_seconds(postgres_pids())
+        self.server_seconds = sum(seconds - self._start.get(pid, 0) for pid, seconds in server.items())
+        self.postgres_seconds = sum(seconds - self._start.get(pid, 0) for pid, seconds in postgres.items())
+        busy, total = machine_busy()
+        self.busy_share = (busy - self._machine[0]) / max(1, total - self._machine[1])
+
+    def line(self, requests: int) -> str:
+        return (f"  CPU per request: server {self.server_seconds / max(1, requests) * 1e3:.3f} ms,"
+                f" PostgreSQL {self.postgres_seconds / max(1, requests) * 1e3:.3f} ms; machine busy"
+                f" {self.busy_share:.0%}")
 
 
 def committed(organization_id: int, prefix: str) -> int:
@@ -168,7 +265,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-async def _fleet(key: str, templates: list[str], agents: int, seconds: float, period: int) -> list[tuple]:
+async def _fleet(key: str, templates: list[str], agents: int, seconds: float, period: int,
+                 prefix: str) -> list[tuple]:
     """Each agent posts a tick every FLEET_PERIOD s, spread evenly; (round, status, seconds
     from when the request was due to its answer) per request."""
     loop = asyncio.get_running_loop()
@@ -179,7 +277,7 @@ async def _fleet(key: str, templates: list[str], agents: int, seconds: float, pe
     async def agent_tick(agent: int, step: int) -> None:
         due = begin + step * FLEET_PERIOD + agent * FLEET_PERIOD / agents
         await asyncio.sleep(max(0.0, due - loop.time()))
-        payload = body(templates, f"fleet-{agent:04d}", step, first_time, period)
+        payload = body(templates, f"{prefix}-{agent:04d}", step, first_time, period)
         head = (f"POST /v1/trickle HTTP/1.1\r\nHost: 127.0.0.1\r\napikey: {key}\r\nContent-Length: {len(payload)}"
                 "\r\nConnection: close\r\n\r\n").encode()
         try:
@@ -196,12 +294,12 @@ async def _fleet(key: str, templates: list[str], agents: int, seconds: float, pe
     return results
 
 
-def fleet_run(key: str, templates: list[str], agents: int, seconds: float, period: int) -> list[tuple]:
-    return asyncio.run(_fleet(key, templates, agents, seconds, period))
+def fleet_run(key: str, templates: list[str], agents: int, seconds: float, period: int, prefix: str) -> list[tuple]:
+    return asyncio.run(_fleet(key, templates, agents, seconds, period, prefix))
 
 
 def lone_agent(key: str, templates: list[str], identifier: str, requests: int, period: int,
-               first_time: int) -> list[float]:
+               first_time: int, pause: float = LONE_PAUSE) -> list[float]:
     """One agent's requests, LONE_PAUSE s apart (an idle server between them): latencies in ms."""
     latencies = []
     for step in range(requests):
@@ -215,7 +313,7 @@ def lone_agent(key: str, templates: list[str], identifier: str, requests: int, p
         server.close()
         if answer.status != 200:
             raise SystemExit(f"lone agent: answer {answer.status}")
-        time.sleep(LONE_PAUSE)
+        time.sleep(pause)
     return latencies
 
 
@@ -236,95 +334,181 @@ def copy_floor(ticks: list[list[dict]], organization_id: int, passes: int) -> tu
     return per_pass * passes, time.perf_counter() - began
 
 
+def visibility_probe(key: str, templates: list[str], period: int, stop: threading.Event) -> list[float]:
+    """While `stop` is not set: one more agent posts a tick, and from its 200 the live view
+    (metrics.dashboard.live, what /api/dashboard/collectors/{id}/live/ answers) is read until
+    it holds the tick; the delays in ms."""
+    identifier, first_time, delays = "probe-0", int(time.time()) - 1800, []
+    lone_agent(key, templates, identifier, 1, period, first_time)  # registers its collector
+    collector = Collector.objects.get(identifier=identifier, organization__api_keys__prefix=key.split("_")[1])
+    step = 1
+    while not stop.is_set():
+        lone_agent(key, templates, identifier, 1, period, first_time + step * period, pause=0)
+        answered, tick = time.perf_counter(), first_time + step * period
+        since = datetime.fromtimestamp(tick - 1, UTC)
+        while True:
+            collector.refresh_from_db(fields=["last_seen"])
+            if tick in live(collector=collector, since=since)["timestamps"]:
+                break
+        delays.append((time.perf_counter() - answered) * 1e3)
+        step += 1
+        time.sleep(0.2)
+    return delays
+
+
+def ports_widened() -> str:
+    """The client's ephemeral ports and open files, widened for thousands of agents that
+    each open a new connection (pcc keeps none alive): ports stay in TIME_WAIT for 60 s."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
+    ports = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    if os.geteuid() == 0:
+        ports.write_text("1024 65535\n")
+        Path("/proc/sys/net/ipv4/tcp_tw_reuse").write_text("1\n")
+    return " ".join(ports.read_text().split())
+
+
+def fleet_line(agents: int, fleet: list[tuple], organization_id: int, prefix: str) -> str:
+    later = [seconds * 1e3 for step, status, seconds in fleet if step > 0 and status == 200]
+    first = [seconds * 1e3 for step, status, seconds in fleet if step == 0 and status == 200]
+    failed = sum(status != 200 for _, status, _ in fleet)
+    return (f"Open loop, {agents} agents x 1 tick / {FLEET_PERIOD} s ({agents / FLEET_PERIOD:.0f} ticks/s offered),"
+            f" {len(fleet)} requests: p50 {percentile(later, 0.5):.1f} ms  p99 {percentile(later, 0.99):.1f} ms"
+            f" (first ticks, collectors registered: p50 {percentile(first, 0.5):.1f} ms"
+            f"  p99 {percentile(first, 0.99):.1f} ms)  not 200 {failed}\n"
+            + durable_line(organization_id, prefix, len(fleet) - failed, 0))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agents", type=int, default=32)
     parser.add_argument("--many", type=int, default=256)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--fleet", type=int, default=2000)
+    parser.add_argument("--big-fleet", type=int, default=5000)
     parser.add_argument("--fleet-seconds", type=float, default=30)
-    parser.add_argument("--lone", type=int, default=100, help="requests of the lone agent, per path")
+    parser.add_argument("--lone", type=int, default=100, help="requests of the lone agent")
+    parser.add_argument("--copy-passes", type=int, default=20)
+    parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of {', '.join(PHASES)}")
     args = parser.parse_args()
     if args.agents % WRK_THREADS or args.many % WRK_THREADS:
         raise SystemExit(f"--agents and --many must be multiples of {WRK_THREADS} (wrk threads)")
 
     ticks = capture_ticks()
-    period = ticks[1][0]["timestamp"] - ticks[0][0]["timestamp"]
     organization = Organization.objects.create(slug=f"bench-{secrets.token_hex(4)}", name="ingest benchmark")
     _, key = api_key_create(organization=organization, name="bench")
     settings_line = ", ".join(f"{name}={os.environ.get(name, '(default)')}"
-                              for name in ("WEB_CONCURRENCY", "XAT_WEB_THREADS", "XAT_INGEST_WRITERS"))
-    print(f"gunicorn (xat/gunicorn_conf.py): {settings_line}; {args.seconds:.0f} s per wrk phase;"
-          f" load average before: {os.getloadavg()[0]:.1f}")
-
+                              for name in ("XAT_AGENT_WORKERS", "XAT_INGEST_WRITERS", "WEB_CONCURRENCY",
+                                           "XAT_WEB_THREADS"))
+    print(f"{settings_line}; {args.seconds:.0f} s per wrk phase; client ports {ports_widened()};"
+          f" load average before: {os.getloadavg()[0]:.2f}", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="xat-bench-ingest-"))
-    templates = templates_make(ticks)
-    templates_file = scratch / "ticks.ndjson"
-    templates_file.write_text("\n".join(templates) + "\n")
+    run = Run(args, organization.pk, key, ticks, scratch)
     try:
-        with Server("bench.floor_settings") as server:
-            server.warm(templates_file, key, period)
-            floor = wrk_agents(templates_file, key, args.agents, args.seconds, period, "floor")
-        floor_rate = floor["ok"] / floor["seconds"]
-        print(f"HTTP floor (parse-only view), {args.agents} agents: {floor_rate:.0f} requests/s"
-              f"  p50 {floor['p50_ms']:.1f} ms  p99 {floor['p99_ms']:.1f} ms  socket errors {floor['errors']}")
-
-        with Server() as server:
-            server.warm(templates_file, key, period)
-            ingest = wrk_agents(templates_file, key, args.agents, args.seconds, period, "agents")
-        tick_rate = ingest["ok"] / ingest["seconds"]
-        print(f"Ingest, {args.agents} agents: {tick_rate:.0f} ticks/s  p50 {ingest['p50_ms']:.1f} ms"
-              f"  p99 {ingest['p99_ms']:.1f} ms  not 200 {ingest['not_ok']}  socket errors {ingest['errors']}"
-              f"  ingest / HTTP floor = {tick_rate / floor_rate:.2f}")
-        print(durable_line(organization.pk, "agents", ingest["ok"], args.agents))
-
-        with Server() as server:
-            server.warm(templates_file, key, period)
-            many = wrk_agents(templates_file, key, args.many, args.seconds, period, "many")
-        print(f"Ingest, {args.many} agents: {many['ok'] / many['seconds']:.0f} ticks/s  p50 {many['p50_ms']:.1f} ms"
-              f"  p99 {many['p99_ms']:.1f} ms  not 200 {many['not_ok']}  socket errors {many['errors']}")
-        print(durable_line(organization.pk, "many", many["ok"], args.many))
-
-        with Server() as server:
-            server.warm(templates_file, key, period)
-            fleet = fleet_run(key, templates, args.fleet, args.fleet_seconds, period)
-        later = [seconds * 1e3 for step, status, seconds in fleet if step > 0 and status == 200]
-        first = [seconds * 1e3 for step, status, seconds in fleet if step == 0 and status == 200]
-        failed = sum(status != 200 for _, status, _ in fleet)
-        print(f"Open loop, {args.fleet} agents x 1 tick / {FLEET_PERIOD} s ({args.fleet / FLEET_PERIOD:.0f} ticks/s"
-              f" offered), {len(fleet)} requests: p50 {percentile(later, 0.5):.1f} ms"
-              f"  p99 {percentile(later, 0.99):.1f} ms (first ticks, collectors registered: p50 {percentile(first, 0.5):.1f} ms"
-              f"  p99 {percentile(first, 0.99):.1f} ms)  not 200 {failed}")
-        print(durable_line(organization.pk, "fleet", len(fleet) - failed, 0))
-
-        paths = {"own transaction (XAT_INGEST_WRITERS=0)": {"XAT_INGEST_WRITERS": "0"}, "group writers": {}}
-        lone = {path: [] for path in paths}
-        first_time = int(time.time()) - 3600
-        for turn in range(4):
-            for number, (path, environment) in enumerate(paths.items()):
-                identifier = f"lone-{number}{turn}"
-                with Server(**environment) as server:
-                    server.warm(templates_file, key, period)
-                    lone_agent(key, templates, identifier, 1, period, first_time)  # registers its collector
-                    time.sleep(1)  # idle
-                    lone[path] += lone_agent(key, templates, identifier, args.lone // 4, period, first_time + period)
-        for path, latencies in lone.items():
-            print(f"Lone agent, idle server, {path}: p50 {statistics.median(latencies):.1f} ms"
-                  f"  p99 {percentile(latencies, 0.99):.1f} ms  ({len(latencies)} requests)")
-
-        copied, copy_seconds = copy_floor(ticks, organization.pk, passes=20)
-        copy_rate = copied / copy_seconds
-        print(f"Database floor (binary COPY of the same rows, one connection): {copy_rate:.0f} rows/s")
-        rows_per_tick = copied / 20 / len(ticks)
-        print(f"Ratios: ingest / HTTP floor = {tick_rate / floor_rate:.2f};"
-              f"  ingest rows / COPY rows = {tick_rate * rows_per_tick / copy_rate:.2f}"
-              f"  (load average after: {os.getloadavg()[0]:.1f})")
+        for phase in args.phases.split(","):
+            getattr(run, phase.replace("-", "_"))()
+        run.ratios()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         with connection.cursor() as cursor:
             for table in SAMPLE_TABLES:
                 cursor.execute(f"DELETE FROM {table} WHERE organization_id = %s", [organization.pk])
         organization.delete()
+
+
+class Run:
+    """The phases of one run (PHASES), each printing its figures; the rates kept for the ratios."""
+
+    def __init__(self, args, organization_id: int, key: str, ticks: list[list[dict]], scratch: Path):
+        self.args, self.organization_id, self.key, self.ticks = args, organization_id, key, ticks
+        self.period = ticks[1][0]["timestamp"] - ticks[0][0]["timestamp"]
+        self.templates = templates_make(ticks)
+        self.templates_file = scratch / "ticks.ndjson"
+        self.templates_file.write_text("\n".join(self.templates) + "\n")
+        self.rates: dict[str, float] = {}
+
+    def _wrk(self, server: Server, agents: int, prefix: str) -> tuple[dict, CpuMeter]:
+        server.warm(self.templates_file, self.key)
+        with CpuMeter(server) as cpu:
+            result = wrk_agents(self.templates_file, self.key, agents, self.args.seconds, prefix)
+        return result, cpu
+
+    def floor(self) -> None:
+        with Server.django_floor() as server:
+            floor, cpu = self._wrk(server, self.args.agents, "floor")
+        self.rates["floor"] = floor["ok"] / floor["seconds"]
+        print(f"HTTP floor (Django parse-only view, gunicorn), {self.args.agents} agents:"
+              f" {self.rates['floor']:.0f} requests/s  p50 {floor['p50_ms']:.1f} ms  p99 {floor['p99_ms']:.1f} ms"
+              f"  socket errors {floor['errors']}\n" + cpu.line(floor["ok"]), flush=True)
+
+    def loop_floor(self) -> None:
+        with Server.event_loop_floor() as server:
+            floor, cpu = self._wrk(server, self.args.agents, "loopfloor")
+        self.rates["loop_floor"] = floor["ok"] / floor["seconds"]
+        print(f"Event-loop floor (raw ASGI parse-only app, uvicorn), {self.args.agents} agents:"
+              f" {self.rates['loop_floor']:.0f} requests/s  p50 {floor['p50_ms']:.1f} ms"
+              f"  p99 {floor['p99_ms']:.1f} ms\n" + cpu.line(floor["ok"]), flush=True)
+
+    def agents(self) -> None:
+        with Server.agent_service() as server:
+            stop = threading.Event()
+            with ThreadPoolExecutor(1) as probe_thread:
+                probe = probe_thread.submit(visibility_probe, self.key, self.templates, self.period, stop)
+                try:
+                    ingest, cpu = self._wrk(server, self.args.agents, "agents")
+                finally:
+                    stop.set()
+                delays = probe.result()
+        self.rates["agents"] = ingest["ok"] / ingest["seconds"]
+        print(f"Ingest (agent service), {self.args.agents} agents: {self.rates['agents']:.0f} ticks/s"
+              f"  p50 {ingest['p50_ms']:.1f} ms  p99 {ingest['p99_ms']:.1f} ms  not 200 {ingest['not_ok']}"
+              f"  socket errors {ingest['errors']}  {self._ratio_to_floor()}\n" + cpu.line(ingest["ok"]))
+        print(f"  visibility (200 to the live view holding the tick), {len(delays)} ticks:"
+              f" p50 {percentile(delays, 0.5):.1f} ms  p99 {percentile(delays, 0.99):.1f} ms")
+        print(durable_line(self.organization_id, "agents", ingest["ok"], self.args.agents), flush=True)
+
+    def many(self) -> None:
+        with Server.agent_service() as server:
+            many, cpu = self._wrk(server, self.args.many, "many")
+        print(f"Ingest, {self.args.many} agents: {many['ok'] / many['seconds']:.0f} ticks/s"
+              f"  p50 {many['p50_ms']:.1f} ms  p99 {many['p99_ms']:.1f} ms  not 200 {many['not_ok']}"
+              f"  socket errors {many['errors']}\n" + cpu.line(many["ok"]))
+        print(durable_line(self.organization_id, "many", many["ok"], self.args.many), flush=True)
+
+    def fleet(self) -> None:
+        for agents, prefix in ((self.args.fleet, "fleet"), (self.args.big_fleet, "bigfleet")):
+            with Server.agent_service() as server:
+                server.warm(self.templates_file, self.key)
+                with CpuMeter(server) as cpu:
+                    fleet = fleet_run(self.key, self.templates, agents, self.args.fleet_seconds, self.period, prefix)
+            print(fleet_line(agents, fleet, self.organization_id, prefix) + "\n" + cpu.line(len(fleet)), flush=True)
+
+    def lone(self) -> None:
+        with Server.agent_service() as server:
+            server.warm(self.templates_file, self.key)
+            first_time = int(time.time()) - 3600
+            lone_agent(self.key, self.templates, "lone-0", 1, self.period, first_time)  # registers its collector
+            time.sleep(1)  # idle
+            lone = lone_agent(self.key, self.templates, "lone-0", self.args.lone, self.period, first_time + self.period)
+        print(f"Lone agent, idle server: p50 {statistics.median(lone):.1f} ms  p99 {percentile(lone, 0.99):.1f} ms"
+              f"  ({len(lone)} requests)", flush=True)
+
+    def copy(self) -> None:
+        copied, copy_seconds = copy_floor(self.ticks, self.organization_id, passes=self.args.copy_passes)
+        self.rates["copy"] = copied / copy_seconds
+        self.rows_per_tick = copied / self.args.copy_passes / len(self.ticks)
+        print(f"Database floor (binary COPY of the same rows, one connection): {self.rates['copy']:.0f} rows/s")
+
+    def _ratio_to_floor(self) -> str:
+        parts = [f"{name} = {self.rates['agents'] / self.rates[rate]:.2f}"
+                 for name, rate in (("ingest / HTTP floor", "floor"), ("ingest / event-loop floor", "loop_floor"))
+                 if rate in self.rates]
+        return "  ".join(parts)
+
+    def ratios(self) -> None:
+        parts = [self._ratio_to_floor()] if "agents" in self.rates else []
+        if "agents" in self.rates and "copy" in self.rates:
+            parts.append(f"ingest rows / COPY rows = {self.rates['agents'] * self.rows_per_tick / self.rates['copy']:.2f}")
+        print(f"Ratios: {';  '.join(parts) or '(none: phases left out)'}  (load average after: {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

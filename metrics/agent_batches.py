@@ -1,6 +1,7 @@
 """The JSON forms of POST /api/v1/metrics/ (perf-dashboard contract §8.2): measurements an
 agent sends outside /v1/trickle, stored with the agent's own arithmetic.
 
+    agent_batch_envelope(body) -> Envelope      the measurements, checked (no database)
     agent_batch_ingest(*, key, body) -> IngestResult
         body: {"metrics": [{"timestamp", "subsystem", "measurement"}, ...]} (a single object
         in place of the list too), or one {"timestamp", "subsystem", "measurement"} object
@@ -19,11 +20,12 @@ or opened, only the agent's contact recorded: the reference keeps sessions to /v
 import orjson
 
 from accounts.models import ApiKey
-from metrics.envelope import EnvelopeError, envelope_from_data
+from metrics.envelope import Envelope, EnvelopeError, envelope_from_data
 from metrics.ingest import IngestResult
 from metrics.ingest_groups import ingest_commit
 from metrics.trickle import ticks_pending
 
+NO_METRICS = {"error": "No file or metrics provided"}  # the answer to NoMetrics, 400
 _ONE_MEASUREMENT = frozenset({"timestamp", "subsystem", "measurement"})
 
 
@@ -32,6 +34,11 @@ class NoMetrics(ValueError):
 
 
 def agent_batch_ingest(*, key: ApiKey, body: bytes) -> IngestResult:
+    envelope = agent_batch_envelope(body)
+    return ingest_commit(ticks_pending(key=key, envelope=envelope, joins_session=False)).ingest
+
+
+def agent_batch_envelope(body: bytes) -> Envelope:
     try:
         data = orjson.loads(body or b"null")
     except orjson.JSONDecodeError:
@@ -49,6 +56,5 @@ def agent_batch_ingest(*, key: ApiKey, body: bytes) -> IngestResult:
         raise NoMetrics
     if not isinstance(items, list):
         raise EnvelopeError("metrics", "expected a list of {timestamp, subsystem, measurement} objects")
-    envelope = envelope_from_data({"identifier": data.get("identifier"), "hostname": data.get("hostname"),
-                                   "measurements": items}, identifier_required=False)
-    return ingest_commit(ticks_pending(key=key, envelope=envelope, joins_session=False)).ingest
+    return envelope_from_data({"identifier": data.get("identifier"), "hostname": data.get("hostname"),
+                               "measurements": items}, identifier_required=False)

@@ -31,6 +31,7 @@ from accounts.agent_auth import AgentRefusal
 from accounts.keys import api_key_create_for_collector
 from accounts.models import ApiKey, Organization
 from accounts.tenancy import object_get_for_org
+from metrics.ingest import CollectorGone
 from metrics.models import Collector
 from xat import sqlfiles
 from metrics.samples import samples_delete
@@ -192,12 +193,20 @@ def collector_for_agent(*, key: ApiKey, identifier: str | None, hostname: str | 
     return _collector_auto_register(organization_id=key.organization_id, identifier=identifier, hostname=hostname)
 
 
+def collectors_identifiers(collector_ids: list[int]) -> dict[int, str]:
+    """Which of these collectors still exist, with their identifiers (the agent service's
+    cache checks itself with this)."""
+    return dict(sqlfiles.fetch_all("collectors_identifiers", collector_ids=collector_ids))
+
+
 def _collector_raw(query_name: str, **params) -> Collector | None:
     return sqlfiles.fetch_model(Collector, query_name, **params)
 
 
 def _collector_key_bind(*, key: ApiKey, identifier: str) -> Collector:
     collector = _collector_raw("collector_by_id", collector_id=key.collector_id)
+    if collector is None:  # deleted with its keys, but a cache of keys may not know it yet
+        raise CollectorGone(f"collector {key.collector_id} no longer exists")
     if not identifier or collector.identifier == identifier:
         return collector
     if not collector.identifier:

@@ -1,16 +1,13 @@
-"""Group commit: the ticks of concurrent agent requests stored in one transaction.
+"""Group commit: the ticks of several agent requests stored in one transaction.
 
-    ingest_commit(pending: PendingIngest) -> IngestOutcome
-    ingest_writers_start(*, writers, group_ticks) / ingest_writers_stop()
     group_store(pendings) -> list[IngestOutcome | CollectorGone]
+    ingest_commit(pending) -> IngestOutcome       a group of one (Django's agent views)
 
-A request is answered only once a transaction holding all of its ticks has committed.
-In a process whose writers are started (gunicorn's workers, xat/gunicorn_conf.py), a
-request's parsed ticks wait in a queue; an idle writer thread takes every request waiting
-at that moment (up to `group_ticks` ticks) and stores them in one transaction, a group.
-Nothing waits for a timer: a lone request is taken at once, and requests arriving while a
-group commits form the next one. Elsewhere (the test client, runserver, commands) and
-inside a caller's transaction, a request is a group of one, stored in the caller's thread.
+The agent service (metrics/agent_service/groups.py) makes groups of the requests waiting
+when one of its writers is free; Django's agent views (the test client, runserver) and the
+upload jobs store each request as a group of its own, in the caller's transaction when
+there is one. A request is answered only once a transaction holding all of its ticks has
+committed.
 
 In a group: the collectors' ingest locks are taken in id order with their tick states (one
 statement), so two groups sharing a collector run one after the other; each request's
@@ -20,29 +17,23 @@ group, and go to one binary COPY per table for the whole group (metrics.sample_c
 group of fewer than COPY_MIN_TICKS ticks writes each request with one samples_write); a
 request with a late or repeated tick first sends what the group has so far, then is placed
 against the hypertables as before (metrics.ingest.ticks_store). Then one statement moves
-the tick states on, and one session_join per collector (metrics.sessions). If anything
-fails, the whole group rolls back and every request of it gets the DatabaseError (its
-answer: 503, Retry-After): nothing of theirs stays, and a retry stores them once. Bad input
-never reaches a group: requests are checked and parsed before they join.
+the tick states on, and one joins the sessions of all the group's collectors
+(metrics.sessions.sessions_join). If anything fails, the whole group rolls back and every
+request of it gets the DatabaseError (its answer: 503, Retry-After): nothing of theirs
+stays, and a retry stores them once. Bad input never reaches a group: requests are checked
+and parsed before they join.
 """
 
-import logging
-import os
-import threading
-from collections import deque
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 
-from metrics.collectors import collector_contact_record
 from metrics.ingest import (CollectorGone, IngestLock, IngestResult, Skipped, Tick, counters_from_json, rows_after,
                             ticks_store)
 from metrics.sample_copy import SampleCopy
-from metrics.sessions import session_join
+from metrics.sessions import SessionJoin, sessions_join
 from xat import sqlfiles
-
-logger = logging.getLogger(__name__)
 
 # Below this many ticks a group writes each request with samples_write (one statement for
 # every table) instead of COPY (a statement, two round trips, per table): in process, a
@@ -71,14 +62,10 @@ class IngestOutcome:
 
 
 def ingest_commit(pending: PendingIngest) -> IngestOutcome:
-    """Stores one request's ticks, committed when this returns (in the caller's
-    transaction when there is one). Raises DatabaseError when its group failed (nothing of
-    it stayed) and CollectorGone when its collector was deleted meanwhile."""
-    writers = _writers.get(os.getpid())
-    if writers is None or connection.in_atomic_block:
-        outcome, = group_store([pending])
-    else:
-        outcome = writers.submit(pending)
+    """Stores one request's ticks as a group of its own, committed when this returns (in
+    the caller's transaction when there is one). Raises DatabaseError when it failed
+    (nothing of it stayed) and CollectorGone when its collector was deleted meanwhile."""
+    outcome, = group_store([pending])
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -141,116 +128,26 @@ def _tick_states_move(first_copied: dict[int, tuple[int, int]], locks: dict[int,
 
 
 def _sessions_join(pendings: list[PendingIngest], outcomes: list) -> None:
-    """One session_join per collector of the group's session requests (their ticks in one
-    transaction join one session), the contact of the others; in collector order."""
-    joining: dict[int, list[tuple[PendingIngest, IngestOutcome]]] = {}
-    contacts = set()
+    """One statement for the group's sessions (metrics.sessions.sessions_join): per
+    collector, the contact of its requests and, for those of /v1/trickle that stored ticks,
+    one session joined (their ticks are in one transaction); each such request gets its id."""
+    joins: dict[int, SessionJoin] = {}
     for pending, outcome in zip(pendings, outcomes):
-        if isinstance(outcome, IngestOutcome):
-            if pending.joins_session:
-                joining.setdefault(pending.collector_id, []).append((pending, outcome))
-            else:
-                contacts.add(pending.collector_id)
-    for collector_id in sorted(joining.keys() | contacts):
-        requests = joining.get(collector_id)
-        if not requests:  # session_join records the contact itself
-            collector_contact_record(collector_id=collector_id)
+        if not isinstance(outcome, IngestOutcome):
             continue
-        stored = [outcome.ingest for _, outcome in requests if outcome.ingest.ticks]
-        session_id = session_join(organization_id=requests[0][0].organization_id, collector_id=collector_id,
-                                  identifier=requests[0][0].identifier,
-                                  first=min((result.first for result in stored), default=None),
-                                  last=max((result.last for result in stored), default=None),
-                                  stored=sum(result.ticks for result in stored))
-        for _, outcome in requests:
-            outcome.session_id = session_id if outcome.ingest.ticks else None
+        join = joins.setdefault(pending.collector_id, SessionJoin(
+            pending.organization_id, pending.collector_id, pending.identifier, None, None, 0))
+        stored = outcome.ingest
+        if pending.joins_session and stored.ticks:
+            join.first = min(stored.first, join.first if join.first is not None else stored.first)
+            join.last = max(stored.last, join.last if join.last is not None else stored.last)
+            join.stored += stored.ticks
+            join.identifier = join.identifier or pending.identifier
+    if not joins:
+        return
+    sessions = sessions_join(list(joins.values()))
+    for pending, outcome in zip(pendings, outcomes):
+        if isinstance(outcome, IngestOutcome) and pending.joins_session and outcome.ingest.ticks:
+            outcome.session_id = sessions.get(pending.collector_id)
 
 
-class _Ticket:
-    def __init__(self, pending: PendingIngest):
-        self.pending = pending
-        self.outcome: IngestOutcome | Exception | None = None
-        self.done = threading.Event()
-
-
-class IngestWriters:
-    """A process's writer threads and the requests waiting for them. Each writer has its
-    own database connection (Django's, per thread)."""
-
-    def __init__(self, *, writers: int, group_ticks: int):
-        self.group_ticks = group_ticks
-        self.largest_group = 0  # requests (tests: groups did form)
-        self._waiting: deque[_Ticket | None] = deque()  # None: a writer is to stop
-        self._ready = threading.Condition()
-        self._threads = [threading.Thread(target=self._run, name=f"ingest-writer-{number}", daemon=True)
-                         for number in range(writers)]
-        for thread in self._threads:
-            thread.start()
-
-    def submit(self, pending: PendingIngest) -> IngestOutcome | Exception:
-        ticket = _Ticket(pending)
-        with self._ready:
-            self._waiting.append(ticket)
-            self._ready.notify()
-        ticket.done.wait()
-        return ticket.outcome
-
-    def queued(self) -> int:
-        """Requests waiting for a writer (tests)."""
-        return len(self._waiting)
-
-    def stop(self) -> None:
-        """Lets the writers store what is queued, close their connections and end."""
-        with self._ready:
-            self._waiting.extend([None] * len(self._threads))
-            self._ready.notify_all()
-        for thread in self._threads:
-            thread.join()
-
-    def _group_take(self) -> list[_Ticket] | None:
-        """Every ticket waiting now, up to group_ticks ticks (one at least); None: stop."""
-        with self._ready:
-            while not self._waiting:
-                self._ready.wait()
-            if self._waiting[0] is None:
-                self._waiting.popleft()
-                return None
-            group = [self._waiting.popleft()]
-            ticks = len(group[0].pending.ticks)
-            while (self._waiting and self._waiting[0] is not None
-                   and ticks + len(self._waiting[0].pending.ticks) <= self.group_ticks):
-                group.append(self._waiting.popleft())
-                ticks += len(group[-1].pending.ticks)
-            self.largest_group = max(self.largest_group, len(group))
-            return group
-
-    def _run(self) -> None:
-        while (group := self._group_take()) is not None:
-            try:
-                outcomes = group_store([ticket.pending for ticket in group])
-            except Exception as error:  # every request of the group answers it
-                if isinstance(error, DatabaseError):
-                    logger.error("ingest group of %d requests rolled back (%s)", len(group), type(error).__name__)
-                    connection.close()  # the next group starts on a new connection
-                outcomes = [error] * len(group)
-            for ticket, outcome in zip(group, outcomes):
-                ticket.outcome = outcome
-                ticket.done.set()
-        connection.close()
-
-
-_writers: dict[int, IngestWriters] = {}  # by process id: a forked child starts its own
-
-
-def ingest_writers_start(*, writers: int, group_ticks: int) -> IngestWriters | None:
-    """Starts this process's writers (gunicorn's post_worker_init); 0 writers: none."""
-    if writers > 0:
-        _writers[os.getpid()] = IngestWriters(writers=writers, group_ticks=group_ticks)
-    return _writers.get(os.getpid())
-
-
-def ingest_writers_stop() -> None:
-    """Stores what is queued and stops this process's writers."""
-    writers = _writers.pop(os.getpid(), None)
-    if writers is not None:
-        writers.stop()

@@ -1,6 +1,6 @@
 """Trickle sessions and the perf-dashboard's live view (contract §2.3, §7; docs/perf-dashboard.md).
 
-    session_join(*, organization_id, collector_id, identifier, first, last, stored) -> UUID | None
+    sessions_join(joins: list[SessionJoin]) -> dict[int, UUID]
     sessions_complete(*, organization=None, idle_for=None, session=None, name="") -> list[CompletedSession]
     sessions_complete_idle() -> list[CompletedSession]          (the upkeep, every round)
     sessions_active(*, organization) -> list[ActiveSession]
@@ -27,6 +27,7 @@ rule (C33): a missing CPU, memory or cumulative-counter value is 0, a missing ra
 Date-times are offset-style strings ("2026-01-22T14:05:11+00:00").
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypedDict
 from uuid import UUID
@@ -152,16 +153,33 @@ class SessionDates(CollectorHead):
 
 # -- writes -------------------------------------------------------------------------------------
 
-def session_join(*, organization_id: int, collector_id: int, identifier: str, first: int | None,
-                 last: int | None, stored: int) -> UUID | None:
-    """An agent request's effect on sessions, inside the ingest's transaction: records the
-    agent's contact on the collector and, when the request stored ticks (`stored` new ticks,
-    Unix seconds `first`..`last`), joins or opens the collector's active session, named
-    "Trickle <identifier>" (the agent always sends one). Returns its id; None when nothing
-    was stored. One statement (sql/queries/sessions.sql, session_join)."""
-    row = sqlfiles.fetch_one("session_join", organization_id=organization_id, collector_id=collector_id,
-                             session_name=f"Trickle {identifier}", first=first, last=last, stored=stored, idle=SESSION_IDLE)
-    return row[0] if row else None
+@dataclass
+class SessionJoin:
+    """One collector's part of a group of agent requests: `stored` new ticks, Unix seconds
+    `first`..`last` (None and 0: nothing stored, only the agent's contact is recorded)."""
+
+    organization_id: int
+    collector_id: int
+    identifier: str | None
+    first: int | None
+    last: int | None
+    stored: int
+
+
+def sessions_join(joins: list[SessionJoin]) -> dict[int, UUID]:
+    """A group of agent requests' effect on sessions, inside the ingest's transaction, one
+    collector a SessionJoin: records each agent's contact on its collector and, for a
+    collector whose requests stored ticks, joins or opens its active session, named
+    "Trickle <identifier>". Returns each such collector's session id. One statement
+    (sql/queries/sessions.sql, sessions_join)."""
+    joins = sorted(joins, key=lambda join: join.collector_id)
+    rows = sqlfiles.fetch_all(
+        "sessions_join", organization_ids=[join.organization_id for join in joins],
+        collector_ids=[join.collector_id for join in joins],
+        session_names=[f"Trickle {join.identifier}" for join in joins],
+        firsts=[join.first for join in joins], lasts=[join.last for join in joins],
+        stored=[join.stored for join in joins], idle=SESSION_IDLE)
+    return dict(rows)
 
 
 def sessions_complete(*, organization: Organization | None = None, idle_for: timedelta | None = None,

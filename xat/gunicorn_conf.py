@@ -1,12 +1,8 @@
 """Gunicorn settings shared by `make run`, the Docker image and the benchmarks.
 
 Threaded workers (gthread): one process per core (WEB_CONCURRENCY) of XAT_WEB_THREADS
-threads by default. An agent's request waits for its group's commit
-(metrics/ingest_groups.py) while the worker's other threads parse the next requests and
-its ingest writers (started below, XAT_INGEST_WRITERS) store the next group: fewer
-processes make larger groups. Measured with bench/ingest.py, 32 agents, on the shared
-development machine: 2 workers x 16 threads 166 ticks/s, 2 x 8 130, 3 x 8 88, 5 x 8 39
-(docs/performance.md).
+threads by default. The agents' ticks go to the agent service (metrics/agent_service/, its
+own process); an agent request that reaches Django anyway is stored as a group of its own.
 """
 
 import multiprocessing
@@ -29,20 +25,8 @@ control_socket_disable = True
 
 
 def post_worker_init(worker):
-    """Each worker's ingest writers: they exist only in a server's worker (elsewhere each
-    agent request is stored in its own transaction). And the URLconf loaded now, with every
-    view module: else a fresh worker's first requests import them all at once, each
-    thread waiting on the others' import locks."""
-    from django.conf import settings
+    """The URLconf loaded now, with every view module: else a fresh worker's first requests
+    import them all at once, each thread waiting on the others' import locks."""
     from django.urls import get_resolver
 
-    from metrics.ingest_groups import ingest_writers_start
-
     get_resolver().url_patterns
-    ingest_writers_start(writers=settings.XAT_INGEST_WRITERS, group_ticks=settings.XAT_INGEST_GROUP_TICKS)
-
-
-def worker_exit(server, worker):
-    from metrics.ingest_groups import ingest_writers_stop
-
-    ingest_writers_stop()

@@ -33,20 +33,33 @@ class BodyUnreadable(ValueError):
 
 
 def request_body_read(request, *, limit: int) -> bytes:
-    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    if encoding not in ("identity", "", "gzip"):
-        raise BodyUnreadable(f"Content-Encoding {encoding!r} is not supported (use gzip or none)")
-    try:
-        declared = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        raise BodyUnreadable("Content-Length is not a number") from None
-    if declared > limit:
+    gzipped = body_gzipped(request.headers.get("Content-Encoding", "identity"))
+    if body_declared_length(request.headers.get("Content-Length")) > limit:
         raise BodyTooLarge
     raw = request.read(limit + 1)
     if len(raw) > limit:
         raise BodyTooLarge
-    if encoding != "gzip":
-        return raw
+    return body_inflated(raw, limit=limit) if gzipped else raw
+
+
+def body_gzipped(content_encoding: str) -> bool:
+    """Whether a body of this Content-Encoding is gzip; BodyUnreadable for any encoding
+    but gzip and none."""
+    encoding = content_encoding.strip().lower()
+    if encoding not in ("identity", "", "gzip"):
+        raise BodyUnreadable(f"Content-Encoding {encoding!r} is not supported (use gzip or none)")
+    return encoding == "gzip"
+
+
+def body_declared_length(content_length: str | None) -> int:
+    try:
+        return int(content_length or 0)
+    except ValueError:
+        raise BodyUnreadable("Content-Length is not a number") from None
+
+
+def body_inflated(raw: bytes, *, limit: int) -> bytes:
+    """A gzip body inflated, BodyTooLarge as soon as it passes `limit` bytes."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     out = bytearray()
     try:

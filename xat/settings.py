@@ -239,11 +239,13 @@ XAT_TRICKLE_MAX_TICKS = env_int("XAT_TRICKLE_MAX_TICKS", 2000)
 # How far ahead of this server's clock a tick's timestamp may be: a later tick is skipped
 # as unparsable (a broken clock, not a host's future).
 XAT_TICK_MAX_FUTURE_SECONDS = env_int("XAT_TICK_MAX_FUTURE_SECONDS", 300)
-# Group commit (metrics/ingest_groups.py): writer threads per gunicorn worker, each storing
-# the agent requests waiting at that moment in one transaction (0: each request in its
-# own), and the most ticks one such transaction takes.
+# The agent service (metrics/agent_service/): group commit's writer threads per process,
+# each storing the agent requests waiting when it is free in one transaction, and the most
+# ticks one such transaction takes; how often its cache of keys and collectors is checked
+# against the database (the bound on accepting a revoked key or a deleted collector).
 XAT_INGEST_WRITERS = env_int("XAT_INGEST_WRITERS", 2)
 XAT_INGEST_GROUP_TICKS = env_int("XAT_INGEST_GROUP_TICKS", 500)
+XAT_AGENT_CACHE_SECONDS = env_int("XAT_AGENT_CACHE_SECONDS", 2)
 
 # --- Accounts (issue 3): login/register throttling, shared by workers via PostgreSQL ---
 # Rates are "<count>/<s|min|hour|day>" (DRF's); an empty rate turns that check off. The client

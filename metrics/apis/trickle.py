@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from accounts.agent_auth import agent_key_required, database_unavailable
 from accounts.tenancy import OrganizationAPIView
 from metrics.envelope import EnvelopeError, envelope_parse
-from metrics.trickle import trickle_ingest, trickle_status
+from metrics.trickle import NO_MEASUREMENTS, trickle_answer, trickle_ingest, trickle_refusal, trickle_status
 from xat.openapi import API_KEY, agent_refusals, function_schema
 from xat.request_body import BodyTooLarge, BodyUnreadable, request_body_read
 
@@ -78,30 +78,21 @@ ONE_TICK = [{"timestamp": 1769090701, "subsystem": "/proc/stat",
 @agent_key_required
 def trickle(request):
     """pcc's ticks: stored, the host's collector found (or registered) by its identifier,
-    its trickle session joined. Success is 200 exactly (pcc stops on anything else)."""
-    limit = settings.XAT_TRICKLE_MAX_BYTES
+    its trickle session joined. Success is 200 exactly (pcc stops on anything else). The
+    agent service (metrics/agent_service/) serves this path in production; this view serves
+    it in-process (runserver, the test client), each request a group of its own."""
     try:
-        envelope = envelope_parse(request_body_read(request, limit=limit))
+        envelope = envelope_parse(request_body_read(request, limit=settings.XAT_TRICKLE_MAX_BYTES))
         if not envelope.measurements:
-            # The perf-dashboard contract's answer (§8.3): nothing stored, no session touched.
-            return JsonResponse({"error": None, "status": "ok", "message": "No measurements to process"})
-        result = trickle_ingest(key=request.api_key, envelope=envelope)
-    except BodyTooLarge:
-        return JsonResponse({"error": f"body larger than {limit} bytes (after decompression)"}, status=413)
-    except BodyUnreadable as error:
-        return JsonResponse({"error": str(error), "field": "body"}, status=400)
-    except EnvelopeError as error:
-        return JsonResponse({"error": error.reason, "field": error.field}, status=error.status)
+            return JsonResponse(NO_MEASUREMENTS)
+        outcome = trickle_ingest(key=request.api_key, envelope=envelope)
+    except (BodyTooLarge, BodyUnreadable, EnvelopeError) as error:
+        status, body = trickle_refusal(error)
+        return JsonResponse(body, status=status)
     except DatabaseError as error:
         logger.error("trickle: database error, request rolled back (%s)", type(error).__name__)
         return database_unavailable()
-    stored = result.ingest
-    return JsonResponse({
-        "error": None, "ticks": stored.ticks, "rows": stored.rows, "skipped": stored.skipped.as_dict(),
-        # The perf-dashboard contract's fields (§8.3); metrics_count: the distinct ticks stored.
-        "status": "ok", "identifier": envelope.identifier, "metrics_count": stored.ticks,
-        "session_id": str(result.session_id) if result.session_id else None,
-    })
+    return JsonResponse(trickle_answer(envelope, outcome))
 
 
 class TrickleStatusApi(OrganizationAPIView):

@@ -5,12 +5,13 @@
 -- A session's sample_count on completion is its collector's ticks in that window
 -- (sample_tick's primary key (organization_id, collector_id, time), one range).
 
--- name: session_join
--- On an agent request, in the ingest's transaction (which holds the collector's ingest
--- lock, sql/queries/samples.sql): records the agent's contact on the collector and, when
--- the request stored ticks (%(stored)s > 0), joins the collector's active session or
--- opens one (a late tick older than its start moves the start back, so the session holds
--- every tick it counted). An active session idle for longer than %(idle)s (server time of its last
+-- name: sessions_join
+-- On a group of agent requests, in the ingest's transaction (which holds the collectors'
+-- ingest locks, sql/queries/samples.sql), per collector of the group (one row each, in the
+-- arrays %(collector_ids)s ...): records the agent's contact on the collector and, when its
+-- requests stored ticks (stored > 0), joins the collector's active session or opens one (a
+-- late tick older than its start moves the start back, so the session holds every tick it
+-- counted). An active session idle for longer than %(idle)s (server time of its last
 -- request) is completed first (ended_at = its last sample time), so the request opens a
 -- new one: the UPDATE below takes the old row out of the partial unique index before the
 -- INSERT's conflict check, which sees a row this statement deleted as gone. The upsert
@@ -18,9 +19,13 @@
 -- joins the first one's; ON CONFLICT retries when the row it found was completed meanwhile).
 -- The INSERT reads from `idle` so that the completion runs before it (data-modifying CTEs
 -- otherwise run in no set order); `contact` runs whatever the rest does.
--- Returns the session's id; no row when the request stored nothing.
-WITH contact AS (
-    UPDATE metrics_collector SET last_contact_at = now() WHERE id = %(collector_id)s::bigint
+-- Returns (collector id, session id) for each collector whose requests stored ticks.
+WITH joining AS (
+    SELECT * FROM unnest(%(organization_ids)s::bigint[], %(collector_ids)s::bigint[], %(session_names)s::text[],
+                         %(firsts)s::bigint[], %(lasts)s::bigint[], %(stored)s::int[])
+                  AS j(organization_id, collector_id, session_name, first, last, stored)
+), contact AS (
+    UPDATE metrics_collector SET last_contact_at = now() WHERE id IN (SELECT collector_id FROM joining)
     RETURNING 1
 ), idle AS (
     UPDATE metrics_tricklesession s
@@ -28,20 +33,22 @@ WITH contact AS (
         sample_count = (SELECT count(*) FROM sample_tick t
                         WHERE t.organization_id = s.organization_id AND t.collector_id = s.collector_id
                           AND t.time >= s.started_at AND t.time <= s.last_data_at)
-    WHERE s.collector_id = %(collector_id)s::bigint AND s.status = 'active' AND %(stored)s::int > 0
+    FROM joining j
+    WHERE s.collector_id = j.collector_id AND s.status = 'active' AND j.stored > 0
       AND s.last_received_at < now() - %(idle)s::interval
     RETURNING 1
 )
 INSERT INTO metrics_tricklesession AS s (id, organization_id, collector_id, status, name, started_at,
                                          last_data_at, last_received_at, sample_count)
-SELECT gen_random_uuid(), %(organization_id)s::bigint, %(collector_id)s::bigint, 'active', %(session_name)s::text,
-       to_timestamp(%(first)s::bigint), to_timestamp(%(last)s::bigint), now(), %(stored)s::int
-FROM (SELECT count(*) FROM idle) idle_completed_first
-WHERE %(stored)s::int > 0
+SELECT gen_random_uuid(), j.organization_id, j.collector_id, 'active', j.session_name,
+       to_timestamp(j.first), to_timestamp(j.last), now(), j.stored
+FROM joining j, (SELECT count(*) FROM idle) idle_completed_first
+WHERE j.stored > 0
+ORDER BY j.collector_id
 ON CONFLICT (collector_id) WHERE status = 'active' DO UPDATE
 SET started_at = least(s.started_at, EXCLUDED.started_at), last_data_at = greatest(s.last_data_at, EXCLUDED.last_data_at),
     last_received_at = EXCLUDED.last_received_at, sample_count = s.sample_count + EXCLUDED.sample_count
-RETURNING s.id
+RETURNING s.collector_id, s.id
 
 -- name: sessions_complete
 -- Completes active sessions: status completed, ended_at = the last sample time,

@@ -133,12 +133,17 @@ class Answer:
     failure: str = ""
 
 
-def agent_post(port: str, key: str, body: bytes, *, server: http.client.HTTPConnection | None = None) -> Answer:
-    """POSTs body to /v1/trickle as pcc does (no Content-Type, the key in `apikey`), on
-    server when given (a connection the caller opened, to know its port)."""
+def agent_post(port: str, key: str | None, body: bytes, *, server: http.client.HTTPConnection | None = None,
+               path: str = "/v1/trickle", method: str = "POST", **headers: str) -> Answer:
+    """POSTs body to /v1/trickle (or `path`) as pcc does (no Content-Type, the key in
+    `apikey`, none when key is None; more headers by name, `_` for `-`), on server when
+    given (a connection the caller opened, to know its port)."""
     server = server or http.client.HTTPConnection("127.0.0.1", int(port), timeout=DEADLINE_SECONDS)
+    headers = {name.replace("_", "-"): value for name, value in headers.items()}
+    if key is not None:
+        headers["apikey"] = key
     try:
-        server.request("POST", "/v1/trickle", body=body, headers={"apikey": key})
+        server.request(method, path, body=body, headers=headers)
         response = server.getresponse()
         headers = {name.lower(): value for name, value in response.getheaders()}
         content = response.read()

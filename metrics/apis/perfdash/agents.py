@@ -22,18 +22,18 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serial
 from rest_framework import serializers
 
 from accounts.agent_auth import agent_key_required, database_unavailable
-from metrics.agent_batches import NoMetrics, agent_batch_ingest
+from metrics.agent_batches import NO_METRICS, NoMetrics, agent_batch_ingest
 from metrics.apis.collectors import HostFieldsSerializer
 from metrics.apis.trickle import ONE_TICK, MeasurementSerializer
 from metrics.collectors import bytes_from_gib, collector_for_agent, collector_register
 from metrics.envelope import EnvelopeError
+from metrics.trickle import trickle_refusal
 from metrics.upload_jobs import upload_queue
 from metrics.uploads import UploadRejected
 from xat.openapi import API_KEY, agent_refusals, error_response, function_schema
 from xat.request_body import BodyTooLarge, BodyUnreadable, request_body_read
 
 logger = logging.getLogger(__name__)
-NO_METRICS = {"error": "No file or metrics provided"}
 DESCRIPTION_MAX_LENGTH = 200
 
 
@@ -48,14 +48,11 @@ def _refusals(view):
     def wrapper(request):
         try:
             return view(request)
-        except BodyTooLarge:
-            return answer(413, f"body larger than {settings.XAT_TRICKLE_MAX_BYTES} bytes (after decompression)")
-        except BodyUnreadable as error:
-            return answer(400, error)
+        except (BodyTooLarge, BodyUnreadable, EnvelopeError) as error:
+            status, body = trickle_refusal(error)
+            return JsonResponse(body, status=status)
         except MultiPartParserError:
             return answer(400, "the multipart body cannot be read", field="body")
-        except EnvelopeError as error:
-            return answer(error.status, error.reason, field=error.field)
         except NoMetrics:
             return JsonResponse(NO_METRICS, status=400)
         except UploadRejected as error:

@@ -1,28 +1,23 @@
-"""Group commit (metrics/ingest_groups.py): concurrent agents' requests stored by this
-process's writer, several in one transaction, each answered once that transaction has
-committed. Real threads posting through Django's whole request path, a real writer thread
-on its own connection, so every test here commits (transaction=True)."""
+"""Group commit (metrics/agent_service/groups.py, metrics/ingest_groups.py): concurrent
+agents' requests to the agent service stored by its writers, several in one transaction,
+each answered once that transaction has committed. Real agents posting over loopback to the
+service on a thread of this process (tests/agent_service/conftest.py), real writer threads
+on their own connections, so every test here commits."""
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import psycopg
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.db import connection
 
 from metrics import ingest_groups
-from metrics.ingest_groups import IngestWriters, ingest_writers_start, ingest_writers_stop
 from tests.conftest import another_session
-from tests.faults.stage import session_row_held
-from tests.ingest.agent import capture_ticks, envelope, organization_with_ingest_key, post_like_pcc
+from tests.faults.stage import agent_post, session_row_held
+from tests.ingest.agent import capture_ticks, envelope, organization_with_ingest_key
 from tests.oracle import CAPTURES, assert_stored_matches_oracle, collector_id_of
 from tests.personas import collector_rows
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 CAPTURE = next(path for path in CAPTURES if path.name == "azure-pcc-test-01")
 TICKS = capture_ticks(CAPTURE)
@@ -35,24 +30,6 @@ WAIT_SECONDS = 20
 def groups_copy(monkeypatch):
     """Every group's new ticks by COPY, however few (metrics.sample_copy)."""
     monkeypatch.setattr(ingest_groups, "COPY_MIN_TICKS", 1)
-
-
-@contextmanager
-def writers_running(count: int) -> Iterator[IngestWriters]:
-    """This process's writers, as a gunicorn worker has them (XAT_INGEST_WRITERS), stopped
-    at the end (their connections closed)."""
-    try:
-        yield ingest_writers_start(writers=count, group_ticks=500)
-    finally:
-        ingest_writers_stop()
-
-
-def _post(key: str, identifier: str, tick: list[dict]):
-    """One request from a thread of its own, as a server thread would serve it."""
-    try:
-        return post_like_pcc(Client(), key, envelope(identifier, tick))
-    finally:
-        connections.close_all()
 
 
 def _until(condition, what: str):
@@ -85,65 +62,62 @@ def _stored(identifier: str) -> dict[str, list]:
     return stored
 
 
-def test_it_answers_503_to_every_request_of_a_failed_group_and_stores_none_of_them():
-    with writers_running(1) as writers:
-        _group_fails(writers)
-
-
-def _group_fails(writers: IngestWriters) -> None:
+@pytest.mark.parametrize("agent_writers", [1])
+def test_it_answers_503_to_every_request_of_a_failed_group_and_stores_none_of_them(agent_service):
+    committer = agent_service.service.committer
     _, key = organization_with_ingest_key("group-fails")
+
+    def post(identifier: str, tick: list[dict]):
+        return agent_post(agent_service.port, key, envelope(identifier, tick))
+
     for identifier in ("host-before", "host-x", "host-y"):
-        assert _post(key, identifier, TICKS[0]).status_code == 200
+        assert post(identifier, TICKS[0]).status == 200
     before = {identifier: collector_rows(collector_id_of(identifier)) for identifier in ("host-x", "host-y")}
 
     with ThreadPoolExecutor(3) as agents, session_row_held(collector_id_of("host-x")) as x_locker:
-        # A first group (host-before's request alone) held at its session until x and y
+        # A first group (host-before's request alone) held at its sessions until x and y
         # wait behind it: they then form the next group together.
         with session_row_held(collector_id_of("host-before")) as before_locker:
-            first_group = agents.submit(_post, key, "host-before", TICKS[1])
+            first_group = agents.submit(post, "host-before", TICKS[1])
             _until(lambda: _backend_waiting_for(before_locker), "first group waiting")
-            x_answer = agents.submit(_post, key, "host-x", TICKS[1])
-            y_answer = agents.submit(_post, key, "host-y", TICKS[1])
-            _until(lambda: writers.queued() == 2, "two requests queued")
-        assert first_group.result(timeout=WAIT_SECONDS).status_code == 200
+            x_answer = agents.submit(post, "host-x", TICKS[1])
+            y_answer = agents.submit(post, "host-y", TICKS[1])
+            _until(lambda: committer.waiting() == 2, "two requests waiting")
+        assert first_group.result(timeout=WAIT_SECONDS).status == 200
         # The second group has written both requests' rows and waits at x's session.
         backend = _until(lambda: _backend_waiting_for(x_locker), "second group waiting")
         with another_session(autocommit=True) as terminator:
             terminator.execute("SELECT pg_terminate_backend(%s)", [backend])
         answers = [x_answer.result(timeout=WAIT_SECONDS), y_answer.result(timeout=WAIT_SECONDS)]
 
-    assert writers.largest_group == 2
+    assert committer.largest_group == 2
     for answer in answers:
-        assert answer.status_code == 503 and int(answer["Retry-After"]) > 0, answer.content
+        assert answer.status == 503 and int(answer.headers["retry-after"]) > 0, answer
     for identifier in ("host-x", "host-y"):
         assert collector_rows(collector_id_of(identifier)) == before[identifier]  # nothing of theirs
     assert collector_rows(collector_id_of("host-before"))["sample_tick"] == 2  # the other group's stays
 
     # The writer goes on with a new connection; the retries are stored exactly once.
     for identifier in ("host-x", "host-y"):
-        retry = _post(key, identifier, TICKS[1])
-        assert retry.status_code == 200 and retry.json()["ticks"] == 1, retry.content
-        assert _post(key, identifier, TICKS[1]).json()["skipped"]["duplicate_ticks"] == 1
+        retry = post(identifier, TICKS[1])
+        assert retry.status == 200 and retry.body["ticks"] == 1, retry
+        assert post(identifier, TICKS[1]).body["skipped"]["duplicate_ticks"] == 1
         assert collector_rows(collector_id_of(identifier))["sample_tick"] == 2
     assert _stored("host-x") == _stored("host-y")
 
 
-def test_32_concurrent_agents_4_of_them_one_host_store_what_one_agent_replaying_stores():
+def test_32_concurrent_agents_4_of_them_one_host_store_what_one_agent_replaying_stores(agent_service):
     """28 agents replay the capture each as its own host while 4 agents share one key and
     identifier, each sending every 4th tick: their ticks arrive out of order, two of them
-    in one group, or in two groups at once (two writers). The shared host ends up with
+    in one group, or one after the other (a running group holds its collectors). The shared host ends up with
     exactly the rows of a lone agent's in-order replay, pcprocess's values, nothing lost or
     doubled."""
     _, key = organization_with_ingest_key("fleet")
     for tick in TICKS:
-        assert _post(key, "host-alone", tick).status_code == 200
+        assert agent_post(agent_service.port, key, envelope("host-alone", tick)).status == 200
 
     def agent(identifier: str, ticks: list[list[dict]]) -> list[int]:
-        client = Client()
-        try:
-            return [post_like_pcc(client, key, envelope(identifier, tick)).status_code for tick in ticks]
-        finally:
-            connections.close_all()
+        return [agent_post(agent_service.port, key, envelope(identifier, tick)).status for tick in ticks]
 
     start = threading.Barrier(32)
 
@@ -151,13 +125,13 @@ def test_32_concurrent_agents_4_of_them_one_host_store_what_one_agent_replaying_
         start.wait(WAIT_SECONDS)
         return agent(identifier, ticks)
 
-    with writers_running(2) as writers, ThreadPoolExecutor(32) as pool:
+    with ThreadPoolExecutor(32) as pool:
         shared = [pool.submit(agent_at_start, "host-shared", TICKS[share::4]) for share in range(4)]
         own = [pool.submit(agent_at_start, f"host-{number:02d}", TICKS) for number in range(28)]
         statuses = [status for future in shared + own for status in future.result(timeout=600)]
 
     assert statuses == [200] * (len(TICKS) * 29)
-    assert writers.largest_group > 1, "every request was a group of its own"
+    assert agent_service.service.committer.largest_group > 1, "every request was a group of its own"
     alone = _stored("host-alone")
     assert len(alone["sample_tick"]) == len(TICKS)
     assert _stored("host-shared") == alone
