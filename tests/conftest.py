@@ -51,23 +51,38 @@ def free_port() -> str:
 
 @contextmanager
 def gunicorn_serving(*, env: dict, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """gunicorn as deployed (xat/gunicorn_conf.py: threaded workers with their ingest writers, its timeouts) on a free
+    """gunicorn as deployed (xat/gunicorn_conf.py: threaded workers, its timeouts) on a free
     port of 127.0.0.1, with env added to this process's environment (the database's PG*
     settings, WEB_CONCURRENCY, limits); its output in log. Yields (port, gunicorn's master
     process) once /health/ answers 200; stops it with its workers on the way out."""
     port = free_port()
+    with _serving([sys.executable, "-m", "gunicorn", "-c", "xat/gunicorn_conf.py", "xat.wsgi"], port=port,
+                  env={"XAT_BIND": f"127.0.0.1:{port}", **env}, log=log) as master:
+        yield port, master
+
+
+@contextmanager
+def agent_service_serving(*, env: dict, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The agent service as deployed (python -m metrics.agent_service: uvicorn's master and
+    XAT_AGENT_WORKERS workers), as gunicorn_serving serves gunicorn (/health/ is answered by
+    Django's handler inside it)."""
+    port = free_port()
+    with _serving([sys.executable, "-m", "metrics.agent_service"], port=port,
+                  env={"XAT_AGENTS_BIND": f"127.0.0.1:{port}", **env}, log=log) as master:
+        yield port, master
+
+
+@contextmanager
+def _serving(command: list[str], *, port: str, env: dict, log: Path) -> Iterator[subprocess.Popen]:
     with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "xat/gunicorn_conf.py", "xat.wsgi"], cwd=ROOT,
-            env={**os.environ, "XAT_BIND": f"127.0.0.1:{port}", "XAT_ACCESS_LOG": "0", **env},
-            stdout=output, stderr=subprocess.STDOUT,
-        )
+        server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "XAT_ACCESS_LOG": "0", **env},
+                                  stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while not _answers_health(port):
             assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-2000:]
             time.sleep(0.2)
-        yield port, server
+        yield server
     finally:
         server.terminate()
         try:

@@ -1,9 +1,9 @@
-"""The fault suite's stage: XAT served by gunicorn as deployed, against a database of the
+"""The fault suite's stage: the agent service as deployed, against a database of the
 spare cluster (tests/conftest.py) that a test may stop and start or whose workers it may
 kill, and an agent that posts to it over loopback the way pcc does.
 
     stage.cluster("stop" | "start")     the spare cluster, by scripts/pg.sh
-    stage.workers()                     gunicorn's workers now (the master's children)
+    stage.workers()                     the service's workers now (uvicorn's master's children)
     stage.worker_serving(client_port)   the worker holding one client's connection
     session_row_held(collector_id)      a request of that collector's held at its last statement
     stage.request_waiting_for(locker)   ... until it is there
@@ -36,22 +36,22 @@ RETRY_PAUSE_SECONDS = 0.25
 
 def wait_for(condition: Callable[[], object], what: str, *, log: Path) -> object:
     """Polls condition until it returns something true, and returns that; fails with
-    gunicorn's log when DEADLINE_SECONDS pass first."""
+    the server's log when DEADLINE_SECONDS pass first."""
     deadline = time.monotonic() + DEADLINE_SECONDS
     while not (outcome := condition()):
         if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} within {DEADLINE_SECONDS} s; gunicorn's log:\n{log.read_text()[-3000:]}")
+            raise AssertionError(f"no {what} within {DEADLINE_SECONDS} s; the server's log:\n{log.read_text()[-3000:]}")
         time.sleep(0.1)
     return outcome
 
 
 @dataclass
 class Stage:
-    port: str  # gunicorn's, on 127.0.0.1
-    master: int  # gunicorn's master process; its children are the workers
+    port: str  # the agent service's, on 127.0.0.1
+    master: int  # uvicorn's master process; its children are the workers (and a resource tracker)
     socket_dir: Path  # the spare cluster's socket folder and TCP port
     pg_port: str
-    log: Path  # gunicorn's output
+    log: Path  # the server's output
 
     def cluster(self, action: str) -> None:
         """scripts/pg.sh start|stop on the spare cluster (stop is pg_ctl's fast shutdown:
@@ -60,15 +60,17 @@ class Stage:
                        capture_output=True, timeout=120)
 
     def workers(self) -> set[int]:
-        """gunicorn's workers now: the master's children."""
+        """The workers now: the master's children that multiprocessing spawned (not its
+        resource tracker)."""
         children = set()
         for entry in Path("/proc").glob("[0-9]*"):
             try:
                 # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
                 fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                spawned = b"spawn_main" in (entry / "cmdline").read_bytes()
             except (FileNotFoundError, ProcessLookupError):
                 continue  # a process that just ended
-            if int(fields[1]) == self.master:
+            if int(fields[1]) == self.master and spawned:
                 children.add(int(entry.name))
         return children
 

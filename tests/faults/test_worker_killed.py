@@ -1,5 +1,5 @@
-"""A gunicorn worker killed (SIGKILL) while its request is inside the ingest's transaction:
-nothing of the request is stored, gunicorn starts another worker, and the agent's retry of
+"""An agent service worker killed (SIGKILL) while its request is inside the ingest's
+transaction: nothing of the request is stored, uvicorn starts another worker, and the agent's retry of
 the same request stores each of its ticks once."""
 
 import http.client
@@ -27,7 +27,7 @@ def _backend_alive(pid: int) -> bool:
 
 
 def _replaced(stage: Stage, killed: int) -> bool:
-    """gunicorn runs as many workers as before, killed not among them."""
+    """uvicorn runs as many workers as before, killed not among them."""
     workers = stage.workers()
     return len(workers) == WORKERS and killed not in workers
 
