@@ -1,7 +1,7 @@
 """Upload benchmark: a ~100 MB pcc capture through the upload service, against a COPY of
 the same rows into the same tables measured in the same run.
 
-    .venv/bin/python bench/upload.py [--megabytes 100] [--batch 500]
+    .venv/bin/python bench/upload.py [--megabytes 100] [--batch 250]
 
 Needs the local cluster (`make db-start`; `make run` starts it too). The capture is the
 4-vCPU one (azure-loadtest-3) repeated, each copy shifted earlier in time, written to a
@@ -29,8 +29,9 @@ from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import Organization  # noqa: E402
-from metrics import upload_jobs, uploads  # noqa: E402
+from metrics import upload_jobs  # noqa: E402
 from metrics.models import Collector  # noqa: E402
+from metrics.uploads import store  # noqa: E402
 
 TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
           "disk_total_sample", "network_total_sample")
@@ -58,9 +59,9 @@ def high_water_mb() -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--megabytes", type=float, default=100)
-    parser.add_argument("--batch", type=int, default=uploads.BATCH_TICKS, help="ticks per ticks_store call")
+    parser.add_argument("--batch", type=int, default=store.RAW_BATCH_TICKS, help="ticks a batch (a transaction) takes")
     args = parser.parse_args()
-    uploads.BATCH_TICKS = args.batch
+    store.RAW_BATCH_TICKS = args.batch
 
     organization = Organization.objects.create(slug=f"bench-{secrets.token_hex(4)}", name="upload benchmark")
     collector = Collector.objects.create(organization=organization, name="bench")

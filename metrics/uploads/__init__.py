@@ -29,7 +29,8 @@ entry count, declared sizes and compression ratios) and its CSVs' headers. What 
 full read finds (bad lines, a gzip bomb's inflated size) is reported by the job.
 
 Memory: the file is read line by line, a line at most MAX_LINE_BYTES; at most one batch of
-ticks (metrics.ingest.TICKS_PER_WRITE) is held at a time.
+ticks is held at a time (a raw capture's store.RAW_BATCH_TICKS, a processed file's
+metrics.ingest.TICKS_PER_WRITE).
 """
 
 from metrics.uploads.detection import FORMATS

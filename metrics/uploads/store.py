@@ -1,28 +1,80 @@
-"""Every write of an upload: one batch of ticks per transaction, through metrics.ingest's
-writers (the same statements and per-collector lock as the agent's ticks), with the job's
-counts recorded inside it (result.on_batch): a read cut short keeps what it stored, and
-reading the file again stores the rest, never a tick twice.
+"""Every write of an upload: one batch of ticks per transaction, under the collector's
+ingest lock (the same lock and tick state as the agent's ticks), with the job's counts
+recorded inside it (result.on_batch): a read cut short keeps what it stored, and reading
+the file again stores the rest, never a tick twice.
+
+Raw ticks are stored as a group of agent requests stores them (metrics/ingest_groups.py):
+the ticks newer than the collector's newest stored tick (its tick state), nearly all of a
+capture, go to one binary COPY per table (metrics.sample_copy) and one statement moves the
+tick state on; the others (late ticks, and the ticks of a file read again) are placed
+against the hypertables first (metrics.ingest.ticks_store), so a late tick lands between
+its neighbours and a tick already stored is a duplicate. A collector without a tick state
+gets its first slice through ticks_store, which sets it.
 
 Processed ticks' counter columns hold an empty array, which metrics.ingest never pairs a
 raw tick with. Their ticks are recorded in sample_tick like the agent's: of a raw and a
 processed tick of the same second, the first to arrive is kept and the other is a
 duplicate."""
 
+from bisect import bisect_right
+
 from django.db import transaction
 
 from metrics.host_totals import interface_in_total
-from metrics.ingest import SampleRows, Tick, ingest_lock_take, rows_write, ticks_place, ticks_store
+from metrics.ingest import (TICKS_PER_WRITE, IngestLock, IngestResult, SampleRows, Tick, counters_from_json,
+                            ingest_lock_take, rows_after, rows_write, ticks_place, ticks_store)
+from metrics.sample_copy import SampleCopy
 from metrics.uploads.processed import ProcessedTick
 from metrics.uploads.result import UploadResult
+from xat import sqlfiles
 
+# Raw ticks a batch (a transaction) takes. A batch pays a fixed cost (the lock, a COPY per
+# table, the tick state, the job's counts, the commit), shared by more ticks the larger it
+# is; it holds the batch's text in memory (about 11 kB a tick of a 4-vCPU capture).
+RAW_BATCH_TICKS = 250
 _NO_COUNTERS = ()  # stored as an empty bigint[]: nothing for metrics.ingest to pair with
 
 
 def raw_ticks_store(*, ticks: list[Tick], ids: dict, result: UploadResult) -> None:
-    """Stores parsed raw ticks as the agent's are stored (metrics.ingest.ticks_store)."""
+    """Stores parsed raw ticks (sorted by time, as ticks_parse returns them) as the agent's
+    are stored: the new ones copied, the others placed (module docstring)."""
     with transaction.atomic():
-        result.ingest = result.ingest.plus(ticks_store(**ids, ticks=ticks))
+        if ticks:
+            result.ingest = result.ingest.plus(_raw_ticks_written(ticks, ids=ids))
         result.on_batch()
+
+
+def _raw_ticks_written(ticks: list[Tick], *, ids: dict) -> IngestResult:
+    lock = ingest_lock_take(**ids)
+    stored = IngestResult()
+    while ticks and lock.newest_stored is None:
+        stored = stored.plus(ticks_store(**ids, ticks=ticks[:TICKS_PER_WRITE], lock=lock))
+        ticks = ticks[TICKS_PER_WRITE:]
+    if ticks:
+        newer = bisect_right(ticks, lock.newest_stored, key=lambda tick: tick.timestamp)
+        stored = stored.plus(ticks_store(**ids, ticks=ticks[:newer], lock=lock))
+        stored = stored.plus(_new_ticks_copied(ticks[newer:], ids=ids, lock=lock))
+    return stored
+
+
+def _new_ticks_copied(ticks: list[Tick], *, ids: dict, lock: IngestLock) -> IngestResult:
+    """COPYs the rows of ticks newer than the collector's newest, each paired with the one
+    before it (the first with the tick state), and moves the tick state to the last one
+    (samples_group_finish: also the collector's last_seen and the aggregates' log)."""
+    if not ticks:
+        return IngestResult()
+    times = [tick.timestamp for tick in ticks]
+    rows = rows_after(ticks, previous_time=lock.newest_stored, previous=counters_from_json(lock.newest_counters))
+    copy = SampleCopy()
+    copy.add(**ids, times=times, rows=rows)
+    copy.flush()
+    lock.newest_stored, lock.newest_counters = times[-1], rows.counters_json(times[-1])
+    sqlfiles.fetch_one("samples_group_finish", organization_ids=[ids["organization_id"]],
+                       collector_ids=[ids["collector_id"]], first_times=[times[0]],
+                       state_times=[lock.newest_stored], state_counters=[lock.newest_counters])
+    rows_by_family = {family: len(family_rows) for family, family_rows in rows.rows.items() if family_rows}
+    return IngestResult(ticks=len(times), rows=sum(rows_by_family.values()), rows_by_family=rows_by_family,
+                        first=times[0], last=times[-1])
 
 
 def processed_ticks_store(*, ticks: dict[int, ProcessedTick], ids: dict, result: UploadResult) -> None:

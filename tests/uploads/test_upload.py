@@ -454,7 +454,7 @@ def _child_upload(client, path: Path, collector) -> tuple[int, int, int]:
 def test_it_ingests_a_large_capture_in_bounded_memory(tmp_path):
     """A 10 MB and a 40 MB capture (a real one repeated with shifted times) read by the
     upload worker in child processes: the peak resident memory (VmHWM) stays far below the
-    issue's 300 MB, and does not grow with the file (one batch is held at a time)."""
+    issue's 300 MB, and does not grow with the file (at most three batches are held at a time)."""
     team = team_make("big")
     client = api_client(team.analyst)
     small_before, small_peak, _ = _child_upload(client, _capture_of(tmp_path / "small.ndjson", 10),
