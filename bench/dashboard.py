@@ -2,7 +2,7 @@
 naive query (time_bucket ... GROUP BY over the raw hypertable) in the same run.
 
     make db-start
-    .venv/bin/python bench/dashboard.py [--hosts 20] [--days 30] [--requests 50] [--keep]
+    .venv/bin/python bench/dashboard.py [--hosts 20] [--days 30] [--requests 50] [--port 8793] [--keep]
 
 1. Creates a throwaway database `xat_bench_dashboard` in the local cluster (.xat/pg),
    migrates it, and bulk-loads `--hosts` hosts x `--days` days at 5 s: per tick one
@@ -226,22 +226,22 @@ def fleet_load(hosts: int, days: int, end: int) -> list[int]:
 
 # -- timing -------------------------------------------------------------------------------------
 
-def serve() -> subprocess.Popen:
-    env = {**os.environ, "PGDATABASE": DATABASE, "XAT_ACCESS_LOG": "0", "XAT_BIND": f"127.0.0.1:{PORT}"}
+def serve(port: int) -> subprocess.Popen:
+    env = {**os.environ, "PGDATABASE": DATABASE, "XAT_ACCESS_LOG": "0", "XAT_BIND": f"127.0.0.1:{port}"}
     process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "xat/gunicorn_conf.py", "xat.wsgi:application"],
                                cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
-            http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).connect()
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
             return process
         except OSError:
             time.sleep(0.1)
-    raise SystemExit(f"gunicorn did not start on port {PORT}")
+    raise SystemExit(f"gunicorn did not start on port {port}")
 
 
-def get(path: str, token: str) -> tuple[int, bytes, float]:
+def get(port: int, path: str, token: str) -> tuple[int, bytes, float]:
     began = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
     response = conn.getresponse()
     body = response.read()
@@ -272,6 +272,7 @@ def main():
     parser.add_argument("--requests", type=int, default=50, help="chart requests per family and range")
     parser.add_argument("--naive", type=int, default=20, help="naive queries per range")
     parser.add_argument("--warmup", type=int, default=30, help="untimed requests per family and range first")
+    parser.add_argument("--port", type=int, default=PORT, help="the port of the server it starts")
     parser.add_argument("--keep", action="store_true", help="keep the database (and its data) at the end")
     parser.add_argument("--reuse", action="store_true", help="time the data a previous --keep run left")
     args = parser.parse_args()
@@ -309,7 +310,7 @@ def main():
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             print(f"{len(collectors)} hosts, database size {cursor.fetchone()[0]}")
 
-        server = serve()
+        server = serve(args.port)
         rng = random.Random(1)
         results = {}
         try:
@@ -322,14 +323,16 @@ def main():
             for hours in RANGES.values():
                 for family in FAMILIES:
                     for _ in range(args.warmup):
-                        get(f"/api/dashboard/collectors/{rng.choice(collectors).pk}/{family}/?hours={hours}", token)
+                        get(args.port, f"/api/dashboard/collectors/{rng.choice(collectors).pk}/{family}/?hours={hours}",
+                            token)
             for label, hours in RANGES.items():
                 for family in FAMILIES:
                     latencies, resolution, points = [], None, None
                     for _ in range(args.requests):
                         collector = rng.choice(collectors)
                         status, body, seconds = get(
-                            f"/api/dashboard/collectors/{collector.pk}/{family}/?hours={hours}&points=1000", token)
+                            args.port, f"/api/dashboard/collectors/{collector.pk}/{family}/?hours={hours}&points=1000",
+                            token)
                         if status != 200:
                             raise SystemExit(f"{family} {label}: HTTP {status} {body[:300]!r}")
                         latencies.append(seconds)
