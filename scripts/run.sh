@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the local cluster, migrations, the demo login, gunicorn in the foreground,
-# the upkeep and the upload worker (supervised: started again if they exit) and the bundled
-# agent in the background.
+# the agent service, the upkeep and the upload worker (supervised: started again if they
+# exit) and the bundled agent in the background.
 set -euo pipefail
 
 # supervise LOG COMMAND...: runs COMMAND (its output appended to LOG, emptied first) and
@@ -50,21 +50,26 @@ maintain_pid=$!
 # it was killed in is taken up again once it is back (docs/storage.md, "Uploaded files").
 supervise .xat/worker.log .venv/bin/python manage.py procrastinate worker &
 worker_pid=$!
+# The agent service (metrics/agent_service/): the agents' paths on an event loop, on
+# XAT_AGENTS_PORT (uvicorn restarts a worker that dies; supervise, its master).
+supervise .xat/agents.log .venv/bin/python -m metrics.agent_service &
+agents_pid=$!
 # Worker settings: xat/gunicorn_conf.py (see docs/performance.md).
 .venv/bin/gunicorn -c xat/gunicorn_conf.py xat.wsgi:application &
 gunicorn_pid=$!
 # The bundled agent feeds the demo collector with this machine's /proc once the server
 # answers (XAT_DEMO_AGENT=0: off). Its key is made at its start and lives only in it.
-url="http://127.0.0.1:${PORT:-8000}"
-background=("$maintain_pid" "$worker_pid")
+agents_url="http://127.0.0.1:${XAT_AGENTS_PORT:-8001}"
+echo "Agents (pcc): $agents_url (/v1/trickle; log .xat/agents.log)"
+background=("$maintain_pid" "$worker_pid" "$agents_pid")
 if [ "${XAT_DEMO_AGENT:-1}" != 0 ]; then
   (
     for _ in $(seq 120); do
       .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
-        "$url/health/" 2>/dev/null && break
+        "$agents_url/health/" 2>/dev/null && break
       sleep 0.5
     done
-    exec .venv/bin/python manage.py xat_agent --demo --url "$url"
+    exec .venv/bin/python manage.py xat_agent --demo --url "$agents_url"
   ) >.xat/agent.log 2>&1 &
   background+=($!)
   echo "Bundled agent: this machine's /proc -> demo collector every 5 s (log .xat/agent.log; XAT_DEMO_AGENT=0: off)"

@@ -48,3 +48,15 @@ def test_it_runs_the_upload_worker_beside_the_web_service_on_a_shared_upload_fol
     folder = web["environment"]["XAT_UPLOAD_DIR"]
     assert worker["environment"]["XAT_UPLOAD_DIR"] == folder
     assert f"uploads:{folder}" in web["volumes"] and f"uploads:{folder}" in worker["volumes"]
+
+
+def test_it_runs_the_agent_service_beside_the_web_service_and_starts_it_again_if_it_exits():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    web, agents = services["web"], services["agents"]
+    assert agents["build"] == "." and agents["command"] == ["python", "-m", "metrics.agent_service"]
+    assert agents["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert agents["environment"]["SECRET_KEY"] == web["environment"]["SECRET_KEY"]  # the keys' hashes
+    assert agents["environment"]["XAT_AGENTS_BIND"].startswith("0.0.0.0:")
+    assert agents["ports"][0].startswith("127.0.0.1:")
+    assert agents.get("restart") in ("always", "unless-stopped")
+    assert agents["environment"]["XAT_UPLOAD_DIR"] == web["environment"]["XAT_UPLOAD_DIR"]
