@@ -11,8 +11,8 @@ agent sends outside /v1/trickle, stored with the agent's own arithmetic.
         collector_for_agent raises (IdentifierRefused, IdentifierInvalid).
 
 The same path as /v1/trickle's ticks (metrics.envelope's checks, then
-metrics.trickle.ticks_pending and metrics.ingest_groups.ingest_commit: same rows, same
-values, same late-tick handling, the same group commit), but no trickle session is joined
+metrics.trickle.ticks_pending and metrics.ingest_groups: same rows, same values, same
+late-tick handling, the same group commit in the agent service), but no trickle session is joined
 or opened, only the agent's contact recorded: the reference keeps sessions to /v1/trickle
 (§2.3), and a session's samples are found by time window anyway.
 """

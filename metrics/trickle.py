@@ -18,8 +18,8 @@ NO_MEASUREMENTS = {"error": None, "status": "ok", "message": "No measurements to
 
 def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> IngestOutcome:
     """Stores one request's ticks and joins them to the collector's session, all or
-    nothing, committed when this returns (metrics/ingest_groups.py: possibly in one
-    transaction with other agents' requests)."""
+    nothing, committed when this returns (a group of its own: Django's agent views; the
+    agent service groups requests itself, metrics/agent_service/)."""
     return ingest_commit(ticks_pending(key=key, envelope=envelope, joins_session=True))
 
 
