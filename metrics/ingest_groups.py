@@ -2,6 +2,7 @@
 
     group_store(pendings) -> list[IngestOutcome | CollectorGone]
     ingest_commit(pending) -> IngestOutcome       a group of one (Django's agent views)
+    ticks_copied(copy, ...) / tick_states_move(...)   new ticks by COPY (uploads use them too)
 
 The agent service (metrics/agent_service/groups.py) makes groups of the requests waiting
 when one of its writers is free; Django's agent views (the test client, runserver) and the
@@ -90,7 +91,9 @@ def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Collector
                 continue
             ticks = pending.ticks
             if copies and ticks and lock.newest_stored is not None and ticks[0].timestamp > lock.newest_stored:
-                result = _ticks_copied(copy, pending, lock)
+                result = IngestResult(skipped=pending.skipped).plus(ticks_copied(
+                    copy, organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=ticks,
+                    lock=lock))
                 first_copied.setdefault(pending.collector_id, (pending.organization_id, result.first))
             else:
                 copy.flush()  # a late tick is placed against the hypertables: the group's rows first
@@ -100,31 +103,37 @@ def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Collector
             outcomes.append(IngestOutcome(result, None))
         copy.flush()
         if first_copied:
-            _tick_states_move(first_copied, locks)
+            tick_states_move(first_copied, locks)
         _sessions_join(pendings, outcomes)
     return outcomes
 
 
-def _ticks_copied(copy: SampleCopy, pending: PendingIngest, lock: IngestLock) -> IngestResult:
-    """Adds the rows of ticks newer than the collector's newest to the group's COPY, and
-    moves the lock's tick state to the last of them."""
-    times = [tick.timestamp for tick in pending.ticks]
-    rows = rows_after(pending.ticks, previous_time=lock.newest_stored,
-                      previous=counters_from_json(lock.newest_counters))
-    copy.add(organization_id=pending.organization_id, collector_id=pending.collector_id, times=times, rows=rows)
+def ticks_copied(copy: SampleCopy, *, organization_id: int, collector_id: int, ticks: list[Tick],
+                 lock: IngestLock) -> IngestResult:
+    """Adds the rows of ticks (sorted) newer than the collector's newest to a COPY, each
+    paired with the one before it (the first with the lock's tick state), and moves the
+    lock's tick state to the last of them; tick_states_move writes it once the COPY is sent."""
+    times = [tick.timestamp for tick in ticks]
+    rows = rows_after(ticks, previous_time=lock.newest_stored, previous=counters_from_json(lock.newest_counters))
+    copy.add(organization_id=organization_id, collector_id=collector_id, times=times, rows=rows)
     lock.newest_stored, lock.newest_counters = times[-1], rows.counters_json(times[-1])
     rows_by_family = {family: len(family_rows) for family, family_rows in rows.rows.items() if family_rows}
     return IngestResult(ticks=len(times), rows=sum(rows_by_family.values()), rows_by_family=rows_by_family,
-                        first=times[0], last=times[-1], skipped=pending.skipped)
+                        first=times[0], last=times[-1])
 
 
-def _tick_states_move(first_copied: dict[int, tuple[int, int]], locks: dict[int, IngestLock]) -> None:
+def tick_states_move(first_copied: dict[int, tuple[int, int]], locks: dict[int, IngestLock]) -> None:
+    """One statement for the collectors whose ticks were copied (first_copied: collector ->
+    (organization, its first tick copied)): their tick states as their locks hold them now,
+    their last_seen, and the aggregates' log (samples_group_finish). The counters travel as
+    one JSON array: as a text[] each element's quotes were escaped one by one (0.1 ms a
+    tick of client CPU in a group of 16)."""
     collectors = sorted(first_copied)
     sqlfiles.fetch_one("samples_group_finish",
                        organization_ids=[first_copied[c][0] for c in collectors], collector_ids=collectors,
                        first_times=[first_copied[c][1] for c in collectors],
                        state_times=[locks[c].newest_stored for c in collectors],
-                       state_counters=[locks[c].newest_counters for c in collectors])
+                       state_counters=f"[{','.join(locks[c].newest_counters for c in collectors)}]")
 
 
 def _sessions_join(pendings: list[PendingIngest], outcomes: list) -> None:

@@ -21,12 +21,12 @@ from bisect import bisect_right
 from django.db import transaction
 
 from metrics.host_totals import interface_in_total
-from metrics.ingest import (TICKS_PER_WRITE, IngestLock, IngestResult, SampleRows, Tick, counters_from_json,
-                            ingest_lock_take, rows_after, rows_write, ticks_place, ticks_store)
+from metrics.ingest import (TICKS_PER_WRITE, IngestLock, IngestResult, SampleRows, Tick, ingest_lock_take, rows_write,
+                            ticks_place, ticks_store)
+from metrics.ingest_groups import tick_states_move, ticks_copied
 from metrics.sample_copy import SampleCopy
 from metrics.uploads.processed import ProcessedTick
 from metrics.uploads.result import UploadResult
-from xat import sqlfiles
 
 # Raw ticks a batch (a transaction) takes. A batch pays a fixed cost (the lock, a COPY per
 # table, the tick state, the job's counts, the commit); with the next batch parsed while
@@ -60,23 +60,15 @@ def _raw_ticks_written(ticks: list[Tick], *, ids: dict) -> IngestResult:
 
 
 def _new_ticks_copied(ticks: list[Tick], *, ids: dict, lock: IngestLock) -> IngestResult:
-    """COPYs the rows of ticks newer than the collector's newest, each paired with the one
-    before it (the first with the tick state), and moves the tick state to the last one
-    (samples_group_finish: also the collector's last_seen and the aggregates' log)."""
+    """COPYs the rows of ticks newer than the collector's newest and moves its tick state
+    (metrics.ingest_groups: as a group of agent requests does)."""
     if not ticks:
         return IngestResult()
-    times = [tick.timestamp for tick in ticks]
-    rows = rows_after(ticks, previous_time=lock.newest_stored, previous=counters_from_json(lock.newest_counters))
     copy = SampleCopy()
-    copy.add(**ids, times=times, rows=rows)
+    stored = ticks_copied(copy, **ids, ticks=ticks, lock=lock)
     copy.flush()
-    lock.newest_stored, lock.newest_counters = times[-1], rows.counters_json(times[-1])
-    sqlfiles.fetch_one("samples_group_finish", organization_ids=[ids["organization_id"]],
-                       collector_ids=[ids["collector_id"]], first_times=[times[0]],
-                       state_times=[lock.newest_stored], state_counters=[lock.newest_counters])
-    rows_by_family = {family: len(family_rows) for family, family_rows in rows.rows.items() if family_rows}
-    return IngestResult(ticks=len(times), rows=sum(rows_by_family.values()), rows_by_family=rows_by_family,
-                        first=times[0], last=times[-1])
+    tick_states_move({ids["collector_id"]: (ids["organization_id"], stored.first)}, {ids["collector_id"]: lock})
+    return stored
 
 
 def processed_ticks_store(*, ticks: dict[int, ProcessedTick], ids: dict, result: UploadResult) -> None:

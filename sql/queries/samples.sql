@@ -78,18 +78,20 @@ COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)
 
 -- name: samples_group_finish
 -- After a group's COPY (metrics/ingest_groups.py), per collector that got ticks newer
--- than its newest: moves its tick state to its newest tick (%(state_times)s,
--- %(state_counters)s), its last_seen along, and logs the new ticks' time range for the
--- aggregates when it lies below the 1m watermark, as samples_write does for one batch.
+-- than its newest: moves its tick state to its newest tick (%(state_times)s, and
+-- %(state_counters)s: a JSON array, one element per collector in the same order), its
+-- last_seen along, and logs the new ticks' time range for the aggregates when it lies
+-- below the 1m watermark, as samples_write does for one batch.
 -- Primary key updates; the collectors are locked by collectors_ingest_lock.
 -- Returns the tick states moved.
 WITH changed AS (
-    SELECT * FROM unnest(%(organization_ids)s::bigint[], %(collector_ids)s::bigint[], %(first_times)s::bigint[],
-                         %(state_times)s::bigint[], %(state_counters)s::text[])
-                  AS c(organization_id, collector_id, first_time, state_time, state_counters)
+    SELECT c.organization_id, c.collector_id, c.first_time, c.state_time, s.state_counters
+    FROM unnest(%(organization_ids)s::bigint[], %(collector_ids)s::bigint[], %(first_times)s::bigint[],
+                %(state_times)s::bigint[]) WITH ORDINALITY AS c(organization_id, collector_id, first_time, state_time, n)
+    JOIN json_array_elements(%(state_counters)s::json) WITH ORDINALITY AS s(state_counters, n) USING (n)
 ), state AS (
     INSERT INTO collector_tick_state (collector_id, time, counters)
-    SELECT collector_id, to_timestamp(state_time), state_counters::json FROM changed
+    SELECT collector_id, to_timestamp(state_time), state_counters FROM changed
     ON CONFLICT (collector_id) DO UPDATE SET time = EXCLUDED.time, counters = EXCLUDED.counters
     WHERE collector_tick_state.time < EXCLUDED.time
     RETURNING 1
