@@ -14,10 +14,11 @@ In a group: the collectors' ingest locks are taken in id order with their tick s
 statement), so two groups sharing a collector run one after the other; each request's
 ticks are then placed in arrival order. Ticks newer than their collector's newest (nearly
 every tick) pair with the tick state, or with the previous request's last tick in the same
-group, and go to one binary COPY per table for the whole group (metrics.sample_copy; a
-group of fewer than COPY_MIN_TICKS ticks writes each request with one samples_write); a
-request with a late or repeated tick first sends what the group has so far, then is placed
-against the hypertables as before (metrics.ingest.ticks_store). Then one statement moves
+group, and go to one binary COPY per table for the whole group (metrics.sample_copy, even
+for a group of one tick: samples_write, one statement for every table, cost PostgreSQL
+0.75 ms a tick against about 0.2 in a COPY, docs/performance.md); a request with a late
+or repeated tick first sends what the group has so far, then is placed against the
+hypertables as before (metrics.ingest.ticks_store). Then one statement moves
 the tick states on, and one joins the sessions of all the group's collectors
 (metrics.sessions.sessions_join). If anything fails, the whole group rolls back and every
 request of it gets the DatabaseError (its answer: 503, Retry-After): nothing of theirs
@@ -35,14 +36,6 @@ from metrics.ingest import (CollectorGone, IngestLock, IngestResult, Skipped, Ti
 from metrics.sample_copy import SampleCopy
 from metrics.sessions import SessionJoin, sessions_join
 from xat import sqlfiles
-
-# Below this many ticks a group writes each request with samples_write (one statement for
-# every table) instead of COPY (a statement, two round trips, per table): in process, a
-# group of one tick took 3.3 ms of client CPU with COPY and 1.6 ms without, of 4 ticks 1.3
-# against 1.1 ms a tick, of 8 ticks 0.8 against 0.9 ms, and the server's CPU a tick fell
-# from 1.4-1.5 ms to 0.6-1.0 ms with COPY from 4 ticks on (docs/performance.md).
-COPY_MIN_TICKS = 4
-
 
 @dataclass
 class PendingIngest:
@@ -81,7 +74,6 @@ def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Collector
         locks = {row[0]: IngestLock(*row)
                  for row in sqlfiles.fetch_all("collectors_ingest_lock", collector_ids=collector_ids)}
         copy = SampleCopy()
-        copies = sum(len(pending.ticks) for pending in pendings) >= COPY_MIN_TICKS
         first_copied: dict[int, tuple[int, int]] = {}  # collector -> (organization, its first tick copied)
         outcomes: list[IngestOutcome | CollectorGone] = []
         for pending in pendings:
@@ -90,7 +82,7 @@ def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Collector
                 outcomes.append(CollectorGone(f"collector {pending.collector_id} no longer exists"))
                 continue
             ticks = pending.ticks
-            if copies and ticks and lock.newest_stored is not None and ticks[0].timestamp > lock.newest_stored:
+            if ticks and lock.newest_stored is not None and ticks[0].timestamp > lock.newest_stored:
                 result = IngestResult(skipped=pending.skipped).plus(ticks_copied(
                     copy, organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=ticks,
                     lock=lock))

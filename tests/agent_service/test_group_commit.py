@@ -12,7 +12,6 @@ import psycopg
 import pytest
 from django.db import connection
 
-from metrics import ingest_groups
 from tests.conftest import another_session
 from tests.faults.stage import agent_post, session_row_held
 from tests.ingest.agent import capture_ticks, envelope, organization_with_ingest_key
@@ -24,12 +23,6 @@ TICKS = capture_ticks(CAPTURE)
 SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "disk_total_sample", "network_sample",
                  "network_total_sample", "filesystem_sample")
 WAIT_SECONDS = 20
-
-
-@pytest.fixture(autouse=True)
-def groups_copy(monkeypatch):
-    """Every group's new ticks by COPY, however few (metrics.sample_copy)."""
-    monkeypatch.setattr(ingest_groups, "COPY_MIN_TICKS", 1)
 
 
 def _until(condition, what: str):
