@@ -243,7 +243,7 @@ XAT_TICK_MAX_FUTURE_SECONDS = env_int("XAT_TICK_MAX_FUTURE_SECONDS", 300)
 # each storing the agent requests waiting when it is free in one transaction, and the most
 # ticks one such transaction takes; how often its cache of keys and collectors is checked
 # against the database (the bound on accepting a revoked key or a deleted collector).
-XAT_INGEST_WRITERS = env_int("XAT_INGEST_WRITERS", 2)
+XAT_INGEST_WRITERS = env_int("XAT_INGEST_WRITERS", 1)
 XAT_INGEST_GROUP_TICKS = env_int("XAT_INGEST_GROUP_TICKS", 500)
 XAT_AGENT_CACHE_SECONDS = env_int("XAT_AGENT_CACHE_SECONDS", 2)
 

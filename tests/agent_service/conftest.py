@@ -34,7 +34,8 @@ def agent_cache_seconds() -> int:
 
 @pytest.fixture
 def agent_writers() -> int:
-    """XAT_INGEST_WRITERS of the service; a test changes it by parametrizing this name."""
+    """XAT_INGEST_WRITERS of the service; a test changes it by parametrizing this name. Two
+    (the default is one): groups may then run at once, and must not share a collector."""
     return 2
 
 
