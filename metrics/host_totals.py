@@ -21,6 +21,7 @@ known (a disk with no read or write in the interval has none, and weighs nothing
 """
 
 import re
+from functools import lru_cache
 
 from metrics.catalogue import DISK, NETWORK
 
@@ -36,9 +37,13 @@ _VIRTUAL_INTERFACE = re.compile(
 )
 
 
-def disks_in_total(devices) -> set[str]:
+def disks_in_total(devices) -> frozenset[str]:
     """The names among `devices` (one tick's diskstats) that count in the host total."""
-    names = set(devices)
+    return _disks_in_total(frozenset(devices))
+
+
+@lru_cache(maxsize=4096)  # a host's devices change seldom, and the test is quadratic in them
+def _disks_in_total(names: frozenset[str]) -> frozenset[str]:
     whole = set()
     for name in names:
         if _VIRTUAL_DISK.match(name):
@@ -47,9 +52,10 @@ def disks_in_total(devices) -> set[str]:
                for parent in names):
             continue
         whole.add(name)
-    return whole
+    return frozenset(whole)
 
 
+@lru_cache(maxsize=4096)
 def interface_in_total(name: str) -> bool:
     return _VIRTUAL_INTERFACE.match(name) is None
 

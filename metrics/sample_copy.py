@@ -15,6 +15,7 @@ as the binary dumpers (154,000 against 74,000 rows/s into the same tables, in pr
 import struct
 from datetime import UTC, datetime
 from functools import cache
+from operator import itemgetter
 
 from django.db import connection
 from psycopg import postgres, sql
@@ -84,11 +85,13 @@ class SampleCopy:
             names = self._columns.get(family)
             if names is None:
                 names = self._columns[family] = tuple(name for name in family_rows[0] if name not in ("t", "item"))
-            has_item = family in SampleRows.ITEM_COLUMNS
+            # The row's values in the table's order by one C call (a generator over the
+            # names cost a third of this method).
+            values = itemgetter(*(("item",) if family in SampleRows.ITEM_COLUMNS else ()), *names, "t")
+            time = self._time
             self._rows[family] += [
-                (organization_id, collector_id, self._time(row["t"]), *((row["item"],) if has_item else ()),
-                 *(row[name] for name in names))
-                for row in family_rows
+                (organization_id, collector_id, time(row_values[-1]), *row_values[:-1])
+                for row_values in map(values, family_rows)
             ]
 
     def flush(self) -> None:
