@@ -1,41 +1,47 @@
 """Group commit: the ticks of several agent requests stored in one transaction.
 
-    group_store(pendings) -> list[IngestOutcome | CollectorGone]
-    ingest_commit(pending) -> IngestOutcome       a group of one (Django's agent views)
+    group_store(pendings) -> list[IngestOutcome | Exception]     with Django's connection
+    ingest_commit(pending) -> IngestOutcome        a group of one (Django's agent views)
+    group_plan(pendings, lock_rows) -> GroupPlan   the I/O-free middle of a group, which the
+        agent service's coroutine (metrics/agent_service/groups.py) runs on its own connection
     ticks_copied(copy, ...) / tick_states_move(...)   new ticks by COPY (uploads use them too)
 
-The agent service (metrics/agent_service/groups.py) makes groups of the requests waiting
-when one of its writers is free; Django's agent views (the test client, runserver) and the
-upload jobs store each request as a group of its own, in the caller's transaction when
-there is one. A request is answered only once a transaction holding all of its ticks has
-committed.
+The agent service makes groups of the requests waiting when its writer is free; Django's
+agent views (the test client, runserver) store each request as a group of its own, in the
+caller's transaction when there is one. A request is answered only once a transaction
+holding all of its ticks has committed.
 
-In a group: the collectors' ingest locks are taken in id order with their tick states (one
-statement), so two groups sharing a collector run one after the other; each request's
-ticks are then placed in arrival order. Ticks newer than their collector's newest (nearly
-every tick) pair with the tick state, or with the previous request's last tick in the same
-group, and go to one binary COPY per table for the whole group (metrics.sample_copy, even
-for a group of one tick: samples_write, one statement for every table, cost PostgreSQL
-0.75 ms a tick against about 0.2 in a COPY, docs/performance.md); a request with a late
-or repeated tick first sends what the group has so far, then is placed against the
-hypertables as before (metrics.ingest.ticks_store). Then one statement moves
-the tick states on, and one joins the sessions of all the group's collectors
+A group's transaction: one statement locks its collectors in id order and reads their tick
+states (collectors_ingest_lock), so two groups sharing a collector run one after the other.
+Ticks newer than their collector's newest (nearly every tick) pair with the tick state, or
+with the previous request's last tick in the same group, and go to one binary COPY per
+table for the whole group (metrics.sample_copy, even for a group of one tick:
+samples_write, one statement for every table, cost PostgreSQL 0.75 ms a tick against
+about 0.2 in a COPY, docs/performance.md). Then one statement moves the tick states on
+(samples_group_finish), and one joins the sessions of all the group's collectors
 (metrics.sessions.sessions_join). If anything fails, the whole group rolls back and every
-request of it gets the DatabaseError (its answer: 503, Retry-After): nothing of theirs
-stays, and a retry stores them once. Bad input never reaches a group: requests are checked
-and parsed before they join.
+request of it gets the error (its answer: 503, Retry-After): nothing of theirs stays, and
+a retry stores them once. Bad input never reaches a group: requests are checked and parsed
+before they join.
+
+A request with a late or repeated tick (or the first of a collector without a tick state),
+and every later request of its collector in the group, is left out of the group's
+transaction and stored after it, each in a transaction of its own (late_store): placed
+against the hypertables (metrics.ingest.ticks_store), so that a late tick lands between its
+neighbours and a repeated one is a duplicate.
 """
 
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
-from metrics.ingest import (CollectorGone, IngestLock, IngestResult, Skipped, Tick, counters_from_json, rows_after,
-                            ticks_store)
+from metrics.ingest import (CollectorGone, IngestLock, IngestResult, Skipped, Tick, counters_from_json,
+                            ingest_lock_take, rows_after, ticks_store)
 from metrics.sample_copy import SampleCopy
 from metrics.sessions import SessionJoin, sessions_join
 from xat import sqlfiles
+
 
 @dataclass
 class PendingIngest:
@@ -65,39 +71,74 @@ def ingest_commit(pending: PendingIngest) -> IngestOutcome:
     return outcome
 
 
-def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | CollectorGone]:
-    """Stores the requests' ticks in one transaction (a savepoint inside the caller's);
-    each request's outcome, in order. Raises DatabaseError, with nothing stored, when the
-    transaction fails."""
+def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Exception]:
+    """Stores the requests' ticks in one transaction (a savepoint inside the caller's), the
+    late ones after it (late_store); each request's outcome, in order. Raises DatabaseError,
+    with nothing of the group stored, when its transaction fails."""
     with transaction.atomic():
-        collector_ids = sorted({pending.collector_id for pending in pendings})
-        locks = {row[0]: IngestLock(*row)
-                 for row in sqlfiles.fetch_all("collectors_ingest_lock", collector_ids=collector_ids)}
-        copy = SampleCopy()
-        first_copied: dict[int, tuple[int, int]] = {}  # collector -> (organization, its first tick copied)
-        outcomes: list[IngestOutcome | CollectorGone] = []
-        for pending in pendings:
-            lock = locks.get(pending.collector_id)
-            if lock is None:
-                outcomes.append(CollectorGone(f"collector {pending.collector_id} no longer exists"))
-                continue
-            ticks = pending.ticks
-            if ticks and lock.newest_stored is not None and ticks[0].timestamp > lock.newest_stored:
-                result = IngestResult(skipped=pending.skipped).plus(ticks_copied(
-                    copy, organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=ticks,
-                    lock=lock))
-                first_copied.setdefault(pending.collector_id, (pending.organization_id, result.first))
-            else:
-                copy.flush()  # a late tick is placed against the hypertables: the group's rows first
-                # ticks_store's write moves the lock's tick state on, for the next request.
-                result = IngestResult(skipped=pending.skipped).plus(ticks_store(
-                    organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=ticks, lock=lock))
-            outcomes.append(IngestOutcome(result, None))
-        copy.flush()
-        if first_copied:
-            tick_states_move(first_copied, locks)
-        _sessions_join(pendings, outcomes)
-    return outcomes
+        plan = group_plan(pendings, sqlfiles.fetch_all("collectors_ingest_lock",
+                                                       collector_ids=group_collectors(pendings)))
+        plan.copy.flush()
+        if plan.first_copied:
+            tick_states_move(plan.first_copied, plan.locks)
+        if joins := group_sessions(pendings, plan.outcomes):
+            sessions_apply(pendings, plan.outcomes, sessions_join(joins))
+    return [outcome if outcome is not None else late_store(pending)
+            for pending, outcome in zip(pendings, plan.outcomes)]
+
+
+def group_collectors(pendings: list[PendingIngest]) -> list[int]:
+    """The collectors whose locks a group takes, in the order it takes them."""
+    return sorted({pending.collector_id for pending in pendings})
+
+
+@dataclass
+class GroupPlan:
+    outcomes: list[IngestOutcome | CollectorGone | None]  # None: late, stored by late_store
+    locks: dict[int, IngestLock]  # their tick states moved on by the copied ticks
+    first_copied: dict[int, tuple[int, int]]  # collector -> (organization, its first tick copied)
+    copy: SampleCopy
+
+
+def group_plan(pendings: list[PendingIngest], lock_rows: list[tuple]) -> GroupPlan:
+    """What the group writes, from collectors_ingest_lock's rows: each request's ticks newer
+    than its collector's newest added to one COPY; the late requests (and their collector's
+    later ones) left for late_store; those of a collector gone refused (CollectorGone)."""
+    locks = {row[0]: IngestLock(*row) for row in lock_rows}
+    plan = GroupPlan([], locks, {}, SampleCopy())
+    late: set[int] = set()
+    for pending in pendings:
+        lock, ticks = locks.get(pending.collector_id), pending.ticks
+        if lock is None:
+            plan.outcomes.append(CollectorGone(f"collector {pending.collector_id} no longer exists"))
+        elif not ticks and pending.collector_id not in late:
+            plan.outcomes.append(IngestOutcome(IngestResult(skipped=pending.skipped), None))
+        elif (pending.collector_id not in late and lock.newest_stored is not None
+              and ticks[0].timestamp > lock.newest_stored):
+            result = ticks_copied(plan.copy, organization_id=pending.organization_id,
+                                  collector_id=pending.collector_id, ticks=ticks, lock=lock)
+            plan.first_copied.setdefault(pending.collector_id, (pending.organization_id, result.first))
+            plan.outcomes.append(IngestOutcome(IngestResult(skipped=pending.skipped).plus(result), None))
+        else:
+            late.add(pending.collector_id)
+            plan.outcomes.append(None)
+    return plan
+
+
+def late_store(pending: PendingIngest) -> IngestOutcome | Exception:
+    """A request the group left out, in a transaction of its own: its ticks placed against
+    the hypertables (ticks_store, which moves the tick state on), its session joined. Its
+    outcome; the DatabaseError that rolled it back."""
+    try:
+        with transaction.atomic():
+            lock = ingest_lock_take(organization_id=pending.organization_id, collector_id=pending.collector_id)
+            outcome = IngestOutcome(IngestResult(skipped=pending.skipped).plus(ticks_store(
+                organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=pending.ticks,
+                lock=lock)), None)
+            sessions_apply([pending], [outcome], sessions_join(group_sessions([pending], [outcome])))
+        return outcome
+    except DatabaseError as error:
+        return error
 
 
 def ticks_copied(copy: SampleCopy, *, organization_id: int, collector_id: int, ticks: list[Tick],
@@ -120,18 +161,21 @@ def tick_states_move(first_copied: dict[int, tuple[int, int]], locks: dict[int, 
     their last_seen, and the aggregates' log (samples_group_finish). The counters travel as
     one JSON array: as a text[] each element's quotes were escaped one by one (0.1 ms a
     tick of client CPU in a group of 16)."""
+    sqlfiles.fetch_one("samples_group_finish", **tick_states_params(first_copied, locks))
+
+
+def tick_states_params(first_copied: dict[int, tuple[int, int]], locks: dict[int, IngestLock]) -> dict:
     collectors = sorted(first_copied)
-    sqlfiles.fetch_one("samples_group_finish",
-                       organization_ids=[first_copied[c][0] for c in collectors], collector_ids=collectors,
-                       first_times=[first_copied[c][1] for c in collectors],
-                       state_times=[locks[c].newest_stored for c in collectors],
-                       state_counters=f"[{','.join(locks[c].newest_counters for c in collectors)}]")
+    return {"organization_ids": [first_copied[c][0] for c in collectors], "collector_ids": collectors,
+            "first_times": [first_copied[c][1] for c in collectors],
+            "state_times": [locks[c].newest_stored for c in collectors],
+            "state_counters": f"[{','.join(locks[c].newest_counters for c in collectors)}]"}
 
 
-def _sessions_join(pendings: list[PendingIngest], outcomes: list) -> None:
-    """One statement for the group's sessions (metrics.sessions.sessions_join): per
-    collector, the contact of its requests and, for those of /v1/trickle that stored ticks,
-    one session joined (their ticks are in one transaction); each such request gets its id."""
+def group_sessions(pendings: list[PendingIngest], outcomes: list) -> list[SessionJoin]:
+    """What the group does to sessions (metrics.sessions.sessions_join): per collector of
+    its stored requests, the agent's contact and, for its /v1/trickle requests that stored
+    ticks, one session joined (their ticks are in one transaction)."""
     joins: dict[int, SessionJoin] = {}
     for pending, outcome in zip(pendings, outcomes):
         if not isinstance(outcome, IngestOutcome):
@@ -144,11 +188,11 @@ def _sessions_join(pendings: list[PendingIngest], outcomes: list) -> None:
             join.last = max(stored.last, join.last if join.last is not None else stored.last)
             join.stored += stored.ticks
             join.identifier = join.identifier or pending.identifier
-    if not joins:
-        return
-    sessions = sessions_join(list(joins.values()))
+    return list(joins.values())
+
+
+def sessions_apply(pendings: list[PendingIngest], outcomes: list, sessions: dict[int, UUID]) -> None:
+    """Each request that joined a session gets its id (sessions: collector -> session)."""
     for pending, outcome in zip(pendings, outcomes):
         if isinstance(outcome, IngestOutcome) and pending.joins_session and outcome.ingest.ticks:
             outcome.session_id = sessions.get(pending.collector_id)
-
-

@@ -18,7 +18,7 @@ from functools import cache
 from operator import itemgetter
 
 from django.db import connection
-from psycopg import postgres, sql
+from psycopg import AsyncConnection, postgres, sql
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
@@ -53,7 +53,9 @@ def _table(family: str) -> str:
 
 
 @cache
-def _column_types() -> dict[str, dict[str, int]]:
+def column_types() -> dict[str, dict[str, int]]:
+    """Each raw sample table's columns and their type oids, read once per process through
+    Django's connection (an async caller loads them on a thread first)."""
     tables = [TICK_TABLE] + [_table(family) for family in SampleRows.FAMILIES]
     types: dict[str, dict[str, int]] = {table: {} for table in tables}
     for table, column, type_oid in sqlfiles.fetch_all("sample_table_columns", tables=tables):
@@ -95,14 +97,38 @@ class SampleCopy:
             ]
 
     def flush(self) -> None:
-        """COPYs what was added, in the caller's transaction, and empties the buffer."""
+        """COPYs what was added, in the caller's transaction (Django's connection), and
+        empties the buffer."""
         with connection.cursor() as cursor:
-            _copy(cursor, TICK_TABLE, _KEY_COLUMNS, self._ticks)
-            for family, rows in self._rows.items():
-                item = (SampleRows.ITEM_COLUMNS[family],) if family in SampleRows.ITEM_COLUMNS else ()
-                _copy(cursor, _table(family), _KEY_COLUMNS + item + self._columns.get(family, ()), rows)
+            cursor.adapters.register_dumper(None, _CountersDumper)
+            for statement, types, rows in self._copies():
+                with cursor.copy(statement) as copy:
+                    copy.set_types(types)
+                    for row in rows:
+                        copy.write_row(row)
+
+    async def flush_async(self, conn: AsyncConnection) -> None:
+        """The same on an async connection, in its transaction (the agent service)."""
+        async with conn.cursor() as cursor:
+            cursor.adapters.register_dumper(None, _CountersDumper)
+            for statement, types, rows in self._copies():
+                async with cursor.copy(statement) as copy:
+                    copy.set_types(types)
+                    for row in rows:
+                        await copy.write_row(row)
+
+    def _copies(self):
+        """(COPY statement, column types, rows) of each table with rows; the buffer emptied."""
+        tables = [(TICK_TABLE, _KEY_COLUMNS, self._ticks)]
+        for family, rows in self._rows.items():
+            item = (SampleRows.ITEM_COLUMNS[family],) if family in SampleRows.ITEM_COLUMNS else ()
+            tables.append((_table(family), _KEY_COLUMNS + item + self._columns.get(family, ()), rows))
         self._ticks = []
         self._rows = {family: [] for family in SampleRows.FAMILIES}
+        for table, columns, rows in tables:
+            if rows:
+                types = column_types()[table]
+                yield _statement(table, columns), [types[column] for column in columns], rows
 
 
 @cache
@@ -113,12 +139,3 @@ def _statement(table: str, columns: tuple[str, ...]) -> str:
         table=sql.Identifier(table), columns=sql.SQL(", ").join(map(sql.Identifier, columns))).as_string()
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    types = _column_types()[table]
-    cursor.adapters.register_dumper(None, _CountersDumper)
-    with cursor.copy(_statement(table, columns)) as copy:
-        copy.set_types([types[column] for column in columns])
-        for row in rows:
-            copy.write_row(row)

@@ -22,7 +22,7 @@ django.setup()
 import orjson  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
-from django.db import DatabaseError, connection  # noqa: E402
+from django.db import DatabaseError, close_old_connections, connection  # noqa: E402
 
 from accounts.agent_auth import CHALLENGE, DATABASE_UNAVAILABLE_ANSWER, INVALID_KEY  # noqa: E402
 from accounts.keys import api_key_authenticate, api_key_from_headers  # noqa: E402
@@ -63,9 +63,11 @@ class AgentService:
         self.lookups.shutdown()
 
     async def _lookup(self, function, *args, **kwargs):
-        """function on a lookup thread; its connection closed after a database error (the
-        next lookup opens a new one)."""
+        """function on a lookup thread, its connection checked first (Django checks a
+        connection at a request's start; these threads serve no request) and closed after a
+        database error (the next lookup opens a new one)."""
         def call():
+            close_old_connections()
             try:
                 return function(*args, **kwargs)
             except DatabaseError:
@@ -130,6 +132,7 @@ async def _lifespan(receive, send) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             _service = AgentService()
+            await _service.committer.open()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             if _service is not None:
