@@ -2,7 +2,7 @@
 
     group_store(pendings) -> list[IngestOutcome | Exception]     with Django's connection
     ingest_commit(pending) -> IngestOutcome        a group of one (Django's agent views)
-    group_plan(pendings, lock_rows) -> GroupPlan   the I/O-free middle of a group, which the
+    group_plan(pendings, lock_rows, new) -> GroupPlan   the I/O-free middle of a group, which the
         agent service's coroutine (metrics/agent_service/groups.py) runs on its own connection
     ticks_copied(copy, ...) / tick_states_move(...)   new ticks by COPY (uploads use them too)
 
@@ -15,20 +15,20 @@ A group's transaction: one statement locks its collectors in id order and reads 
 states (collectors_ingest_lock), so two groups sharing a collector run one after the other.
 Ticks newer than their collector's newest (nearly every tick) pair with the tick state, or
 with the previous request's last tick in the same group, and go to one binary COPY per
-table for the whole group (metrics.sample_copy, even for a group of one tick:
-samples_write, one statement for every table, cost PostgreSQL 0.75 ms a tick against
-about 0.2 in a COPY, docs/performance.md). Then one statement moves the tick states on
-(samples_group_finish), and one joins the sessions of all the group's collectors
-(metrics.sessions.sessions_join). If anything fails, the whole group rolls back and every
-request of it gets the error (its answer: 503, Retry-After): nothing of theirs stays, and
-a retry stores them once. Bad input never reaches a group: requests are checked and parsed
-before they join.
+table for the whole group (metrics.sample_copy; Django's connection writes a group of fewer
+than COPY_MIN_TICKS ticks with samples_write instead). So do a new collector's first ticks
+(it has neither a tick state nor a stored tick: collectors_without_ticks, read after the
+locks). Then one statement moves the tick states on (samples_group_finish), and one joins
+the sessions of all the group's collectors (metrics.sessions.sessions_join). If anything
+fails, the whole group rolls back and every request of it gets the error (its answer: 503,
+Retry-After): nothing of theirs stays, and a retry stores them once. Bad input never
+reaches a group: requests are checked and parsed before they join.
 
-A request with a late or repeated tick (or the first of a collector without a tick state),
-and every later request of its collector in the group, is left out of the group's
-transaction and stored after it, each in a transaction of its own (late_store): placed
-against the hypertables (metrics.ingest.ticks_store), so that a late tick lands between its
-neighbours and a repeated one is a duplicate.
+A request with a late or repeated tick (or a tick of a collector whose tick state is
+missing although it has stored ticks), and every later request of its collector in the
+group, is left out of the group's transaction and stored after it, each in a transaction of
+its own (placed_store), its ticks placed against the hypertables (metrics.ingest.ticks_store),
+so that a late tick lands between its neighbours and a repeated one is a duplicate.
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +41,14 @@ from metrics.ingest import (CollectorGone, IngestLock, IngestResult, Skipped, Ti
 from metrics.sample_copy import SampleCopy
 from metrics.sessions import SessionJoin, sessions_join
 from xat import sqlfiles
+
+# Below this many ticks Django's connection writes each request with samples_write (one
+# statement for every table) instead of COPY (a statement, two round trips, per table): in
+# process, a group of one tick took 3.3 ms of client CPU with COPY and 1.6 ms without, of 4
+# ticks 1.3 against 1.1 ms a tick (docs/performance.md). And the Community-edition test
+# engine (PGlite) has no COPY. The agent service's groups always COPY: PostgreSQL spends
+# 0.75 ms a tick in samples_write against about 0.2 in a COPY, and its CPU is the bound there.
+COPY_MIN_TICKS = 4
 
 
 @dataclass
@@ -73,17 +81,23 @@ def ingest_commit(pending: PendingIngest) -> IngestOutcome:
 
 def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Exception]:
     """Stores the requests' ticks in one transaction (a savepoint inside the caller's), the
-    late ones after it (late_store); each request's outcome, in order. Raises DatabaseError,
-    with nothing of the group stored, when its transaction fails."""
+    late ones after it (placed_store); each request's outcome, in order. Raises DatabaseError,
+    with nothing of the group stored, when its transaction fails. A group of fewer than
+    COPY_MIN_TICKS ticks (Django's agent views: one request, usually one tick) is stored a
+    request at a time by placed_store."""
+    if sum(len(pending.ticks) for pending in pendings) < COPY_MIN_TICKS:
+        return [placed_store(pending) for pending in pendings]
     with transaction.atomic():
-        plan = group_plan(pendings, sqlfiles.fetch_all("collectors_ingest_lock",
-                                                       collector_ids=group_collectors(pendings)))
+        lock_rows = sqlfiles.fetch_all("collectors_ingest_lock", collector_ids=group_collectors(pendings))
+        unknown = stateless_params(pendings, lock_rows)
+        new = {row[0] for row in sqlfiles.fetch_all("collectors_without_ticks", **unknown)} if unknown else set()
+        plan = group_plan(pendings, lock_rows, new)
         plan.copy.flush()
         if plan.first_copied:
             tick_states_move(plan.first_copied, plan.locks)
         if joins := group_sessions(pendings, plan.outcomes):
             sessions_apply(pendings, plan.outcomes, sessions_join(joins))
-    return [outcome if outcome is not None else late_store(pending)
+    return [outcome if outcome is not None else placed_store(pending)
             for pending, outcome in zip(pendings, plan.outcomes)]
 
 
@@ -94,16 +108,29 @@ def group_collectors(pendings: list[PendingIngest]) -> list[int]:
 
 @dataclass
 class GroupPlan:
-    outcomes: list[IngestOutcome | CollectorGone | None]  # None: late, stored by late_store
+    outcomes: list[IngestOutcome | CollectorGone | None]  # None: late, stored by placed_store
     locks: dict[int, IngestLock]  # their tick states moved on by the copied ticks
     first_copied: dict[int, tuple[int, int]]  # collector -> (organization, its first tick copied)
     copy: SampleCopy
 
 
-def group_plan(pendings: list[PendingIngest], lock_rows: list[tuple]) -> GroupPlan:
-    """What the group writes, from collectors_ingest_lock's rows: each request's ticks newer
-    than its collector's newest added to one COPY; the late requests (and their collector's
-    later ones) left for late_store; those of a collector gone refused (CollectorGone)."""
+def stateless_params(pendings: list[PendingIngest], lock_rows: list[tuple]) -> dict | None:
+    """collectors_without_ticks' parameters: the group's collectors found without a tick
+    state (None: there are none, the statement is not needed)."""
+    stateless = {row[0] for row in lock_rows if row[2] is None}
+    organizations = {pending.collector_id: pending.organization_id for pending in pendings
+                     if pending.collector_id in stateless}
+    if not organizations:
+        return None
+    return {"collector_ids": list(organizations), "organization_ids": list(organizations.values())}
+
+
+def group_plan(pendings: list[PendingIngest], lock_rows: list[tuple], new: set[int]) -> GroupPlan:
+    """What the group writes, from collectors_ingest_lock's rows and the collectors that
+    have no tick stored yet (`new`): each request's ticks newer than its collector's newest
+    (any tick of a new collector) added to one COPY; the late requests (and their
+    collector's later ones) left for placed_store; those of a collector gone refused
+    (CollectorGone)."""
     locks = {row[0]: IngestLock(*row) for row in lock_rows}
     plan = GroupPlan([], locks, {}, SampleCopy())
     late: set[int] = set()
@@ -113,8 +140,9 @@ def group_plan(pendings: list[PendingIngest], lock_rows: list[tuple]) -> GroupPl
             plan.outcomes.append(CollectorGone(f"collector {pending.collector_id} no longer exists"))
         elif not ticks and pending.collector_id not in late:
             plan.outcomes.append(IngestOutcome(IngestResult(skipped=pending.skipped), None))
-        elif (pending.collector_id not in late and lock.newest_stored is not None
-              and ticks[0].timestamp > lock.newest_stored):
+        elif pending.collector_id not in late and (
+                ticks[0].timestamp > lock.newest_stored if lock.newest_stored is not None
+                else pending.collector_id in new):
             result = ticks_copied(plan.copy, organization_id=pending.organization_id,
                                   collector_id=pending.collector_id, ticks=ticks, lock=lock)
             plan.first_copied.setdefault(pending.collector_id, (pending.organization_id, result.first))
@@ -125,7 +153,7 @@ def group_plan(pendings: list[PendingIngest], lock_rows: list[tuple]) -> GroupPl
     return plan
 
 
-def late_store(pending: PendingIngest) -> IngestOutcome | Exception:
+def placed_store(pending: PendingIngest) -> IngestOutcome | Exception:
     """A request the group left out, in a transaction of its own: its ticks placed against
     the hypertables (ticks_store, which moves the tick state on), its session joined. Its
     outcome; the DatabaseError that rolled it back."""
@@ -144,10 +172,12 @@ def late_store(pending: PendingIngest) -> IngestOutcome | Exception:
 def ticks_copied(copy: SampleCopy, *, organization_id: int, collector_id: int, ticks: list[Tick],
                  lock: IngestLock) -> IngestResult:
     """Adds the rows of ticks (sorted) newer than the collector's newest to a COPY, each
-    paired with the one before it (the first with the lock's tick state), and moves the
-    lock's tick state to the last of them; tick_states_move writes it once the COPY is sent."""
+    paired with the one before it (the first with the lock's tick state; a new collector's
+    first, with none), and moves the lock's tick state to the last of them;
+    tick_states_move writes it once the COPY is sent."""
     times = [tick.timestamp for tick in ticks]
-    rows = rows_after(ticks, previous_time=lock.newest_stored, previous=counters_from_json(lock.newest_counters))
+    previous = counters_from_json(lock.newest_counters) if lock.newest_counters is not None else None
+    rows = rows_after(ticks, previous_time=lock.newest_stored, previous=previous)
     copy.add(organization_id=organization_id, collector_id=collector_id, times=times, rows=rows)
     lock.newest_stored, lock.newest_counters = times[-1], rows.counters_json(times[-1])
     rows_by_family = {family: len(family_rows) for family, family_rows in rows.rows.items() if family_rows}

@@ -99,7 +99,9 @@ class SampleCopy:
     def flush(self) -> None:
         """COPYs what was added, in the caller's transaction (Django's connection), and
         empties the buffer."""
-        with connection.cursor() as cursor:
+        # COPY goes past Django's cursor wrapper: its errors are made Django's here, as a
+        # statement's are (callers answer a DatabaseError, e.g. 503 to an agent).
+        with connection.wrap_database_errors, connection.cursor() as cursor:
             cursor.adapters.register_dumper(None, _CountersDumper)
             for statement, types, rows in self._copies():
                 with cursor.copy(statement) as copy:

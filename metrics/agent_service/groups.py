@@ -16,8 +16,8 @@ and COPYs are those of metrics.ingest_groups.group_store (its I/O-free middle, g
 is the same function), awaited, so the loop goes on reading and parsing requests while
 PostgreSQL works, with no thread to hand the group to (that hand-off, and the two threads
 taking turns at the GIL, cost a fifth of a request's CPU: docs/performance.md). The rare
-requests a group leaves out (a late or repeated tick, a collector's first) are stored after
-it on a thread, each in a transaction of its own (ingest_groups.late_store).
+requests a group leaves out (a late or repeated tick) are stored after
+it on a thread, each in a transaction of its own (ingest_groups.placed_store).
 
 A request whose collector is in a group still running waits for that group to end, with
 every later request of that collector: two groups never hold one collector, so each
@@ -35,7 +35,7 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from metrics.ingest import CollectorGone
 from metrics.ingest_groups import (IngestOutcome, PendingIngest, group_collectors, group_plan, group_sessions,
-                                   late_store, sessions_apply, tick_states_params)
+                                   placed_store, sessions_apply, stateless_params, tick_states_params)
 from metrics.sample_copy import column_types
 from metrics.sessions import sessions_join_params
 from xat import sqlfiles
@@ -48,13 +48,13 @@ class GroupCommitter:
         self.group_ticks = group_ticks
         self.largest_group = 0  # requests (tests: groups did form)
         self._idle_connections: list[psycopg.AsyncConnection | None] = [None] * writers
-        self._late = ThreadPoolExecutor(1, thread_name_prefix="ingest-late")
+        self._placing = ThreadPoolExecutor(1, thread_name_prefix="ingest-placing")
         self._waiting: deque[tuple[PendingIngest, asyncio.Future]] = deque()
         self._busy_collectors: set[int] = set()
         self._groups: set[asyncio.Task] = set()
 
     async def open(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._late, column_types)
+        await asyncio.get_running_loop().run_in_executor(self._placing, column_types)
 
     async def store(self, pending: PendingIngest) -> IngestOutcome:
         answer = asyncio.get_running_loop().create_future()
@@ -76,8 +76,8 @@ class GroupCommitter:
         for writer in self._idle_connections:
             if writer is not None:
                 await writer.close()
-        await asyncio.get_running_loop().run_in_executor(self._late, connection_close)
-        self._late.shutdown()
+        await asyncio.get_running_loop().run_in_executor(self._placing, connection_close)
+        self._placing.shutdown()
 
     def _groups_start(self) -> None:
         while self._idle_connections and (group := self._group_take()):
@@ -117,7 +117,7 @@ class GroupCommitter:
         self._idle_connections.append(writer)
         for (pending, answer), outcome in zip(group, outcomes):
             if outcome is None:  # left out of the group: stored now, on a thread
-                outcome = await asyncio.get_running_loop().run_in_executor(self._late, _late_store, pending)
+                outcome = await asyncio.get_running_loop().run_in_executor(self._placing, _placed_store, pending)
             if not answer.done():  # its client may have gone
                 answer.set_result(outcome)
         self._busy_collectors -= {pending.collector_id for pending in pendings}
@@ -135,11 +135,15 @@ async def _connect() -> psycopg.AsyncConnection:
 
 async def _group_store(writer: psycopg.AsyncConnection, pendings: list[PendingIngest]) -> list:
     """metrics.ingest_groups.group_store's transaction, awaited on the writer's connection;
-    each request's outcome (None: left out, for late_store)."""
+    each request's outcome (None: left out, for placed_store)."""
     async with writer.transaction():
         lock_rows = await (await writer.execute(sqlfiles.query("collectors_ingest_lock"),
                                                 {"collector_ids": group_collectors(pendings)})).fetchall()
-        plan = group_plan(pendings, lock_rows)
+        new = set()
+        if unknown := stateless_params(pendings, lock_rows):
+            new = {row[0] for row in await (await writer.execute(sqlfiles.query("collectors_without_ticks"),
+                                                                 unknown)).fetchall()}
+        plan = group_plan(pendings, lock_rows, new)
         await plan.copy.flush_async(writer)
         if plan.first_copied:
             await writer.execute(sqlfiles.query("samples_group_finish"),
@@ -151,9 +155,9 @@ async def _group_store(writer: psycopg.AsyncConnection, pendings: list[PendingIn
     return plan.outcomes
 
 
-def _late_store(pending: PendingIngest):
+def _placed_store(pending: PendingIngest):
     close_old_connections()  # the thread's connection checked first (a database restarted)
-    outcome = late_store(pending)
+    outcome = placed_store(pending)
     if isinstance(outcome, DatabaseError) and not isinstance(outcome, CollectorGone):
         connection.close()  # the thread's next request starts on a new connection
     return outcome

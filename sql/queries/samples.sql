@@ -60,6 +60,20 @@ LEFT JOIN LATERAL (
     SELECT time, counters FROM collector_tick_state WHERE collector_id = locked.id
     FOR NO KEY UPDATE) state ON true
 
+-- name: collectors_without_ticks
+-- Of a group's collectors that collectors_ingest_lock found without a tick state (their
+-- ingest locks held now), those that have stored no tick at all: a new host's first ticks
+-- go to the group's COPY rather than through ticks_place. Read by a statement of its own,
+-- after the locks: collectors_ingest_lock's snapshot was taken before it waited for them,
+-- and may miss the first ticks another group committed meanwhile. Primary key lookups
+-- (collector_tick_state; sample_tick by organization and collector, one index descent a
+-- chunk).
+SELECT c.collector_id
+FROM unnest(%(organization_ids)s::bigint[], %(collector_ids)s::bigint[]) AS c(organization_id, collector_id)
+WHERE NOT EXISTS (SELECT 1 FROM collector_tick_state s WHERE s.collector_id = c.collector_id)
+  AND NOT EXISTS (SELECT 1 FROM sample_tick t
+                  WHERE t.organization_id = c.organization_id AND t.collector_id = c.collector_id)
+
 -- name: sample_table_columns
 -- The columns of the raw sample tables (%(tables)s) and their type oids, from the
 -- catalog: what a binary COPY into them sends (metrics/sample_copy.py). Read once per
