@@ -17,4 +17,7 @@ if __name__ == "__main__":
     uvicorn.run("metrics.agent_service.app:application", host=host, port=int(port),
                 workers=int(os.environ.get("XAT_AGENT_WORKERS", multiprocessing.cpu_count())),
                 loop="uvloop", http="httptools", lifespan="on",
-                access_log=os.environ.get("XAT_ACCESS_LOG", "1") != "0", timeout_graceful_shutdown=10)
+                access_log=os.environ.get("XAT_ACCESS_LOG", "1") != "0", timeout_graceful_shutdown=10,
+                # Agents connect anew for every tick: a fleet's connections queue here while
+                # a worker is busy (Linux caps it at net.core.somaxconn, 4,096 by default).
+                backlog=4096)
