@@ -1,9 +1,7 @@
 """Group commit: the ticks of several agent requests stored in one transaction.
 
-    group_store(pendings) -> list[IngestOutcome | Exception]     with Django's connection
+    group_store(pendings, copy_min_ticks=4) -> list[IngestOutcome | Exception]
     ingest_commit(pending) -> IngestOutcome        a group of one (Django's agent views)
-    group_plan(pendings, lock_rows, new) -> GroupPlan   the I/O-free middle of a group, which the
-        agent service's coroutine (metrics/agent_service/groups.py) runs on its own connection
     ticks_copied(copy, ...) / tick_states_move(...)   new ticks by COPY (uploads use them too)
 
 The agent service makes groups of the requests waiting when its writer is free; Django's
@@ -42,12 +40,13 @@ from metrics.sample_copy import SampleCopy
 from metrics.sessions import SessionJoin, sessions_join
 from xat import sqlfiles
 
-# Below this many ticks Django's connection writes each request with samples_write (one
-# statement for every table) instead of COPY (a statement, two round trips, per table): in
-# process, a group of one tick took 3.3 ms of client CPU with COPY and 1.6 ms without, of 4
-# ticks 1.3 against 1.1 ms a tick (docs/performance.md). And the Community-edition test
-# engine (PGlite) has no COPY. The agent service's groups always COPY: PostgreSQL spends
-# 0.75 ms a tick in samples_write against about 0.2 in a COPY, and its CPU is the bound there.
+# Below this many ticks a group of Django's agent views writes each request with
+# samples_write (one statement for every table) instead of COPY (a statement, two round
+# trips, per table): in process, a group of one tick took 3.3 ms of client CPU with COPY and
+# 1.6 ms without, of 4 ticks 1.3 against 1.1 ms a tick (docs/performance.md); and the
+# Community-edition test engine (PGlite) has no COPY. The agent service's groups always
+# COPY: PostgreSQL spends 0.75 ms a tick in samples_write against about 0.2 in a COPY, and
+# the machine's CPU is the bound there.
 COPY_MIN_TICKS = 4
 
 
@@ -79,60 +78,55 @@ def ingest_commit(pending: PendingIngest) -> IngestOutcome:
     return outcome
 
 
-def group_store(pendings: list[PendingIngest]) -> list[IngestOutcome | Exception]:
+def group_store(pendings: list[PendingIngest], *, copy_min_ticks: int = COPY_MIN_TICKS) -> list:
     """Stores the requests' ticks in one transaction (a savepoint inside the caller's), the
-    late ones after it (placed_store); each request's outcome, in order. Raises DatabaseError,
-    with nothing of the group stored, when its transaction fails. A group of fewer than
-    COPY_MIN_TICKS ticks (Django's agent views: one request, usually one tick) is stored a
-    request at a time by placed_store."""
-    if sum(len(pending.ticks) for pending in pendings) < COPY_MIN_TICKS:
+    late ones after it (placed_store); each request's outcome (IngestOutcome or the
+    exception it answers), in order. Raises DatabaseError, with nothing of the group stored,
+    when its transaction fails. A group of fewer than copy_min_ticks ticks is stored a
+    request at a time by placed_store (the agent service's writers pass 1)."""
+    if sum(len(pending.ticks) for pending in pendings) < copy_min_ticks:
         return [placed_store(pending) for pending in pendings]
     with transaction.atomic():
-        lock_rows = sqlfiles.fetch_all("collectors_ingest_lock", collector_ids=group_collectors(pendings))
-        unknown = stateless_params(pendings, lock_rows)
-        new = {row[0] for row in sqlfiles.fetch_all("collectors_without_ticks", **unknown)} if unknown else set()
-        plan = group_plan(pendings, lock_rows, new)
+        lock_rows = sqlfiles.fetch_all("collectors_ingest_lock",
+                                       collector_ids=sorted({pending.collector_id for pending in pendings}))
+        plan = _group_plan(pendings, lock_rows, _new_collectors(pendings, lock_rows))
         plan.copy.flush()
         if plan.first_copied:
             tick_states_move(plan.first_copied, plan.locks)
-        if joins := group_sessions(pendings, plan.outcomes):
-            sessions_apply(pendings, plan.outcomes, sessions_join(joins))
+        if joins := _group_sessions(pendings, plan.outcomes):
+            _sessions_apply(pendings, plan.outcomes, sessions_join(joins))
     return [outcome if outcome is not None else placed_store(pending)
             for pending, outcome in zip(pendings, plan.outcomes)]
 
 
-def group_collectors(pendings: list[PendingIngest]) -> list[int]:
-    """The collectors whose locks a group takes, in the order it takes them."""
-    return sorted({pending.collector_id for pending in pendings})
-
-
 @dataclass
-class GroupPlan:
+class _GroupPlan:
     outcomes: list[IngestOutcome | CollectorGone | None]  # None: late, stored by placed_store
     locks: dict[int, IngestLock]  # their tick states moved on by the copied ticks
     first_copied: dict[int, tuple[int, int]]  # collector -> (organization, its first tick copied)
     copy: SampleCopy
 
 
-def stateless_params(pendings: list[PendingIngest], lock_rows: list[tuple]) -> dict | None:
-    """collectors_without_ticks' parameters: the group's collectors found without a tick
-    state (None: there are none, the statement is not needed)."""
+def _new_collectors(pendings: list[PendingIngest], lock_rows: list[tuple]) -> set[int]:
+    """Of the group's collectors found without a tick state, those that have stored no
+    tick yet (collectors_without_ticks: a statement of its own, once the locks are held)."""
     stateless = {row[0] for row in lock_rows if row[2] is None}
     organizations = {pending.collector_id: pending.organization_id for pending in pendings
                      if pending.collector_id in stateless}
     if not organizations:
-        return None
-    return {"collector_ids": list(organizations), "organization_ids": list(organizations.values())}
+        return set()
+    return {collector_id for collector_id, in sqlfiles.fetch_all(
+        "collectors_without_ticks", collector_ids=list(organizations), organization_ids=list(organizations.values()))}
 
 
-def group_plan(pendings: list[PendingIngest], lock_rows: list[tuple], new: set[int]) -> GroupPlan:
+def _group_plan(pendings: list[PendingIngest], lock_rows: list[tuple], new: set[int]) -> _GroupPlan:
     """What the group writes, from collectors_ingest_lock's rows and the collectors that
     have no tick stored yet (`new`): each request's ticks newer than its collector's newest
     (any tick of a new collector) added to one COPY; the late requests (and their
     collector's later ones) left for placed_store; those of a collector gone refused
     (CollectorGone)."""
     locks = {row[0]: IngestLock(*row) for row in lock_rows}
-    plan = GroupPlan([], locks, {}, SampleCopy())
+    plan = _GroupPlan([], locks, {}, SampleCopy())
     late: set[int] = set()
     for pending in pendings:
         lock, ticks = locks.get(pending.collector_id), pending.ticks
@@ -163,7 +157,7 @@ def placed_store(pending: PendingIngest) -> IngestOutcome | Exception:
             outcome = IngestOutcome(IngestResult(skipped=pending.skipped).plus(ticks_store(
                 organization_id=pending.organization_id, collector_id=pending.collector_id, ticks=pending.ticks,
                 lock=lock)), None)
-            sessions_apply([pending], [outcome], sessions_join(group_sessions([pending], [outcome])))
+            _sessions_apply([pending], [outcome], sessions_join(_group_sessions([pending], [outcome])))
         return outcome
     except DatabaseError as error:
         return error
@@ -191,18 +185,15 @@ def tick_states_move(first_copied: dict[int, tuple[int, int]], locks: dict[int, 
     their last_seen, and the aggregates' log (samples_group_finish). The counters travel as
     one JSON array: as a text[] each element's quotes were escaped one by one (0.1 ms a
     tick of client CPU in a group of 16)."""
-    sqlfiles.fetch_one("samples_group_finish", **tick_states_params(first_copied, locks))
-
-
-def tick_states_params(first_copied: dict[int, tuple[int, int]], locks: dict[int, IngestLock]) -> dict:
     collectors = sorted(first_copied)
-    return {"organization_ids": [first_copied[c][0] for c in collectors], "collector_ids": collectors,
-            "first_times": [first_copied[c][1] for c in collectors],
-            "state_times": [locks[c].newest_stored for c in collectors],
-            "state_counters": f"[{','.join(locks[c].newest_counters for c in collectors)}]"}
+    sqlfiles.fetch_one("samples_group_finish",
+                       organization_ids=[first_copied[c][0] for c in collectors], collector_ids=collectors,
+                       first_times=[first_copied[c][1] for c in collectors],
+                       state_times=[locks[c].newest_stored for c in collectors],
+                       state_counters=f"[{','.join(locks[c].newest_counters for c in collectors)}]")
 
 
-def group_sessions(pendings: list[PendingIngest], outcomes: list) -> list[SessionJoin]:
+def _group_sessions(pendings: list[PendingIngest], outcomes: list) -> list[SessionJoin]:
     """What the group does to sessions (metrics.sessions.sessions_join): per collector of
     its stored requests, the agent's contact and, for its /v1/trickle requests that stored
     ticks, one session joined (their ticks are in one transaction)."""
@@ -221,7 +212,7 @@ def group_sessions(pendings: list[PendingIngest], outcomes: list) -> list[Sessio
     return list(joins.values())
 
 
-def sessions_apply(pendings: list[PendingIngest], outcomes: list, sessions: dict[int, UUID]) -> None:
+def _sessions_apply(pendings: list[PendingIngest], outcomes: list, sessions: dict[int, UUID]) -> None:
     """Each request that joined a session gets its id (sessions: collector -> session)."""
     for pending, outcome in zip(pendings, outcomes):
         if isinstance(outcome, IngestOutcome) and pending.joins_session and outcome.ingest.ticks:

@@ -18,7 +18,7 @@ from functools import cache
 from operator import itemgetter
 
 from django.db import connection
-from psycopg import AsyncConnection, postgres, sql
+from psycopg import postgres, sql
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
@@ -55,7 +55,7 @@ def _table(family: str) -> str:
 @cache
 def column_types() -> dict[str, dict[str, int]]:
     """Each raw sample table's columns and their type oids, read once per process through
-    Django's connection (an async caller loads them on a thread first)."""
+    Django's connection."""
     tables = [TICK_TABLE] + [_table(family) for family in SampleRows.FAMILIES]
     types: dict[str, dict[str, int]] = {table: {} for table in tables}
     for table, column, type_oid in sqlfiles.fetch_all("sample_table_columns", tables=tables):
@@ -108,16 +108,6 @@ class SampleCopy:
                     copy.set_types(types)
                     for row in rows:
                         copy.write_row(row)
-
-    async def flush_async(self, conn: AsyncConnection) -> None:
-        """The same on an async connection, in its transaction (the agent service)."""
-        async with conn.cursor() as cursor:
-            cursor.adapters.register_dumper(None, _CountersDumper)
-            for statement, types, rows in self._copies():
-                async with cursor.copy(statement) as copy:
-                    copy.set_types(types)
-                    for row in rows:
-                        await copy.write_row(row)
 
     def _copies(self):
         """(COPY statement, column types, rows) of each table with rows; the buffer emptied."""

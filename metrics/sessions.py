@@ -172,17 +172,13 @@ def sessions_join(joins: list[SessionJoin]) -> dict[int, UUID]:
     collector whose requests stored ticks, joins or opens its active session, named
     "Trickle <identifier>". Returns each such collector's session id. One statement
     (sql/queries/sessions.sql, sessions_join)."""
-    return dict(sqlfiles.fetch_all("sessions_join", **sessions_join_params(joins)))
-
-
-def sessions_join_params(joins: list[SessionJoin]) -> dict:
-    """sessions_join's parameters (the agent service runs it on its own connection)."""
     joins = sorted(joins, key=lambda join: join.collector_id)
-    return {"organization_ids": [join.organization_id for join in joins],
-            "collector_ids": [join.collector_id for join in joins],
-            "session_names": [f"Trickle {join.identifier}" for join in joins],
-            "firsts": [join.first for join in joins], "lasts": [join.last for join in joins],
-            "stored": [join.stored for join in joins], "idle": SESSION_IDLE}
+    return dict(sqlfiles.fetch_all(
+        "sessions_join", organization_ids=[join.organization_id for join in joins],
+        collector_ids=[join.collector_id for join in joins],
+        session_names=[f"Trickle {join.identifier}" for join in joins],
+        firsts=[join.first for join in joins], lasts=[join.last for join in joins],
+        stored=[join.stored for join in joins], idle=SESSION_IDLE))
 
 
 def sessions_complete(*, organization: Organization | None = None, idle_for: timedelta | None = None,

@@ -132,7 +132,6 @@ async def _lifespan(receive, send) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             _service = AgentService()
-            await _service.committer.open()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             if _service is not None:

@@ -1,8 +1,7 @@
 """Group commit as a coroutine: the agent requests waiting when a writer is free become one
-transaction, and each is answered once it committed.
+transaction (metrics.ingest_groups.group_store), and each is answered once it committed.
 
     committer = GroupCommitter(writers=1, group_ticks=500)
-    await committer.open()                     # column types, on a thread (Django's connection)
     outcome = await committer.store(pending)   # IngestOutcome; raises CollectorGone or
                                                # DatabaseError (nothing of it stayed)
 
@@ -11,13 +10,13 @@ while every writer is busy wait and form the next group together, so groups grow
 load and a group's fixed cost (lock statement, COPYs, tick states, sessions, commit) is
 shared by every request waiting, whatever the number of agents.
 
-A writer is an async psycopg connection on the event loop itself: the group's statements
-and COPYs are those of metrics.ingest_groups.group_store (its I/O-free middle, group_plan,
-is the same function), awaited, so the loop goes on reading and parsing requests while
-PostgreSQL works, with no thread to hand the group to (that hand-off, and the two threads
-taking turns at the GIL, cost a fifth of a request's CPU: docs/performance.md). The rare
-requests a group leaves out (a late or repeated tick) are stored after
-it on a thread, each in a transaction of its own (ingest_groups.placed_store).
+A group runs on a writer thread with its own database connection (Django's, per thread):
+group_store is the one implementation of a group's transaction, shared with Django's agent
+views (a group of one there), here with every group's new ticks by COPY. The same coroutine
+with the group's statements awaited on an async psycopg connection, in the event loop's own
+thread, measured the same at 32 agents and cost more per group (2.3 ms of client CPU
+against 1.5: psycopg's async waits are Python, its sync ones C), which small groups (a
+fleet's open loop) pay per tick (docs/performance.md).
 
 A request whose collector is in a group still running waits for that group to end, with
 every later request of that collector: two groups never hold one collector, so each
@@ -30,15 +29,9 @@ import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 
-from metrics.ingest import CollectorGone
-from metrics.ingest_groups import (IngestOutcome, PendingIngest, group_collectors, group_plan, group_sessions,
-                                   placed_store, sessions_apply, stateless_params, tick_states_params)
-from metrics.sample_copy import column_types
-from metrics.sessions import sessions_join_params
-from xat import sqlfiles
+from metrics.ingest_groups import IngestOutcome, PendingIngest, group_store
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +40,11 @@ class GroupCommitter:
     def __init__(self, *, writers: int, group_ticks: int):
         self.group_ticks = group_ticks
         self.largest_group = 0  # requests (tests: groups did form)
-        self._idle_connections: list[psycopg.AsyncConnection | None] = [None] * writers
-        self._placing = ThreadPoolExecutor(1, thread_name_prefix="ingest-placing")
+        self._writers = self._free_writers = writers
+        self._threads = ThreadPoolExecutor(writers, thread_name_prefix="ingest-writer")
         self._waiting: deque[tuple[PendingIngest, asyncio.Future]] = deque()
         self._busy_collectors: set[int] = set()
         self._groups: set[asyncio.Task] = set()
-
-    async def open(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._placing, column_types)
 
     async def store(self, pending: PendingIngest) -> IngestOutcome:
         answer = asyncio.get_running_loop().create_future()
@@ -70,18 +60,16 @@ class GroupCommitter:
         return len(self._waiting)
 
     async def close(self) -> None:
-        """Lets the groups running end, then closes the connections."""
+        """Lets the groups running end, then closes the writers' connections."""
         while self._groups or self._waiting:
             await asyncio.sleep(0.01)
-        for writer in self._idle_connections:
-            if writer is not None:
-                await writer.close()
-        await asyncio.get_running_loop().run_in_executor(self._placing, connection_close)
-        self._placing.shutdown()
+        await on_every_thread(self._threads, self._writers, connection_close)
+        self._threads.shutdown()
 
     def _groups_start(self) -> None:
-        while self._idle_connections and (group := self._group_take()):
-            task = asyncio.get_running_loop().create_task(self._group_run(group, self._idle_connections.pop()))
+        while self._free_writers and (group := self._group_take()):
+            self._free_writers -= 1
+            task = asyncio.get_running_loop().create_task(self._group_run(group))
             self._groups.add(task)
             task.add_done_callback(self._groups.discard)
 
@@ -103,64 +91,19 @@ class GroupCommitter:
         self.largest_group = max(self.largest_group, len(group))
         return group
 
-    async def _group_run(self, group: list[tuple[PendingIngest, asyncio.Future]],
-                         writer: psycopg.AsyncConnection | None) -> None:
+    async def _group_run(self, group: list[tuple[PendingIngest, asyncio.Future]]) -> None:
         pendings = [pending for pending, _ in group]
         try:
-            writer = writer or await _connect()
-            outcomes = await _group_store(writer, pendings)
-        except (psycopg.Error, DatabaseError) as error:  # every request of the group answers it
-            logger.error("ingest group of %d requests rolled back (%s)", len(group), type(error).__name__)
-            if writer is not None:
-                await writer.close()  # the next group starts on a new connection
-            writer, outcomes = None, [DatabaseError(str(error))] * len(group)
-        self._idle_connections.append(writer)
-        for (pending, answer), outcome in zip(group, outcomes):
-            if outcome is None:  # left out of the group: stored now, on a thread
-                outcome = await asyncio.get_running_loop().run_in_executor(self._placing, _placed_store, pending)
+            outcomes = await asyncio.get_running_loop().run_in_executor(self._threads, _group_store, pendings)
+        except Exception as error:  # every request of the group answers it
+            outcomes = [error] * len(group)
+        finally:
+            self._free_writers += 1
+            self._busy_collectors -= {pending.collector_id for pending in pendings}
+        for (_, answer), outcome in zip(group, outcomes):
             if not answer.done():  # its client may have gone
                 answer.set_result(outcome)
-        self._busy_collectors -= {pending.collector_id for pending in pendings}
         self._groups_start()
-
-
-async def _connect() -> psycopg.AsyncConnection:
-    """A writer's connection, with Django's settings (database, credentials, timeouts,
-    prepare threshold) but psycopg's own adapters: the group passes typed values only."""
-    params = connection.get_connection_params()
-    for django_only in ("cursor_factory", "context"):
-        params.pop(django_only, None)
-    return await psycopg.AsyncConnection.connect(**params, autocommit=True)
-
-
-async def _group_store(writer: psycopg.AsyncConnection, pendings: list[PendingIngest]) -> list:
-    """metrics.ingest_groups.group_store's transaction, awaited on the writer's connection;
-    each request's outcome (None: left out, for placed_store)."""
-    async with writer.transaction():
-        lock_rows = await (await writer.execute(sqlfiles.query("collectors_ingest_lock"),
-                                                {"collector_ids": group_collectors(pendings)})).fetchall()
-        new = set()
-        if unknown := stateless_params(pendings, lock_rows):
-            new = {row[0] for row in await (await writer.execute(sqlfiles.query("collectors_without_ticks"),
-                                                                 unknown)).fetchall()}
-        plan = group_plan(pendings, lock_rows, new)
-        await plan.copy.flush_async(writer)
-        if plan.first_copied:
-            await writer.execute(sqlfiles.query("samples_group_finish"),
-                                 tick_states_params(plan.first_copied, plan.locks))
-        if joins := group_sessions(pendings, plan.outcomes):
-            sessions = await (await writer.execute(sqlfiles.query("sessions_join"),
-                                                   sessions_join_params(joins))).fetchall()
-            sessions_apply(pendings, plan.outcomes, dict(sessions))
-    return plan.outcomes
-
-
-def _placed_store(pending: PendingIngest):
-    close_old_connections()  # the thread's connection checked first (a database restarted)
-    outcome = placed_store(pending)
-    if isinstance(outcome, DatabaseError) and not isinstance(outcome, CollectorGone):
-        connection.close()  # the thread's next request starts on a new connection
-    return outcome
 
 
 async def on_every_thread(threads: ThreadPoolExecutor, count: int, function) -> None:
@@ -179,3 +122,12 @@ async def on_every_thread(threads: ThreadPoolExecutor, count: int, function) -> 
 def connection_close() -> None:
     """Closes the calling thread's database connection (Django's are one per thread)."""
     connection.close()
+
+
+def _group_store(pendings: list[PendingIngest]) -> list:
+    try:
+        return group_store(pendings, copy_min_ticks=1)
+    except DatabaseError as error:
+        logger.error("ingest group of %d requests rolled back (%s)", len(pendings), type(error).__name__)
+        connection.close()  # the next group starts on a new connection
+        raise
