@@ -1,32 +1,38 @@
-"""Ingest benchmark: simulated pcc agents against the real server, with the HTTP and
+"""Ingest benchmark: simulated pcc agents against the agent service, with the HTTP and
 database floors measured in the same run.
 
-    .venv/bin/python bench/ingest.py [--agents 32] [--many 256] [--seconds 20]
-                                     [--fleet 2000] [--fleet-seconds 30] [--lone 100]
+    .venv/bin/python bench/ingest.py [--agents 32] [--many 256] [--seconds 20] [--fleet 2000]
+        [--big-fleet 5000] [--fleet-seconds 30] [--lone 100] [--phases floor,loop-floor,...]
 
 Needs the local cluster (`make db-start`; `make run` starts it too) and wrk (installed from
-Debian when missing and running as root). Every phase starts its own gunicorn with
-xat/gunicorn_conf.py (make run's server settings; access log off; WEB_CONCURRENCY,
-XAT_WEB_THREADS and XAT_INGEST_WRITERS as in the environment), the agents posting the
+Debian when missing and running as root). Every phase starts its own server on --port: the
+agent service as `make run` starts it (python -m metrics.agent_service: XAT_AGENT_WORKERS,
+XAT_INGEST_WRITERS as in the environment, access log off), or a floor. The agents post the
 4-vCPU capture (azure-loadtest-3) one tick per request as pcc does (no Content-Type, no
-keep-alive), each agent with its own identifier and a new timestamp every tick:
+keep-alive), each agent with its own identifier and a new timestamp every tick. Phases
+(PHASES, --phases to pick):
 
-1. the HTTP floor: the same server serving a view that only parses the body
-   (bench/floor_urls.py), --agents wrk connections (bench/ingest_agents.lua, 2 threads);
-2. the product, --agents agents (wrk): ticks/s, p50, p99, ratio to the floor;
-3. the product, --many agents (wrk): errors, p99;
-4. open loop, as a fleet behaves: --fleet agents each sending one tick every 5 s (an
-   asyncio client here, each request timed from when it was due, so a slow answer cannot
-   hide the ones queued behind it): p50, p99 of the ticks after each agent's first (its
-   first registers its collector), and of those first ones;
-5. one agent alone on an idle server, a tick every 0.1 s: latency with each request
-   stored in its own transaction (XAT_INGEST_WRITERS=0, the path before group commit)
-   and with the group writers, alternating;
-6. the database floor: the same rows written by the product's binary COPY
+1. floor: the HTTP floor, gunicorn (xat/gunicorn_conf.py) serving a Django view that only
+   parses the body (bench/floor_urls.py), --agents wrk connections (bench/ingest_agents.lua,
+   2 threads); the ratios below are to it;
+2. loop-floor: the event-loop floor, uvicorn serving a raw ASGI app that only parses the body
+   (bench/floor_asgi.py), the same agents;
+3. agents: the agent service, --agents agents (wrk): ticks/s, p50, p99, ratio to the floors;
+   beside them one more agent measures visibility: from each 200 to the live view
+   (metrics.dashboard.live) holding its tick;
+4. many: --many agents (wrk): errors, p99;
+5. fleet: open loops, as a fleet behaves: --fleet, then --big-fleet agents each sending one
+   tick every 5 s (an asyncio client on uvloop, each request timed from when it was due, so
+   a slow answer cannot hide the ones queued behind it). Round 0 registers the collectors
+   and is reported apart; the timed rounds start once it is answered;
+6. lone: one agent alone on an idle server, a tick every 0.1 s: latency;
+7. copy: the database floor, the same rows written by the product's binary COPY
    (metrics.sample_copy) on one connection.
-After each product phase: the ticks found committed against the answers of 200 (wrk stops
-with requests in flight, which may commit unanswered: at most one per agent more). Everything
-the run writes belongs to a throwaway organization, deleted at the end.
+Every phase prints the CPU used per request by the server's processes and by PostgreSQL's,
+and how busy the machine was. After each product phase: the ticks found committed against
+the answers of 200 (wrk stops with requests in flight, which may commit unanswered: at
+most one per agent more). Everything the run writes belongs to a throwaway organization,
+deleted (and vacuumed) at the end.
 """
 
 import argparse
@@ -55,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xat.settings")
 
 import django  # noqa: E402
+import uvloop  # noqa: E402
 
 django.setup()
 
@@ -75,6 +82,8 @@ WRK_THREADS = 2
 FLEET_PERIOD = 5
 LONE_PAUSE = 0.1
 WARM_AGENTS, WARM_SECONDS = 32, 5
+# From this many fleet agents on, the client's ephemeral ports are widened (ports_widened).
+FLEET_WIDE_PORTS = 1000
 # wrk's agents post as fast as they are answered, so their clocks run ahead of the server's:
 # one second between ticks, starting two hours back, keeps 7,500 ticks per agent (at 60 ticks
 # a second each, two minutes) before XAT_TICK_MAX_FUTURE_SECONDS, past which a tick is
@@ -124,12 +133,12 @@ def wrk_binary() -> str:
     return shutil.which("wrk")
 
 
-def wrk_first_tick() -> int:
-    """The wrk agents' first tick: two hours back, or just after the 1-minute watermark."""
+def first_tick(history_seconds: int) -> int:
+    """Agents' first tick: history_seconds back, or just after the 1-minute watermark."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT extract(epoch FROM pending_until)::bigint FROM aggregate_watermark WHERE level = '1m'")
         watermark = (cursor.fetchone() or [None])[0]
-    return max(int(time.time()) - WRK_HISTORY_SECONDS, (watermark or 0) + 60)
+    return max(int(time.time()) - history_seconds, (watermark or 0) + 60)
 
 
 def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, prefix: str) -> dict:
@@ -139,7 +148,7 @@ def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, pref
     command = [wrk_binary(), f"-t{WRK_THREADS}", f"-c{agents}", f"-d{seconds:.0f}s", "--timeout", "10s",
                "-s", str(AGENTS_SCRIPT), f"http://127.0.0.1:{PORT}", "--",
                str(templates_file), key, str(agents // WRK_THREADS), str(WRK_TICK_SECONDS),
-               str(wrk_first_tick()), prefix]
+               str(first_tick(WRK_HISTORY_SECONDS)), prefix]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result = json.loads(next(line for line in output.splitlines() if line.startswith("RESULT "))[7:])
     result["ok"] = result["requests"] - result["not_ok"]
@@ -183,7 +192,8 @@ class Server:
     def warm(self, templates_file: Path, key: str) -> None:
         """Untimed requests first: each worker's first requests open its database
         connections and fill its cache."""
-        wrk_agents(templates_file, key, WARM_AGENTS, WARM_SECONDS, f"warm{next(_warm_runs)}")
+        if WARM_SECONDS:
+            wrk_agents(templates_file, key, WARM_AGENTS, WARM_SECONDS, f"warm{next(_warm_runs)}")
 
     def processes(self) -> set[int]:
         """The server's processes: the one started and its descendants."""
@@ -278,16 +288,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-async def _fleet(key: str, templates: list[str], agents: int, seconds: float, period: int,
-                 prefix: str) -> list[tuple]:
+async def _fleet(key: str, templates: list[str], agents: int, seconds: float, period: int, prefix: str,
+                 first_time: int) -> list[tuple]:
     """Each agent posts a tick every FLEET_PERIOD s, spread evenly; (round, status, seconds
-    from when the request was due to its answer) per request."""
+    from when the request was due to its answer) per request. Round 0 registers the
+    fleet's collectors (each agent's first tick): the timed rounds start once it is
+    answered, so that they measure a fleet's steady state rather than its onboarding."""
     loop = asyncio.get_running_loop()
     rounds = max(2, int(seconds // FLEET_PERIOD))
-    begin, first_time = loop.time() + 1, int(time.time()) - 3600
     results = []
 
-    async def agent_tick(agent: int, step: int) -> None:
+    async def agent_tick(agent: int, step: int, begin: float) -> None:
         due = begin + step * FLEET_PERIOD + agent * FLEET_PERIOD / agents
         await asyncio.sleep(max(0.0, due - loop.time()))
         payload = body(templates, f"{prefix}-{agent:04d}", step, first_time, period)
@@ -303,12 +314,17 @@ async def _fleet(key: str, templates: list[str], agents: int, seconds: float, pe
             status = None
         results.append((step, status, loop.time() - due))
 
-    await asyncio.gather(*(agent_tick(agent, step) for step in range(rounds) for agent in range(agents)))
+    begin = loop.time() + 1
+    await asyncio.gather(*(agent_tick(agent, 0, begin) for agent in range(agents)))
+    begin = loop.time() + 1 - FLEET_PERIOD  # round 1 starts a second from now
+    await asyncio.gather(*(agent_tick(agent, step, begin) for step in range(1, rounds) for agent in range(agents)))
     return results
 
 
 def fleet_run(key: str, templates: list[str], agents: int, seconds: float, period: int, prefix: str) -> list[tuple]:
-    return asyncio.run(_fleet(key, templates, agents, seconds, period, prefix))
+    # uvloop: the client shares the machine with the server; asyncio's own loop took about
+    # twice its CPU a request.
+    return uvloop.run(_fleet(key, templates, agents, seconds, period, prefix, first_tick(3600)))
 
 
 def lone_agent(key: str, templates: list[str], identifier: str, requests: int, period: int,
@@ -384,14 +400,18 @@ def fleet_line(agents: int, fleet: list[tuple], organization_id: int, prefix: st
     later = [seconds * 1e3 for step, status, seconds in fleet if step > 0 and status == 200]
     first = [seconds * 1e3 for step, status, seconds in fleet if step == 0 and status == 200]
     failed = sum(status != 200 for _, status, _ in fleet)
+    rounds = sorted({step for step, _, _ in fleet})
+    by_round = "  ".join(f"{percentile([seconds * 1e3 for step, status, seconds in fleet if step == r], 0.99):.0f}"
+                         for r in rounds)
     return (f"Open loop, {agents} agents x 1 tick / {FLEET_PERIOD} s ({agents / FLEET_PERIOD:.0f} ticks/s offered),"
             f" {len(fleet)} requests: p50 {percentile(later, 0.5):.1f} ms  p99 {percentile(later, 0.99):.1f} ms"
-            f" (first ticks, collectors registered: p50 {percentile(first, 0.5):.1f} ms"
-            f"  p99 {percentile(first, 0.99):.1f} ms)  not 200 {failed}\n"
+            f" (round 0, before them, registering the collectors: p50 {percentile(first, 0.5):.1f} ms"
+            f"  p99 {percentile(first, 0.99):.1f} ms)  not 200 {failed}\n  p99 of each round, ms: {by_round}\n"
             + durable_line(organization_id, prefix, len(fleet) - failed, 0))
 
 
 def main():
+    global PORT, WARM_SECONDS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agents", type=int, default=32)
     parser.add_argument("--many", type=int, default=256)
@@ -402,7 +422,10 @@ def main():
     parser.add_argument("--lone", type=int, default=100, help="requests of the lone agent")
     parser.add_argument("--copy-passes", type=int, default=20)
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of {', '.join(PHASES)}")
+    parser.add_argument("--port", type=int, default=PORT, help="the servers' port on 127.0.0.1")
+    parser.add_argument("--warm-seconds", type=float, default=WARM_SECONDS, help="untimed agents before a phase")
     args = parser.parse_args()
+    PORT, WARM_SECONDS = args.port, args.warm_seconds
     if args.agents % WRK_THREADS or args.many % WRK_THREADS:
         raise SystemExit(f"--agents and --many must be multiples of {WRK_THREADS} (wrk threads)")
 
@@ -412,8 +435,9 @@ def main():
     settings_line = ", ".join(f"{name}={os.environ.get(name, '(default)')}"
                               for name in ("XAT_AGENT_WORKERS", "XAT_INGEST_WRITERS", "WEB_CONCURRENCY",
                                            "XAT_WEB_THREADS"))
-    room = (int(time.time()) + settings.XAT_TICK_MAX_FUTURE_SECONDS - wrk_first_tick()) // WRK_TICK_SECONDS
-    print(f"{settings_line}; {args.seconds:.0f} s per wrk phase; client ports {ports_widened()};"
+    room = (int(time.time()) + settings.XAT_TICK_MAX_FUTURE_SECONDS - first_tick(WRK_HISTORY_SECONDS)) // WRK_TICK_SECONDS
+    ports = ports_widened() if max(args.fleet, args.big_fleet) >= FLEET_WIDE_PORTS else "as they are"
+    print(f"{settings_line}; {args.seconds:.0f} s per wrk phase; client ports {ports};"
           f" wrk agents' room: {room} ticks each; load average before: {os.getloadavg()[0]:.2f}", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="xat-bench-ingest-"))
     run = Run(args, organization.pk, key, ticks, scratch)
