@@ -23,6 +23,7 @@ import orjson  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.db import DatabaseError, close_old_connections, connection  # noqa: E402
+from rest_framework.exceptions import APIException, MethodNotAllowed  # noqa: E402
 
 from accounts.agent_auth import CHALLENGE, DATABASE_UNAVAILABLE_ANSWER, INVALID_KEY  # noqa: E402
 from accounts.keys import api_key_authenticate, api_key_from_headers  # noqa: E402
@@ -148,7 +149,8 @@ def _multipart(scope) -> bool:
 
 async def _agent_request(scope, receive, send) -> None:
     if scope["method"] != "POST":
-        await _answer(send, 405, {"detail": f'Method "{scope["method"]}" not allowed.'}, [(b"allow", b"POST")])
+        detail = str(MethodNotAllowed.default_detail).format(method=scope["method"])
+        await _answer(send, 405, {"detail": detail}, [(b"allow", b"POST")])
         return
     headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
     raw_key = api_key_from_headers(headers)
@@ -178,8 +180,9 @@ async def _agent_request(scope, receive, send) -> None:
         pass
     except Exception as error:
         refusal = trickle_refusal(error)
-        if refusal is None:
-            raise
+        if refusal is None:  # a bug: answered in JSON as Django's views answer one
+            logger.exception("agent request failed")
+            refusal = 500, {"detail": str(APIException.default_detail)}
         await _answer(send, *refusal)
     else:
         if trickle:

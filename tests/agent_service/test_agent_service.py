@@ -12,6 +12,7 @@ from django.test import Client
 
 from accounts.keys import api_key_revoke
 from accounts.models import ApiKey, Organization
+from metrics.agent_service import app
 from metrics.collectors import collector_delete
 from metrics.models import Collector, TrickleSession
 from tests.faults.stage import agent_post
@@ -179,3 +180,12 @@ def test_an_organization_keys_deleted_collector_is_registered_again_by_the_next_
     assert gone.status == 503 and int(gone.headers["retry-after"]) > 0, gone
     assert retry.status == 200 and retry.body["ticks"] == 1, retry
     assert Collector.objects.filter(identifier="host-again").count() == 1
+
+
+def test_an_unexpected_failure_is_answered_500_in_json(agent_service, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(app, "envelope_parse", broken)
+    answer = agent_post(agent_service.port, _key("bug"), envelope("host-bug", TICKS[0]))
+    assert (answer.status, answer.body) == (500, {"detail": "A server error occurred."})
