@@ -476,20 +476,17 @@ class Run:
         return result, cpu
 
     def floor(self) -> None:
-        with Server.django_floor() as server:
-            floor, cpu = self._wrk(server, self.args.agents, "floor")
-        self.rates["floor"] = floor["ok"] / floor["seconds"]
-        print(f"HTTP floor (Django parse-only view, gunicorn), {self.args.agents} agents:"
-              f" {self.rates['floor']:.0f} requests/s  p50 {floor['p50_ms']:.1f} ms  p99 {floor['p99_ms']:.1f} ms"
-              f"  socket errors {floor['errors']}\n" + cpu.line(floor["ok"]), flush=True)
+        self._floor("floor", Server.django_floor, "HTTP floor (Django parse-only view, gunicorn)")
 
     def loop_floor(self) -> None:
-        with Server.event_loop_floor() as server:
-            floor, cpu = self._wrk(server, self.args.agents, "loopfloor")
-        self.rates["loop_floor"] = floor["ok"] / floor["seconds"]
-        print(f"Event-loop floor (raw ASGI parse-only app, uvicorn), {self.args.agents} agents:"
-              f" {self.rates['loop_floor']:.0f} requests/s  p50 {floor['p50_ms']:.1f} ms"
-              f"  p99 {floor['p99_ms']:.1f} ms\n" + cpu.line(floor["ok"]), flush=True)
+        self._floor("loop_floor", Server.event_loop_floor, "Event-loop floor (raw ASGI parse-only app, uvicorn)")
+
+    def _floor(self, name: str, server_make, title: str) -> None:
+        with server_make() as server:
+            floor, cpu = self._wrk(server, self.args.agents, name.replace("_", ""))
+        self.rates[name] = floor["ok"] / floor["seconds"]
+        print(f"{title}, {self.args.agents} agents: {self.rates[name]:.0f} requests/s  p50 {floor['p50_ms']:.1f} ms"
+              f"  p99 {floor['p99_ms']:.1f} ms  socket errors {floor['errors']}\n" + cpu.line(floor["ok"]), flush=True)
 
     def agents(self) -> None:
         with Server.agent_service() as server:
