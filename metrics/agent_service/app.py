@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 TRICKLE_PATHS = frozenset({"/v1/trickle", "/v1/trickle/", "/api/trickle/ingest/"})
 METRICS_PATHS = frozenset({"/api/v1/metrics", "/api/v1/metrics/"})
+AGENT_PATHS = TRICKLE_PATHS | METRICS_PATHS
 # Lookups the cache missed (a new agent's key and collector, a registration): a few threads
 # of their own, so that a burst of new agents does not wait behind the writers' groups.
 LOOKUP_THREADS = 4
@@ -85,6 +86,8 @@ class AgentService:
             except DatabaseError as error:
                 # Nothing is forgotten, but nothing is stored either while the database is away.
                 logger.error("agent cache check failed (%s)", type(error).__name__)
+            except Exception:  # the checks go on whatever happened: they bound the cache's staleness
+                logger.exception("agent cache check failed")
 
     async def key(self, raw_key: str) -> CachedKey | None:
         key = self.cache.key(raw_key)
@@ -121,7 +124,7 @@ _django = get_asgi_application()
 async def application(scope, receive, send) -> None:
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
-    elif scope["type"] == "http" and scope["path"] in TRICKLE_PATHS | METRICS_PATHS and not _multipart(scope):
+    elif scope["type"] == "http" and scope["path"] in AGENT_PATHS and not _multipart(scope):
         await _agent_request(scope, receive, send)
     else:
         await _django(scope, receive, send)
