@@ -72,11 +72,12 @@ def month_host(client, settings):
     return team, collector
 
 
-def _month_chart(team, collector, family: str):
+def _month_chart(team, collector, family: str, *, path: str = "/api/dashboard/collectors/{pk}/{family}/",
+                 params: dict | None = None):
     with CaptureQueriesContext(connection) as queries:
         before = _chunk_scans()
-        response = api_client(team.viewer).get(f"/api/dashboard/collectors/{collector.pk}/{family}/",
-                                               {"hours": 720, "points": 1000})
+        response = api_client(team.viewer).get(path.format(pk=collector.pk, uuid=collector.uuid, family=family),
+                                               params or {"hours": 720, "points": 1000})
         after = _chunk_scans()
     assert response.status_code == 200, response.content
     # The two snapshots are statements of this test, not of the request.
@@ -120,3 +121,25 @@ def test_it_charts_a_month_from_a_few_chunks_of_one_level(month_host, family):
     assert sum(read.values()) <= 4, read
     # No other family, and no coarser level, is read.
     assert set(read) <= {f"aggregate_store.{family}_1h", f"aggregate_store.{family}_1m", f"public.{family}_sample"}, read
+
+
+def test_it_summarises_a_month_in_a_fixed_number_of_statements(month_host):
+    team, collector = month_host
+    answer, statements, _ = _month_chart(team, collector, "summary", params={"hours": 720})
+
+    assert answer["resolution"] == "1m" and answer["metrics"]["memory_used"]["avg"] is not None
+    # 1 the token's user, 2 the membership, 3 the collector, 4 generic plans, 5 the summary
+    # at 1m (kept 90 days: no look at what raw still holds).
+    assert len(statements) == 5, statements
+    assert not any("memory_levels m" in sql for sql in statements), statements
+
+
+def test_the_perf_dashboards_month_chart_reads_hours_without_looking_up_the_levels(month_host):
+    team, collector = month_host
+    answer, statements, read = _month_chart(team, collector, "cpu", path="/dashboard/api/collectors/{uuid}/{family}/",
+                                            params={"hours": 720})
+
+    assert len(answer["timestamps"]) == 31  # the hours holding a sample, the others left out
+    assert not any("memory_levels m" in sql for sql in statements), statements
+    assert set(read) <= {"aggregate_store.cpu_1h", "aggregate_store.cpu_1m", "public.cpu_sample"}, read
+    assert sum(read.values()) <= 4, read
