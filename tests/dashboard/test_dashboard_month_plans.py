@@ -29,12 +29,17 @@ DAYS = 40  # of samples, one pair of ticks a day: more daily raw chunks than 30 
 
 # The chunks this transaction scanned so far, by hypertable (each scan of a chunk: a
 # sequential scan or an index scan started on it; a chunk excluded, at plan or run time,
-# is not started).
+# is not started). A level's hypertable is named as the Apache edition names it,
+# aggregate_store.<family>_<level>; the Community edition's materialisation hypertables
+# by their continuous aggregate's name.
 CHUNK_SCANS = """
-SELECT h.schema_name || '.' || h.table_name, s.relid::regclass::text, s.seq_scan + s.idx_scan
+SELECT coalesce('aggregate_store.' || a.view_name, h.schema_name || '.' || h.table_name),
+       s.relid::regclass::text, s.seq_scan + s.idx_scan
 FROM pg_stat_xact_all_tables s
 JOIN _timescaledb_catalog.chunk c ON c.schema_name = s.schemaname AND c.table_name = s.relname
 JOIN _timescaledb_catalog.hypertable h ON h.id = c.hypertable_id
+LEFT JOIN timescaledb_information.continuous_aggregates a
+       ON a.materialization_hypertable_schema = h.schema_name AND a.materialization_hypertable_name = h.table_name
 """
 
 
