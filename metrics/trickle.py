@@ -24,15 +24,22 @@ def trickle_ingest(*, key: ApiKey, envelope: Envelope) -> IngestOutcome:
 
 
 def ticks_pending(*, key: ApiKey, envelope: Envelope, joins_session: bool) -> PendingIngest:
-    """An agent's ticks ready to be stored: parsed (what cannot be is in `skipped`), and
-    the collector that its key and identifier name found, or registered (metrics/
-    collectors.py). Every agent path goes through here (/v1/trickle, the JSON forms of
-    /api/v1/metrics/); a refused identifier raises before anything is stored."""
+    """An agent's ticks ready to be stored, for the collector that its key and identifier
+    name, found or registered (metrics/collectors.py). Every agent path of Django's goes
+    through here (/v1/trickle, the JSON forms of /api/v1/metrics/); a refused identifier
+    raises before anything is stored."""
+    collector = collector_for_agent(key=key, identifier=envelope.identifier, hostname=envelope.hostname)
+    return pending_make(envelope, organization_id=key.organization_id, collector_id=collector.pk,
+                        joins_session=joins_session)
+
+
+def pending_make(envelope: Envelope, *, organization_id: int, collector_id: int, joins_session: bool) -> PendingIngest:
+    """The envelope's ticks parsed (what cannot be is in `skipped`), for a collector already
+    found (here, or from the agent service's cache)."""
     skipped = Skipped()
     ticks = ticks_parse(envelope.measurements, skipped)
-    collector = collector_for_agent(key=key, identifier=envelope.identifier, hostname=envelope.hostname)
-    return PendingIngest(organization_id=key.organization_id, collector_id=collector.pk,
-                         identifier=envelope.identifier, ticks=ticks, skipped=skipped, joins_session=joins_session)
+    return PendingIngest(organization_id=organization_id, collector_id=collector_id, identifier=envelope.identifier,
+                         ticks=ticks, skipped=skipped, joins_session=joins_session)
 
 
 def trickle_answer(envelope: Envelope, outcome: IngestOutcome) -> dict:

@@ -32,9 +32,9 @@ from metrics.agent_service.cache import AgentCache, CachedKey, cache_check_ask  
 from metrics.agent_service.groups import GroupCommitter, connection_close, on_every_thread  # noqa: E402
 from metrics.collectors import collector_for_agent  # noqa: E402
 from metrics.envelope import Envelope, envelope_parse  # noqa: E402
-from metrics.ingest import CollectorGone, Skipped, ticks_parse  # noqa: E402
+from metrics.ingest import CollectorGone  # noqa: E402
 from metrics.ingest_groups import PendingIngest  # noqa: E402
-from metrics.trickle import NO_MEASUREMENTS, trickle_answer, trickle_refusal  # noqa: E402
+from metrics.trickle import NO_MEASUREMENTS, pending_make, trickle_answer, trickle_refusal  # noqa: E402
 from xat.errors import RETRY_AFTER_SECONDS  # noqa: E402
 from xat.request_body import BodyTooLarge, body_declared_length, body_gzipped, body_inflated  # noqa: E402
 
@@ -98,16 +98,14 @@ class AgentService:
 
     async def pending(self, key: CachedKey, envelope: Envelope, *, joins_session: bool) -> PendingIngest:
         """As metrics.trickle.ticks_pending, the collector from the cache."""
-        skipped = Skipped()
-        ticks = ticks_parse(envelope.measurements, skipped)
         collector_id = self.cache.collector_id(key, envelope.identifier)
         if collector_id is None:
             collector = await self._lookup(collector_for_agent, key=key.as_api_key(), identifier=envelope.identifier,
                                            hostname=envelope.hostname)
             self.cache.collector_add(key, envelope.identifier, collector)
             collector_id = collector.pk
-        return PendingIngest(organization_id=key.organization_id, collector_id=collector_id,
-                             identifier=envelope.identifier, ticks=ticks, skipped=skipped, joins_session=joins_session)
+        return pending_make(envelope, organization_id=key.organization_id, collector_id=collector_id,
+                            joins_session=joins_session)
 
     async def store(self, pending: PendingIngest):
         try:

@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db import DatabaseError, connection
 
+from metrics.ingest import CollectorGone
 from metrics.ingest_groups import IngestOutcome, PendingIngest, group_store
 
 logger = logging.getLogger(__name__)
@@ -125,9 +126,15 @@ def connection_close() -> None:
 
 
 def _group_store(pendings: list[PendingIngest]) -> list:
+    """group_store on the writer's thread; its connection closed after a database error,
+    the group's or a late request's (placed_store answers its own), so that the next group
+    starts on a new one rather than failing on a connection a database restart broke."""
     try:
-        return group_store(pendings, copy_min_ticks=1)
+        outcomes = group_store(pendings, copy_min_ticks=1)
     except DatabaseError as error:
         logger.error("ingest group of %d requests rolled back (%s)", len(pendings), type(error).__name__)
-        connection.close()  # the next group starts on a new connection
+        connection.close()
         raise
+    if any(isinstance(outcome, DatabaseError) and not isinstance(outcome, CollectorGone) for outcome in outcomes):
+        connection.close()
+    return outcomes
