@@ -56,8 +56,8 @@ RETURNING s.collector_id, s.id
 -- Which ones: each filter applies when its parameter is not NULL: one session
 -- (%(session_id)s, the complete endpoint), an organization's (check-inactive), those
 -- whose last request came before %(idle_before)s (check-inactive, the upkeep). Reads only
--- active rows through the partial index trickle_session_idle (a few per collector at
--- most). Returns each completed session with its collector's name.
+-- active rows (one per collector at most) through the partial index
+-- trickle_session_one_active. Returns each completed session with its collector's name.
 UPDATE metrics_tricklesession s
 SET status = 'completed', ended_at = s.last_data_at, name = coalesce(nullif(%(session_name)s::text, ''), s.name),
     sample_count = (SELECT count(*) FROM sample_tick t
