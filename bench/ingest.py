@@ -75,7 +75,7 @@ from metrics.ingest import Measurement, Skipped, rows_after, ticks_parse  # noqa
 from metrics.models import Collector  # noqa: E402
 from metrics.sample_copy import SampleCopy  # noqa: E402
 
-CAPTURE = ROOT.parent / "shared" / "data" / "pcc" / "azure-loadtest-3" / "collection.ndjson"
+CAPTURE = ROOT / "tests" / "data" / "pcc" / "azure-loadtest-3" / "collection.ndjson"
 AGENTS_SCRIPT = ROOT / "bench" / "ingest_agents.lua"
 PORT = 8791
 WRK_THREADS = 2

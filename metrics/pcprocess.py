@@ -4,7 +4,7 @@ catalogue's `pcprocess` names, metrics/catalogue.py).
 
 Read by the pcprocess-zip upload (metrics/uploads/pcprocess_zip.py) and written by the
 `sar` export (metrics/exports.py), so both agree on one map. Header lines are copied from the trees
-under shared/data/pcc/*/pcprocess/. Every file is CSV with a `#`-prefixed header, Unix
+under tests/data/pcc/*/pcprocess/. Every file is CSV with a `#`-prefixed header, Unix
 seconds in `timestamp`, and one row per tick (meminfo) or per item of a tick.
 """
 

@@ -1,5 +1,5 @@
 """The independent oracle: what pcprocess (the collector's own processor) computed from
-each real capture under shared/data/pcc/, and how its CSV columns map to ours."""
+each real capture under tests/data/pcc/, and how its CSV columns map to ours."""
 
 import csv
 import math
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import connection
 
-PCC_CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pcc"
+PCC_CAPTURES = Path(__file__).resolve().parent / "data" / "pcc"
 CAPTURES = sorted(path.parent for path in PCC_CAPTURES.glob("*/collection.ndjson"))
 
 # pcprocess columns -> our keys, per CSV file.

@@ -1,5 +1,5 @@
 """The arithmetic of proc-metrics.md (metrics.arithmetic), unit by unit, then against
-the oracle: the CSVs pcprocess produced from every capture under shared/data/pcc."""
+the oracle: the CSVs pcprocess produced from every capture under tests/data/pcc."""
 
 import functools
 import json

@@ -19,7 +19,7 @@ from metrics.procfs import (
     parse_statfs,
 )
 
-PCC_CAPTURES = Path(__file__).resolve().parents[3] / "shared" / "data" / "pcc"
+PCC_CAPTURES = Path(__file__).resolve().parents[1] / "data" / "pcc"  # tests.oracle's, without Django
 
 # A 4-vCPU /proc/stat as pcc sends it (intr shortened: in real text it has hundreds of
 # fields, which the parser must not split).
@@ -336,7 +336,9 @@ def test_it_takes_statfs_of_2_63_minus_1_bytes_all_available():
 
 
 def _captures():
-    return sorted(path for path in PCC_CAPTURES.glob("*/collection.ndjson"))
+    captures = sorted(path for path in PCC_CAPTURES.glob("*/collection.ndjson"))
+    assert len(captures) >= 2, f"no pcc captures under {PCC_CAPTURES}"  # else no test below would run
+    return captures
 
 
 @pytest.mark.parametrize("collection", _captures(), ids=lambda path: path.parent.name)
