@@ -55,7 +55,8 @@ class AgentService:
         self.cache = AgentCache()
         self.lookups = ThreadPoolExecutor(LOOKUP_THREADS, thread_name_prefix="agent-lookup")
         self.committer = GroupCommitter(writers=settings.XAT_INGEST_WRITERS,
-                                        group_ticks=settings.XAT_INGEST_GROUP_TICKS)
+                                        group_ticks=settings.XAT_INGEST_GROUP_TICKS,
+                                        turn_file=settings.XAT_INGEST_TURN_FILE)
         self._checking = asyncio.get_running_loop().create_task(self._checks())
 
     async def close(self) -> None:
