@@ -4,12 +4,12 @@ import pytest
 
 from accounts.models import ApiKey
 from metrics.models import Collector
-from tests.conftest import SHARED_DATA
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
+from tests.oracle import CAPTURES
 from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
 
 pytestmark = pytest.mark.django_db
-CAPTURE = sorted((SHARED_DATA / "pcc").iterdir())[0]
+CAPTURE = CAPTURES[0]
 
 
 def ingest_two_ticks(client, organization, name: str, identifier: str) -> Collector:
