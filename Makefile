@@ -1,4 +1,4 @@
-.PHONY: run test db-start db-stop doctor
+.PHONY: run test test-fast db-start db-stop doctor
 
 # Serve XAT on 127.0.0.1:$${PORT:-8000} (installs what is missing, starts the local cluster).
 run:
@@ -7,6 +7,10 @@ run:
 # Run the whole test suite against a throwaway TimescaleDB cluster.
 test:
 	bash scripts/test.sh
+
+# The unit and db tiers only (no servers, clusters, browser, fuzzing, faults): while working.
+test-fast:
+	bash scripts/test.sh -m "not system"
 
 db-start:
 	bash scripts/pg.sh start .xat/pg $${XAT_PG_PORT:-54329}

@@ -13,6 +13,20 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+
+# Each test's tier (markers in pyproject.toml), given here unless the test names its own:
+# `system` for what starts servers, clusters, engines or browsers, or commits
+# (transaction=True), by the fixtures and folders below; `db` for tests rolled back on the
+# real database; `unit` for the rest (pytest-django refuses them the database).
+# `make test-fast` runs unit and db.
+TIERS = ("unit", "db", "system")
+SYSTEM_FIXTURES = {"spare_cluster", "tsl_database", "transactional_db", "live_server", "agent_service"}
+SYSTEM_FOLDERS = {"faults", "fuzz", "bench"}
+# Modules that start processes (an agent, manage.py, gunicorn) or clusters for some tests.
+SYSTEM_MODULES = {"agent/test_agent_demo.py", "agent/test_agent_errors.py", "analytics/test_sql_role_command.py",
+                  "perfdash/test_browser.py", "perfdash/test_cors.py", "schema/test_upgrade.py", "test_doctor.py",
+                  "test_settings.py"}
 
 
 @pytest.fixture(scope="session")
@@ -159,6 +173,21 @@ def _samples_emptied_after_transactional_tests(request, django_db_blocker):
 def fast_password_hasher(settings):
     """Tests create many users: hash their passwords cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if not any(marker.name in TIERS for marker in item.iter_markers()):
+            item.add_marker(_tier(item))
+
+
+def _tier(item) -> str:
+    path = Path(item.fspath).relative_to(TESTS)
+    django_db = item.get_closest_marker("django_db")
+    if (path.parts[0] in SYSTEM_FOLDERS or path.as_posix() in SYSTEM_MODULES
+            or SYSTEM_FIXTURES & set(item.fixturenames) or (django_db and django_db.kwargs.get("transaction"))):
+        return "system"
+    return "db" if django_db or {"db", "django_user_model"} & set(item.fixturenames) else "unit"
 
 
 # The PGlite TimescaleDB-TSL engine as Django alias "tsl": the `tsl_database` fixture (tests/tsl.py).
