@@ -11,7 +11,11 @@ For every pattern and method:
   - with an object of globex in the URL: 404 for every role of acme (never 403, whatever
     the role may do), the same as for an id that exists nowhere, while acme's admin on
     acme's own object is not 404 (so the filler picks the right kind of object);
-  - without object in the URL: acme's answer never mentions globex;
+  - without object in the URL: acme's answer never mentions globex. A request sends a valid
+    body (World.body) or query string (World.query) naming globex's objects (its
+    collectors, its organization itself) wherever it names any, so that it passes
+    validation and reaches the organization's filter, and gets the status BODY_ANSWERS or
+    QUERY_ANSWERS says (each such case fails with its guard removed, checked once by hand);
   - globex's rows (organization, members, collectors, keys, samples) are unchanged.
 - an agent view (accounts.agent_auth.agent_key_required): acme's organization key and
   acme's collector key, sending globex's collector identifier, change nothing of globex's
@@ -23,17 +27,23 @@ For every pattern and method:
 import json
 import re
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
+from moto import mock_aws
 
-from accounts.models import ApiKey, Membership
+from accounts.models import ApiKey, Invitation, Membership
 from accounts.services import invitation_create
-from metrics.models import Benchmark, BenchmarkComparison, LoadTest, TrickleSession, Upload
+from metrics.benchmarks import comparison_run
+from metrics.cloud.credentials import cloud_credential_save
+from metrics.models import Benchmark, BenchmarkComparison, CloudCredential, LoadTest, TrickleSession, Upload
 from tests.ingest.agent import capture_ticks
 from tests.api_world import cloud_instances_make
+from tests.cloud.fakes import AZURE_CREDENTIALS, OCI_CREDENTIALS, azure_fake, oci_fake
 from tests.oracle import CAPTURES
 from accounts.tenancy import OrganizationAPIView, PublicAPIView, UserAPIView
 from metrics.models import Collector
@@ -51,6 +61,9 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # agent path goes as far as finding the collector and storing (an empty body stops short of
 # the organization filter the case is there to prove).
 ONE_TICK = capture_ticks(CAPTURES[0])[0]
+CLOUD_CREDENTIALS = {"oci": OCI_CREDENTIALS, "azure": AZURE_CREDENTIALS,
+                     "aws": {"access_key_id": "AKIAXATTESTKEY000001",
+                             "secret_access_key": "xat/secret+Access+Key+0123456789abcdefgh", "region": "eu-west-1"}}
 AGENT_BODY = {"identifier": GLOBEX_IDENTIFIER, "hostname": "shared-host", "measurements": ONE_TICK,
               "metrics": ONE_TICK}
 
@@ -86,6 +99,54 @@ class World:
             self.collector_keys[slug] = key
             _, org_secret = api_key_make(team.organization, name=f"{slug} fleet key")
             self.secrets[slug] = {"collector": collector_secret, "organization": org_secret}
+
+        # globex's cloud accounts: what acme's connect or disconnect could replace or remove.
+        for provider, values in CLOUD_CREDENTIALS.items():
+            cloud_credential_save(organization=self.teams["globex"].organization, provider=provider, values=values,
+                                  user=None)
+
+    # The query string of a GET that requires one, naming globex's objects.
+    def query(self, route: str) -> str:
+        globex, acme = self.collectors["globex"], self.collectors["acme"]
+        return {
+            "api/performance/export/": f"?collector={globex.pk}",
+            "api/v1/loadtests/compare/": f"?collector_ids={globex.uuid},{acme.uuid}",
+            "api/v1/loadtest/compare/": f"?collector_ids={globex.uuid},{acme.uuid}",
+        }.get(route, "")
+
+    # A valid body for each view of an organization without object in its URL that takes
+    # one, naming globex's objects wherever the body names any (organization ids are not
+    # read from bodies: globex's is sent anyway), and the status acme's admin gets: add a
+    # line here when such an endpoint is added (a case without one fails).
+    def body(self, route: str) -> dict:
+        globex = self.collectors["globex"]
+        organization = {"organization": self.teams["globex"].organization.pk,
+                        "organization_id": self.teams["globex"].organization.pk}
+        bodies = {
+            "api/collectors/": lambda: {**organization, "name": "acme-db", "identifier": GLOBEX_IDENTIFIER},
+            "api/v1/collectors/": lambda: {**organization, "name": "acme-db"},
+            "api/keys/": lambda: {**organization, "name": "acme key", "collector": globex.pk},
+            "api/organization/invitations/": lambda: {**organization, "email": "invitee@acme.example",
+                                                      "role": "viewer"},
+            "api/performance/upload/": lambda: {"collector": str(globex.uuid), "file": SimpleUploadedFile(
+                "capture.ndjson", b"\n".join(json.dumps(item).encode() for item in ONE_TICK))},
+            "dashboard/api/trickle/check-inactive/": lambda: {},
+            "api/v1/loadtests/": lambda: {"collector": str(globex.uuid), "units_10pct": 1},
+            "api/v1/loadtest/": lambda: {"collector": str(globex.uuid), "units_10pct": 1},
+            "api/v1/loadtests/compare/": lambda: {"collector_ids": [str(globex.uuid), str(self.collectors["acme"].uuid)]},
+            "api/v1/loadtest/compare/": lambda: {"collector_ids": [str(globex.uuid), str(self.collectors["acme"].uuid)]},
+            "api/v1/benchmarks/": lambda: {"collector": str(globex.uuid), "name": "acme benchmark"},
+            "api/v1/pcc/benchmark/compare": lambda: {"servers": [{"server_id": str(globex.uuid), "name": "globex"}],
+                                                     "benchmark_id": "globex-bench", "duration": "300s"},
+            **{f"api/v1/cloud/{provider}/connect": lambda values=values: {**organization, **values}
+               for provider, values in CLOUD_CREDENTIALS.items()},
+            "api/v1/cloud/oci/disconnect": lambda: {},
+            "api/v1/cloud/aws/disconnect": lambda: {},
+            "api/v1/cloud/azure/disconnect": lambda: {},
+        }
+        if route not in bodies:
+            pytest.fail(f"the isolation matrix has no body for POST /{route}: add it to World.body")
+        return bodies[route]()
 
     # How to fill each URL parameter with an object of an organization: add a line here when
     # an endpoint takes a new kind of object.
@@ -129,6 +190,9 @@ class World:
             "benchmarks": [model_to_dict(b) for b in Benchmark.objects.filter(organization=organization).order_by("pk")],
             "comparisons": [model_to_dict(c) for c in
                             BenchmarkComparison.objects.filter(organization=organization).order_by("pk")],
+            "invitations": [model_to_dict(i) for i in Invitation.objects.filter(organization=organization).order_by("pk")],
+            "cloud_credentials": [model_to_dict(c) for c in
+                                  CloudCredential.objects.filter(organization=organization).order_by("pk")],
             "rows": {c.pk: collector_rows(c.pk) for c in collectors},
         }
 
@@ -194,13 +258,65 @@ def _cases():
 
 
 CASES = _cases()
+# What acme's admin gets for World.body's request of each such view: created in acme (its
+# organization read from the request, never the body), or globex's object not found.
+BODY_ANSWERS = {
+    "api/collectors/": 201, "api/v1/collectors/": 201, "api/organization/invitations/": 201,
+    "api/keys/": 400, "api/performance/upload/": 404,
+    "api/v1/loadtests/": 400, "api/v1/loadtest/": 400, "api/v1/benchmarks/": 400,
+    "api/v1/loadtests/compare/": 200, "api/v1/loadtest/compare/": 200,  # acme's collector alone
+    "dashboard/api/trickle/check-inactive/": 200,  # acme's idle session alone
+    "api/v1/pcc/benchmark/compare": 201,  # its job refuses globex's collector (_job_run)
+    **{f"api/v1/cloud/{provider}/{action}": 200 for provider in ("oci", "aws", "azure")
+       for action in ("connect", "disconnect")},
+}
+
+
+# A GET's answer when not 200: globex's collector not found; acme has no cloud account
+# connected (globex has: a leak would list globex's).
+QUERY_ANSWERS = {
+    "api/performance/export/": 404,
+    **{f"api/v1/cloud/{provider}/instances": 409 for provider in ("oci", "aws", "azure")},
+    "api/v1/cloud/aws/regions": 409, "api/v1/cloud/oci/compartments": 409,
+}
+
+
+def _job_run(route: str, response) -> None:
+    """A comparison names its servers in its body and finds them when its job runs: run it
+    as the worker would, and it must not find globex's collector."""
+    if route == "api/v1/pcc/benchmark/compare":
+        comparison_run(comparison_id=response.json()["comparison_id"])
+        server, = BenchmarkComparison.objects.get(pk=response.json()["comparison_id"]).servers.all()
+        assert server.status == "failed" and "Collector not found" in str(server.result), server.result
 
 
 def _request(client, method: str, path: str, body: dict | None = None, **headers):
     if method == "GET":
         return client.get(path, **headers)
+    if body and any(isinstance(value, SimpleUploadedFile) for value in body.values()):
+        return getattr(client, method.lower())(path, body, format="multipart", **headers)
     data = json.dumps(body if body is not None else {})
     return getattr(client, method.lower())(path, data, content_type="application/json", **headers)
+
+
+@contextmanager
+def _provider_at_hand(route: str, settings, monkeypatch, tmp_path):
+    """For a cloud connect, the provider its credentials are checked with: moto for AWS,
+    the local fakes of tests/cloud/fakes.py for OCI and Azure."""
+    if route.endswith("aws/connect"):
+        with mock_aws():
+            yield
+    elif route.endswith("oci/connect"):
+        with oci_fake() as fake:
+            settings.XAT_CLOUD_OCI_ENDPOINT = fake.url
+            yield
+    elif route.endswith("azure/connect"):
+        with azure_fake(tmp_path) as fake:
+            monkeypatch.setenv("REQUESTS_CA_BUNDLE", fake.certificate)
+            settings.XAT_CLOUD_AZURE_ENDPOINT = fake.url
+            yield
+    else:
+        yield
 
 
 def test_it_knows_every_pattern():
@@ -214,7 +330,7 @@ def test_it_knows_every_pattern():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route, pattern, method, view", CASES)
-def test_it_isolates_organizations(route, pattern, method, view):
+def test_it_isolates_organizations(route, pattern, method, view, settings, monkeypatch, tmp_path):
     kind = _kind(view, pattern)
     template = _path_template(route)
     params = re.findall(r"\{(\w+)\}", template)
@@ -222,8 +338,8 @@ def test_it_isolates_organizations(route, pattern, method, view):
         assert not params, f"a public view takes no object from the URL: /{route}"
         return
     world = World()
+    globex_path = template.format(**{p: world.fill(p, "globex") for p in params})  # may make the object
     before = world.snapshot("globex")
-    globex_path = template.format(**{p: world.fill(p, "globex") for p in params})
 
     if kind == "organization":
         assert _request(api_client(), method, globex_path).status_code == 401
@@ -239,8 +355,14 @@ def test_it_isolates_organizations(route, pattern, method, view):
             own = template.format(**{p: world.fill(p, "acme") for p in params})
             assert _request(admin, method, own).status_code != 404, f"the filler named no acme object: {own}"
         else:
-            response = _request(admin, method, globex_path)
-            assert response.status_code < 500
+            if method == "GET":
+                response = _request(admin, method, globex_path + world.query(route))
+                assert response.status_code == QUERY_ANSWERS.get(route, 200), (route, response.content)
+            else:
+                with _provider_at_hand(route, settings, monkeypatch, tmp_path):
+                    response = _request(admin, method, globex_path, world.body(route))
+                assert response.status_code == BODY_ANSWERS[route], (method, route, response.content)
+                _job_run(route, response)
             for marker in world.markers("globex"):
                 assert marker not in response.content.decode(), (method, route, marker)
 
