@@ -14,6 +14,9 @@ Every URL pattern of xat/urls.py reaches the schema (Django's admin aside):
   gives them a stand-in DRF view that the schema generator reads; the view itself runs
   exactly as before (pcc may send no Content-Type, which a DRF view would refuse).
 
+Each operation is tagged with its area (AREAS: the first prefix of its path that matches),
+which Swagger UI groups by; the schema's version is the package's (pyproject.toml).
+
 Error answers are added to each operation from what its view does (AutoSchema.error_responses):
 401 where a JWT is read, 403/400 of accounts.tenancy, 404 where the URL names an object or
 a page, 400 (DRF's field errors, or the perf-dashboard's {"error", "fields"}) where the view
@@ -34,6 +37,37 @@ from accounts.pagination import Pagination
 from accounts.tenancy import OrganizationAPIView
 
 UNDOCUMENTED_PREFIXES = ("admin/",)  # Django's admin: staff pages, not the API
+# Each area (an OpenAPI tag) and the path prefixes of its operations; a path takes the area
+# of its first matching prefix, so the more specific prefixes come first.
+AREAS = {
+    "agents": ("/v1/trickle", "/api/trickle/ingest/", "/api/v1/metrics/", "/api/v1/register/"),
+    "auth": ("/api/auth/", "/api/v1/auth/", "/api/invitations/", "/api/organization/", "/api/keys/"),
+    "collectors": ("/api/collectors/", "/api/trickle/status/"),
+    "dashboard": ("/api/dashboard/",),
+    "uploads": ("/api/performance/upload",),
+    "exports": ("/api/performance/export/",),
+    "load tests": ("/api/v1/loadtest", "/api/v1/benchmarks/", "/api/v1/pcc/benchmark/"),
+    "cloud": ("/api/v1/cloud/",),
+    "perf-dashboard": ("/api/v1/", "/dashboard/api/"),
+    "service": ("/health/", "/api/schema/", "/api/docs/", "/"),
+}
+AREA_DESCRIPTIONS = {
+    "agents": "What pcc sends: ticks, uploads of JSON measurements, registration (an API key).",
+    "auth": "Sign-in, tokens, users, the organization's members, invitations and API keys.",
+    "collectors": "XAT's own collector registry and trickle status.",
+    "dashboard": "XAT's own charts, summaries and live view (docs/api.md).",
+    "uploads": "Past captures uploaded as files, and their jobs.",
+    "exports": "Samples as CSV, JSON or the sar tree, for R.",
+    "load tests": "Load tests, benchmarks and their comparisons (perf-dashboard contract).",
+    "cloud": "Cloud accounts and instances (perf-dashboard contract, appendix A).",
+    "perf-dashboard": "The rest of the perf-dashboard's API (docs/perf-dashboard.md).",
+    "service": "Health, the index, this schema and its documentation.",
+}
+
+
+def area(path: str) -> str:
+    """The area (tag) of the operation at path."""
+    return next(name for name, prefixes in AREAS.items() if path.startswith(prefixes))
 BODY_METHODS = ("POST", "PUT", "PATCH")
 JWT = {"jwtAuth": []}
 API_KEY = {"ApiKeyAuth": []}
@@ -171,6 +205,9 @@ class AutoSchema(openapi.AutoSchema):
         method = getattr(self.view, self.method.lower(), None)
         return get_doc(method) or get_doc(type(self.view)) * ("__doc__" in vars(type(self.view)))
 
+    def get_tags(self) -> list[str]:
+        return [area(self.path)]
+
     def get_operation_id(self) -> str:
         # A paginated GET is a list, not the retrieve of the same path with an id.
         if self.method == "GET" and self.paginated():
@@ -274,6 +311,7 @@ class SchemaGenerator(generators.SchemaGenerator):
         components = schema.setdefault("components", {})
         components.setdefault("schemas", {}).update(ERROR_SCHEMAS)
         components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+        schema["tags"] = [{"name": name, "description": description} for name, description in AREA_DESCRIPTIONS.items()]
         return schema
 
 

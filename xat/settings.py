@@ -6,6 +6,7 @@ With nothing set, this is a development setup that talks to the project-local cl
 
 import secrets
 from datetime import timedelta
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -170,6 +171,7 @@ REST_FRAMEWORK = {
 # The OpenAPI schema (/api/schema/, Swagger UI at /api/docs/): xat/openapi.py.
 SPECTACULAR_SETTINGS = {
     "TITLE": "XAT API",
+    "VERSION": package_version("xat"),
     "DESCRIPTION": "XAT's own API (/api/...), the perf-dashboard's (/api/v1/..., /dashboard/api/...) and the "
                    "agents' (/v1/trickle, /api/v1/register/, /api/v1/metrics/). docs/api.md, docs/perf-dashboard.md.",
     "OAS_VERSION": "3.1.0",  # nullable as JSON Schema's type lists: answers validate with plain jsonschema
