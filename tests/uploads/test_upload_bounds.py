@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from bench.ingest import CAPTURE
+from bench.ingest import CAPTURE, capture_ticks
 from bench.upload import capture_write
 from metrics.models import Upload, UploadState
 from metrics.uploads.store import RAW_BATCH_TICKS
@@ -100,7 +100,7 @@ def test_deleting_a_running_upload_stops_its_job_within_seconds_keeping_whole_ba
     team = team_make("acme")
     collector = collector_make(team.organization)
     capture = tmp_path / "capture.ndjson"
-    capture_write(capture, 30)
+    ticks = capture_write(capture, 30) * len(capture_ticks())
     answer = _post(api_client(team.analyst), capture, collector)
     upload = Upload.objects.get(uuid=answer["uuid"])
     worker = worker_start(tmp_path / "worker.log")
@@ -118,8 +118,9 @@ def test_deleting_a_running_upload_stops_its_job_within_seconds_keeping_whole_ba
     finally:
         worker_stop(worker)
     assert time.monotonic() - stopped_at < 10
-    # Whole batches only: the one being stored when the row went rolled back.
-    assert stored > 0 and stored % RAW_BATCH_TICKS == 0, stored
+    # Stopped part-way, with whole batches only: the one being stored when the row went
+    # rolled back.
+    assert 0 < stored < ticks and stored % RAW_BATCH_TICKS == 0, (stored, ticks)
     assert not (settings.XAT_UPLOAD_DIR / f"{answer['uuid']}.upload").exists()
     assert "deleted while it was read; stopped" in (tmp_path / "worker.log").read_text()
 
