@@ -41,6 +41,7 @@ from metrics.models import (
     ComparisonStatus,
 )
 from metrics.pcd import PcdError
+from metrics.upload_jobs import organization_job_defer
 
 MAX_COMPARED_SERVERS = 10
 _OPEN = (ComparisonServerStatus.PENDING, ComparisonServerStatus.RUNNING)
@@ -99,7 +100,8 @@ def comparison_start(*, organization: Organization, created_by, servers: list[di
         BenchmarkComparisonServer.objects.bulk_create(
             BenchmarkComparisonServer(comparison=comparison, position=position, server_id=server["server_id"],
                                       name=server.get("name", "")) for position, server in enumerate(servers))
-        comparison_run_job.defer(comparison_id=str(comparison.pk))
+        organization_job_defer(comparison_run_job, organization_id=organization.pk,
+                               comparison_id=str(comparison.pk))
     return comparison
 
 

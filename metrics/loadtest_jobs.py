@@ -17,7 +17,7 @@ from procrastinate.contrib.django import app
 
 from metrics.benchmarks import comparison_run
 from metrics.loadtests import loadtest_measure
-from metrics.upload_jobs import STALLED_CHECK_CRON, stalled_jobs_retry
+from metrics.upload_jobs import CHECKS_PRIORITY, CHECKS_QUEUE, STALLED_CHECK_CRON, stalled_jobs_retry
 
 QUEUE = "loadtests"
 
@@ -39,6 +39,7 @@ def comparison_run_job(*, comparison_id: str) -> None:
 
 
 @app.periodic(cron=STALLED_CHECK_CRON, periodic_id="loadtest_stalled_jobs")
-@app.task(name="loadtest_stalled_jobs_retry", queue=QUEUE, queueing_lock="loadtest_stalled_jobs_retry")
+@app.task(name="loadtest_stalled_jobs_retry", queue=CHECKS_QUEUE, priority=CHECKS_PRIORITY,
+          queueing_lock="loadtest_stalled_jobs_retry")
 async def loadtest_stalled_jobs_retry(timestamp: int) -> None:
     await stalled_jobs_retry(loadtest_run_job, comparison_run_job)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from metrics.models import LOAD_LEVELS, Collector, LoadTest, LoadTestStatus, VmBrand
 from metrics.pcd import PcdError, PcdLoadTest, pcd_loadtest_call
+from metrics.upload_jobs import organization_job_defer
 from xat.encryption import decrypt
 from xat.sqlfiles import fetch_dicts
 
@@ -93,7 +94,7 @@ def loadtest_run_queue(*, organization: Organization, created_by, collector: Col
     with transaction.atomic():
         load_test = LoadTest.objects.create(organization=organization, created_by=created_by, collector=collector,
                                             notes=notes, status=LoadTestStatus.QUEUED)
-        loadtest_run_job.defer(load_test_id=str(load_test.pk))
+        organization_job_defer(loadtest_run_job, organization_id=organization.pk, load_test_id=str(load_test.pk))
     return load_test
 
 

@@ -10,9 +10,12 @@ file and queues a job; a worker (`manage.py procrastinate worker`) reads it.
         then the file is deleted; state queued -> running -> done (or failed, with the reason)
 
 The queue is procrastinate's (PostgreSQL tables, no other server). The job is deferred in
-the transaction that creates the Upload row: both exist or neither. While it runs, each
-batch of ticks commits together with the counts so far (Upload.result) and the bytes read;
-between batches the bytes read are written at most once a second.
+the transaction that creates the Upload row: both exist or neither; under the lock of its
+organization's uploads (organization_job_defer: one runs at a time), once the files its
+organization has waiting stay within XAT_UPLOAD_MAX_QUEUED_BYTES (UploadQueueFull, 429).
+While it runs, each batch of ticks commits together with the counts so far (Upload.result)
+and the bytes read; between batches the bytes read are written at most once a second. Either
+write finding the row gone (DELETE) stops the job (UploadCancelled).
 
 A worker killed mid-job (or its machine lost) stops sending heartbeats; after
 XAT_WORKER_STALLED_SECONDS without one, upload_stalled_jobs_retry (run by any worker
@@ -30,6 +33,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
@@ -38,10 +42,20 @@ from accounts.models import ApiKey, Organization
 from metrics.aggregates import aggregates_refresh_range
 from metrics.collectors import collector_contact_record
 from metrics.models import Collector, Upload, UploadState
-from metrics.uploads import UploadRejected, UploadResult, upload_collector, upload_file_path, upload_inspect, upload_read
+from metrics.uploads import (
+    UploadQueueFull,
+    UploadRejected,
+    UploadResult,
+    upload_collector,
+    upload_file_path,
+    upload_inspect,
+    upload_read,
+)
 
 logger = logging.getLogger(__name__)
 QUEUE = "uploads"
+# The periodic checks' queue: taken before any waiting job when a worker slot frees.
+CHECKS_QUEUE, CHECKS_PRIORITY = "checks", 100
 UPLOAD_JOB_RETRIES = 8  # after database errors: pauses of 2, 4, 8 ... 256 s
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -71,12 +85,35 @@ def upload_queue(
     try:
         upload.sha256 = _file_store(file, path)
         with transaction.atomic():
+            _queued_bytes_check(organization, file.size)
             upload.save()
-            upload_ingest_job.defer(upload_id=upload.pk)
+            organization_job_defer(upload_ingest_job, organization_id=organization.pk, upload_id=upload.pk)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     return upload
+
+
+def organization_job_defer(task, *, organization_id: int, **arguments) -> None:
+    """Queues a job of task under the procrastinate lock the organization's jobs of that
+    queue share: the workers run one of them at a time, in the order they were queued, so
+    they never hold more than one slot while other organizations' jobs wait
+    (docs/guarantees.md, "Background jobs")."""
+    task.configure(lock=f"{task.queue}:organization:{organization_id}").defer(**arguments)
+
+
+def _queued_bytes_check(organization: Organization, size: int) -> None:
+    """UploadQueueFull if this file would take the organization's waiting files (queued or
+    being read) past XAT_UPLOAD_MAX_QUEUED_BYTES. Holds the organization's row until the
+    transaction ends, so that two uploads at once cannot both pass."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    waiting = (Upload.objects.filter(organization=organization, state__in=(UploadState.QUEUED, UploadState.RUNNING))
+               .aggregate(total=Sum("size_bytes"))["total"] or 0)
+    limit = settings.XAT_UPLOAD_MAX_QUEUED_BYTES
+    if waiting + size > limit:
+        raise UploadQueueFull(f"this organization's uploads waiting to be read hold {waiting} bytes; with this file"
+                              f" they would pass {limit} (XAT_UPLOAD_MAX_QUEUED_BYTES): try again once they are read",
+                              queued_bytes=waiting, limit=limit)
 
 
 def _file_store(file, path) -> str:
@@ -127,6 +164,9 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
                         ids={"organization_id": upload.organization_id, "collector_id": upload.collector_id},
                         result=result)
         _aggregates_complete(upload, result)
+    except UploadCancelled:
+        logger.info("upload %s: deleted while it was read; stopped", upload.uuid)
+        path.unlink(missing_ok=True)
     except FileNotFoundError:
         _finish(upload, UploadState.FAILED, failure=f"the file is not in {settings.XAT_UPLOAD_DIR}: the web and "
                 "worker processes must share that folder")
@@ -145,6 +185,11 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
         _finish(upload, UploadState.DONE, result)
 
 
+class UploadCancelled(Exception):
+    """The Upload row is gone (DELETE): its job stops. The batch being stored rolls back;
+    the batches committed before stay, as after a failure."""
+
+
 def _aggregates_complete(upload: Upload, result: UploadResult) -> None:
     """Computes every aggregate level of the samples' time range before the job reports
     done: a capture of any age charts at every resolution at once."""
@@ -157,19 +202,23 @@ def _aggregates_complete(upload: Upload, result: UploadResult) -> None:
 
 def _tracked_result(upload: Upload, file, carried: dict) -> UploadResult:
     """An UploadResult whose batches save the counts in their transaction, and whose lines
-    save the bytes read at most every PROGRESS_EVERY_SECONDS."""
+    save the bytes read at most every PROGRESS_EVERY_SECONDS. Either raises UploadCancelled
+    when the Upload row is gone: a deleted upload's job stops within that time (a batch
+    whose row went first rolls back)."""
     saved_at = time.monotonic()
 
-    def on_batch() -> None:
+    def saved(**progress) -> None:
         nonlocal saved_at
         saved_at = time.monotonic()
-        Upload.objects.filter(pk=upload.pk).update(result=result.as_dict(), bytes_read=file.tell())
+        if not Upload.objects.filter(pk=upload.pk).update(**progress):
+            raise UploadCancelled
+
+    def on_batch() -> None:
+        saved(result=result.as_dict(), bytes_read=file.tell())
 
     def on_line() -> None:
-        nonlocal saved_at
         if time.monotonic() - saved_at >= PROGRESS_EVERY_SECONDS:
-            saved_at = time.monotonic()
-            Upload.objects.filter(pk=upload.pk).update(bytes_read=file.tell())
+            saved(bytes_read=file.tell())
 
     result = UploadResult(format=upload.format, compressed=upload.compressed, collector_id=upload.collector_id,
                           on_batch=on_batch, on_line=on_line, carried=carried)
@@ -202,6 +251,7 @@ async def stalled_jobs_retry(*tasks) -> None:
 
 
 @app.periodic(cron=STALLED_CHECK_CRON, periodic_id="upload_stalled_jobs")
-@app.task(name="upload_stalled_jobs_retry", queue=QUEUE, queueing_lock="upload_stalled_jobs_retry")
+@app.task(name="upload_stalled_jobs_retry", queue=CHECKS_QUEUE, priority=CHECKS_PRIORITY,
+          queueing_lock="upload_stalled_jobs_retry")
 async def upload_stalled_jobs_retry(timestamp: int) -> None:
     await stalled_jobs_retry(upload_ingest_job)

@@ -32,6 +32,16 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "[test] WARNING: /usr/bin/chromium not found; tests/perfdash/test_browser.py will fail" >&2
 fi
 
+# The production front's configuration (deploy/nginx/) runs in Debian's nginx in front of
+# gunicorn (tests/test_proxy.py); it fails, not skips, without it.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ]; then
+  echo "[test] installing nginx (Debian package)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "[test] WARNING: nginx not found; tests/test_proxy.py will fail" >&2
+fi
+
 pgdir=$(mktemp -d /tmp/xat-test-pg.XXXXXX)
 # A port nobody listens on (the analytics tests log in over TCP): the kernel's pick, not a
 # random guess, which collided with another cluster now and then.

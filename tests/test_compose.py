@@ -57,6 +57,23 @@ def test_it_runs_the_agent_service_beside_the_web_service_and_starts_it_again_if
     assert agents["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
     assert agents["environment"]["SECRET_KEY"] == web["environment"]["SECRET_KEY"]  # the keys' hashes
     assert agents["environment"]["XAT_AGENTS_BIND"].startswith("0.0.0.0:")
-    assert agents["ports"][0].startswith("127.0.0.1:")
+    assert "ports" not in agents  # reached through the proxy
     assert agents.get("restart") in ("always", "unless-stopped")
     assert agents["environment"]["XAT_UPLOAD_DIR"] == web["environment"]["XAT_UPLOAD_DIR"]
+
+
+def test_it_serves_web_and_agents_behind_the_official_nginx_with_the_tested_configuration():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    # The template tests/test_proxy.py runs, where the image's entrypoint fills it in.
+    assert proxy["volumes"] == ["./deploy/nginx/xat.conf.template:/etc/nginx/templates/xat.conf.template:ro"]
+    assert proxy["environment"] == {"XAT_PROXY_LISTEN": "8080", "XAT_WEB_UPSTREAM": "web:8000",
+                                    "XAT_AGENTS_UPSTREAM": "agents:8001"}
+    assert proxy["ports"] == ["127.0.0.1:${PORT:-8000}:8080"]
+    # Nothing else takes requests: gunicorn never faces a slow client itself.
+    published = [name for name, service in services.items() if "ports" in service and name != "grafana"]
+    assert published == ["proxy"]
+    # Behind it, the throttles key on the address it appends to X-Forwarded-For.
+    for name in ("web", "agents"):
+        assert services[name]["environment"]["XAT_NUM_PROXIES"] == "${XAT_NUM_PROXIES:-1}"

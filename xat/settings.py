@@ -277,19 +277,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 # Where an uploaded file waits for the upload worker (metrics/upload_jobs.py), which deletes
 # it once ingested: a folder the web and worker processes share (compose: a volume).
 XAT_UPLOAD_DIR = Path(env_str("XAT_UPLOAD_DIR", str(LOCAL_DIR / "uploads")))
+# Work an upload's job does for nothing: lines that are blank or cannot be read (refused
+# lines, unparsable subsystems) beyond this fail the job (a gzip of newlines inflates 1000x).
+XAT_UPLOAD_MAX_IDLE_LINES = env_int("XAT_UPLOAD_MAX_IDLE_LINES", 100_000)
+# Bytes of uploaded files one organization may have waiting for (or in) their job; a new
+# upload past it is refused with 429 until some are read.
+XAT_UPLOAD_MAX_QUEUED_BYTES = env_int("XAT_UPLOAD_MAX_QUEUED_BYTES", 2 * XAT_UPLOAD_MAX_BYTES)
 # A job whose worker sent no heartbeat for this long (killed, its machine lost) is started
 # again by another worker, or by the same one once it is back; heartbeats every third of it.
 XAT_WORKER_STALLED_SECONDS = env_int("XAT_WORKER_STALLED_SECONDS", 30)
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 PROCRASTINATE_IMPORT_PATHS = ["metrics.upload_jobs", "metrics.loadtest_jobs"]
 PROCRASTINATE_WORKER_DEFAULTS = {
-    "queues": ["uploads", "loadtests"],
+    # "checks": the periodic stalled-job checks, ahead of any waiting job (their priority).
+    "queues": ["uploads", "loadtests", "checks"],
     # The Upload row keeps what a job did; a failed job stays for an operator to read.
     "delete_jobs": "successful",
     "update_heartbeat_interval": XAT_WORKER_STALLED_SECONDS / 3,
     "stalled_worker_timeout": XAT_WORKER_STALLED_SECONDS,
-    # Ingest is synchronous code in a thread: one job at a time per worker process.
-    "concurrency": 1,
+    # Jobs run at once by one worker process (each in a thread; an upload parses in a child
+    # process). An organization holds at most one of them per queue (its jobs share a
+    # procrastinate lock), so one organization's jobs leave the others' slots free
+    # (docs/guarantees.md, "Background jobs").
+    "concurrency": env_int("XAT_WORKER_CONCURRENCY", 4),
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 

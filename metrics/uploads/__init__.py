@@ -34,7 +34,7 @@ metrics.ingest.TICKS_PER_WRITE).
 """
 
 from metrics.uploads.detection import FORMATS
-from metrics.uploads.errors import UnknownFormat, UploadRejected, UploadTooLarge
+from metrics.uploads.errors import UnknownFormat, UploadQueueFull, UploadRejected, UploadTooLarge
 from metrics.uploads.result import UploadResult
 from metrics.uploads.services import (
     Inspection,
@@ -49,6 +49,7 @@ __all__ = [
     "FORMATS",
     "Inspection",
     "UnknownFormat",
+    "UploadQueueFull",
     "UploadRejected",
     "UploadResult",
     "UploadTooLarge",

@@ -21,5 +21,16 @@ class UploadTooLarge(UploadRejected):
     status = 413
 
 
+class TooManyIdleLines(UploadRejected):
+    """More lines than XAT_UPLOAD_MAX_IDLE_LINES stored nothing (blank, or refused): the job
+    stops there, and fails."""
+
+
+class UploadQueueFull(UploadRejected):
+    """The organization's files waiting for their jobs hold XAT_UPLOAD_MAX_QUEUED_BYTES."""
+
+    status = 429
+
+
 class LineError(ValueError):
     pass

@@ -26,9 +26,10 @@ def content(file, compressed: bool):
 
 
 def numbered_lines(stream, result: UploadResult, *, file: str | None = None) -> Iterator[tuple[int, bytes]]:
-    """(line number, line) of a binary stream. A line longer than MAX_LINE_BYTES is reported
-    and skipped; a corrupt gzip stream or one inflating past XAT_UPLOAD_MAX_INFLATED_BYTES
-    is reported and ends the file (what came before it is stored)."""
+    """(line number, line) of a binary stream. A blank line counts as idle (result.line_idle);
+    a line longer than MAX_LINE_BYTES is reported and skipped; a corrupt gzip stream or one
+    inflating past XAT_UPLOAD_MAX_INFLATED_BYTES is reported and ends the file (what came
+    before it is stored)."""
     number = total = 0
     limit = settings.XAT_UPLOAD_MAX_INFLATED_BYTES
     try:
@@ -45,6 +46,8 @@ def numbered_lines(stream, result: UploadResult, *, file: str | None = None) -> 
                     line = stream.readline(MAX_LINE_BYTES + 1)
                     total += len(line)
                 continue
+            if not line.strip():
+                result.line_idle(number)
             yield number, line
     except STREAM_ERRORS as error:
         result.error(number + 1, f"stopped here: the file cannot be read further ({error})", file=file)

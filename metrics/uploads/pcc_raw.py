@@ -115,7 +115,11 @@ class _BatchLines:
     def on_line(self) -> None:
         self.result.on_line()
 
+    def line_idle(self, line: int) -> None:
+        self.result.line_idle(line)
+
     def error(self, line: int, reason: str, *, file: str | None = None) -> None:
+        self.result.line_idle(line)  # at once: a batch's errors are bounded by the limit
         self.batch.errors.append((line, reason))
 
 
@@ -128,7 +132,7 @@ def _batches(file, compressed: bool, parse_line, result: UploadResult) -> Iterat
         try:
             measurement = parse_line(line)
         except LineError as error:
-            batch.errors.append((number, str(error)))
+            reading.error(number, str(error))
             continue
         # Read from the module at each batch: the upload benchmark sets it (--batch).
         if measurement.timestamp not in batch.pending and len(batch.pending) >= store.RAW_BATCH_TICKS:
@@ -143,7 +147,7 @@ def _parsed_store(batch: _Batch, ticks: list[Tick], skipped: Skipped, *, ids: di
     """Reports the batch's errors, then stores its ticks (skipped: the child's, its
     unparsable measurements this batch's)."""
     for number, reason in batch.errors:
-        result.error(number, reason)
+        result.error_record(number, reason)  # counted as read (_BatchLines.error)
     for item in skipped.unparsable:
         result.error(batch.lines.get((item["timestamp"], item["subsystem"])), f"{item['subsystem']}: {item['reason']}")
     ours = result.ingest.skipped

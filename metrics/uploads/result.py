@@ -3,7 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from metrics.ingest import IngestResult
+from metrics.uploads.errors import TooManyIdleLines
 from xat.timestamps import iso_z
 
 MAX_ERRORS = 100
@@ -24,8 +27,25 @@ class UploadResult:
     ingest: IngestResult = field(default_factory=IngestResult)
     errors: list = field(default_factory=list)
     errors_total: int = 0
+    idle_lines: int = 0
+
+    def line_idle(self, line: int) -> None:
+        """Counts a line that stores nothing (blank, or refused): the work a file costs is
+        bounded by what it holds. TooManyIdleLines past XAT_UPLOAD_MAX_IDLE_LINES."""
+        self.idle_lines += 1
+        limit = settings.XAT_UPLOAD_MAX_IDLE_LINES
+        if self.idle_lines > limit:
+            where = f" at line {line}" if line is not None else ""
+            raise TooManyIdleLines(f"stopped{where}: more than {limit} lines were blank or could not be read "
+                                   "(XAT_UPLOAD_MAX_IDLE_LINES)", limit=limit)
 
     def error(self, line: int | None, reason: str, *, file: str | None = None) -> None:
+        """Reports a line (or part of one) skipped; it counts as idle (line_idle)."""
+        self.line_idle(line)
+        self.error_record(line, reason, file=file)
+
+    def error_record(self, line: int | None, reason: str, *, file: str | None = None) -> None:
+        """Reports what was skipped, already counted by line_idle."""
         self.errors_total += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append({"line": line, "error": reason} | ({"file": file} if file else {}))

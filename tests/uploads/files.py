@@ -4,15 +4,23 @@ import gzip
 import io
 import json
 import math
+import os
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 
 from metrics.models import Upload, UploadState
 from metrics.upload_jobs import upload_process
+from tests.conftest import ROOT
 from tests.oracle import PCC_CAPTURES
 
 UPLOAD_URL = "/api/performance/upload/"
@@ -20,6 +28,7 @@ EXPORT_URL = "/api/performance/export/"
 PERFCOLLECTOR1 = PCC_CAPTURES.parent / "perfcollector1" / "original_capture.jsonl"
 PORTAL_CSV = PCC_CAPTURES / "azure-pcc-test-01" / "portal.csv"
 TREE_FILES = ("proc/stat", "proc/meminfo", "proc/net/dev", "proc/diskstats", "statfs_ALL")
+STALLED_SECONDS = 2
 
 
 def upload(client, content: bytes, *, name="capture.ndjson", collector=None, **extra):
@@ -32,8 +41,41 @@ def upload(client, content: bytes, *, name="capture.ndjson", collector=None, **e
 def uploads_work() -> None:
     """Runs the upload worker (`manage.py procrastinate worker --one-shot`, in this process)
     until the queue is empty. Its jobs read the database in their own connections: tests
-    that run it are transactional (pytest.mark.django_db(transaction=True))."""
-    call_command("procrastinate", "worker", "--one-shot")
+    that run it are transactional (pytest.mark.django_db(transaction=True)). Again while
+    jobs wait: a one-shot worker stops when the jobs left are locked behind running ones
+    (one organization's, metrics.upload_jobs.organization_job_defer)."""
+    while True:
+        call_command("procrastinate", "worker", "--one-shot")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT FROM procrastinate_jobs WHERE status = 'todo'"
+                           " AND (scheduled_at IS NULL OR scheduled_at <= now()))")
+            if not cursor.fetchone()[0]:
+                return
+
+
+def worker_start(log: Path, **env) -> subprocess.Popen:
+    """A worker as `make run` starts one, on this test's database, that finds a stalled job
+    after STALLED_SECONDS, with env added to its environment; its log in `log`."""
+    env = {**os.environ, "PGDATABASE": connection.settings_dict["NAME"],
+           "XAT_WORKER_STALLED_SECONDS": str(STALLED_SECONDS), **env}
+    with log.open("ab") as output:
+        return subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT, env=env,
+                                stdout=output, stderr=subprocess.STDOUT)
+
+
+def worker_stop(worker: subprocess.Popen) -> None:
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
+
+
+def until(condition, *, timeout: float, what: str):
+    """condition's first true value, polled; the test fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"waited {timeout} s for {what}")
 
 
 def uploads_run_here() -> None:

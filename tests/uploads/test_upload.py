@@ -407,6 +407,7 @@ def test_it_answers_202_before_reading_a_gzip_of_newlines(acme, settings):
     assert (queued["state"], queued["bytes_read"], queued["result"]) == ("queued", 0, {})
 
     settings.XAT_UPLOAD_MAX_INFLATED_BYTES = 20_000_000
+    settings.XAT_UPLOAD_MAX_IDLE_LINES = 10**9  # the inflated limit here (test_upload_bounds.py: this one)
     uploads_work()
     done = acme.client.get(response.json()["url"]).json()
     assert done["state"] == "done", done

@@ -2,11 +2,6 @@
 (`manage.py procrastinate worker`): its states and progress, and a worker killed mid-job."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,32 +10,11 @@ from django.db import connection
 from bench.upload import capture_write
 from metrics.models import Upload
 from tests.personas import api_client, collector_make, team_make
-from tests.uploads.files import UPLOAD_URL, uploads_work
+from tests.uploads.files import UPLOAD_URL, until, uploads_work, worker_start, worker_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
                  "disk_total_sample", "network_total_sample")
-STALLED_SECONDS = 2
-
-
-def _worker(log: Path) -> subprocess.Popen:
-    """A worker as `make run` starts one, on this test's database, that finds a stalled job
-    after STALLED_SECONDS; its log in `log`."""
-    env = {**os.environ, "PGDATABASE": connection.settings_dict["NAME"],
-           "XAT_WORKER_STALLED_SECONDS": str(STALLED_SECONDS)}
-    with log.open("ab") as output:
-        return subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROOT, env=env,
-                                stdout=output, stderr=subprocess.STDOUT)
-
-
-def _until(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"waited {timeout} s for {what}")
 
 
 def _post(client, path: Path, collector) -> dict:
@@ -57,11 +31,6 @@ def _rows_of(table: str, collector_id: int) -> list[str]:
         return sorted(json.dumps(row, sort_keys=True) for (row,) in cursor.fetchall())
 
 
-def _stop(worker: subprocess.Popen) -> None:
-    worker.send_signal(signal.SIGTERM)
-    worker.wait(timeout=60)
-
-
 def test_it_shows_the_job_queued_then_running_with_progress_then_done(tmp_path, settings):
     team = team_make("acme")
     client = api_client(team.analyst)
@@ -72,15 +41,15 @@ def test_it_shows_the_job_queued_then_running_with_progress_then_done(tmp_path, 
     assert answer["state"] == "queued" and answer["url"] == f"/api/performance/uploads/{answer['uuid']}/"
 
     seen = []
-    worker = _worker(tmp_path / "worker.log")
+    worker = worker_start(tmp_path / "worker.log")
     try:
         def finished():
             shown = client.get(answer["url"]).json()
             seen.append((shown["state"], shown["bytes_read"], shown["result"].get("ticks", 0)))
             return shown if shown["state"] in ("done", "failed") else None
-        done = _until(finished, timeout=180, what="the job to end")
+        done = until(finished, timeout=180, what="the job to end")
     finally:
-        _stop(worker)
+        worker_stop(worker)
     assert done["state"] == "done" and done["failure"] == ""
     assert done["bytes_read"] == done["size_bytes"] == capture.stat().st_size
     running = [progress for progress in seen if progress[0] == "running"]
@@ -104,9 +73,9 @@ def test_it_starts_a_killed_workers_job_again_and_stores_every_tick_once(tmp_pat
     capture_write(capture, 30)
 
     answer = _post(client, capture, killed)
-    first = _worker(tmp_path / "first.log")
+    first = worker_start(tmp_path / "first.log")
     try:
-        cut = _until(lambda: Upload.objects.filter(uuid=answer["uuid"], state="running",
+        cut = until(lambda: Upload.objects.filter(uuid=answer["uuid"], state="running",
                                                    result__ticks__gt=0).first(),
                      timeout=180, what="the first batch")
     finally:
@@ -115,12 +84,12 @@ def test_it_starts_a_killed_workers_job_again_and_stores_every_tick_once(tmp_pat
     cut.refresh_from_db()
     assert cut.state == "running" and 0 < cut.result["ticks"], cut.result
 
-    second = _worker(tmp_path / "second.log")
+    second = worker_start(tmp_path / "second.log")
     try:
-        again = _until(lambda: Upload.objects.filter(uuid=answer["uuid"], state__in=("done", "failed")).first(),
+        again = until(lambda: Upload.objects.filter(uuid=answer["uuid"], state__in=("done", "failed")).first(),
                        timeout=120, what="the job to be picked up again and end")
     finally:
-        _stop(second)
+        worker_stop(second)
     assert again.state == "done", again.failure
     assert "its worker stopped sending heartbeats; queued again" in (tmp_path / "second.log").read_text()
 
