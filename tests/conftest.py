@@ -26,7 +26,7 @@ SYSTEM_FOLDERS = {"faults", "fuzz", "bench"}
 # Modules that start processes (an agent, manage.py, gunicorn) or clusters for some tests.
 SYSTEM_MODULES = {"agent/test_agent_demo.py", "agent/test_agent_errors.py", "analytics/test_sql_role_command.py",
                   "perfdash/test_browser.py", "perfdash/test_cors.py", "schema/test_upgrade.py", "test_doctor.py",
-                  "test_settings.py"}
+                  "test_proxy.py", "test_run_stop.py", "test_settings.py"}
 
 
 @pytest.fixture(scope="session")
