@@ -25,7 +25,7 @@ the tables as they are, and for the versioned file of a change to them.
 
 import argparse
 import textwrap
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from metrics.catalogue import FAMILIES, STATISTICS, Family, Metric
@@ -392,6 +392,84 @@ def _analytics_view(name: str, time: str, item: list[str], columns: list[str], r
     return "\n".join(lines) + "\n"
 
 
+# -- named queries: the dashboard's charts ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class _ChartPart:
+    family: str
+    item: str  # the item's expression as `item` ("NULL::text": the host's own row)
+    only: str = ""  # a further condition of the part's rows
+
+
+# Each chart: the host's part (its total line, or the family when it has no items) and the
+# items' part, in the order their rows are read; metrics.dashboard.CHARTS names the queries.
+_CHARTS = {
+    # cpu's total line (-1) is a row of the family itself: the items read on request only.
+    "cpu": (_ChartPart("cpu", "cpu", "(cpu = -1 OR %(items)s::boolean)"),),
+    "memory": (_ChartPart("memory", "NULL::text"),),
+    "disk": (_ChartPart("disk_total", "NULL::text"), _ChartPart("disk", "device", "%(items)s::boolean")),
+    "network": (_ChartPart("network_total", "NULL::text"), _ChartPart("network", "interface", "%(items)s::boolean")),
+    "filesystem": (_ChartPart("filesystem", "mount", "%(items)s::boolean"),),
+}
+# Not stored: the cpu chart's busy_pct is 100 - idle (its max 100 - the idle minimum).
+_CHART_DERIVED = {"cpu": ["CASE %(stat)s::text WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min"
+                          " ELSE 100 - idle_pct_avg END::float8 AS busy_pct"]}
+
+
+def dashboard_charts(families=FAMILIES) -> str:
+    """The dashboard's chart queries, each chart read at one level (dashboard_<chart>): their
+    series are the catalogue's metrics with a dashboard name."""
+    queries = []
+    for chart, parts in _CHARTS.items():
+        charted = [metric.column for metric in families[parts[-1].family].metrics if metric.dashboard]
+        picked = [f"CASE %(stat)s::text WHEN 'min' THEN {m}_min WHEN 'max' THEN {m}_max ELSE {m}_avg END::float8 AS {m}"
+                  for m in charted] + _CHART_DERIVED.get(chart, [])
+        branches = "\n    UNION ALL\n".join(_chart_part_at_level(families[part.family], part, charted) for part in parts)
+        queries.append(f"-- name: dashboard_{chart}\n"
+                       + "SELECT bucket, item,\n       " + ",\n       ".join(picked)
+                       + f"\nFROM (\n{branches}\n) chart\nLIMIT %(rows_max)s\n")
+    return HEADER + _CHARTS_COMMENT + "\n" + "\n".join(queries)
+
+
+def _chart_part_at_level(family: Family, part: _ChartPart, charted: list[str]) -> str:
+    held = {metric.column for metric in family.metrics}
+    columns = [f"{m}_{statistic}" if m in held else f"NULL::float8 AS {m}_{statistic}"
+               for m in charted for statistic in ("avg", "min", "max")]
+    return _chart_part(f"bucket, {part.item} AS item", columns, family, part, "bucket <= %(last)s", "")
+
+
+def _chart_part(head: str, columns: list[str], family: Family, part: _ChartPart, until: str, tail: str) -> str:
+    select = "\n".join(_wrapped("    SELECT ", [head, *columns], "", width=_LINE_WIDTH))
+    only = f"\n      AND {part.only}" if part.only else ""
+    return (f"{select}\n    FROM {family.name}_levels\n"
+            "    WHERE level = {level} AND organization_id = %(organization_id)s::bigint\n"
+            f"      AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND {until}{only}{tail}")
+
+
+_CHARTS_COMMENT = """\
+-- The dashboard's charts (metrics/dashboard.py), one named query per chart, one round
+-- trip. Chart queries read the <family>_levels views
+-- (sql/idempotent/20_aggregate_levels.sql) at one level, written `level = {level}`: the
+-- loader makes it a literal ('raw', '1m', '1h' or '1d'; xat/sqlfiles.py), so the planner
+-- prunes the other UNION ALL branches and a chart reads the raw hypertable or exactly one
+-- aggregate, in a custom plan as in a generic one. They run on their generic plans
+-- (dashboard_plans_generic, sql/queries/dashboard.sql). Parameters: organization_id,
+-- collector_id, first and last (the first and last bucket starts of the chart's level,
+-- inclusive; at raw the range's ends), stat ('avg', 'min', 'max': chosen by CASE, so a row
+-- carries one value per metric), items (false: the host's rows only; a constant test, so
+-- the plan skips the item relations at run time) and rows_max (a LIMIT: the chart refuses
+-- an answer that would exceed it, metrics.dashboard.CHART_VALUES_MAX; no ORDER BY, so the
+-- scan stops there).
+--
+-- dashboard_<chart>: one row per (bucket, item) of the level read; item NULL for the host
+-- total (disk: whole disks, network: physical interfaces), -1 for cpu's total line.
+-- Each relies on the unique key of what it reads: (organization_id, collector_id, time[,
+-- item]) of the raw tables; (organization_id, collector_id, bucket[, item]) of the
+-- aggregates (aggregate_store.<family>_<level> under the Apache edition, the continuous
+-- aggregate's own index under the Community one).
+"""
+
+
 # -- named query: ingest's writing statement ------------------------------------------------------
 
 def samples_write(families=FAMILIES) -> str:
@@ -515,6 +593,7 @@ def generated_files(families=FAMILIES) -> dict[str, str]:
         "idempotent/10_aggregates_apache.sql": apache_aggregates(families),
         "idempotent/20_aggregate_levels.sql": aggregate_levels(families),
         "idempotent/30_analytics.sql": analytics_views(families),
+        "queries/dashboard_charts.sql": dashboard_charts(families),
         "queries/samples_write.sql": samples_write(families),
     }
     versions = sorted({metric.since for family in families.values() for metric in family.metrics if metric.since})
