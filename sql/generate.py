@@ -417,17 +417,19 @@ _CHART_DERIVED = {"cpu": ["CASE %(stat)s::text WHEN 'min' THEN 100 - idle_pct_ma
 
 
 def dashboard_charts(families=FAMILIES) -> str:
-    """The dashboard's chart queries, each chart read at one level (dashboard_<chart>): their
-    series are the catalogue's metrics with a dashboard name."""
+    """The dashboard's chart queries: each chart read at one level (dashboard_<chart>), and
+    computed from a finer level (dashboard_<chart>_from_finer) where its own does not hold
+    the range yet; their series are the catalogue's metrics with a dashboard name."""
     queries = []
     for chart, parts in _CHARTS.items():
         charted = [metric.column for metric in families[parts[-1].family].metrics if metric.dashboard]
         picked = [f"CASE %(stat)s::text WHEN 'min' THEN {m}_min WHEN 'max' THEN {m}_max ELSE {m}_avg END::float8 AS {m}"
                   for m in charted] + _CHART_DERIVED.get(chart, [])
-        branches = "\n    UNION ALL\n".join(_chart_part_at_level(families[part.family], part, charted) for part in parts)
-        queries.append(f"-- name: dashboard_{chart}\n"
-                       + "SELECT bucket, item,\n       " + ",\n       ".join(picked)
-                       + f"\nFROM (\n{branches}\n) chart\nLIMIT %(rows_max)s\n")
+        for suffix, part_select in (("", _chart_part_at_level), ("_from_finer", _chart_part_from_finer)):
+            branches = "\n    UNION ALL\n".join(part_select(families[part.family], part, charted) for part in parts)
+            queries.append(f"-- name: dashboard_{chart}{suffix}\n"
+                           + "SELECT bucket, item,\n       " + ",\n       ".join(picked)
+                           + f"\nFROM (\n{branches}\n) chart\nLIMIT %(rows_max)s\n")
     return HEADER + _CHARTS_COMMENT + "\n" + "\n".join(queries)
 
 
@@ -436,6 +438,20 @@ def _chart_part_at_level(family: Family, part: _ChartPart, charted: list[str]) -
     columns = [f"{m}_{statistic}" if m in held else f"NULL::float8 AS {m}_{statistic}"
                for m in charted for statistic in ("avg", "min", "max")]
     return _chart_part(f"bucket, {part.item} AS item", columns, family, part, "bucket <= %(last)s", "")
+
+
+def _chart_part_from_finer(family: Family, part: _ChartPart, charted: list[str]) -> str:
+    held = {metric.column for metric in family.metrics}
+    columns = []
+    for m in charted:
+        if m in held:
+            columns += [f"sum({m}_sum) / nullif(sum({m}_count), 0) AS {m}_avg", f"min({m}_min) AS {m}_min",
+                        f"max({m}_max) AS {m}_max"]
+        else:
+            columns += [f"NULL::float8 AS {m}_{statistic}" for statistic in ("avg", "min", "max")]
+    group_by = "\n    GROUP BY 1" + (", 2" if part.item != "NULL::text" else "")
+    return _chart_part(f"time_bucket(%(width)s::interval, bucket) AS bucket, {part.item} AS item", columns, family,
+                       part, "bucket < %(last)s + %(width)s::interval", group_by)
 
 
 def _chart_part(head: str, columns: list[str], family: Family, part: _ChartPart, until: str, tail: str) -> str:
@@ -447,8 +463,8 @@ def _chart_part(head: str, columns: list[str], family: Family, part: _ChartPart,
 
 
 _CHARTS_COMMENT = """\
--- The dashboard's charts (metrics/dashboard.py), one named query per chart, one round
--- trip. Chart queries read the <family>_levels views
+-- The dashboard's charts (metrics/dashboard.py), one named query per chart and way of
+-- reading it, one round trip. Chart queries read the <family>_levels views
 -- (sql/idempotent/20_aggregate_levels.sql) at one level, written `level = {level}`: the
 -- loader makes it a literal ('raw', '1m', '1h' or '1d'; xat/sqlfiles.py), so the planner
 -- prunes the other UNION ALL branches and a chart reads the raw hypertable or exactly one
@@ -463,6 +479,11 @@ _CHARTS_COMMENT = """\
 --
 -- dashboard_<chart>: one row per (bucket, item) of the level read; item NULL for the host
 -- total (disk: whole disks, network: physical interfaces), -1 for cpu's total line.
+-- dashboard_<chart>_from_finer: the same rows for the buckets of `width` (the chart's
+-- level) from first to last, computed from the finer level read, as a real-time aggregate
+-- computes the buckets above its watermark: for a level that does not hold the range yet
+-- (data the upkeep has not refreshed). The minimum of the minimums, the maximum of the
+-- maximums, the sum of the sums over the sum of the counts: exact at any level.
 -- Each relies on the unique key of what it reads: (organization_id, collector_id, time[,
 -- item]) of the raw tables; (organization_id, collector_id, bucket[, item]) of the
 -- aggregates (aggregate_store.<family>_<level> under the Apache edition, the continuous
