@@ -12,8 +12,9 @@ Each chart is one named query (sql/queries/dashboard_charts.sql, generated from 
 catalogue) over the `<family>_levels` views: raw samples or exactly one aggregate level,
 written into the statement (one statement per level), run on its cached generic plan.
 Resolution: the finest of raw, 1m, 1h, 1d whose number of buckets over the window does not
-exceed `points` (the coarsest, 1d, when none does), among the levels that hold the window
-(levels_held): retention drops a level's
+exceed `points` (the coarsest, 1d, when none does), then over the span of the rows read
+when they fill less of the window (chart: a short capture charts at raw whatever the
+window), among the levels that hold the window (levels_held): retention drops a level's
 samples XAT_RETENTION_<LEVEL>_DAYS (0: kept) after they arrived, whatever their own times,
 so a capture of last year uploaded today charts at raw, while a 1-hour range of live data
 from two months ago is read at 1m, not from raw samples that are gone. Bucket counts: at
@@ -21,7 +22,8 @@ from two months ago is read at 1m, not from raw samples that are gone. Bucket co
 included); at raw the nominal number of samples at the agent's 5 s interval,
 (end - start) / 5 s + 1 (a host sampling faster gives more points than that).
 Aggregated levels answer a full grid of bucket starts (null where a bucket has no data,
-never interpolated); raw answers the sample times. A level that holds nothing of the window yet (not
+never interpolated) over the window, or over the data's span where that chose a finer
+level; raw answers the sample times. A level that holds nothing of the window yet (not
 refreshed since the data arrived) is computed from a finer one in the query
 (_chart_rows), so that only what no level answers within `points` is refused.
 
@@ -314,8 +316,22 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
     rows_max = CHART_VALUES_MAX // min(len(metrics) for metrics in (spec.main, spec.item) if metrics)
     read = functools.partial(_chart_rows, spec=spec, collector=collector, stat=stat, items=with_items,
                              rows_max=rows_max + 1, using=using)
-    columns, rows = read(window=window, level=resolution, source=source)
-    first, last = bucket_bounds(window, resolution)
+    shown = window  # what the chart's grid covers
+    columns, rows = read(window=shown, level=resolution, source=source)
+    # The level follows the data inside the window, not the window's length: where the
+    # rows read span less of it, the finest level that suits that span is read there (a
+    # 10-minute capture charts at raw with hours=720), its grid covering the data's span.
+    # The rows read first bound the span at no further cost: a window the data fill (a
+    # 30-day chart) runs one chart query.
+    while (span := _rows_span(shown, resolution, rows, rows_max)) is not None:
+        finer, finer_source = _level_choose(window=span, now=now, collector=collector, using=using, computable=True,
+                                            suits=lambda level: bucket_count(span, level) <= points)
+        if RESOLUTIONS.index(finer) >= RESOLUTIONS.index(resolution):
+            shown = span if shown is not window else shown
+            break
+        shown, resolution = span, finer
+        columns, rows = read(window=shown, level=resolution, source=finer_source)
+    first, last = bucket_bounds(shown, resolution)
     # Rows are (bucket, item, metrics...); the main series' item is NULL, or -1 (cpu's total line).
     by_item: dict[object, list[tuple]] = {}
     for row in rows:
@@ -360,6 +376,17 @@ def _chart_rows(*, spec: ChartSpec, collector: Collector, window: Window, level:
         if rows or source == RESOLUTIONS[0]:
             return columns, rows
         source = RESOLUTIONS[RESOLUTIONS.index(source) - 1]
+
+
+def _rows_span(window: Window, level: str, rows: list[tuple], rows_max: int) -> Window | None:
+    """The part of window that the rows read at an aggregate level cover, from their first
+    bucket's start to their last bucket's end; None at raw (its grid is the samples), without
+    rows, or with more rows than the chart may hold (it is refused)."""
+    if level == RESOLUTIONS[0] or not rows or len(rows) > rows_max:
+        return None
+    buckets = [row[0] for row in rows]
+    end = max(buckets) + aggregates.WIDTHS[level] - timedelta(microseconds=1)  # bucket_bounds: end inclusive
+    return Window(max(window.start, min(buckets)), min(window.end, end))
 
 
 def _refuse_beyond_points(window: Window, resolution: str, points: int) -> None:
