@@ -55,7 +55,7 @@ from metrics.models import Collector
 from xat import sqlfiles
 from xat.timestamps import iso_z
 
-RESOLUTIONS = sqlfiles.LEVELS  # raw samples, then each aggregate level (metrics/aggregates.py)
+RESOLUTIONS = catalogue.RESOLUTIONS  # raw samples, then each aggregate level
 NOMINAL_INTERVAL = timedelta(seconds=5)  # pcc's sampling interval: the raw "bucket"
 STATS = ("avg", "min", "max")
 POINTS_DEFAULT, POINTS_MAX = 1000, 10_000
