@@ -427,7 +427,8 @@ _CHART_DERIVED = {"cpu": ["CASE %(stat)s::text WHEN 'min' THEN 100 - idle_pct_ma
 def dashboard_charts(families=FAMILIES) -> str:
     """The dashboard's chart queries: each chart read at one level (dashboard_<chart>), and
     computed from a finer level (dashboard_<chart>_from_finer) where its own does not hold
-    the range yet; their series are the catalogue's metrics with a dashboard name."""
+    the range yet, and the live feed (dashboard_live); their series are the catalogue's
+    metrics with a dashboard name."""
     queries = []
     for chart, parts in _CHARTS.items():
         charted = [metric.column for metric in families[parts[-1].family].metrics if metric.dashboard]
@@ -438,7 +439,46 @@ def dashboard_charts(families=FAMILIES) -> str:
             queries.append(f"-- name: dashboard_{chart}{suffix}\n"
                            + "SELECT bucket, item,\n       " + ",\n       ".join(picked)
                            + f"\nFROM (\n{branches}\n) chart\nLIMIT %(rows_max)s\n")
-    return HEADER + _CHARTS_COMMENT + "\n" + "\n".join(queries)
+    return HEADER + _CHARTS_COMMENT + "\n" + "\n".join(queries) + "\n" + _dashboard_live(families)
+
+
+# The live feed's host-level families: (the series' family, the family read, its alias).
+_LIVE = (("cpu", "cpu", "c"), ("memory", "memory", "m"), ("disk", "disk_total", "d"), ("network", "network_total", "n"))
+
+
+def _dashboard_live(families) -> str:
+    columns = []
+    for chart, family, alias in _LIVE:
+        columns += [f"{alias}.{metric.column} AS {chart}__{metric.column}"
+                    for metric in families[family].metrics if metric.dashboard]
+        columns += {"cpu": ["100 - c.idle_pct AS cpu__busy_pct"]}.get(chart, [])
+    return _DASHBOARD_LIVE.format(columns=",\n".join(f"       {column}" for column in columns))
+
+
+_DASHBOARD_LIVE = """\
+-- name: dashboard_live
+-- Live chart: every tick after since (the endpoint bounds it to one hour), with the
+-- host-level raw values of each family, NULL where a family has no row for the tick
+-- (columns <family>__<metric>: the catalogue's metrics with a dashboard name; cpu's
+-- busy_pct is 100 - idle). Walks sample_tick's primary key (organization_id,
+-- collector_id, time) and probes each family on its unique index (organization_id,
+-- collector_id, time[, cpu]); the time bound is repeated in each join so chunk exclusion
+-- applies to every hypertable.
+SELECT t.time AS bucket,
+{columns}
+FROM sample_tick t
+LEFT JOIN cpu_sample c ON c.organization_id = t.organization_id AND c.collector_id = t.collector_id AND c.time = t.time
+                      AND c.time > %(since)s AND c.cpu = -1
+LEFT JOIN memory_sample m ON m.organization_id = t.organization_id AND m.collector_id = t.collector_id AND m.time = t.time
+                      AND m.time > %(since)s
+LEFT JOIN disk_total_sample d ON d.organization_id = t.organization_id AND d.collector_id = t.collector_id AND d.time = t.time
+                      AND d.time > %(since)s
+LEFT JOIN network_total_sample n ON n.organization_id = t.organization_id AND n.collector_id = t.collector_id AND n.time = t.time
+                      AND n.time > %(since)s
+WHERE t.organization_id = %(organization_id)s::bigint AND t.collector_id = %(collector_id)s::bigint
+  AND t.time > %(since)s
+ORDER BY t.time
+"""
 
 
 def _chart_part_at_level(family: Family, part: _ChartPart, charted: list[str]) -> str:

@@ -438,3 +438,68 @@ FROM (
     GROUP BY 1, 2
 ) chart
 LIMIT %(rows_max)s
+
+-- name: dashboard_live
+-- Live chart: every tick after since (the endpoint bounds it to one hour), with the
+-- host-level raw values of each family, NULL where a family has no row for the tick
+-- (columns <family>__<metric>: the catalogue's metrics with a dashboard name; cpu's
+-- busy_pct is 100 - idle). Walks sample_tick's primary key (organization_id,
+-- collector_id, time) and probes each family on its unique index (organization_id,
+-- collector_id, time[, cpu]); the time bound is repeated in each join so chunk exclusion
+-- applies to every hypertable.
+SELECT t.time AS bucket,
+       c.user_pct AS cpu__user_pct,
+       c.nice_pct AS cpu__nice_pct,
+       c.system_pct AS cpu__system_pct,
+       c.iowait_pct AS cpu__iowait_pct,
+       c.irq_pct AS cpu__irq_pct,
+       c.softirq_pct AS cpu__softirq_pct,
+       c.steal_pct AS cpu__steal_pct,
+       c.idle_pct AS cpu__idle_pct,
+       100 - c.idle_pct AS cpu__busy_pct,
+       m.mem_total_kb AS memory__mem_total_kb,
+       m.mem_free_kb AS memory__mem_free_kb,
+       m.mem_available_kb AS memory__mem_available_kb,
+       m.mem_used_kb AS memory__mem_used_kb,
+       m.mem_used_pct AS memory__mem_used_pct,
+       m.buffers_kb AS memory__buffers_kb,
+       m.cached_kb AS memory__cached_kb,
+       m.commit_kb AS memory__commit_kb,
+       m.commit_pct AS memory__commit_pct,
+       m.active_kb AS memory__active_kb,
+       m.inactive_kb AS memory__inactive_kb,
+       m.dirty_kb AS memory__dirty_kb,
+       m.swap_total_kb AS memory__swap_total_kb,
+       m.swap_free_kb AS memory__swap_free_kb,
+       d.tps AS disk__tps,
+       d.rtps AS disk__rtps,
+       d.wtps AS disk__wtps,
+       d.dtps AS disk__dtps,
+       d.read_sectors_ps AS disk__read_sectors_ps,
+       d.written_sectors_ps AS disk__written_sectors_ps,
+       d.discarded_sectors_ps AS disk__discarded_sectors_ps,
+       d.util_pct AS disk__util_pct,
+       d.await_ms AS disk__await_ms,
+       n.rx_packets_ps AS network__rx_packets_ps,
+       n.tx_packets_ps AS network__tx_packets_ps,
+       n.rx_kb_ps AS network__rx_kb_ps,
+       n.tx_kb_ps AS network__tx_kb_ps,
+       n.rx_compressed_ps AS network__rx_compressed_ps,
+       n.tx_compressed_ps AS network__tx_compressed_ps,
+       n.rx_multicast_ps AS network__rx_multicast_ps,
+       n.rx_errors_ps AS network__rx_errors_ps,
+       n.tx_errors_ps AS network__tx_errors_ps,
+       n.rx_drops_ps AS network__rx_drops_ps,
+       n.tx_drops_ps AS network__tx_drops_ps
+FROM sample_tick t
+LEFT JOIN cpu_sample c ON c.organization_id = t.organization_id AND c.collector_id = t.collector_id AND c.time = t.time
+                      AND c.time > %(since)s AND c.cpu = -1
+LEFT JOIN memory_sample m ON m.organization_id = t.organization_id AND m.collector_id = t.collector_id AND m.time = t.time
+                      AND m.time > %(since)s
+LEFT JOIN disk_total_sample d ON d.organization_id = t.organization_id AND d.collector_id = t.collector_id AND d.time = t.time
+                      AND d.time > %(since)s
+LEFT JOIN network_total_sample n ON n.organization_id = t.organization_id AND n.collector_id = t.collector_id AND n.time = t.time
+                      AND n.time > %(since)s
+WHERE t.organization_id = %(organization_id)s::bigint AND t.collector_id = %(collector_id)s::bigint
+  AND t.time > %(since)s
+ORDER BY t.time

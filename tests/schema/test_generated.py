@@ -116,3 +116,14 @@ def test_the_levels_are_the_catalogues():
         (("1 minute", "time"), ("1 hour", "bucket"), ("1 day", "bucket"))]
     with pytest.raises(ValueError):
         sqlfiles.query("dashboard_memory", at_level="1m' OR true --")
+
+
+def test_the_live_feed_shows_a_metric_the_catalogue_gives_a_dashboard_name():
+    charts = generate.dashboard_charts(with_metric(FAMILIES, "memory", SHMEM))
+
+    live = charts[charts.index("-- name: dashboard_live\n"):]
+    assert "m.shmem_kb AS memory__shmem_kb," in live
+    # Every series the live feed answers (metrics.dashboard.LIVE_SERIES) is a column of it.
+    columns = set(re.findall(r" AS (\w+__\w+)", generate.dashboard_charts()))
+    assert columns == {f"{family}__{metric.column}" for family, metrics in dashboard.LIVE_SERIES.items()
+                       for metric in metrics}
