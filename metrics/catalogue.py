@@ -11,6 +11,10 @@ is computed for, metrics/host_totals.py).
 A **metric** is one column of a family's raw table, kept by every aggregate level as
 M_avg, M_min, M_max, M_last, M_sum and M_count (STATISTICS): the sums and counts make a
 coarser level exact (never an average of averages), the last value is the bucket's newest.
+A metric with a dashboard name is a series of the dashboard's charts and live feed.
+
+The **levels** (LEVELS: 1m, 1h, 1d; RESOLUTIONS: raw, then each level) and the **wide
+export's columns** (WIDE_EXPORT) are described here once as well.
 
 Adding a metric: append a Metric to its family's tuple (at the end: the aggregate tables'
 columns are in this order, and a new column is added after the others), name the versioned
