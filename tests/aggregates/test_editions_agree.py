@@ -8,7 +8,7 @@ floats, so the two engines may differ in the last bit.
 """
 
 import math
-import time
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connections
@@ -24,6 +24,7 @@ CAPTURE = next(path for path in CAPTURES if path.name == "azure-loadtest-3")
 CHARTS = ("cpu", "memory", "disk", "network", "filesystem")
 # The capture spans 630 s: every point count below picks one resolution (checked).
 RESOLUTIONS = {"raw": 1000, "1m": 20, "1h": 2}
+DAY = 86400
 
 
 @pytest.fixture(autouse=True)
@@ -99,14 +100,15 @@ def test_the_dashboard_answers_the_same_in_both_editions(client, tsl_database):
 
 def _unrefreshed_scenario(client, refresh) -> dict:
     """The capture trickled after the aggregates were refreshed past its times (a tick of
-    another host at the wall clock's time, then the refresh): its buckets lie below every
-    watermark, in no aggregate until the next refresh, and each chart computes them from
-    the samples (metrics.dashboard._chart_rows)."""
+    another host a day after it, then the refresh): its buckets lie below every watermark,
+    in no aggregate until the next refresh, and each chart computes them from the samples
+    (metrics.dashboard._chart_rows). A day, not the wall clock: the Community engine's
+    watermarks outlive the test (tests/test_tsl_engine.py's samples of June 2026 must stay
+    above them)."""
     team = team_make("late")
     _, key = api_key_make(team.organization)
     ticks = capture_ticks(CAPTURE)
-    now = int(time.time())
-    current = [{**m, "timestamp": now} for m in ticks[0]]
+    current = [{**m, "timestamp": m["timestamp"] + DAY} for m in ticks[-1]]
     assert post_like_pcc(client, key, envelope("current-host", current)).status_code == 200
     refresh()
     for tick in ticks:
@@ -128,7 +130,8 @@ def _unrefreshed_scenario(client, refresh) -> dict:
 
 @pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
 def test_both_editions_compute_the_levels_not_refreshed_yet_alike(client, tsl_database):
-    apache = _unrefreshed_scenario(client, aggregates_refresh)
+    day_after = datetime.fromtimestamp(capture_ticks(CAPTURE)[-1][0]["timestamp"] + DAY + 60, UTC)
+    apache = _unrefreshed_scenario(client, lambda: aggregates_refresh(now=day_after))
     connections[tsl_database.alias].close()  # the engine takes one connection at a time
     tsl_settings = {key: value for key, value in connections[tsl_database.alias].settings_dict.items() if key != "TEST"}
     with default_connection_to(**tsl_settings):
