@@ -22,7 +22,6 @@ layer, metrics/schema.py); `xat_doctor` shows the mode.
 """
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -31,24 +30,10 @@ from django.utils import timezone
 from psycopg import sql
 
 from metrics import timescale
-from metrics.catalogue import FAMILIES
+from metrics.catalogue import FAMILIES, LEVELS, Level
 from xat import sqlfiles
 
 
-@dataclass(frozen=True)
-class Level:
-    name: str
-    width: timedelta
-    below: str | None  # the level it is computed from (None: raw samples)
-
-
-LEVELS = (
-    Level("1m", timedelta(minutes=1), None),
-    Level("1h", timedelta(hours=1), "1m"),
-    Level("1d", timedelta(days=1), "1h"),
-)
-# The aggregate levels are those the SQL loader knows after raw (xat/sqlfiles.py): one list.
-assert tuple(level.name for level in LEVELS) == sqlfiles.LEVELS[1:]
 WIDTHS = {level.name: level.width for level in LEVELS}
 
 
@@ -56,17 +41,14 @@ def aggregate_policies_apply(cursor) -> None:
     """Community edition: refresh and compression policies, and XAT's retention job
     (retention_period of every raw hypertable and continuous aggregate, run by TimescaleDB's
     scheduler once a day), from settings (idempotent: each is replaced)."""
-    day = timedelta(days=1)
-    refresh = {"1m": (timedelta(minutes=1), timedelta(minutes=1)),
-               "1h": (timedelta(hours=1), timedelta(hours=1)),
-               "1d": (day, day)}
     # Policies follow a continuous aggregate, not its name: after a new version was rolled
     # out, they belong to it (the swap removed the previous version's).
     live = dict(_fetch(cursor, "continuous_aggregates_live"))
     for family in FAMILIES:
         for level in LEVELS:
             view = live[f"{family}_{level.name}"]
-            end_offset, schedule = refresh[level.name]
+            # Refreshed each time one of its buckets completes, up to the last complete one.
+            end_offset = schedule = level.width
             cursor.execute("SELECT remove_continuous_aggregate_policy(%s, if_exists => true)", [view])
             # No start_offset: late data of any age is refreshed (TimescaleDB recomputes only
             # the invalidated buckets), so uploads of old captures reach every level.

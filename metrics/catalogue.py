@@ -11,6 +11,10 @@ is computed for, metrics/host_totals.py).
 A **metric** is one column of a family's raw table, kept by every aggregate level as
 M_avg, M_min, M_max, M_last, M_sum and M_count (STATISTICS): the sums and counts make a
 coarser level exact (never an average of averages), the last value is the bucket's newest.
+A metric with a dashboard name is a series of the dashboard's charts and live feed.
+
+The **levels** (LEVELS: 1m, 1h, 1d; RESOLUTIONS: raw, then each level) and the **wide
+export's columns** (WIDE_EXPORT) are described here once as well.
 
 Adding a metric: append a Metric to its family's tuple (at the end: the aggregate tables'
 columns are in this order, and a new column is added after the others), name the versioned
@@ -19,8 +23,27 @@ migration that applies that versioned file (docs/storage.md, "How the schema evo
 """
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 STATISTICS = ("avg", "min", "max", "last", "sum", "count")
+
+
+@dataclass(frozen=True)
+class Level:
+    """An aggregate level: buckets of `width` (time_bucket's, aligned on the epoch, UTC)."""
+    name: str
+    width: timedelta
+    below: str | None  # the level it is computed from (None: raw samples)
+    chunk_interval: timedelta  # of the Apache edition's aggregate tables
+
+
+LEVELS = (
+    Level("1m", timedelta(minutes=1), None, timedelta(days=7)),
+    Level("1h", timedelta(hours=1), "1m", timedelta(days=90)),
+    Level("1d", timedelta(days=1), "1h", timedelta(days=365)),
+)
+# What a chart, an export or a query at one level reads: raw samples, then each level.
+RESOLUTIONS = ("raw", *(level.name for level in LEVELS))
 
 
 @dataclass(frozen=True)
@@ -179,6 +202,42 @@ NETWORK_TOTAL = Family("network_total", _in_total(NETWORK.metrics), raw_extras=(
 
 # In this order in every generated file (and in the aggregates' bookkeeping).
 FAMILIES = {family.name: family for family in (CPU, MEMORY, DISK, NETWORK, FILESYSTEM, DISK_TOTAL, NETWORK_TOTAL)}
+
+
+@dataclass(frozen=True)
+class WideColumn:
+    """A column of the wide export (csv and json, docs/api.md "Export"): a host-level metric
+    (cpu's total line, memory, and the disk and network host totals), its average at an
+    aggregate level."""
+    name: str
+    family: str
+    metric: str  # the family's metric (its column)
+    unit: str  # the export's
+    scale: int = 1  # the stored value times this: sectors and kB to bytes
+
+
+# In the export's order (its csv header and json keys).
+WIDE_EXPORT = (
+    *(WideColumn(f"cpu_{column}", "cpu", column, "%") for column in CPU.columns()),
+    WideColumn("mem_total_kb", "memory", "mem_total_kb", "kB"),
+    WideColumn("mem_used_kb", "memory", "mem_used_kb", "kB"),
+    WideColumn("mem_used_pct", "memory", "mem_used_pct", "%"),
+    WideColumn("mem_free_kb", "memory", "mem_free_kb", "kB"),
+    WideColumn("mem_available_kb", "memory", "mem_available_kb", "kB"),
+    WideColumn("mem_buffers_kb", "memory", "buffers_kb", "kB"),
+    WideColumn("mem_cached_kb", "memory", "cached_kb", "kB"),
+    WideColumn("swap_total_kb", "memory", "swap_total_kb", "kB"),
+    WideColumn("swap_free_kb", "memory", "swap_free_kb", "kB"),
+    WideColumn("disk_tps", "disk_total", "tps", "1/s"),
+    WideColumn("disk_read_bytes_ps", "disk_total", "read_sectors_ps", "B/s", 512),
+    WideColumn("disk_write_bytes_ps", "disk_total", "written_sectors_ps", "B/s", 512),
+    WideColumn("disk_util_pct", "disk_total", "util_pct", "%"),
+    WideColumn("disk_await_ms", "disk_total", "await_ms", "ms"),
+    WideColumn("net_rx_packets_ps", "network_total", "rx_packets_ps", "1/s"),
+    WideColumn("net_tx_packets_ps", "network_total", "tx_packets_ps", "1/s"),
+    WideColumn("net_rx_bytes_ps", "network_total", "rx_kb_ps", "B/s", 1024),
+    WideColumn("net_tx_bytes_ps", "network_total", "tx_kb_ps", "B/s", 1024),
+)
 
 
 def with_metric(families: dict[str, Family], family: str, metric: Metric) -> dict[str, Family]:

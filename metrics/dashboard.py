@@ -8,11 +8,13 @@
     summary(*, collector, window, using="default") -> Summary
     live(*, collector, since, using="default") -> Live
 
-Each chart is one named query (sql/queries/dashboard.sql) over the `<family>_levels` views:
-raw samples or exactly one aggregate level, written into the statement (one statement per
-level), run on its cached generic plan. Resolution: the finest of raw, 1m, 1h, 1d whose
-number of buckets over the window does not exceed `points` (the coarsest, 1d, when none
-does), among the levels that hold the window (levels_held): retention drops a level's
+Each chart is one named query (sql/queries/dashboard_charts.sql, generated from the
+catalogue) over the `<family>_levels` views: raw samples or exactly one aggregate level,
+written into the statement (one statement per level), run on its cached generic plan.
+Resolution: the finest of raw, 1m, 1h, 1d whose number of buckets over the window does not
+exceed `points` (the coarsest, 1d, when none does), then over the span of the rows read
+when they fill less of the window (chart: a short capture charts at raw whatever the
+window), among the levels that hold the window (levels_held): retention drops a level's
 samples XAT_RETENTION_<LEVEL>_DAYS (0: kept) after they arrived, whatever their own times,
 so a capture of last year uploaded today charts at raw, while a 1-hour range of live data
 from two months ago is read at 1m, not from raw samples that are gone. Bucket counts: at
@@ -20,7 +22,10 @@ from two months ago is read at 1m, not from raw samples that are gone. Bucket co
 included); at raw the nominal number of samples at the agent's 5 s interval,
 (end - start) / 5 s + 1 (a host sampling faster gives more points than that).
 Aggregated levels answer a full grid of bucket starts (null where a bucket has no data,
-never interpolated); raw answers the sample times.
+never interpolated) over the window, or over the data's span where that chose a finer
+level; raw answers the sample times. A level that holds nothing of the window yet (not
+refreshed since the data arrived) is computed from a finer one in the query
+(_chart_rows), so that only what no level answers within `points` is refused.
 
 Every chart is bounded: at most `points` timestamps, also at 1d (a range with more days is
 refused, naming `points`, or `start` beyond POINTS_MAX days: a year-1-to-9999 network chart
@@ -33,6 +38,7 @@ two databases holding the same rows give the same answer.
 Errors are django.core.exceptions.ValidationError({parameter: reason}) (the API answers 400).
 """
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +55,7 @@ from metrics.models import Collector
 from xat import sqlfiles
 from xat.timestamps import iso_z
 
-RESOLUTIONS = sqlfiles.LEVELS  # raw samples, then each aggregate level (metrics/aggregates.py)
+RESOLUTIONS = catalogue.RESOLUTIONS  # raw samples, then each aggregate level
 NOMINAL_INTERVAL = timedelta(seconds=5)  # pcc's sampling interval: the raw "bucket"
 STATS = ("avg", "min", "max")
 POINTS_DEFAULT, POINTS_MAX = 1000, 10_000
@@ -213,22 +219,33 @@ def resolution_choose(*, window: Window, points: int, now: datetime, collector: 
     """The finest level held (levels_held) whose bucket count fits points; the coarsest
     held level when none does."""
     return _level_choose(window=window, now=now, collector=collector, using=using,
-                         suits=lambda level: bucket_count(window, level) <= points)
+                         suits=lambda level: bucket_count(window, level) <= points)[0]
 
 
 def _level_choose(*, window: Window, now: datetime, collector: Collector | None, using: str,
-                  suits: Callable[[str], bool]) -> str:
-    """The finest level held that suits, else the coarsest level held; levels_held's query
-    only when its answer can change the choice. The finest level that suits is the answer
-    when retention surely kept it (the levels finer than it do not suit, whatever they
-    hold), and so is the coarsest level when none suits and retention surely kept that one:
-    a 30-day chart reads 1h, kept 730 days, with no look at what raw and 1m still hold (that
-    look, a descent of every level's view, took 40-83 ms for 3 hosts x 30 days)."""
+                  suits: Callable[[str], bool], computable: bool = False) -> tuple[str, str]:
+    """(level, source): the finest level held that suits, else the coarsest level held,
+    read from itself (source = level); levels_held's query only when its answer can change
+    the choice. The finest level that suits is the answer when retention surely kept it
+    (the levels finer than it do not suit, whatever they hold), and so is the coarsest
+    level when none suits and retention surely kept that one: a 30-day chart reads 1h, kept
+    730 days, with no look at what raw and 1m still hold (that look, a descent of every
+    level's view, took 40-83 ms for 3 hosts x 30 days).
+
+    computable: the caller can compute a level's buckets from a finer level (the charts,
+    dashboard_<chart>_from_finer). Then the finest level that suits is the answer when it
+    does not hold the window but a finer level does (data that arrived after the upkeep's
+    last refresh of it): source is the coarsest such finer level, the fewest rows to read."""
     suiting = [level for level in RESOLUTIONS if suits(level)]
-    if _surely_held(window, now, suiting[0] if suiting else RESOLUTIONS[-1]):
-        return suiting[0] if suiting else RESOLUTIONS[-1]
+    wanted = suiting[0] if suiting else RESOLUTIONS[-1]
+    if _surely_held(window, now, wanted):
+        return wanted, wanted
     held = levels_held(window=window, now=now, collector=collector, using=using)
-    return next((level for level in held if suits(level)), held[-1])
+    finer = [level for level in held if RESOLUTIONS.index(level) < RESOLUTIONS.index(wanted)]
+    if computable and wanted not in held and finer:
+        return wanted, finer[-1]
+    level = next((level for level in held if suits(level)), held[-1])
+    return level, level
 
 
 def _surely_held(window: Window, now: datetime, level: str) -> bool:
@@ -290,15 +307,31 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
         answer["items"] = []
     if window is None:
         return answer
-    resolution = resolution_choose(window=window, points=points, now=timezone.now(), collector=collector, using=using)
+    now = timezone.now()
+    resolution, source = _level_choose(window=window, now=now, collector=collector, using=using, computable=True,
+                                       suits=lambda level: bucket_count(window, level) <= points)
     _refuse_beyond_points(window, resolution, points)
-    first, last = bucket_bounds(window, resolution)
     # Each row fills one timestamp of its item's (or the host's) series, at least this many
     # values: a row more than rows_max cannot fit, and the count below refuses it.
     rows_max = CHART_VALUES_MAX // min(len(metrics) for metrics in (spec.main, spec.item) if metrics)
-    columns, rows = fetch_at_level(sqlfiles.fetch_rows, spec.query, using=using, at_level=resolution,
-                                   organization_id=collector.organization_id, collector_id=collector.pk,
-                                   first=first, last=last, stat=stat, items=with_items, rows_max=rows_max + 1)
+    read = functools.partial(_chart_rows, spec=spec, collector=collector, stat=stat, items=with_items,
+                             rows_max=rows_max + 1, using=using)
+    shown = window  # what the chart's grid covers
+    columns, rows = read(window=shown, level=resolution, source=source)
+    # The level follows the data inside the window, not the window's length: where the
+    # rows read span less of it, the finest level that suits that span is read there (a
+    # 10-minute capture charts at raw with hours=720), its grid covering the data's span.
+    # The rows read first bound the span at no further cost: a window the data fill (a
+    # 30-day chart) runs one chart query.
+    while (span := _rows_span(shown, resolution, rows, rows_max)) is not None:
+        finer, finer_source = _level_choose(window=span, now=now, collector=collector, using=using, computable=True,
+                                            suits=lambda level: bucket_count(span, level) <= points)
+        if RESOLUTIONS.index(finer) >= RESOLUTIONS.index(resolution):
+            shown = span if shown is not window else shown
+            break
+        shown, resolution = span, finer
+        columns, rows = read(window=shown, level=resolution, source=finer_source)
+    first, last = bucket_bounds(shown, resolution)
     # Rows are (bucket, item, metrics...); the main series' item is NULL, or -1 (cpu's total line).
     by_item: dict[object, list[tuple]] = {}
     for row in rows:
@@ -320,6 +353,40 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
         answer["items"] = [{"name": spec.item_name(item), "series": placing.series(by_item[item], spec.item)}
                            for item in sorted(by_item)]
     return answer
+
+
+def _chart_rows(*, spec: ChartSpec, collector: Collector, window: Window, level: str, source: str, stat: str,
+                items: bool, rows_max: int, using: str) -> tuple[list[str], list[tuple]]:
+    """The chart's rows at level over window, read from source: level itself, or a finer
+    level whose rows the query groups into level's buckets. A level that holds nothing of
+    the window is computed from the next finer one, down to raw: retention's rule says a
+    level holds what arrived within its days, but not whether the upkeep has refreshed it
+    yet (late data below its watermark waits for the next run)."""
+    first, last = bucket_bounds(window, level)
+    while True:
+        if source == level:
+            columns, rows = fetch_at_level(sqlfiles.fetch_rows, spec.query, using=using, at_level=level,
+                                           organization_id=collector.organization_id, collector_id=collector.pk,
+                                           first=first, last=last, stat=stat, items=items, rows_max=rows_max)
+        else:
+            columns, rows = fetch_at_level(sqlfiles.fetch_rows, f"{spec.query}_from_finer", using=using,
+                                           at_level=source, width=aggregates.WIDTHS[level],
+                                           organization_id=collector.organization_id, collector_id=collector.pk,
+                                           first=first, last=last, stat=stat, items=items, rows_max=rows_max)
+        if rows or source == RESOLUTIONS[0]:
+            return columns, rows
+        source = RESOLUTIONS[RESOLUTIONS.index(source) - 1]
+
+
+def _rows_span(window: Window, level: str, rows: list[tuple], rows_max: int) -> Window | None:
+    """The part of window that the rows read at an aggregate level cover, from their first
+    bucket's start to their last bucket's end; None at raw (its grid is the samples), without
+    rows, or with more rows than the chart may hold (it is refused)."""
+    if level == RESOLUTIONS[0] or not rows or len(rows) > rows_max:
+        return None
+    buckets = [row[0] for row in rows]
+    end = max(buckets) + aggregates.WIDTHS[level] - timedelta(microseconds=1)  # bucket_bounds: end inclusive
+    return Window(max(window.start, min(buckets)), min(window.end, end))
 
 
 def _refuse_beyond_points(window: Window, resolution: str, points: int) -> None:
@@ -373,8 +440,8 @@ def summary(*, collector: Collector, window: Window | None, using: str = "defaul
     if window is None:
         return answer
     levels = RESOLUTIONS if window.end - window.start <= SUMMARY_RAW_MAX else RESOLUTIONS[1:]
-    resolution = _level_choose(window=window, now=timezone.now(), collector=collector, using=using,
-                               suits=lambda level: level in levels)
+    resolution, _ = _level_choose(window=window, now=timezone.now(), collector=collector, using=using,
+                                  suits=lambda level: level in levels)
     first, last = bucket_bounds(window, resolution)
     (row,) = fetch_at_level(sqlfiles.fetch_dicts, "dashboard_summary", using=using, at_level=resolution,
                             organization_id=collector.organization_id, collector_id=collector.pk,

@@ -35,28 +35,19 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
-from metrics import pcprocess
+from metrics import catalogue, pcprocess
 from xat import sqlfiles
 from xat.timestamps import iso_z
 
 EXPORT_CHUNK_ROWS = 5000
 # The wide rows (csv, json): raw samples, or the averages of each bucket of the aggregates
-# at one level (metrics/aggregates.py).
-RESOLUTIONS = sqlfiles.LEVELS
+# at one level (metrics/catalogue.py, LEVELS).
+RESOLUTIONS = catalogue.RESOLUTIONS
 SAR_RESOLUTIONS = ("raw",)  # pcprocess's tree holds per-tick rows
 FORMATS = ("csv", "json", "sar")
-WIDE_COLUMNS = (
-    # (column, unit) in the order of export_wide_raw after collector_id and the time
-    ("cpu_user_pct", "%"), ("cpu_nice_pct", "%"), ("cpu_system_pct", "%"), ("cpu_iowait_pct", "%"),
-    ("cpu_irq_pct", "%"), ("cpu_softirq_pct", "%"), ("cpu_steal_pct", "%"), ("cpu_idle_pct", "%"),
-    ("mem_total_kb", "kB"), ("mem_used_kb", "kB"), ("mem_used_pct", "%"), ("mem_free_kb", "kB"),
-    ("mem_available_kb", "kB"), ("mem_buffers_kb", "kB"), ("mem_cached_kb", "kB"), ("swap_total_kb", "kB"),
-    ("swap_free_kb", "kB"),
-    ("disk_tps", "1/s"), ("disk_read_bytes_ps", "B/s"), ("disk_write_bytes_ps", "B/s"), ("disk_util_pct", "%"),
-    ("disk_await_ms", "ms"),
-    ("net_rx_packets_ps", "1/s"), ("net_tx_packets_ps", "1/s"), ("net_rx_bytes_ps", "B/s"),
-    ("net_tx_bytes_ps", "B/s"),
-)
+# (column, unit) in the order of export_wide_raw's after collector_id and the time (both
+# generated from the catalogue's WIDE_EXPORT).
+WIDE_COLUMNS = tuple((column.name, column.unit) for column in catalogue.WIDE_EXPORT)
 HEADER = ("collector_id", "collector", "time", "timestamp", *(name for name, _ in WIDE_COLUMNS))
 # OWASP's list (= + - @ tab CR), `;`, and the full-width ＝ ＋ － ＠, which some spreadsheets
 # take for their ASCII forms.

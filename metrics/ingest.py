@@ -357,7 +357,7 @@ class SampleRows:
     family) or by a binary COPY (metrics.sample_copy); `add` takes a row's time, item (None
     for memory and totals) and values."""
 
-    FAMILIES = ("cpu", "disk", "disk_total", "network", "network_total", "memory", "filesystem")
+    FAMILIES = tuple(catalogue.FAMILIES)  # samples_write's order (generated), and the COPYs'
     # The column a row's item goes to, in the family's table (<family>_sample).
     ITEM_COLUMNS = {name: family.item.column for name, family in catalogue.FAMILIES.items()
                     if family.item}

@@ -1,5 +1,7 @@
 """The perf-dashboard's replay page (contract §9.2, §9.3): each upload (metrics.models.Upload)
-as a "capture", read back from the stored series over the sample times it stored.
+as a "capture", read back from its collector's stored series over the range of its file's
+ticks, those it stored and those the collector held already (the same file uploaded again
+stores nothing and is a capture of the same samples).
 
     capture_list(*, organization) -> list[dict]
     capture_data(*, upload) -> dict | None
@@ -42,10 +44,13 @@ def capture_list(*, organization: Organization) -> list[dict]:
         "serverId": str(upload.collector.uuid),
         "duration": f"{_ticks(upload)} samples",
         "capturedAt": iso_offset(upload.created_at),
-        "metrics": [family for family in METRIC_FAMILIES if upload.result.get("rows_by_family", {}).get(family)],
+        "metrics": summaries.get(upload.pk, _NOTHING)[1],
         "sampleCount": _ticks(upload),
-        "summary": summaries.get(upload.pk, {"avgCpu": 0.0, "avgMemory": 0.0, "avgDiskIO": 0.0}),
+        "summary": summaries.get(upload.pk, _NOTHING)[0],
     } for upload in uploads]
+
+
+_NOTHING = ({"avgCpu": 0.0, "avgMemory": 0.0, "avgDiskIO": 0.0}, [])  # an upload whose file held no tick
 
 
 def capture_data(*, upload: Upload) -> dict | None:
@@ -85,13 +90,16 @@ def _name(upload: Upload) -> str:
 
 
 def _ticks(upload: Upload) -> int:
-    # XAT reads several formats (pcc NDJSON, pcprocess trees, ...): the ticks it stored are
-    # the one count they share, where the reference counted NDJSON lines.
-    return upload.result.get("ticks", 0)
+    # XAT reads several formats (pcc NDJSON, pcprocess trees, ...): the ticks its file held
+    # are the one count they share, where the reference counted NDJSON lines; those its
+    # collector held already (the same file uploaded again) are the capture's too.
+    return upload.result.get("ticks", 0) + upload.result.get("duplicate_ticks", 0)
 
 
-def _summaries(*, organization: Organization, uploads: list[Upload]) -> dict[int, dict]:
-    """{upload pk: summary} of the uploads that stored samples: one query per level."""
+def _summaries(*, organization: Organization, uploads: list[Upload]) -> dict[int, tuple[dict, list[str]]]:
+    """{upload pk: (summary, the families with values)} of the uploads whose file held
+    ticks, read from their collector's samples over the file's range (those it stored or
+    the collector held already): one query per level."""
     now = timezone.now()
     by_level: dict[str, list[tuple]] = defaultdict(list)
     for upload in uploads:
@@ -103,10 +111,12 @@ def _summaries(*, organization: Organization, uploads: list[Upload]) -> dict[int
     summaries = {}
     for level, rows in by_level.items():
         upload_ids, collector_ids, firsts, lasts = (list(column) for column in zip(*rows))
-        for upload_id, cpu, memory, disk in sqlfiles.fetch_rows(
+        for upload_id, cpu, memory, disk, network in sqlfiles.fetch_rows(
                 "perfdash_capture_summaries", at_level=level, organization_id=organization.pk,
                 width=aggregates.WIDTHS.get(level), upload_ids=upload_ids, collector_ids=collector_ids,
                 firsts=firsts, lasts=lasts)[1]:
-            summaries[upload_id] = {"avgCpu": round(cpu or 0.0, 1), "avgMemory": round(memory or 0.0, 1),
-                                    "avgDiskIO": round(disk or 0.0, 2)}
+            present = dict(zip(METRIC_FAMILIES, (cpu is not None, memory is not None, disk is not None, network)))
+            summaries[upload_id] = ({"avgCpu": round(cpu or 0.0, 1), "avgMemory": round(memory or 0.0, 1),
+                                     "avgDiskIO": round(disk or 0.0, 2)},
+                                    [family for family in METRIC_FAMILIES if present[family]])
     return summaries

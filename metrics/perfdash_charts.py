@@ -152,7 +152,8 @@ def _newest_upload_window(collector: Collector) -> Window | None:
 
 
 def upload_window(upload: Upload) -> Window | None:
-    """The sample times an upload stored, first to last (None: it stored none)."""
+    """The range of an upload's ticks, first to last, stored by it or held by its collector
+    already (None: its file held none)."""
     first, last = upload.result.get("first"), upload.result.get("last")
     if first is None or last is None:
         return None

@@ -27,6 +27,11 @@ class UploadResult:
     ingest: IngestResult = field(default_factory=IngestResult)
     errors: list = field(default_factory=list)
     errors_total: int = 0
+    # The first and last tick read (Unix seconds), stored by this upload or held already:
+    # the capture's range, whose samples its collector holds either way (a file uploaded
+    # again stores nothing, and is a capture of the same samples).
+    first: int | None = None
+    last: int | None = None
     idle_lines: int = 0
 
     def line_idle(self, line: int) -> None:
@@ -38,6 +43,10 @@ class UploadResult:
             where = f" at line {line}" if line is not None else ""
             raise TooManyIdleLines(f"stopped{where}: more than {limit} lines were blank or could not be read "
                                    "(XAT_UPLOAD_MAX_IDLE_LINES)", limit=limit)
+
+    def ticks_read(self, first: int, last: int) -> None:
+        self.first = first if self.first is None else min(self.first, first)
+        self.last = last if self.last is None else max(self.last, last)
 
     def error(self, line: int | None, reason: str, *, file: str | None = None) -> None:
         """Reports a line (or part of one) skipped; it counts as idle (line_idle)."""
@@ -57,8 +66,8 @@ class UploadResult:
         for family, rows in ingest.rows_by_family.items():
             families[family] = families.get(family, 0) + rows
         # Times written by iso_z have one width: as texts they sort as the times do.
-        firsts = [t for t in (carried.get("first"), None if ingest.first is None else iso_z(ingest.first)) if t]
-        lasts = [t for t in (carried.get("last"), None if ingest.last is None else iso_z(ingest.last)) if t]
+        firsts = [t for t in (carried.get("first"), None if self.first is None else iso_z(self.first)) if t]
+        lasts = [t for t in (carried.get("last"), None if self.last is None else iso_z(self.last)) if t]
         return {
             "format": self.format,
             "compressed": self.compressed,

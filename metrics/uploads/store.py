@@ -43,6 +43,7 @@ def raw_ticks_store(*, ticks: list[Tick], ids: dict, result: UploadResult) -> No
     with transaction.atomic():
         if ticks:
             result.ingest = result.ingest.plus(_raw_ticks_written(ticks, ids=ids))
+            result.ticks_read(ticks[0].timestamp, ticks[-1].timestamp)
         result.on_batch()
 
 
@@ -82,6 +83,7 @@ def processed_ticks_store(*, ticks: dict[int, ProcessedTick], ids: dict, result:
         for t in placement.new_times:
             _processed_rows(rows, t, ticks[t])
         result.ingest = result.ingest.plus(rows_write(**ids, placement=placement, rows=rows, lock=lock))
+        result.ticks_read(min(ticks), max(ticks))
         result.on_batch()
 
 

@@ -44,6 +44,21 @@ WITH ticks AS (
         irq_pct = EXCLUDED.irq_pct, softirq_pct = EXCLUDED.softirq_pct,
         steal_pct = EXCLUDED.steal_pct, idle_pct = EXCLUDED.idle_pct
     RETURNING 1
+), memory AS (
+    INSERT INTO memory_sample (organization_id, collector_id, time, mem_total_kb, mem_free_kb,
+                               mem_available_kb, mem_used_kb, mem_used_pct, buffers_kb, cached_kb,
+                               commit_kb, commit_pct, active_kb, inactive_kb, dirty_kb,
+                               swap_total_kb, swap_free_kb)
+    SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(r.t), r.mem_total_kb,
+           r.mem_free_kb, r.mem_available_kb, r.mem_used_kb, r.mem_used_pct, r.buffers_kb,
+           r.cached_kb, r.commit_kb, r.commit_pct, r.active_kb, r.inactive_kb, r.dirty_kb,
+           r.swap_total_kb, r.swap_free_kb
+    FROM json_to_recordset(%(memory)s::json) AS r(t bigint, mem_total_kb bigint, mem_free_kb bigint,
+         mem_available_kb bigint, mem_used_kb bigint, mem_used_pct float8, buffers_kb bigint,
+         cached_kb bigint, commit_kb bigint, commit_pct float8, active_kb bigint,
+         inactive_kb bigint, dirty_kb bigint, swap_total_kb bigint, swap_free_kb bigint)
+    ON CONFLICT DO NOTHING
+    RETURNING 1
 ), disk AS (
     INSERT INTO disk_sample (organization_id, collector_id, time, device, in_total, counters, tps,
                              rtps, wtps, dtps, read_sectors_ps, written_sectors_ps,
@@ -58,23 +73,6 @@ WITH ticks AS (
     ON CONFLICT (organization_id, collector_id, time, device) DO UPDATE SET
         tps = EXCLUDED.tps, rtps = EXCLUDED.rtps, wtps = EXCLUDED.wtps, dtps = EXCLUDED.dtps,
         read_sectors_ps = EXCLUDED.read_sectors_ps,
-        written_sectors_ps = EXCLUDED.written_sectors_ps,
-        discarded_sectors_ps = EXCLUDED.discarded_sectors_ps, util_pct = EXCLUDED.util_pct,
-        await_ms = EXCLUDED.await_ms
-    RETURNING 1
-), disk_total AS (
-    INSERT INTO disk_total_sample (organization_id, collector_id, time, disks, tps, rtps, wtps,
-                                   dtps, read_sectors_ps, written_sectors_ps, discarded_sectors_ps,
-                                   util_pct, await_ms)
-    SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(r.t), r.disks, r.tps,
-           r.rtps, r.wtps, r.dtps, r.read_sectors_ps, r.written_sectors_ps, r.discarded_sectors_ps,
-           r.util_pct, r.await_ms
-    FROM json_to_recordset(%(disk_total)s::json) AS r(t bigint, disks smallint, tps float8,
-         rtps float8, wtps float8, dtps float8, read_sectors_ps float8, written_sectors_ps float8,
-         discarded_sectors_ps float8, util_pct float8, await_ms float8)
-    ON CONFLICT (organization_id, collector_id, time) DO UPDATE SET
-        disks = EXCLUDED.disks, tps = EXCLUDED.tps, rtps = EXCLUDED.rtps, wtps = EXCLUDED.wtps,
-        dtps = EXCLUDED.dtps, read_sectors_ps = EXCLUDED.read_sectors_ps,
         written_sectors_ps = EXCLUDED.written_sectors_ps,
         discarded_sectors_ps = EXCLUDED.discarded_sectors_ps, util_pct = EXCLUDED.util_pct,
         await_ms = EXCLUDED.await_ms
@@ -101,6 +99,35 @@ WITH ticks AS (
         tx_errors_ps = EXCLUDED.tx_errors_ps, rx_drops_ps = EXCLUDED.rx_drops_ps,
         tx_drops_ps = EXCLUDED.tx_drops_ps, if_util_pct = EXCLUDED.if_util_pct
     RETURNING 1
+), filesystem AS (
+    INSERT INTO filesystem_sample (organization_id, collector_id, time, mount, block_size,
+                                   blocks_total, blocks_available, size_bytes, available_bytes,
+                                   use_pct)
+    SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(r.t), r.item,
+           r.block_size, r.blocks_total, r.blocks_available, r.size_bytes, r.available_bytes,
+           r.use_pct
+    FROM json_to_recordset(%(filesystem)s::json) AS r(t bigint, item text, block_size bigint,
+         blocks_total bigint, blocks_available bigint, size_bytes bigint, available_bytes bigint,
+         use_pct float8)
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+), disk_total AS (
+    INSERT INTO disk_total_sample (organization_id, collector_id, time, disks, tps, rtps, wtps,
+                                   dtps, read_sectors_ps, written_sectors_ps, discarded_sectors_ps,
+                                   util_pct, await_ms)
+    SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(r.t), r.disks, r.tps,
+           r.rtps, r.wtps, r.dtps, r.read_sectors_ps, r.written_sectors_ps, r.discarded_sectors_ps,
+           r.util_pct, r.await_ms
+    FROM json_to_recordset(%(disk_total)s::json) AS r(t bigint, disks smallint, tps float8,
+         rtps float8, wtps float8, dtps float8, read_sectors_ps float8, written_sectors_ps float8,
+         discarded_sectors_ps float8, util_pct float8, await_ms float8)
+    ON CONFLICT (organization_id, collector_id, time) DO UPDATE SET
+        disks = EXCLUDED.disks, tps = EXCLUDED.tps, rtps = EXCLUDED.rtps, wtps = EXCLUDED.wtps,
+        dtps = EXCLUDED.dtps, read_sectors_ps = EXCLUDED.read_sectors_ps,
+        written_sectors_ps = EXCLUDED.written_sectors_ps,
+        discarded_sectors_ps = EXCLUDED.discarded_sectors_ps, util_pct = EXCLUDED.util_pct,
+        await_ms = EXCLUDED.await_ms
+    RETURNING 1
 ), network_total AS (
     INSERT INTO network_total_sample (organization_id, collector_id, time, interfaces,
                                       rx_packets_ps, tx_packets_ps, rx_kb_ps, tx_kb_ps,
@@ -122,33 +149,6 @@ WITH ticks AS (
         rx_errors_ps = EXCLUDED.rx_errors_ps, tx_errors_ps = EXCLUDED.tx_errors_ps,
         rx_drops_ps = EXCLUDED.rx_drops_ps, tx_drops_ps = EXCLUDED.tx_drops_ps
     RETURNING 1
-), memory AS (
-    INSERT INTO memory_sample (organization_id, collector_id, time, mem_total_kb, mem_free_kb,
-                               mem_available_kb, mem_used_kb, mem_used_pct, buffers_kb, cached_kb,
-                               commit_kb, commit_pct, active_kb, inactive_kb, dirty_kb,
-                               swap_total_kb, swap_free_kb)
-    SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(r.t), r.mem_total_kb,
-           r.mem_free_kb, r.mem_available_kb, r.mem_used_kb, r.mem_used_pct, r.buffers_kb,
-           r.cached_kb, r.commit_kb, r.commit_pct, r.active_kb, r.inactive_kb, r.dirty_kb,
-           r.swap_total_kb, r.swap_free_kb
-    FROM json_to_recordset(%(memory)s::json) AS r(t bigint, mem_total_kb bigint, mem_free_kb bigint,
-         mem_available_kb bigint, mem_used_kb bigint, mem_used_pct float8, buffers_kb bigint,
-         cached_kb bigint, commit_kb bigint, commit_pct float8, active_kb bigint,
-         inactive_kb bigint, dirty_kb bigint, swap_total_kb bigint, swap_free_kb bigint)
-    ON CONFLICT DO NOTHING
-    RETURNING 1
-), filesystem AS (
-    INSERT INTO filesystem_sample (organization_id, collector_id, time, mount, block_size,
-                                   blocks_total, blocks_available, size_bytes, available_bytes,
-                                   use_pct)
-    SELECT %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(r.t), r.item,
-           r.block_size, r.blocks_total, r.blocks_available, r.size_bytes, r.available_bytes,
-           r.use_pct
-    FROM json_to_recordset(%(filesystem)s::json) AS r(t bigint, item text, block_size bigint,
-         blocks_total bigint, blocks_available bigint, size_bytes bigint, available_bytes bigint,
-         use_pct float8)
-    ON CONFLICT DO NOTHING
-    RETURNING 1
 ), invalidated AS (
     INSERT INTO aggregate_invalidation (level, organization_id, collector_id, range_start, range_end)
     SELECT level, %(organization_id)s::bigint, %(collector_id)s::bigint, to_timestamp(%(changed_from)s::bigint),
@@ -160,7 +160,7 @@ WITH ticks AS (
     WHERE id = %(collector_id)s::bigint AND (last_seen IS NULL OR last_seen < to_timestamp(%(last)s::bigint))
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM cpu), (SELECT count(*) FROM disk), (SELECT count(*) FROM disk_total),
-       (SELECT count(*) FROM network), (SELECT count(*) FROM network_total),
-       (SELECT count(*) FROM memory), (SELECT count(*) FROM filesystem),
+SELECT (SELECT count(*) FROM cpu), (SELECT count(*) FROM memory), (SELECT count(*) FROM disk),
+       (SELECT count(*) FROM network), (SELECT count(*) FROM filesystem),
+       (SELECT count(*) FROM disk_total), (SELECT count(*) FROM network_total),
        (SELECT count(*) FROM seen), (SELECT count(*) FROM invalidated)

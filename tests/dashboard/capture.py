@@ -38,6 +38,14 @@ def replayed(client, ticks=TICKS, *, slug: str = "acme") -> Replayed:
     return Replayed(team, Collector.objects.get(organization=team.organization, identifier="host"))
 
 
+def moved_back(ticks: list[list[dict]], seconds: int) -> list[list[dict]]:
+    """Copies of ticks, `seconds` earlier: with the capture's last two ticks, an earlier
+    sample (the second of them has the rate of the capture's last interval) that makes the
+    data span a longer range. The capture's first tick after them has no rate: its counters
+    are lower than theirs."""
+    return [[{**m, "timestamp": m["timestamp"] - seconds} for m in tick] for tick in ticks]
+
+
 def oracle(csv_name: str, **match) -> list[dict]:
     """pcprocess's rows of csv_name whose columns equal `match`, its first timestamp left out
     (pcprocess pairs the 3rd tick with the 1st there; we pair each tick with the previous)."""

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from metrics import dashboard
-from tests.dashboard.capture import CAPTURE, FIRST_TICK, LAST_TICK, TICKS, by_minute, close, oracle, replayed
+from tests.dashboard.capture import (CAPTURE, FIRST_TICK, LAST_TICK, TICKS, by_minute, close, moved_back, oracle,
+                                     replayed)
 from tests.oracle import oracle_rows
 from xat import sqlfiles
 
@@ -28,7 +29,7 @@ def _values(answer: dict) -> int:
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_it_refuses_more_days_than_points_naming_points(client, family):
-    host = replayed(client)
+    host = replayed(client, [*moved_back(TICKS[-2:], 40 * DAY), *TICKS])  # data over the 41 days
     response = host.get(family, start=FIRST_TICK - 40 * DAY, end=LAST_TICK, points=10)
 
     assert response.status_code == 400
@@ -47,14 +48,16 @@ def test_it_refuses_year_1_to_9999_naming_start(client, family, extra):
 
 
 def test_it_answers_1d_buckets_up_to_points(client):
-    host = replayed(client, TICKS[2:])  # pcprocess's rows start at the third tick
+    # pcprocess's rows start at the third tick; an earlier sample makes the data span the 41 days.
+    host = replayed(client, [*moved_back(TICKS[-2:], 40 * DAY), *TICKS[2:]])
     answer = host.get("memory", start=FIRST_TICK - 40 * DAY, end=LAST_TICK, points=41).json()
 
     day = FIRST_TICK // DAY * DAY
+    assert answer["resolution"] == "1d"
     assert answer["timestamps"] == [day - 40 * DAY + index * DAY for index in range(41)]
     used = [float(row["%memused"]) for row in oracle_rows(CAPTURE, "proc/meminfo")]
     values = answer["series"]["mem_used_pct"]
-    assert values[:-1] == [None] * 40 and close(values[-1], sum(used) / len(used))
+    assert values[0] is not None and values[1:-1] == [None] * 39 and close(values[-1], sum(used) / len(used))
 
 
 def _with_interfaces(ticks, count: int) -> list[list[dict]]:
@@ -68,7 +71,9 @@ def _with_interfaces(ticks, count: int) -> list[list[dict]]:
 
 
 def test_it_refuses_more_values_than_the_bound_with_the_items_naming_points(client):
-    host = replayed(client, _with_interfaces(TICKS[2:], ADDED_INTERFACES))  # rates from pcprocess's second row on
+    # Rates from pcprocess's second row on; an earlier sample makes the data span the 6 days.
+    ticks = [*moved_back(TICKS[-2:], 6 * DAY - 60), *TICKS[2:]]
+    host = replayed(client, _with_interfaces(ticks, ADDED_INTERFACES))
     start, end = LAST_TICK - 6 * DAY, LAST_TICK  # 8,641 minutes: 1m at 10,000 points
 
     response = host.get("network", start=start, end=end, points=dashboard.POINTS_MAX)

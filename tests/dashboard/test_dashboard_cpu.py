@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from metrics.aggregates import aggregates_refresh
 from tests.dashboard.capture import (FAR_FUTURE, FIRST_TICK, LAST_TICK, TICKS, by_minute, close, full_minutes,
-                                     oracle, replayed, same_answer)
+                                     moved_back, oracle, replayed, same_answer)
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db
@@ -82,14 +82,15 @@ def test_it_gives_each_core_with_per_core(client):
 
 
 def test_it_fills_buckets_without_samples_with_null(client):
-    host = replayed(client)
+    # The capture and, an hour before it, an earlier sample: the data span the range.
+    host = replayed(client, [*moved_back(TICKS[-2:], LAST_TICK - FIRST_TICK + 3600), *TICKS])
     answer = host.get("cpu", start=FIRST_TICK - 3600, end=LAST_TICK + 1800, points=200).json()
 
     assert answer["resolution"] == "1m"
     first, last = (FIRST_TICK - 3600) // 60 * 60, (LAST_TICK + 1800) // 60 * 60
     assert answer["timestamps"] == list(range(first, last + 1, 60))
     filled = [t for t, value in zip(answer["timestamps"], answer["series"]["user"]) if value is not None]
-    assert filled == list(range(FIRST_TICK // 60 * 60, LAST_TICK // 60 * 60 + 1, 60))
+    assert filled == [(FIRST_TICK - 3600) // 60 * 60, *range(FIRST_TICK // 60 * 60, LAST_TICK // 60 * 60 + 1, 60)]
     assert all(len(values) == len(answer["timestamps"]) for values in answer["series"].values())
 
 
@@ -103,7 +104,9 @@ def test_it_fills_buckets_without_samples_with_null(client):
     ({"hours": 24 * 90}, "1d", 91),       # 1h: 2161 > 1000
 ])
 def test_it_picks_the_finest_resolution_within_points(client, params, resolution, count):
-    host = replayed(client, TICKS_FEW)
+    # A sample at the range's start too: the data span the range (a resolution follows the
+    # data inside it, test_dashboard_data_span.py).
+    host = replayed(client, [*moved_back(TICKS_FEW[-2:], params["hours"] * 3600 - 60), *TICKS_FEW])
     answer = host.get("cpu", **params).json()
 
     assert answer["resolution"] == resolution
@@ -133,7 +136,9 @@ def test_it_answers_the_same_before_and_after_materialising(client):
     host = replayed(client)
     ranges = [dict(points=100, **WHOLE), dict(points=5, **WHOLE), dict(points=41, hours=24 * 40), {"hours": 1}]
     before = [host.get("cpu", per_core=1, stat=stat, **params).json() for params in ranges for stat in ("avg", "max")]
-    assert [answer["resolution"] for answer in before[::2]] == ["1m", "1h", "1d", "raw"]
+    # 40 days at 41 points are 1d by their length, but the capture spans 10 minutes of one
+    # hour: 1h over that hour (1m would be more than 41 buckets).
+    assert [answer["resolution"] for answer in before[::2]] == ["1m", "1h", "1h", "raw"]
 
     aggregates_refresh(now=FAR_FUTURE)
 

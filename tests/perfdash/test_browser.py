@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.dashboard.capture import replayed
-from tests.perfdash.replay import (ORACLES, ROUNDING, TICKS, assert_rounded,  # noqa: F401
+from tests.perfdash.replay import (ORACLES, TICKS, assert_rounded,  # noqa: F401
                                    retention_keeps_the_captures)
 from tests.personas import PASSWORD
 
@@ -81,15 +81,9 @@ def test_it_serves_the_dashboards_calls_to_a_browser_on_another_origin(client, l
         (str(host.collector.uuid), host.collector.name)]
     expected = ORACLES["cpu"]()
     fields = list(next(iter(expected.values())))  # the contract's cpu_* fields
-    # 24 hours back from the newest sample: hourly means (the capture lies in one hour).
-    day = result["cpu_day"]
-    assert day["status"] == 200, day
-    hour = TICKS[-1][0]["timestamp"] // 3600 * 3600
-    assert _seconds(day["body"]["timestamps"]) == [hour]
-    for field in fields:
-        mean = sum(values[field] for values in expected.values()) / len(expected)
-        assert abs(day["body"][field][0] - mean) <= ROUNDING + 1e-6, field
-    # 1 hour back: every sample, each as pcprocess computed it.
+    # 24 and 1 hour back from the newest sample: every sample, each as pcprocess computed it
+    # (the capture spans 10 minutes: raw whatever the range, issue 19).
+    assert result["cpu_day"] == result["cpu_hour"]
     samples = result["cpu_hour"]
     assert samples["status"] == 200, samples
     assert _seconds(samples["body"]["timestamps"]) == sorted(expected)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from metrics import dashboard
+from metrics.models import Upload
 from metrics.host_totals import interface_in_total
 from tests.perfdash.replay import (CAPTURE, ORACLES, TICKS, assert_rounded, oracle_rows,  # noqa: F401
                                    retention_keeps_the_captures, uploaded, DAY, days_of_ticks)
@@ -109,3 +110,16 @@ def test_it_shows_the_newest_days_of_a_longer_upload(monkeypatch):
     for busy, used in zip(series["cpu"], series["memory"], strict=True):
         assert_rounded(busy, 100 - cpu["cpu_idle"], t)
         assert_rounded(used, memory["mem_used_percent"], t)
+
+
+def test_it_gives_the_data_of_an_upload_of_ticks_already_held():
+    team = team_make("acme")
+    first = uploaded(team)
+    before = api_client(team.viewer).get(_url(first.uuid)).json()["timeSeries"]
+    Upload.objects.filter(pk=first.pk).delete()  # the record only: the samples stay
+
+    again = uploaded(team, collector=first.collector)
+
+    assert again.result["ticks"] == 0  # every tick was held already
+    series = api_client(team.viewer).get(_url(again.uuid)).json()["timeSeries"]
+    assert series == before and len(series["timestamps"]) > 100

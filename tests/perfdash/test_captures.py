@@ -127,3 +127,21 @@ def test_it_summarises_at_minutes_a_capture_whose_raw_samples_retention_dropped(
 
 def test_it_wants_a_token():
     assert api_client().get(URL).status_code == 401
+
+
+def test_it_lists_an_upload_of_ticks_already_held_from_its_collectors_samples():
+    """The same file uploaded again into the same collector (the first upload's record
+    deleted, its samples kept) stores no row: its ticks are held already. It is a capture
+    of those ticks all the same, once listed as empty ("0 samples", no metrics)."""
+    team = team_make("acme")
+    first = uploaded(team)
+    before = api_client(team.viewer).get(URL).json()["captures"][0]
+    Upload.objects.filter(pk=first.pk).delete()  # the record only: the samples stay
+
+    again = uploaded(team, collector=first.collector)
+
+    assert again.result["ticks"] == 0 and again.result["duplicate_ticks"] == len(TICKS)
+    (listed,) = api_client(team.viewer).get(URL).json()["captures"]
+    assert listed["sampleCount"] == len(TICKS) and listed["duration"] == f"{len(TICKS)} samples"
+    assert listed["metrics"] == before["metrics"] == ["cpu", "memory", "disk", "network"]
+    assert listed["summary"] == before["summary"]

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from metrics.perfdash_charts import CONVERSIONS
-from tests.dashboard.capture import replayed
+from tests.dashboard.capture import moved_back, replayed
 from tests.perfdash.replay import (ORACLES, ROUNDING, TICKS, assert_rounded, retention_keeps_the_captures,  # noqa: F401
                                    uploaded)
 from tests.personas import api_client, team_make
@@ -56,16 +56,21 @@ def test_it_gives_pcprocess_values_of_an_uploaded_capture(family):
 
 def test_it_gives_hourly_means_over_a_long_range():
     team = team_make("acme")
-    capture = uploaded(team)
+    # The capture and an earlier sample (its last interval's rate again) 499 hours before it.
+    earlier = moved_back(TICKS[-2:], 499 * 3600)
+    capture = uploaded(team, ticks=[*earlier, *TICKS])
 
-    # 500 hours: 360,000 raw samples or 30,000 minutes, more than the dashboard's 1,000
-    # points, but 500 hourly buckets: the 1h level answers.
+    # 500 hours of data: 360,000 raw samples or 30,000 minutes, more than the dashboard's
+    # 1,000 points, but 500 hourly buckets: the 1h level answers.
     answer = api_client(team.viewer).get(f"/dashboard/api/collectors/{capture.collector.uuid}/cpu/",
                                          {"hours": 500}).json()
 
     expected = ORACLES["cpu"]()
     hours = sorted({t // 3600 * 3600 for t in expected})
-    assert _seconds(answer["timestamps"]) == hours
+    assert _seconds(answer["timestamps"]) == [earlier[-1][0]["timestamp"] // 3600 * 3600, *hours]
+    for field in CONVERSIONS["cpu"].names:
+        assert_rounded(answer[field][0], expected[TICKS[-1][0]["timestamp"]][field], field)
+    answer = {field: values[1:] for field, values in answer.items() if isinstance(values, list)}
     for index, hour in enumerate(hours):
         ticks = [t for t in expected if t // 3600 * 3600 == hour]
         for field in CONVERSIONS["cpu"].names:

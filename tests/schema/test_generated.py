@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from metrics import aggregates, dashboard, exports
+from metrics.catalogue import FAMILIES, LEVELS, RESOLUTIONS, WIDE_EXPORT, Metric, WideColumn, with_metric
 from metrics.ingest import SampleRows
 from sql import generate
 from xat import sqlfiles
@@ -73,3 +75,55 @@ def test_it_refuses_a_named_query_defined_in_two_files(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         sqlfiles.named_queries.cache_clear()
+
+
+SHMEM = Metric("shmem_kb", "bigint", "kB", "gauge", dashboard="shmem_kb", since="0099_shmem")
+
+
+def test_it_charts_a_metric_the_catalogue_gives_a_dashboard_name():
+    charts = generate.dashboard_charts(with_metric(FAMILIES, "memory", SHMEM))
+
+    for name in ("dashboard_memory", "dashboard_memory_from_finer"):
+        query = charts[charts.index(f"-- name: {name}\n"):]
+        query = query[:query.index("LIMIT")]
+        assert "ELSE shmem_kb_avg END::float8 AS shmem_kb" in query, name
+    assert "shmem_kb" not in generate.dashboard_charts(FAMILIES)
+
+
+def test_it_exports_the_catalogues_wide_columns_in_both_queries():
+    shmem = WideColumn("mem_shmem_kb", "memory", "shmem_kb", "kB")
+    queries = generate.export_wide(with_metric(FAMILIES, "memory", SHMEM), (*WIDE_EXPORT, shmem))
+
+    raw = queries[queries.index("-- name: export_wide_raw\n"):queries.index("-- name: export_wide_aggregated\n")]
+    assert "m.shmem_kb," not in raw and raw.count("m.shmem_kb") == 1
+    assert "m.shmem_kb_avg" in queries[queries.index("-- name: export_wide_aggregated\n"):]
+    # Scaled to the export's units, from the catalogue's (sectors and kB to bytes).
+    assert "d.read_sectors_ps * 512" in raw and "n.rx_kb_ps * 1024" in raw
+    assert exports.WIDE_COLUMNS == tuple((column.name, column.unit) for column in WIDE_EXPORT)
+
+
+def test_it_refuses_a_wide_column_the_catalogue_does_not_hold():
+    with pytest.raises(KeyError):
+        generate.export_wide(FAMILIES, (*WIDE_EXPORT, WideColumn("mem_shmem_kb", "memory", "shmem_kb", "kB")))
+
+
+def test_the_levels_are_the_catalogues():
+    names = tuple(level.name for level in LEVELS)
+    assert dashboard.RESOLUTIONS == exports.RESOLUTIONS == RESOLUTIONS == ("raw", *names)
+    assert tuple(aggregates.WIDTHS) == names and aggregates.LEVELS is LEVELS
+    assert [line for line in generate.continuous_aggregates().splitlines() if "time_bucket" in line][:3] == [
+        f"       time_bucket('{text}', {column}) AS bucket," for text, column in
+        (("1 minute", "time"), ("1 hour", "bucket"), ("1 day", "bucket"))]
+    with pytest.raises(ValueError):
+        sqlfiles.query("dashboard_memory", at_level="1m' OR true --")
+
+
+def test_the_live_feed_shows_a_metric_the_catalogue_gives_a_dashboard_name():
+    charts = generate.dashboard_charts(with_metric(FAMILIES, "memory", SHMEM))
+
+    live = charts[charts.index("-- name: dashboard_live\n"):]
+    assert "m.shmem_kb AS memory__shmem_kb," in live
+    # Every series the live feed answers (metrics.dashboard.LIVE_SERIES) is a column of it.
+    columns = set(re.findall(r" AS (\w+__\w+)", generate.dashboard_charts()))
+    assert columns == {f"{family}__{metric.column}" for family, metrics in dashboard.LIVE_SERIES.items()
+                       for metric in metrics}

@@ -5,10 +5,9 @@ import pytest
 from django.db import connections
 
 from metrics.analytics import sql_role_create
-from metrics.catalogue import FAMILIES, STATISTICS
+from metrics.catalogue import FAMILIES, RESOLUTIONS, STATISTICS
 from metrics.schema import schema_idempotent_apply
 from tests.conftest import manage, spare_database
-from xat import sqlfiles
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,7 @@ def _catalogue_found(family, *, using: str) -> None:
     assert [column for column in raw if column[0] in {name for name, _ in metric_columns}] == metric_columns
     key = ["organization_id", "collector_id", "bucket", *([family.item.column] if family.item else [])]
     statistics = [f"{metric.column}_{statistic}" for metric in family.metrics for statistic in STATISTICS]
-    for level in sqlfiles.LEVELS[1:]:
+    for level in RESOLUTIONS[1:]:
         assert [name for name, _ in _columns(f"{family.name}_{level}", using=using)] == [*key, "samples", *statistics]
     assert [name for name, _ in _columns(f"{family.name}_levels", using=using)] == ["level", *key, "samples",
                                                                                      *statistics]
