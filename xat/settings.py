@@ -159,7 +159,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["xat.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
     # How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR);
     # DRF's get_ident reads it for the throttles (accounts/throttling.py).
