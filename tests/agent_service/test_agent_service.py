@@ -88,6 +88,21 @@ def test_it_stores_the_perf_dashboards_json_measurements_without_a_session(agent
         "error": "No file or metrics provided"}
 
 
+@pytest.mark.parametrize("path, field", [("/v1/trickle", "measurements"), ("/api/v1/metrics/", "metrics")])
+def test_a_deeply_nested_statfs_is_skipped_and_the_rest_stored(agent_service, path, field):
+    """As Django's views (tests/ingest/test_limits.py): no RecursionError's 500."""
+    tick = [dict(item, measurement="[" * 5000 + "]" * 5000) if item["subsystem"] == "statfs[*]" else item
+            for item in TICKS[1]]
+    body = json.dumps({"identifier": "host-nested", field: tick}).encode()
+    answer = agent_post(agent_service.port, _key("nested"), body, path=path)
+    assert answer.status == 200, answer
+    collector_id = collector_id_of("host-nested")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM filesystem_sample WHERE collector_id = %(c)s),"
+                       " (SELECT count(*) FROM memory_sample WHERE collector_id = %(c)s)", {"c": collector_id})
+        assert cursor.fetchone() == (0, 1)
+
+
 def test_a_body_past_the_limit_is_413_before_it_is_read_whole(agent_service, settings):
     settings.XAT_TRICKLE_MAX_BYTES = 1000
     key = _key("large")
