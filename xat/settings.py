@@ -297,6 +297,9 @@ XAT_PCD_ALLOWED_NETWORKS = env_list("XAT_PCD_ALLOWED_NETWORKS", [])
 XAT_PCD_CONNECT_TIMEOUT_SECONDS = env_int("XAT_PCD_CONNECT_TIMEOUT_SECONDS", 10)
 XAT_PCD_TIMEOUT_SECONDS = env_int("XAT_PCD_TIMEOUT_SECONDS", 300)
 XAT_PCD_MAX_ANSWER_BYTES = env_int("XAT_PCD_MAX_ANSWER_BYTES", 64 * 1024)
+# How long a load test or comparison job retries recording its outcome while the database is
+# away (a restart: seconds): the measurement took minutes, and its row is not left `running`.
+XAT_JOB_RECORD_RETRY_SECONDS = env_int("XAT_JOB_RECORD_RETRY_SECONDS", 120)
 
 # --- Aggregates (metrics/aggregates.py) ---
 # Days each level is kept (0: forever): raw samples, then the 1-minute, 1-hour and 1-day
