@@ -3,6 +3,7 @@ perf-dashboard's agents get from it, equal to what Django's agent views answer; 
 keys and collectors (no query per request, bounded staleness); the collector's oracle."""
 
 import gzip
+import http.client
 import json
 import time
 
@@ -109,6 +110,28 @@ def test_a_body_past_the_limit_is_413_before_it_is_read_whole(agent_service, set
     assert agent_post(agent_service.port, key, b" " * 1001).status == 413
     bomb = gzip.compress(b" " * 100_000)
     assert agent_post(agent_service.port, key, bomb, Content_Encoding="gzip").status == 413
+
+
+@pytest.mark.parametrize("key, size, status", [(None, 300_000, 401), ("not-a-key", 300_000, 401),
+                                               ("valid", 11_000_000, 413)])
+def test_an_early_answer_to_an_unread_body_closes_or_keeps_a_usable_connection(agent_service, key, size, status):
+    """Issue 23, §7: as for gunicorn (tests/test_request_body.py), the next request on the
+    connection is served, or the answer said `Connection: close`."""
+    server = http.client.HTTPConnection("127.0.0.1", int(agent_service.port), timeout=30)
+    try:
+        headers = {"apikey": _key("early") if key == "valid" else key} if key else {}
+        try:
+            server.request("POST", "/v1/trickle", body=b" " * size, headers=headers)
+        except BrokenPipeError:
+            pass  # the server answered and closed while the body was still being sent
+        answer = server.getresponse()
+        answer.read()
+        assert answer.status == status
+        if (answer.getheader("connection") or "").lower() != "close":
+            server.request("GET", "/health/")
+            assert server.getresponse().status == 200
+    finally:
+        server.close()
 
 
 def test_other_methods_are_405_and_other_paths_are_djangos(agent_service):
