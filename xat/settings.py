@@ -230,6 +230,8 @@ XAT_CLOUD_TIMEOUT_SECONDS = env_int("XAT_CLOUD_TIMEOUT_SECONDS", 10)
 # empty: the public endpoints. Tests point them at their local fakes.
 XAT_CLOUD_OCI_ENDPOINT = env_str("XAT_CLOUD_OCI_ENDPOINT")
 XAT_CLOUD_AZURE_ENDPOINT = env_str("XAT_CLOUD_AZURE_ENDPOINT")
+# Days a cloud instance that no listing returned is remembered (metrics/cloud/inventory.py).
+XAT_CLOUD_INSTANCE_KEEP_DAYS = env_int("XAT_CLOUD_INSTANCE_KEEP_DAYS", 30)
 
 # Ingest: the largest agent request body accepted, after gzip decompression.
 XAT_TRICKLE_MAX_BYTES = env_int("XAT_TRICKLE_MAX_BYTES", 10 * 1024 * 1024)
