@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Inside CORS, outside everything else: every answer JSON, 503 when the database is down.
     "xat.errors.JsonErrorsMiddleware",
+    "xat.url_checks.NulRefusedMiddleware",
     # Before anything reads the body (CSRF reads forms): a chunked body gets its length.
     "xat.request_body.ChunkedBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
