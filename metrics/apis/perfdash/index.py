@@ -74,6 +74,7 @@ ENDPOINTS = {
         **({"regions": "/api/v1/cloud/aws/regions"} if provider == "aws" else {}),
         **({"compartments": "/api/v1/cloud/oci/compartments"} if provider == "oci" else {}),
     } for provider in ("oci", "aws", "azure")},
+    "cloud_audit": "/api/v1/cloud/audit",
 }
 
 
