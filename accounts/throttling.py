@@ -48,7 +48,9 @@ def throttle_hit(*, key: str, period: int, now: datetime | None = None) -> tuple
 
 
 def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:40]
+    # surrogatepass: a lone surrogate (JSON's "\ud800") raised UnicodeEncodeError here, a 500.
+    # The JSON parser refuses them now (xat/parsers.py); a throttle never depends on that.
+    return hashlib.sha256(value.encode(errors="surrogatepass")).hexdigest()[:40]
 
 
 class DatabaseWindowThrottle(SimpleRateThrottle):

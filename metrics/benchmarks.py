@@ -29,7 +29,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization
-from metrics.loadtests import LoadTestRefused, loadtest_create, loadtest_units, pcd_run
+from metrics.loadtests import (
+    LoadTestRefused,
+    database_retried,
+    job_failure_reason,
+    loadtest_create,
+    loadtest_units,
+    pcd_run,
+)
 from metrics.models import (
     BENCHMARK_SCORES,
     Benchmark,
@@ -40,7 +47,7 @@ from metrics.models import (
     ComparisonServerStatus,
     ComparisonStatus,
 )
-from metrics.pcd import PcdError
+from metrics.pcd import PcdLoadTest
 from metrics.upload_jobs import organization_job_defer
 
 MAX_COMPARED_SERVERS = 10
@@ -127,32 +134,44 @@ def comparison_progress(comparison: BenchmarkComparison, servers: list[Benchmark
 
 
 def comparison_run(*, comparison_id) -> None:
-    """Runs the comparison's servers not done yet, in order, then completes it."""
+    """Runs the comparison's servers not done yet, in order, then completes it. Every write
+    is retried while the database is away (metrics.loadtests.database_retried)."""
     comparison = BenchmarkComparison.objects.filter(pk=comparison_id, status=ComparisonStatus.RUNNING).first()
     if comparison is None:
         return
     while server := comparison.servers.filter(status__in=_OPEN).order_by("position").first():
-        server.status = ComparisonServerStatus.RUNNING
-        server.save(update_fields=["status"])
-        comparison.phase = f"Running benchmark on {server.name or server.server_id}"[:300]
-        comparison.save(update_fields=["phase"])
+        database_retried(lambda: _server_started(comparison, server))
         _server_run(comparison, server)
     comparison.status, comparison.phase = ComparisonStatus.COMPLETED, "completed"
     comparison.completed_at = timezone.now()
-    comparison.save(update_fields=["status", "phase", "completed_at"])
+    database_retried(lambda: comparison.save(update_fields=["status", "phase", "completed_at"]))
+
+
+def _server_started(comparison: BenchmarkComparison, server: BenchmarkComparisonServer) -> None:
+    server.status = ComparisonServerStatus.RUNNING
+    server.save(update_fields=["status"])
+    comparison.phase = f"Running benchmark on {server.name or server.server_id}"[:300]
+    comparison.save(update_fields=["phase"])
 
 
 def _server_run(comparison: BenchmarkComparison, server: BenchmarkComparisonServer) -> None:
-    """One server's load test (D.5 steps 2-10): its result and load test, or its failure."""
-    collector = Collector.objects.filter(organization_id=comparison.organization_id,
-                                         uuid=_uuid_or_none(server.server_id)).first()
+    """One server's load test (D.5 steps 2-10): its result and load test, or its failure,
+    whatever the failure is: the comparison goes on with its next server."""
     try:
+        collector = Collector.objects.filter(organization_id=comparison.organization_id,
+                                             uuid=_uuid_or_none(server.server_id)).first()
         if collector is None:
             raise LoadTestRefused("Collector not found")
         measured = pcd_run(collector=collector)
-    except (LoadTestRefused, PcdError) as failure:
-        _server_failed(server, failure.message)
+    except Exception as failure:
+        reason = job_failure_reason(failure)
+        database_retried(lambda: _server_failed(server, reason))
         return
+    database_retried(lambda: _server_completed(comparison, server, collector, measured))
+
+
+def _server_completed(comparison: BenchmarkComparison, server: BenchmarkComparisonServer, collector: Collector,
+                      measured: PcdLoadTest) -> None:
     busy = [level for level, _ in measured.points]
     worked = [units for _, units in measured.points if units]
     try:

@@ -9,7 +9,9 @@ or measured by its collector's pcd daemon, and the comparison of servers by them
         status queued; its job (metrics/loadtest_jobs.py) calls pcd. LoadTestRefused (400)
         when the collector has no pcd address or key
     loadtest_measure(*, load_test_id) -> None             the job: queued -> running ->
-        completed (the ten levels) or failed (`error`: the contract's message)
+        completed (the ten levels) or failed (`error`: the contract's message, or for any
+        other exception "Internal error while measuring (<kind>)"); its last write retried
+        while the database is away (database_retried)
     pcd_run(*, collector) -> PcdLoadTest                  the pcd call of a collector
     loadtest_compare(*, organization, collector_uuids) -> {"servers": [...], "ratios": {...}}
 
@@ -22,10 +24,14 @@ hourly_cost and each ratio = maxUnits / the first server's maxUnits, both comput
 or (a ratio) when the first server's maxUnits is 0.
 """
 
+import logging
+import time
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from cryptography.fernet import InvalidToken
-from django.db import transaction
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -41,6 +47,7 @@ PALETTE = ("#3b82f6", "#ef4444", "#22c55e", "#f59e0b", "#8b5cf6", "#ec4899", "#0
 PROVIDERS = {VmBrand.AWS: "AWS", VmBrand.AZURE: "Azure", VmBrand.GCP: "GCP", VmBrand.ORACLE_CLOUD: "OCI",
              VmBrand.VMWARE: "VMware", VmBrand.BARE_METAL: "Bare Metal"}
 _CENTS = Decimal("0.01")
+logger = logging.getLogger(__name__)
 
 
 class LoadTestRefused(Exception):
@@ -109,11 +116,40 @@ def loadtest_measure(*, load_test_id) -> None:
     recorded = LoadTest.objects.filter(pk=load_test.pk)
     recorded.update(status=LoadTestStatus.RUNNING, started_at=timezone.now())
     try:
-        measured = pcd_run(collector=load_test.collector)
-    except (PcdError, LoadTestRefused) as failure:
-        recorded.update(status=LoadTestStatus.FAILED, error=failure.message[:300], finished_at=timezone.now())
-        return
-    recorded.update(status=LoadTestStatus.COMPLETED, finished_at=timezone.now(), **loadtest_units(measured))
+        outcome = {"status": LoadTestStatus.COMPLETED, **loadtest_units(pcd_run(collector=load_test.collector))}
+    except Exception as failure:  # whatever it is, the row ends with its reason, never left `running`
+        outcome = {"status": LoadTestStatus.FAILED, "error": job_failure_reason(failure)[:300]}
+    database_retried(lambda: recorded.update(finished_at=timezone.now(), **outcome))
+
+
+def job_failure_reason(failure: Exception) -> str:
+    """Why a load test (or a comparison's server) failed: the contract's message of a refusal
+    or of pcd's failure; for anything else its kind only (logged with its traceback)."""
+    if isinstance(failure, (PcdError, LoadTestRefused)):
+        return failure.message
+    logger.error("load test job: unexpected error", exc_info=failure)
+    return f"Internal error while measuring ({type(failure).__name__})"
+
+
+def database_retried(write: Callable[[], object]) -> None:
+    """write() again, on a new connection, while the database is unreachable or dropped the
+    job's connection (a restart), for up to XAT_JOB_RECORD_RETRY_SECONDS: a job's last
+    write would otherwise leave its row `running` for ever. Past that, the error is raised
+    (the job fails; the row stays as it was)."""
+    deadline = time.monotonic() + settings.XAT_JOB_RECORD_RETRY_SECONDS
+    pause = 0.5
+    while True:
+        try:
+            write()
+            return
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() + pause > deadline:
+                raise
+            logger.warning("load test job: database unavailable while recording (%s); retrying in %.1f s",
+                           type(error).__name__, pause)
+            connections.close_all()  # this thread's: the next write opens a new one
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
 
 
 def loadtest_units(measured: PcdLoadTest) -> dict[str, int]:

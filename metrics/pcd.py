@@ -30,7 +30,6 @@ and the status its run endpoint answered (D.4); none repeats pcd's body (S10).
 
 import http.client
 import ipaddress
-import json
 import logging
 import math
 import re
@@ -39,6 +38,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -153,8 +153,8 @@ def pcd_answer_parse(body: bytes) -> PcdLoadTest:
     (10..100, as a number or the same digits as text; others are dropped; of a repeated
     level the last wins), a missing workUnits counts 0; a set `error` is the test's failure."""
     try:
-        answer = json.loads(body)
-    except ValueError:
+        answer = orjson.loads(body)  # depth-bounded: json's recursion raised out of the job (xat/parsers.py)
+    except orjson.JSONDecodeError:
         answer = None
     if not isinstance(answer, dict) or not isinstance(answer.get("results", []), list):
         raise PcdError("Error communicating with pcd daemon: the answer is not a JSON object of results", 500)

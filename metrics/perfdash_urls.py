@@ -134,4 +134,5 @@ urlpatterns += [
          name="cloud-aws-regions"),
     path("api/v1/cloud/oci/compartments", by_method(GET=cloud.CloudLocationsApi.as_view(provider="oci")),
          name="cloud-oci-compartments"),
+    path("api/v1/cloud/audit", by_method(GET=cloud.CloudAuditApi.as_view()), name="cloud-audit"),
 ]

@@ -22,7 +22,7 @@ Rules shared by every parser:
   smallint).
 """
 
-import json
+import orjson
 
 __all__ = [
     "CPU_FIELDS",
@@ -290,9 +290,11 @@ def parse_statfs(text: str) -> dict[str, tuple[int, int, int]]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except ValueError:
-            raise ProcParseError(f"statfs: line {line.strip()[:40]!r} is not JSON") from None
+            # orjson, not json: a line nested past its depth bound is refused with that reason
+            # (xat/parsers.py), where json's recursion raised RecursionError out of the upload.
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            raise ProcParseError(f"statfs: line {line.strip()[:40]!r} is not JSON ({error})") from None
         if not isinstance(item, dict):
             raise ProcParseError("statfs: line is not a JSON object")
         mount_point = item.get("mount_point")

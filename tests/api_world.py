@@ -10,6 +10,8 @@ organization's answer; `markers()` adds the ids that do not carry it.
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from rest_framework_simplejwt.tokens import AccessToken
+
 from accounts.models import ApiKey, Membership
 from accounts.services import invitation_create
 from metrics.models import Benchmark, BenchmarkComparison, CloudInstance, LoadTest, TrickleSession, Upload
@@ -85,6 +87,14 @@ class World:
             "comparison_uuid": [str(self.comparison.pk)],
             "instance_id": [self.cloud_instance],
         }
+
+    def credentials(self, operation: dict) -> dict:
+        """The headers an operation of the OpenAPI schema takes, as this organization's admin
+        (JWT), or for an agent path (ApiKeyAuth only) with its organization key."""
+        requirements = operation.get("security") or [{}]
+        if all(set(requirement) == {"ApiKeyAuth"} for requirement in requirements):
+            return {"apikey": self.org_secret}
+        return {"Authorization": f"Bearer {AccessToken.for_user(self.team.admin)}"}
 
     def markers(self) -> list[str]:
         """Text that only a leak of this organization's data puts into another's answer: the

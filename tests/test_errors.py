@@ -102,6 +102,17 @@ def test_it_answers_json_405_naming_the_allowed_methods_on_function_views(client
     assert response.json() == {"detail": f'Method "{method.upper()}" not allowed.'}
 
 
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+@pytest.mark.parametrize("path", ["/health/", "/", "/api/v1/"])
+def test_an_unsafe_method_on_a_get_only_view_is_405_not_a_csrf_refusal(method, path):
+    """Issue 23, §7: as a browser or a probe sends it (CSRF checked, no cookie), this was
+    `403 {"detail": "Forbidden."}` from Django's CSRF check, before the view could say 405."""
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert response.status_code == 405, response.content
+    assert response["Allow"] == "GET"
+    assert response.json() == {"detail": f'Method "{method.upper()}" not allowed.'}
+
+
 def test_it_answers_json_500_without_the_error_for_a_failure_that_is_not_the_database(monkeypatch):
     def broken():
         raise RuntimeError("secret internals")

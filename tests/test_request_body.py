@@ -120,3 +120,39 @@ def test_it_answers_413_naming_the_limit_for_a_json_body_past_it(client, setting
     assert response.json() == {"detail": "The request body is larger than 1000 bytes."}
     small = client.post(path, json.dumps({"username": "x", "password": "y"}), content_type="application/json")
     assert small.status_code != 413
+
+
+def _early_answer_then_next(port, path: str, body: bytes, **headers) -> tuple[int, dict, int | None]:
+    """POSTs body (with its Content-Length) on one connection and reads the answer; then, if
+    the answer did not say `Connection: close`, sends GET /health/ on that same connection.
+    Returns (status, headers, the second answer's status, or None when it was not sent)."""
+    server = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
+    try:
+        server.request("POST", path, body=body, headers={"Content-Type": "application/json", **headers})
+        answer = server.getresponse()
+        answer.read()
+        first = answer.status, {name.lower(): value for name, value in answer.getheaders()}
+        if first[1].get("connection", "").lower() == "close":
+            return (*first, None)
+        server.request("GET", "/health/")
+        return (*first, server.getresponse().status)
+    finally:
+        server.close()
+
+
+# A body the view never reads (answered before it: no key, no token, a viewer, too large).
+UNREAD = b'{"padding": "' + b"x" * 300_000 + b'"}'
+
+
+@pytest.mark.parametrize("path, headers, status", [
+    ("/v1/trickle", {}, 401),
+    ("/api/collectors/", {}, 401),
+    ("/api/v1/collectors/", {"Authorization": "Bearer not-a-token"}, 401),
+    ("/api/auth/login/", {}, 413),
+])
+def test_an_early_answer_to_an_unread_body_closes_or_keeps_a_usable_connection(gunicorn_port, path, headers, status):
+    """Issue 23, §7: the answer said `Connection: keep-alive`, then the server closed the
+    socket, so the client's next request on it failed."""
+    got, answer_headers, following = _early_answer_then_next(gunicorn_port, path, UNREAD, **headers)
+    assert got == status
+    assert following in (None, 200), (answer_headers, following)

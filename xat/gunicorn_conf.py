@@ -30,3 +30,20 @@ def post_worker_init(worker):
     from django.urls import get_resolver
 
     get_resolver().url_patterns
+
+
+# What gunicorn (27) discards of a body the application left unread before it serves the next
+# request on the connection; past it, gunicorn closes the connection instead.
+_DRAINED_BYTES = 64 * 1024
+
+
+def pre_request(worker, req):
+    """A body that gunicorn may not drain (larger than _DRAINED_BYTES, or chunked: of unknown
+    length) closes its connection after the answer, and the answer says `Connection: close`.
+    An early answer (401, 403, 413, 503) leaves such a body unread; the answer said
+    `keep-alive`, then gunicorn closed the socket, so the client's next request on it failed.
+    An application cannot say `close` itself: gunicorn drops hop-by-hop headers from it."""
+    length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
+    chunked = any(name == "TRANSFER-ENCODING" for name, _ in req.headers)
+    if chunked or (length is not None and length.isdigit() and int(length) > _DRAINED_BYTES):
+        req.must_close = True

@@ -312,7 +312,27 @@ class SchemaGenerator(generators.SchemaGenerator):
         components.setdefault("schemas", {}).update(ERROR_SCHEMAS)
         components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
         schema["tags"] = [{"name": name, "description": description} for name, description in AREA_DESCRIPTIONS.items()]
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                _nul_refusal_described(operation["responses"])
         return schema
+
+
+NUL_REFUSED = "A NUL byte in the URL's path or query (xat/url_checks.py)."
+
+
+def _nul_refusal_described(responses: dict) -> None:
+    """Every operation may answer 400 {"detail": ...} to a NUL byte in its URL, before its
+    view runs: its 400 takes the Detail shape too."""
+    detail = _ref("Detail")
+    answer = responses.setdefault("400", {"description": NUL_REFUSED})
+    content = answer.setdefault("content", {}).setdefault("application/json", {})
+    schema = content.get("schema")
+    if schema is None:
+        content["schema"] = detail
+    elif schema != detail and detail not in schema.get("anyOf", []):
+        content["schema"] = {"anyOf": [*schema.get("anyOf", [schema]), detail]}
+        answer["description"] += f" Or: {NUL_REFUSED}"
 
 
 def function_schema(method: str, **schema):

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Inside CORS, outside everything else: every answer JSON, 503 when the database is down.
     "xat.errors.JsonErrorsMiddleware",
+    "xat.url_checks.NulRefusedMiddleware",
     # Before anything reads the body (CSRF reads forms): a chunked body gets its length.
     "xat.request_body.ChunkedBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,7 +161,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["xat.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
     # How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR);
     # DRF's get_ident reads it for the throttles (accounts/throttling.py).
@@ -232,6 +233,8 @@ XAT_CLOUD_TIMEOUT_SECONDS = env_int("XAT_CLOUD_TIMEOUT_SECONDS", 10)
 # empty: the public endpoints. Tests point them at their local fakes.
 XAT_CLOUD_OCI_ENDPOINT = env_str("XAT_CLOUD_OCI_ENDPOINT")
 XAT_CLOUD_AZURE_ENDPOINT = env_str("XAT_CLOUD_AZURE_ENDPOINT")
+# Days a cloud instance that no listing returned is remembered (metrics/cloud/inventory.py).
+XAT_CLOUD_INSTANCE_KEEP_DAYS = env_int("XAT_CLOUD_INSTANCE_KEEP_DAYS", 30)
 
 # Ingest: the largest agent request body accepted, after gzip decompression.
 XAT_TRICKLE_MAX_BYTES = env_int("XAT_TRICKLE_MAX_BYTES", 10 * 1024 * 1024)
@@ -313,6 +316,9 @@ XAT_PCD_ALLOWED_NETWORKS = env_list("XAT_PCD_ALLOWED_NETWORKS", [])
 XAT_PCD_CONNECT_TIMEOUT_SECONDS = env_int("XAT_PCD_CONNECT_TIMEOUT_SECONDS", 10)
 XAT_PCD_TIMEOUT_SECONDS = env_int("XAT_PCD_TIMEOUT_SECONDS", 300)
 XAT_PCD_MAX_ANSWER_BYTES = env_int("XAT_PCD_MAX_ANSWER_BYTES", 64 * 1024)
+# How long a load test or comparison job retries recording its outcome while the database is
+# away (a restart: seconds): the measurement took minutes, and its row is not left `running`.
+XAT_JOB_RECORD_RETRY_SECONDS = env_int("XAT_JOB_RECORD_RETRY_SECONDS", 120)
 
 # --- Aggregates (metrics/aggregates.py) ---
 # Days each level is kept (0: forever): raw samples, then the 1-minute, 1-hour and 1-day

@@ -9,7 +9,7 @@ are simplejwt's 401s with `WWW-Authenticate: Bearer realm="api"` (§1.2).
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import TokenError
 
@@ -25,6 +25,7 @@ from accounts.services import user_password_change, user_register
 from accounts.tenancy import PublicAPIView, UserAPIView
 from accounts.throttling import LOGIN_THROTTLES, PASSWORD_THROTTLES, REGISTER_THROTTLES
 from xat.openapi import error_response
+from xat.parsers import JSONParser
 
 # §4.6: the reference's words for a refresh token it cannot read (never the exception's text).
 LOGOUT_TOKEN_INVALID = "Token is invalid or expired"

@@ -1,7 +1,8 @@
 """Cloud inventories (contract Appendix A, with §11.2 S2 and S10 fixed): every endpoint
 needs a JWT and acts on the caller's organization, with the credentials an admin of it
 entered (metrics/cloud/). Reads for every member; connect, disconnect, start, stop and
-deploy-pcc for admins, each recorded in the audit (CloudAction).
+deploy-pcc for admins, each recorded in the audit (CloudAction), which admins read at
+GET /api/v1/cloud/audit (CloudAuditApi).
 
 One view class per operation, mounted once per provider (`as_view(provider=...)`,
 metrics/perfdash_urls.py). An instance id in the URL must be one the organization's own
@@ -17,12 +18,15 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin
-from metrics.apis.perfdash.base import PerfdashApi
+from metrics.apis.perfdash.base import PerfdashApi, ZTimeField
+from metrics.apis.perfdash.pagination import ContractPagination
 from metrics.cloud.inventory import (
     Instance,
     NotConnected,
     PccFacts,
+    cloud_audit_list,
     cloud_connect,
     cloud_disconnect,
     cloud_instance_power,
@@ -41,8 +45,8 @@ from metrics.cloud.providers import (
     ProviderUnreachable,
 )
 from metrics.cloud.registry import provider_module
-from metrics.models import CloudInstance
-from xat.openapi import error_response, shape
+from metrics.models import CloudAction, CloudInstance, CloudProvider
+from xat.openapi import error_response, paginated, shape
 
 logger = logging.getLogger(__name__)
 
@@ -283,3 +287,37 @@ class CloudPccValidateApi(CloudInstanceApi):
     @extend_schema(responses=OpenApiResponse(_pcc_facts_schema()))
     def get(self, request, instance_id):
         return Response({"success": True, **cloud_pcc_validate(instance=request.url_objects["instance_id"])})
+
+
+class CloudAuditSerializer(serializers.ModelSerializer):
+    created_at = ZTimeField()
+
+    class Meta:
+        model = CloudAction
+        fields = ["id", "created_at", "username", "provider", "action", "instance_id", "succeeded", "outcome"]
+
+
+_AUDIT_PAGES = paginated(CloudAuditSerializer, paginator_class=ContractPagination)
+
+
+class CloudAuditApi(PerfdashApi):
+    """GET /api/v1/cloud/audit: who connected, disconnected, started, stopped or deployed pcc
+    on the organization's cloud accounts, when, and how it ended; newest first, paginated;
+    ?provider= narrows it. Admins only (the actions are theirs)."""
+
+    permission_classes = [IsAdmin]
+    error_shape = "custom"
+
+    class FilterSerializer(serializers.Serializer):
+        provider = serializers.ChoiceField(choices=CloudProvider.choices, required=False)
+
+    @extend_schema(parameters=[*_AUDIT_PAGES["parameters"], OpenApiParameter("provider", str,
+                                                                             enum=CloudProvider.values)],
+                   responses={200: _AUDIT_PAGES["responses"],
+                              400: error_response("provider is not one of oci, aws, azure.", "Error")})
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        actions = cloud_audit_list(organization=request.organization, provider=filters.validated_data.get("provider"))
+        return paginated_response(actions, CloudAuditSerializer, request=request, view=self,
+                                  paginator_class=ContractPagination)

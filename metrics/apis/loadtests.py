@@ -8,9 +8,9 @@ answers 201 at once with the load test in status `queued`; GET .../{id}/ follows
 run endpoint answered, e.g. "pcd daemon timed out").
 """
 
-import json
 import uuid
 
+import orjson
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -192,7 +192,7 @@ class LoadTestCompareQueryApi(PerfdashApi):
         if not text:
             return Response({"error": "collector_ids parameter required"}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            listed = json.loads(text) if text.startswith("[") else text.split(",")
+            listed = orjson.loads(text) if text.startswith("[") else text.split(",")  # xat/parsers.py: why orjson
         except ValueError:
             listed = None
         if not isinstance(listed, list):

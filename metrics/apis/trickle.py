@@ -59,7 +59,10 @@ class TrickleOutputSerializer(serializers.Serializer):
 
 ONE_TICK = [{"timestamp": 1769090701, "subsystem": "/proc/stat",
              "measurement": "cpu  2255 34 2290 22625563 6290 127 456 0 0 0\ncpu0 1132 34 1441 11311718 3675 127 438 0 0 0\n"},
-            {"timestamp": 1769090701, "subsystem": "/proc/loadavg", "measurement": "0.08 0.03 0.05 1/180 2277\n"}]
+            {"timestamp": 1769090701, "subsystem": "/proc/loadavg", "measurement": "0.08 0.03 0.05 1/180 2277\n"},
+            {"timestamp": 1769090701, "subsystem": "statfs[*]",
+             "measurement": '{"mount_point": "/", "block_size": 4096, "blocks_total": 7574272,'
+                            ' "blocks_available": 5242880}\n'}]
 
 
 @function_schema(
@@ -69,7 +72,7 @@ ONE_TICK = [{"timestamp": 1769090701, "subsystem": "/proc/stat",
                              value={"identifier": "4c4c4544004d3510", "measurements": ONE_TICK}),
               OpenApiExample("Stored", response_only=True, status_codes=["200"], value={
                   "error": None, "ticks": 1, "rows": 3, "skipped": {"duplicate_ticks": 0, "unparsable": [],
-                                                                    "ignored_subsystems": {}},
+                                                                    "ignored_subsystems": {"/proc/loadavg": 1}},
                   "status": "ok", "identifier": "4c4c4544004d3510", "metrics_count": 1,
                   "session_id": "0b6f0c8e-3d7a-4e0c-9d1b-2f8a4c6e1a53"})],
 )

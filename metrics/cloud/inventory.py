@@ -9,10 +9,13 @@
     cloud_instance_state(*, instance) -> (state, name)
     cloud_pcc_deploy(*, instance, user) -> (collector, key, created, facts)  (admin; audited)
     cloud_pcc_validate(*, instance) -> PccFacts
+    cloud_audit_list(*, organization, provider=None) -> QuerySet   (CloudAction, newest first)
 
 Each listing records the instances it returned (CloudInstance): the instance endpoints
 take only those ids, so another organization's instance answers 404 before any provider
-call. An instance's collector is the one deploy-pcc made for it, else the organization's
+call. A listing forgets the provider's instances that no listing returned for
+XAT_CLOUD_INSTANCE_KEEP_DAYS (terminated, or in a location not listed since), and a
+disconnect all of them: the table holds what the organization's listings still show. An instance's collector is the one deploy-pcc made for it, else the organization's
 collector whose agent reported the instance's private IP or one of its host names at
 registration. Whether pcc is installed and collecting is what that collector's data says
 (its agent's last contact, its newest sample), never a flag.
@@ -22,11 +25,12 @@ provider, region and instance type) are filled from the price table (prices.py):
 entered by hand is never replaced.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NotRequired, TypedDict
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.keys import api_key_create_for_collector
@@ -118,6 +122,7 @@ def cloud_connect(*, organization, provider: str, values: dict, user) -> dict:
 
 def cloud_disconnect(*, organization, provider: str, user) -> bool:
     deleted = cloud_credential_delete(organization=organization, provider=provider)
+    CloudInstance.objects.filter(organization=organization, provider=provider).delete()
     _audit(organization=organization, user=user, provider=provider, action="disconnect")
     return deleted
 
@@ -153,6 +158,8 @@ def _instances_record(*, organization, provider: str, listed: list[ProviderInsta
                                       region=instance.region)
         row.save()
         rows[instance.id] = row
+    CloudInstance.objects.filter(organization=organization, provider=provider,
+                                 listed_at__lt=now - timedelta(days=settings.XAT_CLOUD_INSTANCE_KEEP_DAYS)).delete()
     return rows
 
 
@@ -256,3 +263,11 @@ def cloud_pcc_validate(*, instance: CloudInstance) -> PccFacts:
     facts = _pcc_facts(collector)
     return {"pcc_installed": facts["pccInstalled"], "pcc_running": facts["collectionStatus"] == "collecting",
             "pcc_version": None, "collector_id": facts["collectorId"], "last_contact": facts["lastContact"]}
+
+
+def cloud_audit_list(*, organization, provider: str | None = None) -> QuerySet:
+    """The organization's cloud audit (connect, disconnect, start, stop, deploy-pcc), newest first."""
+    actions = CloudAction.objects.filter(organization=organization)
+    if provider is not None:
+        actions = actions.filter(provider=provider)
+    return actions.order_by("-created_at", "-id")

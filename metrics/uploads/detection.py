@@ -13,7 +13,7 @@ bytes (gzip, zip) and its first non-blank line.
 Each one may be gzip-compressed, except the zip.
 """
 
-import json
+import orjson
 
 from metrics.uploads.errors import UnknownFormat
 from metrics.uploads.lines import DETECT_MAX_BYTES, STREAM_ERRORS, content, first_line
@@ -51,8 +51,8 @@ def format_detect(file) -> tuple[str, bool, str | None, bytes]:
         raise UnknownFormat(f"recognised {what}an empty file", recognised=f"{what}empty")
     if text.startswith(b"{"):
         try:
-            item = json.loads(text)
-        except ValueError:
+            item = orjson.loads(text)  # depth-bounded, as every JSON XAT reads (xat/parsers.py)
+        except orjson.JSONDecodeError:
             raise UnknownFormat(f"recognised {what}text starting with '{{' whose first line is not JSON",
                                 recognised=f"{what}text") from None
         if isinstance(item, dict) and {"timestamp", "subsystem", "measurement"} <= item.keys():

@@ -3,6 +3,7 @@ perf-dashboard's agents get from it, equal to what Django's agent views answer; 
 keys and collectors (no query per request, bounded staleness); the collector's oracle."""
 
 import gzip
+import http.client
 import json
 import time
 
@@ -88,12 +89,49 @@ def test_it_stores_the_perf_dashboards_json_measurements_without_a_session(agent
         "error": "No file or metrics provided"}
 
 
+@pytest.mark.parametrize("path, field", [("/v1/trickle", "measurements"), ("/api/v1/metrics/", "metrics")])
+def test_a_deeply_nested_statfs_is_skipped_and_the_rest_stored(agent_service, path, field):
+    """As Django's views (tests/ingest/test_limits.py): no RecursionError's 500."""
+    tick = [dict(item, measurement="[" * 5000 + "]" * 5000) if item["subsystem"] == "statfs[*]" else item
+            for item in TICKS[1]]
+    body = json.dumps({"identifier": "host-nested", field: tick}).encode()
+    answer = agent_post(agent_service.port, _key("nested"), body, path=path)
+    assert answer.status == 200, answer
+    collector_id = collector_id_of("host-nested")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM filesystem_sample WHERE collector_id = %(c)s),"
+                       " (SELECT count(*) FROM memory_sample WHERE collector_id = %(c)s)", {"c": collector_id})
+        assert cursor.fetchone() == (0, 1)
+
+
 def test_a_body_past_the_limit_is_413_before_it_is_read_whole(agent_service, settings):
     settings.XAT_TRICKLE_MAX_BYTES = 1000
     key = _key("large")
     assert agent_post(agent_service.port, key, b" " * 1001).status == 413
     bomb = gzip.compress(b" " * 100_000)
     assert agent_post(agent_service.port, key, bomb, Content_Encoding="gzip").status == 413
+
+
+@pytest.mark.parametrize("key, size, status", [(None, 300_000, 401), ("not-a-key", 300_000, 401),
+                                               ("valid", 11_000_000, 413)])
+def test_an_early_answer_to_an_unread_body_closes_or_keeps_a_usable_connection(agent_service, key, size, status):
+    """Issue 23, §7: as for gunicorn (tests/test_request_body.py), the next request on the
+    connection is served, or the answer said `Connection: close`."""
+    server = http.client.HTTPConnection("127.0.0.1", int(agent_service.port), timeout=30)
+    try:
+        headers = {"apikey": _key("early") if key == "valid" else key} if key else {}
+        try:
+            server.request("POST", "/v1/trickle", body=b" " * size, headers=headers)
+        except BrokenPipeError:
+            pass  # the server answered and closed while the body was still being sent
+        answer = server.getresponse()
+        answer.read()
+        assert answer.status == status
+        if (answer.getheader("connection") or "").lower() != "close":
+            server.request("GET", "/health/")
+            assert server.getresponse().status == 200
+    finally:
+        server.close()
 
 
 def test_other_methods_are_405_and_other_paths_are_djangos(agent_service):

@@ -9,7 +9,7 @@ by the local fakes of tests/cloud/fakes.py.
 
 cloud_cases: every cloud operation once, answering 2xx, for an organization connected to
 the three and its instances listed: reads first, then start/stop, deploy-pcc, connect
-again, and disconnect last.
+again, and disconnect; the audit of it all last.
 """
 
 import os
@@ -75,4 +75,5 @@ def cloud_cases(*, team, directory) -> Iterator[list[tuple]]:
                       (admin, "POST", f"{root}/instances/{instance}/deploy-pcc", None),
                       (admin, "POST", f"{root}/connect", CREDENTIALS[provider]),
                       (admin, "POST", f"{root}/disconnect", None)]
+        cases.append((admin, "GET", "/api/v1/cloud/audit", None))
         yield cases

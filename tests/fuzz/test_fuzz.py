@@ -28,7 +28,6 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
-from rest_framework_simplejwt.tokens import AccessToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.meta import TestPhase
 from schemathesis.specs.openapi.checks import (
@@ -38,7 +37,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api_world import World
-from tests.cloud.openapi_cases import faked_providers
 from xat.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -89,22 +87,6 @@ def globex_objects(worlds) -> set[str]:
     return set(worlds["globex"].markers())
 
 
-@pytest.fixture(autouse=True)
-def cloud_providers_faked(tmp_path):
-    """The cloud endpoints reach local fakes of the providers (tests/cloud/), never the
-    internet: connect would otherwise answer 503 to every example."""
-    with faked_providers(directory=tmp_path):
-        yield
-
-
-@pytest.fixture
-def unthrottled(settings):
-    """Without the login, register and password-change throttles (tests/accounts/
-    test_throttling.py), which would answer 429 to most examples of those operations
-    before their own checks."""
-    settings.XAT_THROTTLE_RATES = {}
-
-
 @pytest.fixture
 def requests_in_the_test_transaction():
     """Django's WSGI handler closes the database connection when a request ends, which
@@ -142,13 +124,6 @@ def _aimed_at_acme(case, acme: World, parameters: dict | None, location: str) ->
             for name, value in parameters.items()}
 
 
-def _credentials(operation, world: World) -> dict:
-    requirements = operation.definition.raw.get("security") or [{}]
-    if all(set(requirement) == {"ApiKeyAuth"} for requirement in requirements):  # an agent path
-        return {"apikey": world.org_secret}
-    return {"Authorization": f"Bearer {AccessToken.for_user(world.team.admin)}"}
-
-
 def nothing_of(world: World):
     """A check: the answer holds none of world's markers that the request did not send."""
     markers = world.markers()
@@ -172,7 +147,7 @@ def test_it_answers_within_the_schema_and_the_organization(case, worlds, globex_
     case.query = _named(worlds, _aimed_at_acme(case, worlds["acme"], case.query, "query"))
     with transaction.atomic():
         case.call_and_validate(
-            headers=_credentials(case.operation, worlds["acme"]),
+            headers=worlds["acme"].credentials(case.operation.definition.raw),
             checks=[not_a_server_error, status_code_conformance, content_type_conformance,
                     response_schema_conformance, nothing_of(worlds["globex"])],
         )

@@ -84,7 +84,7 @@ OUT_OF_RANGE = {
     "statfs count of 2^63": ("statfs[*]", _statfs_root(blocks_total=2**63), "outside 0..2^63-1"),
     "statfs mount point with a NUL": ("statfs[*]", _statfs_root(mount_point="/\u0000x"), "mount point"),
     "statfs mount point with a lone surrogate": ("statfs[*]", lambda text: text.replace('"/"', '"/\\ud800"', 1),
-                                                 "mount point"),
+                                                 "no low surrogate"),
     "statfs mount point longer than an index row": ("statfs[*]", _statfs_root(mount_point="/" + LONG_NAME),
                                                     "mount point"),
     "cpu40000": ("/proc/stat", lambda text: text.replace("\ncpu0 ", "\ncpu40000 ", 1), "cpu40000"),
@@ -220,3 +220,26 @@ def test_a_request_written_in_slices_stores_what_pcprocess_computed(client, key,
         response = post_like_pcc(client, key, envelope("host-s", [item for tick in part for item in tick]))
         assert response.status_code == 200 and response.json()["ticks"] == len(part)
     assert assert_stored_matches_oracle(CAPTURE, collector_id_of("host-s")) > 1000
+
+
+# A statfs[*] line nested 5,000 deep (issue 23, §4): the standard library's decoder raised
+# RecursionError (a 500, and an upload failed whole); now that subsystem is skipped with its
+# reason, as any other unparsable text (the upload's case: tests/uploads/test_upload.py).
+NESTED_STATFS = "[" * 5000 + "]" * 5000
+
+
+@pytest.mark.parametrize("path, field", [("/v1/trickle", "measurements"), ("/api/v1/metrics/", "metrics")])
+def test_it_skips_a_deeply_nested_statfs_and_stores_the_rest(client, key, path, field):
+    tick = _edited(TICKS[1], "statfs[*]", lambda text: NESTED_STATFS)
+    t = tick[0]["timestamp"]
+
+    response = post_like_pcc(client, key, json.dumps({"identifier": "host-n", field: tick}).encode(), path=path)
+
+    assert response.status_code == 200, response.content[:300]
+    stored = _rows_at(t)
+    assert stored.pop("filesystem_sample") == 0
+    assert all(stored.values()), stored
+    if path == "/v1/trickle":
+        (skipped,) = response.json()["skipped"]["unparsable"]
+        assert (skipped["timestamp"], skipped["subsystem"]) == (t, "statfs[*]")
+        assert "depth limit exceeded" in skipped["reason"]

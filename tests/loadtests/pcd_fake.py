@@ -5,7 +5,7 @@ POST /v1/loadtest as pcd does (contract Appendix D.3) or in one of the ways pcd 
         collector_make(..., pcd_address=pcd.address, pcd_apikey_encrypted=encrypt(pcd.key))
         pcd.requests                                    # [(method, path, headers, body)] received
     pcd_serving(status=503, text="down")                # an error answer
-    pcd_serving(behaviour="garbage" | "oversize" | "drip" | "hang" | "redirect" | "pcd_error")
+    pcd_serving(behaviour="garbage" | "oversize" | "drip" | "hang" | "redirect" | "pcd_error" | "nested")
 
 A test that uses it admits 127.0.0.1 with the `pcd_admitted` fixture (tests/loadtests/conftest.py).
 """
@@ -82,6 +82,8 @@ def pcd_serving(*, units_at_100: int = 12000, behaviour: str = "good", status: i
                 return None
             if behaviour == "garbage":
                 return self._send(200, b"<html>not json</html>")
+            if behaviour == "nested":  # 5,000 levels: json's recursion raised RecursionError
+                return self._send(200, b'{"results": ' + b"[" * 5000 + b"]" * 5000 + b"}")
             if behaviour == "oversize":
                 return self._send(200, b'{"results": [], "padding": "' + b"x" * 200_000 + b'"}')
             if behaviour == "redirect":

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from accounts.models import Membership
+from metrics import pcd
 from metrics.models import BenchmarkComparison, LoadTest
 from tests.loadtests.pcd_fake import CollectorDeletion, pcd_serving
 from tests.personas import api_client, collector_make, team_make
@@ -111,6 +112,40 @@ def test_it_fails_a_server_whose_collector_goes_while_its_pcd_runs(pcd_admitted)
     assert (shown["status"], shown["servers"][0]["status"]) == ("completed", "failed")
     assert shown["results"][str(deletion.collector.uuid)]["error"] == "Collector not found"
     assert not LoadTest.objects.exists()
+
+
+def test_a_server_whose_pcd_answers_nested_json_fails_and_the_next_one_runs(pcd_admitted):
+    """Issue 23, §5: the comparison stayed `running` at progress 0, its second server never run."""
+    acme = team_make("acme")
+    client = api_client(acme.admin)
+    with pcd_serving(behaviour="nested") as nested, pcd_serving(units_at_100=1000) as good:
+        first, second = _pcd_collector(acme.organization, nested, "nested"), _pcd_collector(acme.organization, good, "good")
+        comparison_id = _start(client, [{"server_id": str(first.uuid)}, {"server_id": str(second.uuid)}])
+        queued_jobs_work()
+    shown = client.get(f"{URL}/{comparison_id}").json()
+    assert (shown["status"], [s["status"] for s in shown["servers"]]) == ("completed", ["failed", "completed"])
+    assert shown["results"][str(first.uuid)]["error"].startswith("Error communicating with pcd daemon")
+
+
+def test_any_exception_in_a_server_fails_it_and_the_next_one_runs(pcd_admitted, monkeypatch):
+    """A bug (here, in reading the first server's answer) fails that server only."""
+    calls, parse = [], pcd.pcd_answer_parse
+
+    def broken_once(body):
+        calls.append(body)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return parse(body)
+    monkeypatch.setattr("metrics.pcd.pcd_answer_parse", broken_once)
+    acme = team_make("acme")
+    client = api_client(acme.admin)
+    with pcd_serving(units_at_100=1000) as one, pcd_serving(units_at_100=1000) as two:
+        first, second = _pcd_collector(acme.organization, one, "one"), _pcd_collector(acme.organization, two, "two")
+        comparison_id = _start(client, [{"server_id": str(first.uuid)}, {"server_id": str(second.uuid)}])
+        queued_jobs_work()
+    shown = client.get(f"{URL}/{comparison_id}").json()
+    assert (shown["status"], [s["status"] for s in shown["servers"]]) == ("completed", ["failed", "completed"])
+    assert shown["results"][str(first.uuid)]["error"] == "Internal error while measuring (RuntimeError)"
 
 
 @pytest.mark.parametrize("body", [{}, {"servers": []}, {"servers": None}])

@@ -3,6 +3,7 @@ load test queued, measured by a worker (its job calls the collector's pcd: a rea
 pcd_fake.py), followed through GET /api/v1/loadtests/{id}/ to completed or failed."""
 
 import pytest
+from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from metrics.models import LoadTest
@@ -55,6 +56,7 @@ def test_it_queues_the_run_then_shows_pcds_levels(pcd_admitted):
     ({"behaviour": "garbage"}, "Error communicating with pcd daemon: the answer is not a JSON object of results"),
     ({"behaviour": "oversize"}, "Error communicating with pcd daemon: the answer is larger than 65536 bytes"),
     ({"behaviour": "pcd_error"}, "pcd load test failed: perfcpumeasure crashed"),
+    ({"behaviour": "nested"}, "Error communicating with pcd daemon: the answer is not a JSON object of results"),
 ])
 def test_it_records_why_a_run_failed(pcd_admitted, serving, error):
     acme = team_make("acme")
@@ -115,3 +117,40 @@ def test_it_lets_a_collector_go_while_its_pcd_runs(pcd_admitted):
     assert len(pcd.requests) == 1
     assert not LoadTest.objects.filter(pk=answer["id"]).exists()
     assert not ProcrastinateJob.objects.exclude(status="succeeded").exists()
+
+
+def test_any_exception_ends_the_run_failed_with_a_reason(pcd_admitted, monkeypatch):
+    """Issue 23, §5: an error nobody foresaw (here, in reading pcd's answer) no longer leaves
+    the load test `running` for ever with an empty error."""
+    def broken(body):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr("metrics.pcd.pcd_answer_parse", broken)
+    acme = team_make("acme")
+    client = api_client(acme.admin)
+    with pcd_serving() as pcd:
+        answer = client.post(_run_url(_pcd_collector(acme.organization, pcd)), {}, format="json").json()
+        shown = _followed(client, answer)
+    assert (shown["status"], shown["error"]) == ("failed", "Internal error while measuring (RuntimeError)")
+
+
+class _RecorderDisconnected:
+    """An on_request for pcd_serving: while pcd "runs", the database drops the connection of
+    the job that waits for it (what a database restart does to it)."""
+
+    def __call__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                           " AND pid <> pg_backend_pid() AND query LIKE 'UPDATE \"metrics_loadtest\"%%'")
+            assert cursor.rowcount == 1, "no job connection found to drop"
+        connection.close()
+
+
+def test_a_connection_lost_while_the_run_records_still_ends_the_row(pcd_admitted):
+    """Issue 23, §5: the job's connection broken by the database while pcd ran; its result
+    is recorded on a new connection, not left `running`."""
+    acme = team_make("acme")
+    client = api_client(acme.admin)
+    with pcd_serving(units_at_100=12000, on_request=_RecorderDisconnected()) as pcd:
+        answer = client.post(_run_url(_pcd_collector(acme.organization, pcd)), {}, format="json").json()
+        shown = _followed(client, answer)
+    assert (shown["status"], shown["maxUnits"]) == ("completed", 12000)

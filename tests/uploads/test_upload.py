@@ -277,6 +277,7 @@ def test_it_answers_415_naming_what_it_recognised(acme):
         b"hello\n": "text",
         gzipped(zip_of({"a": b"x"})): "gzip, zip",
         zip_of({"readme.txt": b"hello"}): "zip",
+        b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}\n": "text",  # past the depth bound: not a RecursionError
     }
     for content, recognised in cases.items():
         response = upload(acme.client, content, collector=acme.collector)
@@ -317,6 +318,20 @@ def test_it_reports_bad_rows_by_line_and_stores_the_rest(acme):
     assert [e["line"] for e in result["errors"]] == [3, 8, meminfo + 1], result["errors"]
     assert "MemTotal" in result["errors"][2]["error"]
     assert result["errors_total"] == 3 and result["ticks"] > 100
+
+
+@job
+def test_it_skips_a_deeply_nested_statfs_and_stores_the_rest(acme):
+    """Issue 23, §4: the file failed whole ("the file could not be read (RecursionError)")."""
+    lines = (CAPTURES[0] / "collection.ndjson").read_bytes().splitlines()
+    statfs = next(i for i in range(12, 40) if b'"statfs[*]"' in lines[i])
+    lines[statfs] = json.dumps(json.loads(lines[statfs]) | {"measurement": "[" * 5000 + "]" * 5000}).encode()
+    shown = uploaded(acme.client, b"\n".join(lines), collector=acme.collector)
+    assert shown["state"] == "done", shown
+    result = shown["result"]
+    assert [e["line"] for e in result["errors"]] == [statfs + 1], result["errors"]
+    assert "depth limit exceeded" in result["errors"][0]["error"]
+    assert result["ticks"] == len({json.loads(line)["timestamp"] for line in lines})
 
 
 @job

@@ -19,12 +19,13 @@ with the contract's conventions on top.
 
 from django.http import Http404
 from rest_framework import exceptions, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.tenancy import OrganizationAPIView, drf_exception
 from metrics.apis.dashboard import OrjsonRenderer
 from metrics.models import Collector, TrickleSession, Upload
+from xat.parsers import JSONParser
 from xat.timestamps import iso_z
 
 COLLECTOR = (Collector.objects.all(), "uuid")

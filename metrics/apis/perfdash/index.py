@@ -2,6 +2,7 @@
 person or a client finding its way. Paths only: no version details, nothing of any tenant."""
 
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
@@ -73,11 +74,15 @@ ENDPOINTS = {
         **({"regions": "/api/v1/cloud/aws/regions"} if provider == "aws" else {}),
         **({"compartments": "/api/v1/cloud/oci/compartments"} if provider == "oci" else {}),
     } for provider in ("oci", "aws", "azure")},
+    "cloud_audit": "/api/v1/cloud/audit",
 }
 
 
 @function_schema("GET", auth=[], responses={200: inline_serializer("ApiIndex", fields={
     "name": serializers.CharField(), "endpoints": serializers.DictField()})})
+# GET only, which CSRF never checks: exempt, so that another method is answered 405 with
+# Allow by require_GET, where the CSRF check refused it 403 first.
+@csrf_exempt
 @require_GET
 def api_index(request):
     """The API's entry points by name (paths; {id}: a UUID; {instance_id}: a cloud provider's)."""
