@@ -250,10 +250,6 @@ XAT_TICK_MAX_FUTURE_SECONDS = env_int("XAT_TICK_MAX_FUTURE_SECONDS", 300)
 # against the database (the bound on accepting a revoked key or a deleted collector).
 XAT_INGEST_WRITERS = env_int("XAT_INGEST_WRITERS", 1)
 XAT_INGEST_GROUP_TICKS = env_int("XAT_INGEST_GROUP_TICKS", 500)
-# The file whose flock the service's processes on this machine take turns on to form their
-# groups (metrics/agent_service/groups.py); `python -m metrics.agent_service` names one for
-# its workers. Empty: no turns (one process, the tests' in-thread service).
-XAT_INGEST_TURN_FILE = env_str("XAT_INGEST_TURN_FILE", "")
 XAT_AGENT_CACHE_SECONDS = env_int("XAT_AGENT_CACHE_SECONDS", 2)
 
 # --- Accounts (issue 3): login/register throttling, shared by workers via PostgreSQL ---

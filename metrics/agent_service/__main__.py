@@ -2,20 +2,16 @@
 
 Listens on XAT_AGENTS_BIND (default 127.0.0.1:$XAT_AGENTS_PORT, port 8001) with
 XAT_AGENT_WORKERS processes (default: one per core), each with its own event loop, cache
-and writers, taking turns to form their groups on a lock file this process names
-(XAT_INGEST_TURN_FILE, groups.py); uvicorn's master starts a worker again if it dies. Access log: XAT_ACCESS_LOG
+and writers; uvicorn's master starts a worker again if it dies. Access log: XAT_ACCESS_LOG
 as for gunicorn (keys travel in headers, never in the logged request line).
 """
 
 import multiprocessing
 import os
-import tempfile
 
 import uvicorn
 
 if __name__ == "__main__":
-    turns = tempfile.TemporaryDirectory(prefix="xat-agents-")
-    os.environ.setdefault("XAT_INGEST_TURN_FILE", os.path.join(turns.name, "turn"))
     host, _, port = os.environ.get("XAT_AGENTS_BIND", f"127.0.0.1:{os.environ.get('XAT_AGENTS_PORT', '8001')}") \
         .rpartition(":")
     uvicorn.run("metrics.agent_service.app:application", host=host, port=int(port),

@@ -55,8 +55,7 @@ class AgentService:
         self.cache = AgentCache()
         self.lookups = ThreadPoolExecutor(LOOKUP_THREADS, thread_name_prefix="agent-lookup")
         self.committer = GroupCommitter(writers=settings.XAT_INGEST_WRITERS,
-                                        group_ticks=settings.XAT_INGEST_GROUP_TICKS,
-                                        turn_file=settings.XAT_INGEST_TURN_FILE)
+                                        group_ticks=settings.XAT_INGEST_GROUP_TICKS)
         self._checking = asyncio.get_running_loop().create_task(self._checks())
 
     async def close(self) -> None:

@@ -21,21 +21,10 @@ fleet's open loop) pay per tick (docs/performance.md).
 A request whose collector is in a group still running waits for that group to end, with
 every later request of that collector: two groups never hold one collector, so each
 collector's requests are stored in the order they arrived.
-
-The service's processes on one machine take turns (`turn_file`, an flock the service's
-master names in XAT_INGEST_TURN_FILE): a process forms its group only once it holds the
-turn, so requests arriving at any process while another one's group runs wait for the next
-group, and a machine's groups are about as large as one process's would be with every
-agent. Without turns, two processes' groups ran side by side, each half as large, and a
-group's fixed cost (about 2.7 ms of CPU, client and PostgreSQL) was shared by half as many
-ticks (docs/performance.md). The turn is the machine's, not the database's: other
-machines' processes do not wait for it, and a process killed holding it releases it.
 """
 
 import asyncio
-import fcntl
 import logging
-import os
 import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 
 class GroupCommitter:
-    def __init__(self, *, writers: int, group_ticks: int, turn_file: str = ""):
+    def __init__(self, *, writers: int, group_ticks: int):
         self.group_ticks = group_ticks
         self.largest_group = 0  # requests (tests: groups did form)
         self._writers = self._free_writers = writers
@@ -57,8 +46,6 @@ class GroupCommitter:
         self._waiting: deque[tuple[PendingIngest, asyncio.Future]] = deque()
         self._busy_collectors: set[int] = set()
         self._groups: set[asyncio.Task] = set()
-        # flock's lock belongs to the open file, so this process's writers share the turn.
-        self._turn = os.open(turn_file, os.O_RDWR | os.O_CREAT, 0o600) if turn_file else None
 
     async def store(self, pending: PendingIngest) -> IngestOutcome:
         answer = asyncio.get_running_loop().create_future()
@@ -79,24 +66,17 @@ class GroupCommitter:
             await asyncio.sleep(0.01)
         await on_every_thread(self._threads, self._writers, connection_close)
         self._threads.shutdown()
-        if self._turn is not None:
-            os.close(self._turn)
 
     def _groups_start(self) -> None:
-        while self._free_writers and self._group_possible():
+        while self._free_writers and (group := self._group_take()):
             self._free_writers -= 1
-            task = asyncio.get_running_loop().create_task(self._group_run())
+            task = asyncio.get_running_loop().create_task(self._group_run(group))
             self._groups.add(task)
             task.add_done_callback(self._groups.discard)
 
-    def _group_possible(self) -> bool:
-        """A waiting request's collector is held by no running group."""
-        return any(pending.collector_id not in self._busy_collectors for pending, _ in self._waiting)
-
     def _group_take(self) -> list[tuple[PendingIngest, asyncio.Future]]:
         """The waiting requests whose collectors no running group holds, in arrival order,
-        up to group_ticks ticks (one request at least, unless every waiting request's
-        collector is held: an empty group)."""
+        up to group_ticks ticks (one request at least)."""
         group, ticks, held, left = [], 0, set(self._busy_collectors), deque()
         while self._waiting:
             request = self._waiting.popleft()
@@ -112,20 +92,13 @@ class GroupCommitter:
         self.largest_group = max(self.largest_group, len(group))
         return group
 
-    async def _group_run(self) -> None:
-        """Takes the turn, then the group of the requests waiting by then, stores it."""
-        loop = asyncio.get_running_loop()
-        if self._turn is not None:
-            await loop.run_in_executor(self._threads, fcntl.flock, self._turn, fcntl.LOCK_EX)
-        group = self._group_take()
+    async def _group_run(self, group: list[tuple[PendingIngest, asyncio.Future]]) -> None:
         pendings = [pending for pending, _ in group]
         try:
-            outcomes = await loop.run_in_executor(self._threads, _group_store, pendings) if group else []
+            outcomes = await asyncio.get_running_loop().run_in_executor(self._threads, _group_store, pendings)
         except Exception as error:  # every request of the group answers it
             outcomes = [error] * len(group)
         finally:
-            if self._turn is not None:
-                fcntl.flock(self._turn, fcntl.LOCK_UN)
             self._free_writers += 1
             self._busy_collectors -= {pending.collector_id for pending in pendings}
         for (_, answer), outcome in zip(group, outcomes):

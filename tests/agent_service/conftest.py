@@ -40,21 +40,13 @@ def agent_writers() -> int:
 
 
 @pytest.fixture
-def agent_turn_file() -> str:
-    """XAT_INGEST_TURN_FILE of the service; empty (no turns, as one process serves alone)
-    unless a test module overrides this fixture."""
-    return ""
-
-
-@pytest.fixture
 def agent_service(transactional_db, settings, monkeypatch, agent_cache_seconds,
-                  agent_writers, agent_turn_file) -> Iterator[ServiceOnThread]:
+                  agent_writers) -> Iterator[ServiceOnThread]:
     # Django's own requests (the paths the service hands to Django) close their connections,
     # so that none is left open on the test database; the service closes its own.
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     settings.XAT_AGENT_CACHE_SECONDS = agent_cache_seconds
     settings.XAT_INGEST_WRITERS = agent_writers
-    settings.XAT_INGEST_TURN_FILE = agent_turn_file
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app.application, host="127.0.0.1", port=int(port), lifespan="on",
                                           loop="uvloop", http="httptools", access_log=False, log_level="warning"))
