@@ -82,18 +82,27 @@ def _same(left, right, where="") -> list[str]:
     return [] if left == right else [f"{where}: {left!r} != {right!r}"]
 
 
-@pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
-def test_the_dashboard_answers_the_same_in_both_editions(client, tsl_database):
-    apache = _scenario(client, lambda: aggregates_refresh(now=FAR_FUTURE))
+def _in_both_editions(tsl_database, scenario, apache_refresh) -> dict:
+    """scenario's answers under the Apache edition (refreshed by apache_refresh) and under the
+    Community edition's engine (its continuous aggregates refreshed), asserted equal; the
+    Apache edition's answers."""
+    apache = scenario(apache_refresh)
     connections[tsl_database.alias].close()  # the engine takes one connection at a time
     tsl_settings = {key: value for key, value in connections[tsl_database.alias].settings_dict.items() if key != "TEST"}
     with default_connection_to(**tsl_settings):
-        community = _scenario(client, _refresh_continuous_aggregates)
+        community = scenario(_refresh_continuous_aggregates)
     tsl_database.truncate_hypertables()
 
     assert apache.keys() == community.keys()
     differences = [d for key in apache for d in _same(apache[key], community[key], str(key))]
     assert not differences, f"{len(differences)} differences, first: {differences[:5]}"
+    return apache
+
+
+@pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
+def test_the_dashboard_answers_the_same_in_both_editions(client, tsl_database):
+    apache = _in_both_editions(tsl_database, lambda refresh: _scenario(client, refresh),
+                               lambda: aggregates_refresh(now=FAR_FUTURE))
     series = [value for body in apache.values() for values in body.get("series", {}).values() for value in values]
     assert sum(value is not None for value in series) > 1000  # not an agreement on empty answers
 
@@ -131,16 +140,8 @@ def _unrefreshed_scenario(client, refresh) -> dict:
 @pytest.mark.django_db(databases=["default", "tsl"], transaction=True)
 def test_both_editions_compute_the_levels_not_refreshed_yet_alike(client, tsl_database):
     day_after = datetime.fromtimestamp(capture_ticks(CAPTURE)[-1][0]["timestamp"] + DAY + 60, UTC)
-    apache = _unrefreshed_scenario(client, lambda: aggregates_refresh(now=day_after))
-    connections[tsl_database.alias].close()  # the engine takes one connection at a time
-    tsl_settings = {key: value for key, value in connections[tsl_database.alias].settings_dict.items() if key != "TEST"}
-    with default_connection_to(**tsl_settings):
-        community = _unrefreshed_scenario(client, _refresh_continuous_aggregates)
-    tsl_database.truncate_hypertables()
-
-    assert apache.keys() == community.keys()
-    differences = [d for key in apache for d in _same(apache[key], community[key], str(key))]
-    assert not differences, f"{len(differences)} differences, first: {differences[:5]}"
+    apache = _in_both_editions(tsl_database, lambda refresh: _unrefreshed_scenario(client, refresh),
+                               lambda: aggregates_refresh(now=day_after))
     for (chart, resolution), body in apache.items():
         values = [value for values in body["series"].values() for value in values]
         values += [value for item in body.get("items", []) for values in item["series"].values() for value in values]

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from django.db import connection
 from metrics.models import BenchmarkComparison, BenchmarkComparisonServer, LoadTest
 from tests.loadtests.pcd_fake import pcd_serving
 from tests.personas import api_client, collector_make, team_make
+from tests.uploads.files import until
 from xat.encryption import encrypt
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,15 +33,6 @@ def _worker(log: Path) -> subprocess.Popen:
                                 stdout=output, stderr=subprocess.STDOUT)
 
 
-def _until(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"waited {timeout} s for {what}")
-
-
 def test_it_carries_on_from_the_unfinished_server_after_a_worker_is_killed(tmp_path):
     acme = team_make("acme")
     client = api_client(acme.analyst)
@@ -57,7 +48,7 @@ def test_it_carries_on_from_the_unfinished_server_after_a_worker_is_killed(tmp_p
 
         killed = _worker(tmp_path / "killed.log")
         try:
-            _until(lambda: second_pcd.requests, timeout=120, what="the second server's load test to start")
+            until(lambda: second_pcd.requests, timeout=120, what="the second server's load test to start")
             midway = client.get(f"/api/v1/pcc/benchmark/compare/{comparison_id}").json()
         finally:
             killed.send_signal(signal.SIGKILL)
@@ -68,7 +59,7 @@ def test_it_carries_on_from_the_unfinished_server_after_a_worker_is_killed(tmp_p
 
         second_worker = _worker(tmp_path / "second.log")
         try:
-            _until(lambda: BenchmarkComparison.objects.filter(pk=comparison_id, status="completed").exists(),
+            until(lambda: BenchmarkComparison.objects.filter(pk=comparison_id, status="completed").exists(),
                    timeout=120, what="the comparison to be taken up again and complete")
         finally:
             second_worker.send_signal(signal.SIGTERM)
