@@ -1,0 +1,90 @@
+"""A database outage while a load test records (issue 23, §5): the database stops while pcd
+runs and stays away longer than the job retries its last write (XAT_JOB_RECORD_RETRY_SECONDS),
+then comes back. The load test still ends, failed with a reason or measured again, with no
+one stepping in: the worker runs as `make run` runs it (scripts/run.sh's supervise)."""
+
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from metrics.loadtests import loadtest_run_queue
+from metrics.models import LoadTest, LoadTestStatus
+from tests.conftest import ROOT, default_connection_to, manage, spare_database
+from tests.loadtests.pcd_fake import pcd_serving
+from tests.personas import collector_make, team_make
+from xat.encryption import encrypt
+
+DATABASE = "loadtest_outage"
+RECORD_RETRY_SECONDS = 1
+STALLED_SECONDS = 2
+# Longer than the job's retries; shorter than the worker's own wait for a connection (its
+# pool's 30 s), so that the worker records the job's end once the database is back.
+OUTAGE_SECONDS = 8
+# After the database is back: the supervisor's pause (1 s, doubling while the worker cannot
+# start), the worker's start, a stalled-job check (every second here) and, if it is run
+# again, pcd's answer (at once here).
+ENDED_WITHIN_SECONDS = 45
+
+
+@pytest.fixture
+def outage_database(spare_cluster, django_db_blocker):
+    """A migrated database of the spare cluster, served to this process's ORM; the
+    environment that points a worker at it."""
+    socket_dir, port = spare_cluster
+    env = spare_database(spare_cluster, DATABASE)
+    migrated = manage("migrate", "--noinput", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    with django_db_blocker.unblock(), default_connection_to(HOST=str(socket_dir), PORT=port, NAME=DATABASE):
+        yield env
+
+
+def _cluster(spare_cluster, action: str) -> None:
+    socket_dir, port = spare_cluster
+    subprocess.run(["bash", ROOT / "scripts/pg.sh", action, socket_dir.parent, port], check=True,
+                   capture_output=True, timeout=120)
+
+
+def test_a_load_test_ends_after_the_database_was_away_while_it_recorded(spare_cluster, outage_database, tmp_path):
+    acme = team_make("acme")
+    back, stopped = threading.Event(), threading.Event()
+
+    def outage() -> None:
+        """On pcd's first request, in its thread: the database stops before pcd answers (a
+        run of the job after the outage is answered at once)."""
+        if stopped.is_set():
+            return
+        stopped.set()
+        _cluster(spare_cluster, "stop")
+        threading.Thread(target=lambda: (time.sleep(OUTAGE_SECONDS), _cluster(spare_cluster, "start"),
+                                         back.set()), daemon=True).start()
+
+    log = tmp_path / "worker.log"
+    env = {**os.environ, **outage_database, "XAT_PCD_ALLOWED_NETWORKS": "127.0.0.1/32",
+           "XAT_WORKER_STALLED_SECONDS": str(STALLED_SECONDS), "XAT_JOB_RECORD_RETRY_SECONDS": str(RECORD_RETRY_SECONDS),
+           "XAT_PCD_TIMEOUT_SECONDS": "30"}
+    with pcd_serving(units_at_100=12000, on_request=outage) as pcd:
+        collector = collector_make(acme.organization, pcd_address=pcd.address, pcd_apikey_encrypted=encrypt(pcd.key))
+        load_test = loadtest_run_queue(organization=acme.organization, created_by=acme.admin, collector=collector)
+        connection.close()  # this process's session would not outlive the outage
+        supervisor = subprocess.Popen(["bash", "-c", 'source scripts/run.sh && supervise "$@"', "supervise", str(log),
+                                       str(ROOT / ".venv/bin/python"), "manage.py", "procrastinate", "worker"],
+                                      cwd=ROOT, env=env)
+        try:
+            assert back.wait(timeout=120), f"the database was not back; the worker's log:\n{log.read_text()[-3000:]}"
+            back_at = time.monotonic()
+            while (ended := LoadTest.objects.get(pk=load_test.pk)).status not in (LoadTestStatus.COMPLETED,
+                                                                                  LoadTestStatus.FAILED):
+                if time.monotonic() - back_at > ENDED_WITHIN_SECONDS:
+                    pytest.fail(f"the load test is still {ended.status} {ENDED_WITHIN_SECONDS} s after the database"
+                                f" came back; the worker's log:\n{log.read_text()[-6000:]}")
+                time.sleep(0.2)
+        finally:
+            supervisor.send_signal(signal.SIGTERM)
+            supervisor.wait(timeout=60)
+    assert ended.error if ended.status == LoadTestStatus.FAILED else ended.units_100pct == 12000
+    assert len(pcd.requests) in (1, 2)  # measured once, or once again after the outage
