@@ -1,19 +1,23 @@
 """A database outage while a load test records (issue 23, §5): the database stops while pcd
 runs and stays away longer than the job retries its last write (XAT_JOB_RECORD_RETRY_SECONDS),
-then comes back. The load test still ends, failed with a reason or measured again, with no
-one stepping in: the worker runs as `make run` runs it (scripts/run.sh's supervise)."""
+then comes back. The load test (or the comparison's server) still ends, failed with a reason
+or measured again, with no one stepping in: the worker runs as `make run` runs it
+(scripts/run.sh's supervise)."""
 
 import os
 import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
 
+from metrics.benchmarks import comparison_start
 from metrics.loadtests import loadtest_run_queue
-from metrics.models import LoadTest, LoadTestStatus
+from metrics.models import BenchmarkComparison, ComparisonStatus, LoadTest, LoadTestStatus
 from tests.conftest import ROOT, default_connection_to, manage, spare_database
 from tests.loadtests.pcd_fake import pcd_serving
 from tests.personas import collector_make, team_make
@@ -49,42 +53,85 @@ def _cluster(spare_cluster, action: str) -> None:
                    capture_output=True, timeout=120)
 
 
-def test_a_load_test_ends_after_the_database_was_away_while_it_recorded(spare_cluster, outage_database, tmp_path):
-    acme = team_make("acme")
-    back, stopped = threading.Event(), threading.Event()
+class Outage:
+    """An on_request for pcd_serving: on pcd's first request (in its thread) the database
+    stops before pcd answers, and starts again OUTAGE_SECONDS later (`back` then set). Later
+    requests (a run after the outage) are answered at once."""
 
-    def outage() -> None:
-        """On pcd's first request, in its thread: the database stops before pcd answers (a
-        run of the job after the outage is answered at once)."""
-        if stopped.is_set():
+    def __init__(self, spare_cluster):
+        self.spare_cluster = spare_cluster
+        self.stopped, self.back = threading.Event(), threading.Event()
+
+    def __call__(self) -> None:
+        if self.stopped.is_set():
             return
-        stopped.set()
-        _cluster(spare_cluster, "stop")
-        threading.Thread(target=lambda: (time.sleep(OUTAGE_SECONDS), _cluster(spare_cluster, "start"),
-                                         back.set()), daemon=True).start()
+        self.stopped.set()
+        _cluster(self.spare_cluster, "stop")
+        threading.Thread(target=self._start_later, daemon=True).start()
 
-    log = tmp_path / "worker.log"
-    env = {**os.environ, **outage_database, "XAT_PCD_ALLOWED_NETWORKS": "127.0.0.1/32",
+    def _start_later(self) -> None:
+        time.sleep(OUTAGE_SECONDS)
+        _cluster(self.spare_cluster, "start")
+        self.back.set()
+
+
+@contextmanager
+def supervised_worker(env: dict, log) -> Iterator[None]:
+    """A worker as `make run` runs one (started again whenever it exits), on env's database."""
+    env = {**os.environ, **env, "XAT_PCD_ALLOWED_NETWORKS": "127.0.0.1/32",
            "XAT_WORKER_STALLED_SECONDS": str(STALLED_SECONDS), "XAT_JOB_RECORD_RETRY_SECONDS": str(RECORD_RETRY_SECONDS),
            "XAT_PCD_TIMEOUT_SECONDS": "30"}
+    connection.close()  # this process's session would not outlive the outage
+    supervisor = subprocess.Popen(["bash", "-c", 'source scripts/run.sh && supervise "$@"', "supervise", str(log),
+                                   str(ROOT / ".venv/bin/python"), "manage.py", "procrastinate", "worker"],
+                                  cwd=ROOT, env=env)
+    try:
+        yield
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        supervisor.wait(timeout=60)
+
+
+def ended_after_outage(outage: Outage, ended: Callable[[], object], log) -> object:
+    """ended()'s first true value, polled once the database is back; fails past
+    ENDED_WITHIN_SECONDS with the worker's log."""
+    assert outage.back.wait(timeout=120), f"the database was not back; the worker's log:\n{log.read_text()[-3000:]}"
+    back_at = time.monotonic()
+    while not (value := ended()):
+        if time.monotonic() - back_at > ENDED_WITHIN_SECONDS:
+            pytest.fail(f"not ended {ENDED_WITHIN_SECONDS} s after the database came back; the worker's log:\n"
+                        f"{log.read_text()[-6000:]}")
+        time.sleep(0.2)
+    return value
+
+
+def test_a_load_test_ends_after_the_database_was_away_while_it_recorded(spare_cluster, outage_database, tmp_path):
+    acme = team_make("acme")
+    outage, log = Outage(spare_cluster), tmp_path / "worker.log"
     with pcd_serving(units_at_100=12000, on_request=outage) as pcd:
         collector = collector_make(acme.organization, pcd_address=pcd.address, pcd_apikey_encrypted=encrypt(pcd.key))
         load_test = loadtest_run_queue(organization=acme.organization, created_by=acme.admin, collector=collector)
-        connection.close()  # this process's session would not outlive the outage
-        supervisor = subprocess.Popen(["bash", "-c", 'source scripts/run.sh && supervise "$@"', "supervise", str(log),
-                                       str(ROOT / ".venv/bin/python"), "manage.py", "procrastinate", "worker"],
-                                      cwd=ROOT, env=env)
-        try:
-            assert back.wait(timeout=120), f"the database was not back; the worker's log:\n{log.read_text()[-3000:]}"
-            back_at = time.monotonic()
-            while (ended := LoadTest.objects.get(pk=load_test.pk)).status not in (LoadTestStatus.COMPLETED,
-                                                                                  LoadTestStatus.FAILED):
-                if time.monotonic() - back_at > ENDED_WITHIN_SECONDS:
-                    pytest.fail(f"the load test is still {ended.status} {ENDED_WITHIN_SECONDS} s after the database"
-                                f" came back; the worker's log:\n{log.read_text()[-6000:]}")
-                time.sleep(0.2)
-        finally:
-            supervisor.send_signal(signal.SIGTERM)
-            supervisor.wait(timeout=60)
+        with supervised_worker(outage_database, log):
+            ended = ended_after_outage(outage, lambda: LoadTest.objects.filter(
+                pk=load_test.pk, status__in=(LoadTestStatus.COMPLETED, LoadTestStatus.FAILED)).first(), log)
     assert ended.error if ended.status == LoadTestStatus.FAILED else ended.units_100pct == 12000
     assert len(pcd.requests) in (1, 2)  # measured once, or once again after the outage
+
+
+def test_a_comparison_goes_on_after_the_database_was_away_while_a_server_recorded(spare_cluster, outage_database,
+                                                                                   tmp_path):
+    acme = team_make("acme")
+    outage, log = Outage(spare_cluster), tmp_path / "worker.log"
+    with pcd_serving(units_at_100=1000, on_request=outage) as first_pcd, pcd_serving(units_at_100=3000) as second_pcd:
+        first, second = (collector_make(acme.organization, name=name, pcd_address=pcd.address,
+                                        pcd_apikey_encrypted=encrypt(pcd.key))
+                         for name, pcd in (("first", first_pcd), ("second", second_pcd)))
+        comparison = comparison_start(organization=acme.organization, created_by=acme.admin, benchmark_id="b",
+                                      duration="1m", servers=[{"server_id": str(first.uuid)},
+                                                              {"server_id": str(second.uuid)}])
+        with supervised_worker(outage_database, log):
+            ended_after_outage(outage, lambda: BenchmarkComparison.objects.filter(
+                pk=comparison.pk, status=ComparisonStatus.COMPLETED).exists(), log)
+    servers = list(comparison.servers.order_by("position"))
+    assert servers[0].status == "failed" and servers[0].result["error"] or servers[0].status == "completed"
+    assert servers[1].status == "completed" and servers[1].load_test.units_100pct == 3000
