@@ -2,7 +2,9 @@
 runs and stays away longer than the job retries its last write (XAT_JOB_RECORD_RETRY_SECONDS),
 then comes back. The load test (or the comparison's server) still ends, failed with a reason
 or measured again, with no one stepping in: the worker runs as `make run` runs it
-(scripts/run.sh's supervise)."""
+(scripts/run.sh's supervise). On the spare cluster (tests/conftest.py), outside tests/faults:
+stopping it there would break the connections of that folder's agent service, which its
+next test expects to answer at once."""
 
 import os
 import signal
