@@ -12,7 +12,7 @@
         unless the user started it in that organization (S4)
     comparison_progress(comparison, servers) -> int   percent of its servers run
     comparison_run(*, comparison_id) -> None          the job (metrics/loadtest_jobs.py)
-    comparison_unrecorded_resume() -> int             the stalled-job check: comparisons
+    comparison_unrecorded_resume() -> None            the stalled-job check: comparisons
         whose job ended without completing them (the database away too long) go on
 
 A comparison runs pcd's load test (metrics/loadtests.pcd_run) on its servers in request
@@ -153,15 +153,14 @@ def comparison_run(*, comparison_id) -> None:
     database_retried(lambda: comparison.save(update_fields=["status", "phase", "completed_at"]))
 
 
-def comparison_unrecorded_resume() -> int:
+def comparison_unrecorded_resume() -> None:
     """Comparisons still running whose job has ended (its writes gave up while the database
     was away; procrastinate recorded the job's end once it was back): the server it was
     running ends `failed` with the reason and a new job goes on with the servers left, as
-    after any server's failure. How many."""
+    after any server's failure."""
     from metrics.loadtest_jobs import comparison_run_job  # the job module imports this one
 
-    resumed = fetch_all("comparison_unrecorded")
-    for comparison_id, organization_id in resumed:
+    for comparison_id, organization_id in fetch_all("comparison_unrecorded"):
         with transaction.atomic():
             for server in BenchmarkComparisonServer.objects.filter(comparison_id=comparison_id,
                                                                    status=ComparisonServerStatus.RUNNING):
@@ -169,7 +168,6 @@ def comparison_unrecorded_resume() -> int:
             organization_job_defer(comparison_run_job, organization_id=organization_id,
                                    comparison_id=str(comparison_id))
         logger.warning("comparison %s: its job ended before the comparison did; queued again", comparison_id)
-    return len(resumed)
 
 
 def _server_started(comparison: BenchmarkComparison, server: BenchmarkComparisonServer) -> None:

@@ -12,7 +12,7 @@ or measured by its collector's pcd daemon, and the comparison of servers by them
         completed (the ten levels) or failed (`error`: the contract's message, or for any
         other exception "Internal error while measuring (<kind>)"); its last write retried
         while the database is away (database_retried)
-    loadtest_unrecorded_fail() -> int                     the stalled-job check: load tests
+    loadtest_unrecorded_fail() -> None                    the stalled-job check: load tests
         whose job ended without recording them (the database away too long) end failed
     pcd_run(*, collector) -> PcdLoadTest                  the pcd call of a collector
     loadtest_compare(*, organization, collector_uuids) -> {"servers": [...], "ratios": {...}}
@@ -156,14 +156,13 @@ def database_retried(write: Callable[[], object]) -> None:
             pause = min(pause * 2, 10.0)
 
 
-def loadtest_unrecorded_fail() -> int:
+def loadtest_unrecorded_fail() -> None:
     """Ends `failed` the load tests still queued or running whose job has ended: a job whose
     last write gave up (database_retried) while procrastinate, waiting longer, recorded the
-    job's end once the database was back; nothing would take such a row up again. How many."""
+    job's end once the database was back; nothing would take such a row up again."""
     ended = fetch_all("loadtest_unrecorded_fail", error=UNRECORDED_ERROR)
     for (load_test_id,) in ended:
         logger.warning("load test %s: its job ended without recording it; failed", load_test_id)
-    return len(ended)
 
 
 def loadtest_units(measured: PcdLoadTest) -> dict[str, int]:
