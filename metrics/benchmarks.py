@@ -12,6 +12,8 @@
         unless the user started it in that organization (S4)
     comparison_progress(comparison, servers) -> int   percent of its servers run
     comparison_run(*, comparison_id) -> None          the job (metrics/loadtest_jobs.py)
+    comparison_unrecorded_resume() -> None            the stalled-job check: comparisons
+        whose job ended without completing them (the database away too long) go on
 
 A comparison runs pcd's load test (metrics/loadtests.pcd_run) on its servers in request
 order, one at a time. Its progress is its rows: each server is pending, running, completed
@@ -21,6 +23,7 @@ starts from that server and skips the ones done. A server's failure is recorded 
 (§9.4's result with `error`); the comparison still completes, as the reference's does.
 """
 
+import logging
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -30,6 +33,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from metrics.loadtests import (
+    UNRECORDED_ERROR,
     LoadTestRefused,
     database_retried,
     job_failure_reason,
@@ -49,9 +53,11 @@ from metrics.models import (
 )
 from metrics.pcd import PcdLoadTest
 from metrics.upload_jobs import organization_job_defer
+from xat.sqlfiles import fetch_all
 
 MAX_COMPARED_SERVERS = 10
 _OPEN = (ComparisonServerStatus.PENDING, ComparisonServerStatus.RUNNING)
+logger = logging.getLogger(__name__)
 
 
 def benchmark_list(*, organization: Organization, status: str | None = None, collector_uuid=None) -> QuerySet:
@@ -145,6 +151,23 @@ def comparison_run(*, comparison_id) -> None:
     comparison.status, comparison.phase = ComparisonStatus.COMPLETED, "completed"
     comparison.completed_at = timezone.now()
     database_retried(lambda: comparison.save(update_fields=["status", "phase", "completed_at"]))
+
+
+def comparison_unrecorded_resume() -> None:
+    """Comparisons still running whose job has ended (its writes gave up while the database
+    was away; procrastinate recorded the job's end once it was back): the server it was
+    running ends `failed` with the reason and a new job goes on with the servers left, as
+    after any server's failure."""
+    from metrics.loadtest_jobs import comparison_run_job  # the job module imports this one
+
+    for comparison_id, organization_id in fetch_all("comparison_unrecorded"):
+        with transaction.atomic():
+            for server in BenchmarkComparisonServer.objects.filter(comparison_id=comparison_id,
+                                                                   status=ComparisonServerStatus.RUNNING):
+                _server_failed(server, UNRECORDED_ERROR)
+            organization_job_defer(comparison_run_job, organization_id=organization_id,
+                                   comparison_id=str(comparison_id))
+        logger.warning("comparison %s: its job ended before the comparison did; queued again", comparison_id)
 
 
 def _server_started(comparison: BenchmarkComparison, server: BenchmarkComparisonServer) -> None:

@@ -10,13 +10,16 @@ rows, so a job started again carries on: a load test still queued or running is 
 (again), a comparison goes on from its first server not done. A worker killed mid-job stops
 sending heartbeats; after XAT_WORKER_STALLED_SECONDS loadtest_stalled_jobs_retry (run by any
 worker every few seconds) queues its job again (metrics.upload_jobs.stalled_jobs_retry, as for uploads).
+The same check ends the rows of jobs that ended without ending them (their last write gave
+up while the database was away): a load test fails, a comparison goes on in a new job.
 """
 
+from asgiref.sync import sync_to_async
 from django.db import connections
 from procrastinate.contrib.django import app
 
-from metrics.benchmarks import comparison_run
-from metrics.loadtests import loadtest_measure
+from metrics.benchmarks import comparison_run, comparison_unrecorded_resume
+from metrics.loadtests import loadtest_measure, loadtest_unrecorded_fail
 from metrics.upload_jobs import CHECKS_PRIORITY, CHECKS_QUEUE, STALLED_CHECK_CRON, stalled_jobs_retry
 
 QUEUE = "loadtests"
@@ -43,3 +46,12 @@ def comparison_run_job(*, comparison_id: str) -> None:
           queueing_lock="loadtest_stalled_jobs_retry")
 async def loadtest_stalled_jobs_retry(timestamp: int) -> None:
     await stalled_jobs_retry(loadtest_run_job, comparison_run_job)
+    await sync_to_async(_unrecorded_rows_end)()
+
+
+def _unrecorded_rows_end() -> None:
+    try:
+        loadtest_unrecorded_fail()
+        comparison_unrecorded_resume()
+    finally:
+        connections.close_all()  # this thread's: one left broken by an outage is not reused

@@ -12,6 +12,8 @@ or measured by its collector's pcd daemon, and the comparison of servers by them
         completed (the ten levels) or failed (`error`: the contract's message, or for any
         other exception "Internal error while measuring (<kind>)"); its last write retried
         while the database is away (database_retried)
+    loadtest_unrecorded_fail() -> None                    the stalled-job check: load tests
+        whose job ended without recording them (the database away too long) end failed
     pcd_run(*, collector) -> PcdLoadTest                  the pcd call of a collector
     loadtest_compare(*, organization, collector_uuids) -> {"servers": [...], "ratios": {...}}
 
@@ -40,9 +42,10 @@ from metrics.models import LOAD_LEVELS, Collector, LoadTest, LoadTestStatus, VmB
 from metrics.pcd import PcdError, PcdLoadTest, pcd_loadtest_call
 from metrics.upload_jobs import organization_job_defer
 from xat.encryption import decrypt
-from xat.sqlfiles import fetch_dicts
+from xat.sqlfiles import fetch_all, fetch_dicts
 
 UNIT_FIELDS = tuple(f"units_{level}pct" for level in LOAD_LEVELS)
+UNRECORDED_ERROR = "The job ended without recording its outcome (the database was unavailable): run it again"
 PALETTE = ("#3b82f6", "#ef4444", "#22c55e", "#f59e0b", "#8b5cf6", "#ec4899", "#06b6d4", "#f97316")
 PROVIDERS = {VmBrand.AWS: "AWS", VmBrand.AZURE: "Azure", VmBrand.GCP: "GCP", VmBrand.ORACLE_CLOUD: "OCI",
              VmBrand.VMWARE: "VMware", VmBrand.BARE_METAL: "Bare Metal"}
@@ -135,7 +138,8 @@ def database_retried(write: Callable[[], object]) -> None:
     """write() again, on a new connection, while the database is unreachable or dropped the
     job's connection (a restart), for up to XAT_JOB_RECORD_RETRY_SECONDS: a job's last
     write would otherwise leave its row `running` for ever. Past that, the error is raised
-    (the job fails; the row stays as it was)."""
+    (the job fails; the row stays open until the stalled-job check ends it:
+    loadtest_unrecorded_fail, metrics.benchmarks.comparison_unrecorded_resume)."""
     deadline = time.monotonic() + settings.XAT_JOB_RECORD_RETRY_SECONDS
     pause = 0.5
     while True:
@@ -150,6 +154,15 @@ def database_retried(write: Callable[[], object]) -> None:
             connections.close_all()  # this thread's: the next write opens a new one
             time.sleep(pause)
             pause = min(pause * 2, 10.0)
+
+
+def loadtest_unrecorded_fail() -> None:
+    """Ends `failed` the load tests still queued or running whose job has ended: a job whose
+    last write gave up (database_retried) while procrastinate, waiting longer, recorded the
+    job's end once the database was back; nothing would take such a row up again."""
+    ended = fetch_all("loadtest_unrecorded_fail", error=UNRECORDED_ERROR)
+    for (load_test_id,) in ended:
+        logger.warning("load test %s: its job ended without recording it; failed", load_test_id)
 
 
 def loadtest_units(measured: PcdLoadTest) -> dict[str, int]:

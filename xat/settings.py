@@ -314,6 +314,7 @@ XAT_PCD_TIMEOUT_SECONDS = env_int("XAT_PCD_TIMEOUT_SECONDS", 300)
 XAT_PCD_MAX_ANSWER_BYTES = env_int("XAT_PCD_MAX_ANSWER_BYTES", 64 * 1024)
 # How long a load test or comparison job retries recording its outcome while the database is
 # away (a restart: seconds): the measurement took minutes, and its row is not left `running`.
+# Past it the job fails; the stalled-job check then ends its row (docs/guarantees.md).
 XAT_JOB_RECORD_RETRY_SECONDS = env_int("XAT_JOB_RECORD_RETRY_SECONDS", 120)
 
 # --- Aggregates (metrics/aggregates.py) ---

@@ -19,3 +19,30 @@ CROSS JOIN LATERAL (
     LIMIT 1
 ) t
 WHERE c.organization_id = %(organization_id)s AND c.uuid = ANY(%(collector_uuids)s::uuid[]);
+
+-- name: loadtest_unrecorded_fail
+-- The stalled-job check (metrics/loadtests.loadtest_unrecorded_fail): load tests still queued
+-- or running whose job has ended (none of theirs is todo or doing) end failed with
+-- %(error)s; their ids. Such a job raised before it could record (the database away longer
+-- than its retries) and procrastinate recorded its end once the database was back. One
+-- statement, safe beside a job that records: a job commits its row before procrastinate
+-- ends it, so a row seen open beside its ended job was left open.
+UPDATE metrics_loadtest t
+SET status = 'failed', error = %(error)s, finished_at = now()
+WHERE t.status IN ('queued', 'running')
+  AND NOT EXISTS (
+    SELECT FROM procrastinate_jobs j
+    WHERE j.task_name = 'loadtest_run' AND j.status IN ('todo', 'doing')
+      AND j.args ->> 'load_test_id' = t.id::text)
+RETURNING t.id;
+
+-- name: comparison_unrecorded
+-- The same for benchmark comparisons (metrics/benchmarks.comparison_unrecorded_resume):
+-- comparisons still running whose job has ended; their id and organization.
+SELECT c.id, c.organization_id
+FROM metrics_benchmarkcomparison c
+WHERE c.status = 'running'
+  AND NOT EXISTS (
+    SELECT FROM procrastinate_jobs j
+    WHERE j.task_name = 'benchmark_comparison_run' AND j.status IN ('todo', 'doing')
+      AND j.args ->> 'comparison_id' = c.id::text);
