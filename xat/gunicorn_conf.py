@@ -5,6 +5,7 @@ threads by default. The agents' ticks go to the agent service (metrics/agent_ser
 own process); an agent request that reaches Django anyway is stored as a group of its own.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -26,10 +27,17 @@ control_socket_disable = True
 
 def post_worker_init(worker):
     """The URLconf loaded now, with every view module: else a fresh worker's first requests
-    import them all at once, each thread waiting on the others' import locks."""
+    import them all at once, each thread waiting on the others' import locks.
+
+    Then everything loaded so far (Django, DRF, the URLconf: ~110,000 objects) is moved out of
+    the cyclic garbage collector's sight (gc.freeze): it lives as long as the worker, and a
+    full collection scanning it paused a request for ~45 ms every hundred chart requests or so
+    (docs/performance.md, "Dashboard")."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns
+    gc.collect()
+    gc.freeze()
 
 
 # What gunicorn (27) discards of a body the application left unread before it serves the next
