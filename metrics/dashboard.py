@@ -339,16 +339,21 @@ def chart(*, collector: Collector, family: str, window: Window | None, points: i
     main = by_item.pop(None, []) + by_item.pop(-1, [])
     if resolution == "raw":
         grid = sorted({row[0] for row in rows})
+        timestamps = [_seconds(moment) for moment in grid]
     else:
         width = aggregates.WIDTHS[resolution]
-        grid = [first + index * width for index in range((last - first) // width + 1)]
+        count = (last - first) // width + 1
+        grid = [first + index * width for index in range(count)]
+        # A regular grid of whole seconds: counted, not converted from each bucket's datetime.
+        step, origin = int(width.total_seconds()), _seconds(first)
+        timestamps = list(range(origin, origin + count * step, step))
     if len(grid) * (len(spec.main) + len(by_item) * len(spec.item)) > CHART_VALUES_MAX:
         raise ValidationError({"points": f"the answer would hold more than {CHART_VALUES_MAX} values (every"
                                          " series, items included, at every timestamp): give fewer points or a"
                                          " shorter range"})
     placing = _Placing(grid, {name: index for index, name in enumerate(columns)})
     answer.update(resolution=resolution, start=iso_z(window.start), end=iso_z(window.end),
-                  timestamps=[_seconds(moment) for moment in grid], series=placing.series(main, spec.main))
+                  timestamps=timestamps, series=placing.series(main, spec.main))
     if with_items:
         answer["items"] = [{"name": spec.item_name(item), "series": placing.series(by_item[item], spec.item)}
                            for item in sorted(by_item)]
