@@ -135,15 +135,19 @@ class OrganizationAPIView(_ApiView):
 
 
 def membership_for_request(*, user, slug: str | None, first_by_default: bool = False) -> Membership:
-    """The membership a request acts with (see the module docstring for the rules)."""
-    memberships = Membership.objects.select_related("organization").filter(user=user)
+    """The membership a request acts with (see the module docstring for the rules): among
+    user.memberships_loaded, which the API's JWT authentication sets
+    (accounts/authentication.py), else read here."""
+    memberships = getattr(user, "memberships_loaded", None)
+    if memberships is None:
+        memberships = list(Membership.objects.select_related("organization").filter(user=user))
     if slug:
-        membership = memberships.filter(organization__slug=slug.strip()).first()
+        membership = next((found for found in memberships if found.organization.slug == slug.strip()), None)
         if membership is None:
             raise exceptions.PermissionDenied(f"You are not a member of organization {slug.strip()!r}.")
         return membership
-    ordering = ("created_at", "id") if first_by_default else ("organization__slug",)
-    found = list(memberships.order_by(*ordering)[:2])
+    found = sorted(memberships, key=(lambda membership: (membership.created_at, membership.id)) if first_by_default
+                   else (lambda membership: membership.organization.slug))[:2]
     if not found:
         raise exceptions.PermissionDenied("You are not a member of any organization.")
     if len(found) > 1 and not first_by_default:

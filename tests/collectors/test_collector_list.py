@@ -88,6 +88,6 @@ def test_it_paginates_up_to_500(acme):
 def test_it_lists_with_a_fixed_number_of_queries(acme):
     with CaptureQueriesContext(connection) as queries:
         assert api_client(acme.viewer).get(URL).status_code == 200
-    # 1 the token's user (JWTAuthentication), 2 the membership (tenancy),
-    # 3 COUNT for the paginator, 4 the page.
-    assert len(queries) == 4, [q["sql"] for q in queries]
+    # 1 the token's user with their memberships (accounts.authentication),
+    # 2 COUNT for the paginator, 3 the page.
+    assert len(queries) == 3, [q["sql"] for q in queries]

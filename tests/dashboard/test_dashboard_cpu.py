@@ -198,10 +198,10 @@ def test_it_reads_the_chart_in_one_query(client, django_assert_num_queries):
     host = replayed(client)
     viewer = api_client(host.team.viewer)
     url = f"/api/dashboard/collectors/{host.collector.pk}/cpu/?hours=1&per_core=1"
-    # 1. the user of the JWT (simplejwt), 2. the membership with its organization
-    # (accounts.tenancy), 3. the collector (collector_get_for_org), 4. generic plans for the
-    # transaction (dashboard_plans_generic), 5. the chart (dashboard_cpu).
-    with django_assert_num_queries(5):
+    # 1. the user of the JWT with their memberships and organizations
+    # (accounts.authentication), 2. the collector (collector_get_for_org), 3. generic plans for
+    # the transaction (dashboard_plans_generic), 4. the chart (dashboard_cpu).
+    with django_assert_num_queries(4):
         assert viewer.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         viewer.get(url)

@@ -104,10 +104,10 @@ def test_it_charts_a_month_in_a_fixed_number_of_statements(month_host, family):
     assert answer["resolution"] == "1h" and len(answer["timestamps"]) == 721
     # Today's hour and the 30 before it, the first the window's first bucket (1h holds it all).
     assert sum(value is not None for value in next(iter(answer["series"].values()))) == 31
-    # 1 the token's user (JWTAuthentication), 2 the membership (tenancy), 3 the collector,
-    # 4 generic plans for the transaction (dashboard_plans_generic), 5 the chart at 1h.
+    # 1 the token's user with their memberships (accounts.authentication), 2 the collector,
+    # 3 generic plans for the transaction (dashboard_plans_generic), 4 the chart at 1h.
     # No look at what the levels hold (dashboard_levels_first): 1h is kept 730 days.
-    assert len(statements) == 5, statements
+    assert len(statements) == 4, statements
     assert not any("memory_levels m" in sql for sql in statements), statements
 
 
@@ -134,9 +134,9 @@ def test_it_summarises_a_month_in_a_fixed_number_of_statements(month_host):
     answer, statements, _ = _month_chart(team, collector, "summary", params={"hours": 720})
 
     assert answer["resolution"] == "1m" and answer["metrics"]["memory_used"]["avg"] is not None
-    # 1 the token's user, 2 the membership, 3 the collector, 4 generic plans, 5 the summary
-    # at 1m (kept 90 days: no look at what raw still holds).
-    assert len(statements) == 5, statements
+    # 1 the token's user with their memberships, 2 the collector, 3 generic plans, 4 the
+    # summary at 1m (kept 90 days: no look at what raw still holds).
+    assert len(statements) == 4, statements
     assert not any("memory_levels m" in sql for sql in statements), statements
 
 

@@ -95,9 +95,9 @@ def test_it_reads_long_captures_at_an_aggregate_level_in_one_query_per_level():
 
     assert len(captures) == 4
     summaries = [q["sql"] for q in queries.captured_queries if "idle_pct_sum" in q["sql"]]
-    # Queries: the user, the membership, the uploads with their collectors, and one summary
-    # statement per level in use: raw for the three short captures, 1h for the long one.
-    assert len(queries.captured_queries) == 5, [q["sql"][:80] for q in queries.captured_queries]
+    # Queries: the user with their memberships, the uploads with their collectors, and one
+    # summary statement per level in use: raw for the three short captures, 1h for the long one.
+    assert len(queries.captured_queries) == 4, [q["sql"][:80] for q in queries.captured_queries]
     assert sorted(re.search(r"level = '(\w+)'", sql).group(1) for sql in summaries) == ["1h", "raw"]
     long_summary = next(c["summary"] for c in captures if c["id"] == str(long.uuid))
     cpu = ORACLES["cpu"]()
