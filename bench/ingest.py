@@ -351,7 +351,7 @@ def copy_floor(ticks: list[list[dict]], organization_id: int, passes: int) -> tu
     transaction per pass."""
     parsed = ticks_parse([Measurement(i["timestamp"], i["subsystem"], i["measurement"]) for t in ticks for i in t],
                          Skipped())
-    rows = rows_after(parsed, previous_time=None, previous=None)
+    rows = rows_after(parsed, previous=None)
     times = [tick.timestamp for tick in parsed]
     per_pass = len(times) + sum(len(family_rows) for family_rows in rows.rows.values())
     began = time.perf_counter()

@@ -280,13 +280,14 @@ def rows_placed(new_ticks: list[Tick], placement: Placement) -> "SampleRows":
         earlier_new = new_ticks[index - 1] if index else None
         later_new = new_ticks[index + 1] if index + 1 < len(new_ticks) else None
         if earlier_new is not None and (stored_previous is None or earlier_new.timestamp > stored_previous):
-            rows.add_counter_rows(tick.timestamp, tick.counters, earlier_new.timestamp, earlier_new.counters)
+            rows.extend(tick_rows(earlier_new, tick))
         else:
-            rows.add_counter_rows(tick.timestamp, tick.counters, stored_previous, stored.get(stored_previous))
-        rows.add_gauge_rows(tick)
+            previous = stored.get(stored_previous)
+            rows.extend(tick_rows(None if previous is None else Tick(stored_previous, previous), tick))
         if stored_next is not None and (later_new is None or later_new.timestamp > stored_next):
-            # A stored tick whose previous tick is this late one: its rates change.
-            rows.add_counter_rows(stored_next, stored.get(stored_next, Counters()), tick.timestamp, tick.counters)
+            # A stored tick whose previous tick is this late one: its rates change (its
+            # counters alone: its gauges do not depend on the tick before it).
+            rows.extend(tick_rows(tick, Tick(stored_next, stored.get(stored_next, Counters()))))
     return rows
 
 
@@ -340,22 +341,74 @@ def counters_from_json(text: str) -> Counters:
     )
 
 
-def rows_after(ticks: list[Tick], *, previous_time: int | None, previous: Counters | None) -> "SampleRows":
+def rows_after(ticks: list[Tick], *, previous: Tick | None) -> "SampleRows":
     """The rows of ticks (sorted by time) newer than every stored tick of their collector,
     each tick's rates from the one before it: `previous` (the collector's newest stored
-    tick, at `previous_time`; None without one) for the first."""
+    tick, its counters only; None without one) for the first."""
     rows = SampleRows()
     for tick in ticks:
-        rows.add_counter_rows(tick.timestamp, tick.counters, previous_time, previous)
-        rows.add_gauge_rows(tick)
-        previous_time, previous = tick.timestamp, tick.counters
+        rows.extend(tick_rows(previous, tick))
+        previous = tick
     return rows
+
+
+def tick_rows(previous: Tick | None, current: Tick) -> dict[str, list[dict]]:
+    """Every family's rows of the tick `current`: its rates against the counters of
+    `previous`, the tick before it of the same collector (None: there is none, and the rates
+    are empty), pcprocess's arithmetic (metrics.arithmetic); its host totals; its gauges."""
+    t, counters = current.timestamp, current.counters
+    earlier = previous.counters if previous is not None else Counters()
+    dt = t - previous.timestamp if previous is not None else 0
+    rows: dict[str, list[dict]] = {}
+    if counters.cpu:
+        rows["cpu"] = []
+        for cpu, values in counters.cpu.items():
+            earlier_values = earlier.cpu.get(cpu)
+            rates = arithmetic.cpu_percentages(earlier_values, values) if earlier_values else None
+            rows["cpu"].append(_row(t, cpu, rates or _NO_CPU_RATES, counters=values))
+    if counters.disk:
+        whole_disks = disks_in_total(counters.disk)
+        rows["disk"], in_total = [], {}
+        for device, values in counters.disk.items():
+            earlier_values = earlier.disk.get(device)
+            rates = arithmetic.disk_rates(earlier_values, values, dt) if earlier_values else None
+            rows["disk"].append(_row(t, device, rates or _NO_DISK_RATES, in_total=device in whole_disks,
+                                     counters=values))
+            if rates and device in whole_disks:
+                in_total[device] = rates
+        rows["disk_total"] = [_row(t, None, disk_total(in_total), disks=len(in_total))]
+    if counters.network:
+        rows["network"], in_total = [], {}
+        for interface, values in counters.network.items():
+            earlier_values = earlier.network.get(interface)
+            rates = arithmetic.net_rates(earlier_values, values, dt) if earlier_values else None
+            counted = interface_in_total(interface)
+            rows["network"].append(_row(t, interface, rates or _NO_NETWORK_RATES, in_total=counted,
+                                        counters=values))
+            if rates and counted:
+                in_total[interface] = rates
+        rows["network_total"] = [_row(t, None, network_total(in_total), interfaces=len(in_total))]
+    if current.memory is not None:
+        rows["memory"] = [_row(t, None, current.memory)]
+    if current.filesystems:
+        rows["filesystem"] = [_row(t, mount, arithmetic.filesystem_gauges(*numbers))
+                              for mount, numbers in current.filesystems.items()]
+    return rows
+
+
+def _row(t: int, item, values: dict, **extra) -> dict:
+    """A row as SampleRows holds it: its time, its item (none for memory and the totals)."""
+    row = {"t": t, **extra, **values}
+    if item is not None:
+        row["item"] = item
+    return row
 
 
 class SampleRows:
     """The rows of each family of a batch, written by samples_write (one JSON array per
-    family) or by a binary COPY (metrics.sample_copy); `add` takes a row's time, item (None
-    for memory and totals) and values."""
+    family) or by a binary COPY (metrics.sample_copy): tick_rows' rows (`extend`), or one
+    row of a processed capture's values (`add`: a row's time, item (None for memory and
+    totals) and values)."""
 
     FAMILIES = tuple(catalogue.FAMILIES)  # samples_write's order (generated), and the COPYs'
     # The column a row's item goes to, in the family's table (<family>_sample).
@@ -366,46 +419,12 @@ class SampleRows:
         self.rows: dict[str, list[dict]] = {family: [] for family in self.FAMILIES}
 
     def add(self, family: str, t: int, item, values: dict, **extra) -> None:
-        row = {"t": t, **extra, **values}
-        if item is not None:
-            row["item"] = item
-        self.rows[family].append(row)
+        self.rows[family].append(_row(t, item, values, **extra))
 
-    def add_counter_rows(self, t: int, counters: Counters, previous_time: int | None, previous: Counters | None):
-        dt = t - previous_time if previous is not None else 0
-        for cpu, values in counters.cpu.items():
-            earlier = previous.cpu.get(cpu) if previous else None
-            rates = arithmetic.cpu_percentages(earlier, values) if earlier else None
-            self.add("cpu", t, cpu, rates or _NO_CPU_RATES, counters=values)
-        whole_disks = disks_in_total(counters.disk)
-        disk_rates_in_total = {}
-        for device, values in counters.disk.items():
-            earlier = previous.disk.get(device) if previous else None
-            rates = arithmetic.disk_rates(earlier, values, dt) if earlier else None
-            self.add("disk", t, device, rates or _NO_DISK_RATES, in_total=device in whole_disks,
-                         counters=values)
-            if rates and device in whole_disks:
-                disk_rates_in_total[device] = rates
-        if counters.disk:
-            self.add("disk_total", t, None, disk_total(disk_rates_in_total), disks=len(disk_rates_in_total))
-        network_rates_in_total = {}
-        for interface, values in counters.network.items():
-            earlier = previous.network.get(interface) if previous else None
-            rates = arithmetic.net_rates(earlier, values, dt) if earlier else None
-            in_total = interface_in_total(interface)
-            self.add("network", t, interface, rates or _NO_NETWORK_RATES, in_total=in_total,
-                         counters=values)
-            if rates and in_total:
-                network_rates_in_total[interface] = rates
-        if counters.network:
-            self.add("network_total", t, None, network_total(network_rates_in_total),
-                         interfaces=len(network_rates_in_total))
-
-    def add_gauge_rows(self, tick: Tick) -> None:
-        if tick.memory is not None:
-            self.add("memory", tick.timestamp, None, tick.memory)
-        for mount, numbers in tick.filesystems.items():
-            self.add("filesystem", tick.timestamp, mount, arithmetic.filesystem_gauges(*numbers))
+    def extend(self, rows: dict[str, list[dict]]) -> None:
+        """Adds tick_rows' rows."""
+        for family, family_rows in rows.items():
+            self.rows[family] += family_rows
 
     def as_json(self) -> dict[str, str]:
         # orjson: a tenth of json.dumps's time here; floats in the shortest form that reads

@@ -170,8 +170,9 @@ def ticks_copied(copy: SampleCopy, *, organization_id: int, collector_id: int, t
     first, with none), and moves the lock's tick state to the last of them;
     tick_states_move writes it once the COPY is sent."""
     times = [tick.timestamp for tick in ticks]
-    previous = counters_from_json(lock.newest_counters) if lock.newest_counters is not None else None
-    rows = rows_after(ticks, previous_time=lock.newest_stored, previous=previous)
+    previous = Tick(lock.newest_stored, counters_from_json(lock.newest_counters)) \
+        if lock.newest_counters is not None else None
+    rows = rows_after(ticks, previous=previous)
     copy.add(organization_id=organization_id, collector_id=collector_id, times=times, rows=rows)
     lock.newest_stored, lock.newest_counters = times[-1], rows.counters_json(times[-1])
     rows_by_family = {family: len(family_rows) for family, family_rows in rows.rows.items() if family_rows}

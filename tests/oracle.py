@@ -97,9 +97,16 @@ def collector_id_of(identifier: str) -> int:
 def assert_stored_matches_oracle(capture: Path, collector_id: int) -> int:
     """Every row pcprocess computed from capture equals what collector_id stored (rates of
     cpu, disk and network items, memory, file systems); the number of rows compared."""
+    return assert_rows_match_oracle(
+        capture, lambda table, item_column, columns: _stored_rows(table, item_column, columns, collector_id))
+
+
+def assert_rows_match_oracle(capture: Path, rows_of) -> int:
+    """assert_stored_matches_oracle of the rows `rows_of(table, item column, columns)` gives,
+    as {(unix time, item as text ('' for none)): {column: value}}."""
     compared = 0
     for table, (item_column, csv_name, csv_item, columns) in FAMILIES.items():
-        stored = _stored_rows(table, item_column, list(columns.values()), collector_id)
+        stored = rows_of(table, item_column, list(columns.values()))
         rows = oracle_rows(capture, csv_name)
         first = min(int(row["timestamp"]) for row in rows)
         mismatches = []
@@ -113,13 +120,12 @@ def assert_stored_matches_oracle(capture: Path, collector_id: int) -> int:
             compared += 1
         assert not mismatches, f"{len(mismatches)} differences, first: {mismatches[:3]}"
 
-    memory = _stored_rows("memory_sample", None, list(MEMORY_COLUMNS.values()), collector_id)
+    memory = rows_of("memory_sample", None, list(MEMORY_COLUMNS.values()))
     for row in oracle_rows(capture, "proc/meminfo"):
         ours = memory[(int(row["timestamp"]), "")]
         assert all(close(ours[our], row[theirs]) for theirs, our in MEMORY_COLUMNS.items()), row
         compared += 1
-    filesystems = _stored_rows("filesystem_sample", "mount", ["block_size", "blocks_total", "blocks_available", "use_pct"],
-                          collector_id)
+    filesystems = rows_of("filesystem_sample", "mount", ["block_size", "blocks_total", "blocks_available", "use_pct"])
     for row in oracle_rows(capture, "statfs_ALL"):
         ours = filesystems[(int(row["timestamp"]), row["mount"])]
         assert (ours["block_size"], ours["blocks_total"], ours["blocks_available"]) == (
