@@ -484,12 +484,15 @@ def live(*, collector: Collector, since: datetime, using: str = "default") -> Li
 
 def fetch_at_level(fetch, name: str, *, using: str, at_level: str, **params):
     """fetch (sqlfiles.fetch_rows or fetch_dicts) of a level query on its generic plan
-    (sql/queries/dashboard.sql, dashboard_plans_generic). The setting lasts until the end
-    of the transaction: the request's own one, or the caller's (no savepoint: nothing here
-    is to be rolled back alone)."""
+    (sql/queries/dashboard.sql, dashboard_plans_generic), prepared at its first run on the
+    connection. Each server thread has a connection of its own, and at the 5th run per
+    connection (PGPREPARE_THRESHOLD) half the charts of a warmed-up server were still planned
+    from scratch: 4-7 ms for a disk or network chart, more than running it. The setting lasts
+    until the end of the transaction: the request's own one, or the caller's (no savepoint:
+    nothing here is to be rolled back alone)."""
     with transaction.atomic(using=using, savepoint=False):
         sqlfiles.fetch_rows("dashboard_plans_generic", using=using)
-        return fetch(name, using=using, at_level=at_level, **params)
+        return fetch(name, using=using, at_level=at_level, prepare=True, **params)
 
 
 def _collector_ref(collector: Collector) -> CollectorRef:

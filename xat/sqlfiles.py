@@ -17,6 +17,7 @@ level: the planner then keeps only that level's branch of the view even in a gen
 """
 
 import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -73,21 +74,40 @@ def fetch_all(name: str, **params) -> list[tuple]:
         return cursor.fetchall()
 
 
-def fetch_rows(name: str, *, using: str = DEFAULT_DB_ALIAS, at_level: str | None = None,
+def fetch_rows(name: str, *, using: str = DEFAULT_DB_ALIAS, at_level: str | None = None, prepare: bool = False,
                **params) -> tuple[list[str], list[tuple]]:
     """Column names and rows (tuples), read in binary: for result sets of thousands of floats
     and times (charts), psycopg reads binary ~15x faster than text (12 ms -> 0.8 ms for 2,163
-    rows of 14 columns, docs/performance.md). Still Django's cursor, so queries stay counted."""
-    with connections[using].cursor() as cursor:
+    rows of 14 columns, docs/performance.md). Still Django's cursor, so queries stay counted.
+    prepare: prepared on the connection at its first run, not its PGPREPARE_THRESHOLD-th
+    (unless prepared statements are off)."""
+    database = connections[using]
+    with database.cursor() as cursor, _prepared_at_first_run(database.connection if prepare else None):
         cursor.cursor.format = Format.BINARY
         cursor.execute(query(name, at_level=at_level), params)
         return [column.name for column in cursor.description], cursor.fetchall()
 
 
-def fetch_dicts(name: str, *, using: str = DEFAULT_DB_ALIAS, at_level: str | None = None, **params) -> list[dict]:
+def fetch_dicts(name: str, *, using: str = DEFAULT_DB_ALIAS, at_level: str | None = None, prepare: bool = False,
+                **params) -> list[dict]:
     """fetch_rows' rows as dicts."""
-    columns, rows = fetch_rows(name, using=using, at_level=at_level, **params)
+    columns, rows = fetch_rows(name, using=using, at_level=at_level, prepare=prepare, **params)
     return [dict(zip(columns, row)) for row in rows]
+
+
+@contextmanager
+def _prepared_at_first_run(psycopg_connection):
+    """psycopg prepares what runs inside at its first run, on this connection (its own, a
+    thread's: nothing else runs on it meanwhile)."""
+    threshold = psycopg_connection.prepare_threshold if psycopg_connection is not None else None
+    if threshold is None:  # nothing asked, or prepared statements off
+        yield
+        return
+    psycopg_connection.prepare_threshold = 0
+    try:
+        yield
+    finally:
+        psycopg_connection.prepare_threshold = threshold
 
 
 def fetch_model(model, name: str, **params):

@@ -207,3 +207,30 @@ def test_it_reads_the_chart_in_one_query(client, django_assert_num_queries):
         viewer.get(url)
     assert "cpu_levels" in queries.captured_queries[-1]["sql"]
 
+
+@pytest.mark.django_db(transaction=True)  # the ticks committed: the connection is closed below
+def test_it_runs_a_charts_first_query_on_a_connection_prepared_with_its_generic_plan(client):
+    host = replayed(client)
+    connection.close()  # a server thread's new connection: nothing prepared on it yet
+    assert api_client(host.team.viewer).get(f"/api/dashboard/collectors/{host.collector.pk}/cpu/?hours=1"
+                                            ).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                       " WHERE statement LIKE '%%FROM cpu_levels%%'")
+        # Prepared at its first run (not its 5th), planned once for any parameters.
+        assert cursor.fetchall() == [(1, 0)]
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_prepares_nothing_where_prepared_statements_are_off(client):
+    host = replayed(client)
+    connection.close()
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None  # PGPREPARE_THRESHOLD=0: a pooler that cannot keep them
+    assert api_client(host.team.viewer).get(f"/api/dashboard/collectors/{host.collector.pk}/cpu/?hours=1"
+                                            ).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone() == (0,)
+    connection.close()  # the next test's connection prepares again
