@@ -52,7 +52,7 @@ from metrics.models import (
     ComparisonStatus,
 )
 from metrics.pcd import PcdLoadTest
-from metrics.upload_jobs import organization_job_defer
+from metrics.jobs import organization_job_defer
 from xat.sqlfiles import fetch_all
 
 MAX_COMPARED_SERVERS = 10

@@ -9,7 +9,7 @@ Both are deferred in the transaction that creates their row. Their progress is i
 rows, so a job started again carries on: a load test still queued or running is measured
 (again), a comparison goes on from its first server not done. A worker killed mid-job stops
 sending heartbeats; after XAT_WORKER_STALLED_SECONDS loadtest_stalled_jobs_retry (run by any
-worker every few seconds) queues its job again (metrics.upload_jobs.stalled_jobs_retry, as for uploads).
+worker every few seconds) queues its job again (metrics.jobs.stalled_jobs_retry, as for uploads).
 The same check ends the rows of jobs that ended without ending them (their last write gave
 up while the database was away): a load test fails, a comparison goes on in a new job.
 """
@@ -20,7 +20,7 @@ from procrastinate.contrib.django import app
 
 from metrics.benchmarks import comparison_run, comparison_unrecorded_resume
 from metrics.loadtests import loadtest_measure, loadtest_unrecorded_fail
-from metrics.upload_jobs import CHECKS_PRIORITY, CHECKS_QUEUE, STALLED_CHECK_CRON, stalled_jobs_retry
+from metrics.jobs import CHECKS_PRIORITY, CHECKS_QUEUE, STALLED_CHECK_CRON, stalled_jobs_retry
 
 QUEUE = "loadtests"
 

@@ -40,7 +40,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from metrics.models import LOAD_LEVELS, Collector, LoadTest, LoadTestStatus, VmBrand
 from metrics.pcd import PcdError, PcdLoadTest, pcd_loadtest_call
-from metrics.upload_jobs import organization_job_defer
+from metrics.jobs import organization_job_defer
 from xat.encryption import decrypt
 from xat.sqlfiles import fetch_all, fetch_dicts
 
