@@ -6,8 +6,9 @@ Auth endpoints: accounts/perfdash_urls.py. The agents' /v1/trickle: metrics/urls
 from django.urls import path, re_path
 
 from accounts.routing import by_method
-from metrics.apis import benchmarks, cloud, loadtests
+from metrics.apis import cloud
 from metrics.apis.perfdash import agents, captures, charts, collectors, files, index, sessions
+from metrics.loadtests.apis import benchmarks, loadtests
 
 collector = "<uuid:collector_uuid>"
 
