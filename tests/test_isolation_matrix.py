@@ -39,9 +39,10 @@ from moto import mock_aws
 from accounts.models import ApiKey, Invitation, Membership
 from accounts.services import invitation_create
 from metrics.cloud.credentials import cloud_credential_save
+from metrics.cloud.models import CloudCredential
 from metrics.loadtests.comparisons import comparison_run
 from metrics.loadtests.models import Benchmark, BenchmarkComparison, LoadTest
-from metrics.models import CloudCredential, TrickleSession, Upload
+from metrics.models import TrickleSession, Upload
 from tests.ingest.agent import capture_ticks
 from tests.api_world import cloud_instances_make
 from tests.cloud.fakes import AZURE_CREDENTIALS, OCI_CREDENTIALS, azure_fake, oci_fake

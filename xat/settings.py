@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "metrics",
     # The outer parts of metrics, each its own app built on the core (README.md, "Layout").
     "metrics.loadtests",
+    "metrics.cloud",
 ]
 
 MIDDLEWARE = [
