@@ -13,9 +13,14 @@ MODELS = ("cloudaction", "cloudcredential", "cloudinstance")
 
 
 def content_types_move(apps, schema_editor, *, source: str, target: str) -> None:
-    content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.using(schema_editor.connection.alias).filter(
-        app_label=source, model__in=MODELS).update(app_label=target)
+    """The models' content types from app label source to target. A `migrate` that stopped
+    between this app's migrations and metrics' may have made rows under target already
+    (post_migrate, for the models both apps' states then held): those give way, for the
+    source's rows carry the permissions granted and the admin history."""
+    types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
+    moving = list(types.filter(app_label=source, model__in=MODELS).values_list("model", flat=True))
+    types.filter(app_label=target, model__in=moving).delete()
+    types.filter(app_label=source, model__in=moving).update(app_label=target)
 
 
 class Migration(migrations.Migration):
