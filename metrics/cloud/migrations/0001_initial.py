@@ -1,26 +1,11 @@
 """The cloud inventories' models, moved out of the metrics app (metrics 0013_cloud_inventory
 made them) into this one: in Django's state only. Their tables keep their names and rows
 (db_table); metrics 0015_loadtests_cloud_move_out takes them out of the metrics app's
-state. Their content types follow them (permissions and admin history with them)."""
+state and moves their content types."""
 
 import django.db.models.deletion
-from functools import partial
-
 from django.conf import settings
 from django.db import migrations, models
-
-MODELS = ("cloudaction", "cloudcredential", "cloudinstance")
-
-
-def content_types_move(apps, schema_editor, *, source: str, target: str) -> None:
-    """The models' content types from app label source to target. A `migrate` that stopped
-    between this app's migrations and metrics' may have made rows under target already
-    (post_migrate, for the models both apps' states then held): those give way, for the
-    source's rows carry the permissions granted and the admin history."""
-    types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
-    moving = list(types.filter(app_label=source, model__in=MODELS).values_list("model", flat=True))
-    types.filter(app_label=target, model__in=moving).delete()
-    types.filter(app_label=source, model__in=moving).update(app_label=target)
 
 
 class Migration(migrations.Migration):
@@ -29,7 +14,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_refresh_token_record'),
-        ('contenttypes', '0002_remove_content_type_name'),
         ('metrics', '0013_cloud_inventory'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -91,6 +75,4 @@ class Migration(migrations.Migration):
                 },
             ),
         ]),
-        migrations.RunPython(partial(content_types_move, source="metrics", target="cloud"),
-                             partial(content_types_move, source="cloud", target="metrics")),
     ]

@@ -1,27 +1,13 @@
 """The load tests' models, moved out of the metrics app (metrics 0012_load_tests made them)
 into this one: in Django's state only. Their tables keep their names and rows (db_table);
-metrics 0015_loadtests_cloud_move_out takes them out of the metrics app's state. Their
-content types follow them (permissions and admin history with them)."""
+metrics 0015_loadtests_cloud_move_out takes them out of the metrics app's state and moves
+their content types."""
 
 import django.db.models.deletion
 import uuid
-from functools import partial
 
 from django.conf import settings
 from django.db import migrations, models
-
-MODELS = ("benchmark", "benchmarkcomparison", "loadtest", "benchmarkcomparisonserver")
-
-
-def content_types_move(apps, schema_editor, *, source: str, target: str) -> None:
-    """The models' content types from app label source to target. A `migrate` that stopped
-    between this app's migrations and metrics' may have made rows under target already
-    (post_migrate, for the models both apps' states then held): those give way, for the
-    source's rows carry the permissions granted and the admin history."""
-    types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
-    moving = list(types.filter(app_label=source, model__in=MODELS).values_list("model", flat=True))
-    types.filter(app_label=target, model__in=moving).delete()
-    types.filter(app_label=source, model__in=moving).update(app_label=target)
 
 
 class Migration(migrations.Migration):
@@ -30,7 +16,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_refresh_token_record'),
-        ('contenttypes', '0002_remove_content_type_name'),
         ('metrics', '0012_load_tests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -162,6 +147,4 @@ class Migration(migrations.Migration):
                 constraint=models.UniqueConstraint(fields=('comparison', 'position'), name='comparison_server_position'),
             ),
         ]),
-        migrations.RunPython(partial(content_types_move, source="metrics", target="loadtests"),
-                             partial(content_types_move, source="loadtests", target="metrics")),
     ]
