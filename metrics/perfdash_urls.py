@@ -6,8 +6,9 @@ Auth endpoints: accounts/perfdash_urls.py. The agents' /v1/trickle: metrics/urls
 from django.urls import path, re_path
 
 from accounts.routing import by_method
-from metrics.apis import benchmarks, cloud, loadtests
 from metrics.apis.perfdash import agents, captures, charts, collectors, files, index, sessions
+from metrics.cloud import apis as cloud
+from metrics.loadtests.apis import benchmarks, loadtests
 
 collector = "<uuid:collector_uuid>"
 
@@ -103,7 +104,7 @@ urlpatterns += [
 ]
 
 # Cloud inventories (Appendix A): no trailing slash; JWT and the organization's own credentials
-# (metrics/apis/cloud.py). Instance ids are the providers' (Azure: "<resource group>:<vm name>").
+# (metrics/cloud/apis.py). Instance ids are the providers' (Azure: "<resource group>:<vm name>").
 for _provider in ("oci", "aws", "azure"):
     _instance = "<str:instance_id>"
     _root, _name = f"api/v1/cloud/{_provider}", f"cloud-{_provider}"

@@ -41,6 +41,7 @@ from procrastinate.contrib.django import app
 from accounts.models import ApiKey, Organization
 from metrics.aggregates import aggregates_refresh_range
 from metrics.collectors import collector_contact_record
+from metrics.jobs import CHECKS_PRIORITY, CHECKS_QUEUE, STALLED_CHECK_CRON, organization_job_defer, stalled_jobs_retry
 from metrics.models import Collector, Upload, UploadState
 from metrics.uploads import (
     UploadQueueFull,
@@ -54,8 +55,6 @@ from metrics.uploads import (
 
 logger = logging.getLogger(__name__)
 QUEUE = "uploads"
-# The periodic checks' queue: taken before any waiting job when a worker slot frees.
-CHECKS_QUEUE, CHECKS_PRIORITY = "checks", 100
 UPLOAD_JOB_RETRIES = 8  # after database errors: pauses of 2, 4, 8 ... 256 s
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -92,14 +91,6 @@ def upload_queue(
         path.unlink(missing_ok=True)
         raise
     return upload
-
-
-def organization_job_defer(task, *, organization_id: int, **arguments) -> None:
-    """Queues a job of task under the procrastinate lock the organization's jobs of that
-    queue share: the workers run one of them at a time, in the order they were queued, so
-    they never hold more than one slot while other organizations' jobs wait
-    (docs/guarantees.md, "Background jobs")."""
-    task.configure(lock=f"{task.queue}:organization:{organization_id}").defer(**arguments)
 
 
 def _queued_bytes_check(organization: Organization, size: int) -> None:
@@ -233,21 +224,6 @@ def _finish(upload: Upload, state: str, result: UploadResult | None = None, *, f
     read_whole = ["bytes_read"] if state == UploadState.DONE else []
     upload.save(update_fields=["state", "failure", "finished_at", "result", *read_whole])
     upload_file_path(upload).unlink(missing_ok=True)
-
-
-# Every few seconds (at most half the stall time): any worker looks for stalled jobs.
-STALLED_CHECK_CRON = f"* * * * * */{min(30, max(1, settings.XAT_WORKER_STALLED_SECONDS // 2))}"
-
-
-async def stalled_jobs_retry(*tasks) -> None:
-    """Queues again the jobs of these tasks whose worker sent no heartbeat for
-    XAT_WORKER_STALLED_SECONDS (killed mid-job): procrastinate leaves them `doing`."""
-    for task in tasks:
-        stalled = await app.job_manager.get_stalled_jobs(
-            task_name=task.name, seconds_since_heartbeat=settings.XAT_WORKER_STALLED_SECONDS)
-        for job in stalled:
-            logger.warning("%s job %s: its worker stopped sending heartbeats; queued again", task.name, job.id)
-            await app.job_manager.retry_job(job)
 
 
 @app.periodic(cron=STALLED_CHECK_CRON, periodic_id="upload_stalled_jobs")

@@ -14,7 +14,9 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import ApiKey, Membership
 from accounts.services import invitation_create
-from metrics.models import Benchmark, BenchmarkComparison, CloudInstance, LoadTest, TrickleSession, Upload
+from metrics.cloud.models import CloudInstance
+from metrics.loadtests.models import Benchmark, BenchmarkComparison, LoadTest
+from metrics.models import TrickleSession, Upload
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import PASSWORD, api_client, api_key_make, collector_make, member_make, team_make, user_make

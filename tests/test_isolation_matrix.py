@@ -38,9 +38,11 @@ from moto import mock_aws
 
 from accounts.models import ApiKey, Invitation, Membership
 from accounts.services import invitation_create
-from metrics.benchmarks import comparison_run
 from metrics.cloud.credentials import cloud_credential_save
-from metrics.models import Benchmark, BenchmarkComparison, CloudCredential, LoadTest, TrickleSession, Upload
+from metrics.cloud.models import CloudCredential
+from metrics.loadtests.comparisons import comparison_run
+from metrics.loadtests.models import Benchmark, BenchmarkComparison, LoadTest
+from metrics.models import TrickleSession, Upload
 from tests.ingest.agent import capture_ticks
 from tests.api_world import cloud_instances_make
 from tests.cloud.fakes import AZURE_CREDENTIALS, OCI_CREDENTIALS, azure_fake, oci_fake

@@ -269,7 +269,7 @@ def test_it_describes_swagger_ui_to_options_in_json(client):
 
 def _loadtest_objects(world: World) -> dict:
     """Load tests, benchmarks and a comparison of the world's organization (issue 14)."""
-    from metrics.models import Benchmark, BenchmarkComparison, BenchmarkComparisonServer, LoadTest
+    from metrics.loadtests.models import Benchmark, BenchmarkComparison, BenchmarkComparisonServer, LoadTest
     from xat.encryption import encrypt
 
     if not hasattr(world, "loadtest_objects"):

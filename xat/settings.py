@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "accounts",
     "metrics",
+    # The outer parts of metrics, each its own app built on the core (README.md, "Layout").
+    "metrics.loadtests",
+    "metrics.cloud",
 ]
 
 MIDDLEWARE = [
@@ -287,7 +290,7 @@ XAT_UPLOAD_MAX_QUEUED_BYTES = env_int("XAT_UPLOAD_MAX_QUEUED_BYTES", 2 * XAT_UPL
 # again by another worker, or by the same one once it is back; heartbeats every third of it.
 XAT_WORKER_STALLED_SECONDS = env_int("XAT_WORKER_STALLED_SECONDS", 30)
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
-PROCRASTINATE_IMPORT_PATHS = ["metrics.upload_jobs", "metrics.loadtest_jobs"]
+PROCRASTINATE_IMPORT_PATHS = ["metrics.upload_jobs", "metrics.loadtests.jobs"]
 PROCRASTINATE_WORKER_DEFAULTS = {
     # "checks": the periodic stalled-job checks, ahead of any waiting job (their priority).
     "queues": ["uploads", "loadtests", "checks"],
@@ -303,7 +306,7 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 
-# --- Load tests (issue 14: metrics/pcd.py, metrics/loadtest_jobs.py) ---
+# --- Load tests (issue 14: metrics/loadtests/pcd.py, metrics/loadtests/jobs.py) ---
 # Networks whose addresses a collector's pcd daemon may have although they are not globally
 # routable (loopback, private, link-local...): comma-separated CIDRs, e.g. the VPC's
 # 10.20.0.0/16. Empty: only public addresses. Cloud metadata endpoints are never admitted.

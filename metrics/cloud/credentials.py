@@ -14,7 +14,7 @@ import json
 from django.db import transaction
 
 from metrics.cloud import registry
-from metrics.models import CloudCredential
+from metrics.cloud.models import CloudCredential
 from xat.encryption import decrypt, encrypt
 
 

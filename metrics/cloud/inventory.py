@@ -1,4 +1,4 @@
-"""Cloud inventories: what the cloud endpoints (metrics/apis/cloud.py) call.
+"""Cloud inventories: what the cloud endpoints (apis.py) call.
 
     cloud_status(*, organization, provider) -> dict
     cloud_connect(*, organization, provider, values, user) -> dict       (admin; audited)
@@ -35,11 +35,12 @@ from django.utils import timezone
 
 from accounts.keys import api_key_create_for_collector
 from metrics.cloud.credentials import cloud_credential_delete, cloud_credential_save, cloud_credential_values
+from metrics.cloud.models import CloudAction, CloudInstance
 from metrics.cloud.prices import daily_cost, price_table
 from metrics.cloud.providers import CloudError, ProviderInstance
 from metrics.cloud.registry import provider_module
 from metrics.collectors import collector_create_with_key, collector_last_contact, collector_status
-from metrics.models import CloudAction, CloudInstance, Collector
+from metrics.models import Collector
 
 class NotConnected(CloudError):
     """The organization stored no credentials for this provider: 409."""

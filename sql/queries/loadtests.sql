@@ -1,5 +1,5 @@
--- Load tests (metrics/loadtests.py, the LoadTest model): the ten levels of work units a
--- server did (units_10pct ... units_100pct), entered by hand or measured by pcd.
+-- Load tests (metrics/loadtests/services.py, the LoadTest model): the ten levels of work
+-- units a server did (units_10pct ... units_100pct), entered by hand or measured by pcd.
 
 -- name: loadtest_newest_per_collector
 -- The compare endpoint (contract §9.1): for each collector of organization
@@ -21,11 +21,11 @@ CROSS JOIN LATERAL (
 WHERE c.organization_id = %(organization_id)s AND c.uuid = ANY(%(collector_uuids)s::uuid[]);
 
 -- name: loadtest_unrecorded_fail
--- The stalled-job check (metrics/loadtests.loadtest_unrecorded_fail): load tests still queued
--- or running whose job has ended (none of theirs is todo or doing) end failed with
--- %(error)s; their ids. Such a job raised before it could record (the database away longer
--- than its retries) and procrastinate recorded its end once the database was back. One
--- statement, safe beside a job that records: a job commits its row before procrastinate
+-- The stalled-job check (metrics.loadtests.services.loadtest_unrecorded_fail): load tests
+-- still queued or running whose job has ended (none of theirs is todo or doing) end failed
+-- with %(error)s; their ids. Such a job raised before it could record (the database away
+-- longer than its retries) and procrastinate recorded its end once the database was back.
+-- One statement, safe beside a job that records: a job commits its row before procrastinate
 -- ends it, so a row seen open beside its ended job was left open.
 UPDATE metrics_loadtest t
 SET status = 'failed', error = %(error)s, finished_at = now()
@@ -37,7 +37,7 @@ WHERE t.status IN ('queued', 'running')
 RETURNING t.id;
 
 -- name: comparison_unrecorded
--- The same for benchmark comparisons (metrics/benchmarks.comparison_unrecorded_resume):
+-- The same for benchmark comparisons (metrics.loadtests.comparisons.comparisons_unrecorded):
 -- comparisons still running whose job has ended; their id and organization.
 SELECT c.id, c.organization_id
 FROM metrics_benchmarkcomparison c

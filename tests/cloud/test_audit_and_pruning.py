@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from metrics.models import CloudAction, CloudInstance
+from metrics.cloud.models import CloudAction, CloudInstance
 from tests.cloud.test_aws import KEYS, ROOT, cloud, connect, launch  # noqa: F401 (cloud: moto, autouse)
 from tests.personas import api_client, team_make
 

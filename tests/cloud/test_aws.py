@@ -13,7 +13,8 @@ from moto import mock_aws
 
 from accounts.keys import api_key_authenticate
 from metrics.cloud import aws
-from metrics.models import CloudAction, CloudCredential, CloudInstance, Collector
+from metrics.cloud.models import CloudAction, CloudCredential, CloudInstance
+from metrics.models import Collector
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db

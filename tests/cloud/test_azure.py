@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from metrics.models import CloudAction, CloudCredential
+from metrics.cloud.models import CloudAction, CloudCredential
 from tests.cloud.fakes import AZURE_CREDENTIALS as CREDENTIALS
 from tests.cloud.fakes import AZURE_VM as VM
 from tests.cloud.fakes import SUBSCRIPTION, azure_fake

@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 
 from metrics.cloud.credentials import cloud_credential_save, cloud_credential_values
-from metrics.models import CloudCredential
+from metrics.cloud.models import CloudCredential
 from tests.personas import team_make
 
 pytestmark = pytest.mark.django_db

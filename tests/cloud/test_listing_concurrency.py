@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from metrics.cloud.credentials import cloud_credential_save
 from metrics.cloud.inventory import cloud_instances_list
-from metrics.models import CloudInstance
+from metrics.cloud.models import CloudInstance
 from tests.cloud.openapi_cases import AWS_KEYS, AWS_REGION
 from tests.conftest import another_session
 from tests.personas import team_make

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from metrics.models import CloudAction, CloudCredential
+from metrics.cloud.models import CloudAction, CloudCredential
 from tests.cloud.fakes import COMPARTMENT, FINGERPRINT, OCI_CREATED, OCI_USER, TENANCY, oci_fake
 from tests.cloud.fakes import OCI_CREDENTIALS as CREDENTIALS
 from tests.cloud.fakes import OCI_INSTANCE as INSTANCE

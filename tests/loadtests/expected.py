@@ -1,4 +1,4 @@
-"""The compare endpoint's rounding, computed independently of metrics/loadtests.py."""
+"""The compare endpoint's rounding, computed independently of metrics/loadtests/services.py."""
 
 from fractions import Fraction
 

@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import connection
 
-from metrics.models import LOAD_LEVELS, Collector
+from metrics.loadtests.models import LOAD_LEVELS
+from metrics.models import Collector
 
 KEY = "pcd-test-key-0123"
 

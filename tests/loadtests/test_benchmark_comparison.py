@@ -7,8 +7,8 @@ import re
 import pytest
 
 from accounts.models import Membership
-from metrics import pcd
-from metrics.models import BenchmarkComparison, LoadTest
+from metrics.loadtests import pcd
+from metrics.loadtests.models import BenchmarkComparison, LoadTest
 from tests.loadtests.pcd_fake import CollectorDeletion, pcd_serving
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import uploads_work as queued_jobs_work
@@ -136,7 +136,7 @@ def test_any_exception_in_a_server_fails_it_and_the_next_one_runs(pcd_admitted, 
         if len(calls) == 1:
             raise RuntimeError("a bug")
         return parse(body)
-    monkeypatch.setattr("metrics.pcd.pcd_answer_parse", broken_once)
+    monkeypatch.setattr("metrics.loadtests.pcd.pcd_answer_parse", broken_once)
     acme = team_make("acme")
     client = api_client(acme.admin)
     with pcd_serving(units_at_100=1000) as one, pcd_serving(units_at_100=1000) as two:

@@ -6,7 +6,7 @@ from statistics import mean
 
 import pytest
 
-from metrics.models import Benchmark
+from metrics.loadtests.models import Benchmark
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ compared collector, whatever the history of load tests around them."""
 import pytest
 from django.db import connection
 
-from metrics.models import Collector, LoadTest
+from metrics.loadtests.models import LoadTest
+from metrics.models import Collector
 from tests.plans import explain_prepared
 from tests.personas import team_make
 from xat import sqlfiles

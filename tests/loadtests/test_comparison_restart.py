@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from metrics.models import BenchmarkComparison, BenchmarkComparisonServer, LoadTest
+from metrics.loadtests.models import BenchmarkComparison, BenchmarkComparisonServer, LoadTest
 from tests.loadtests.pcd_fake import pcd_serving
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import until

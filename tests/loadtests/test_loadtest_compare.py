@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from metrics.models import LoadTest
+from metrics.loadtests.models import LoadTest
 from tests.loadtests.expected import two_decimals
 from tests.personas import api_client, collector_make, team_make
 

@@ -17,9 +17,9 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
-from metrics.benchmarks import comparison_start
-from metrics.loadtests import UNRECORDED_ERROR, loadtest_run_queue
-from metrics.models import BenchmarkComparison, ComparisonStatus, LoadTest, LoadTestStatus
+from metrics.loadtests.jobs import comparison_start, loadtest_run_queue
+from metrics.loadtests.models import BenchmarkComparison, ComparisonStatus, LoadTest, LoadTestStatus
+from metrics.loadtests.services import UNRECORDED_ERROR
 from tests.conftest import ROOT, default_connection_to, manage, spare_database
 from tests.loadtests.pcd_fake import pcd_serving
 from tests.personas import collector_make, team_make

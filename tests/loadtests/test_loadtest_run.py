@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from metrics.models import LoadTest
+from metrics.loadtests.models import LoadTest
 from tests.loadtests.pcd_fake import KEY, CollectorDeletion, pcd_serving
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import uploads_work as queued_jobs_work
@@ -124,7 +124,7 @@ def test_any_exception_ends_the_run_failed_with_a_reason(pcd_admitted, monkeypat
     the load test `running` for ever with an empty error."""
     def broken(body):
         raise RuntimeError("a bug")
-    monkeypatch.setattr("metrics.pcd.pcd_answer_parse", broken)
+    monkeypatch.setattr("metrics.loadtests.pcd.pcd_answer_parse", broken)
     acme = team_make("acme")
     client = api_client(acme.admin)
     with pcd_serving() as pcd:

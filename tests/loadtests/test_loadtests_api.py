@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from metrics.models import LoadTest
+from metrics.loadtests.models import LoadTest
 from tests.personas import api_client, collector_make, team_make
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,13 @@
-"""The pcd client (metrics/pcd.py) against a real pcd-compatible server (pcd_fake.py):
-what it sends, what it reads, how each failure ends, and the address rules (S8)."""
+"""The pcd client (metrics/loadtests/pcd.py) against a real pcd-compatible server
+(pcd_fake.py): what it sends, what it reads, how each failure ends, and the address rules
+(S8)."""
 
 import json
 import time
 
 import pytest
 
-from metrics.pcd import PcdError, pcd_address_check, pcd_answer_parse, pcd_loadtest_call
+from metrics.loadtests.pcd import PcdError, pcd_address_check, pcd_answer_parse, pcd_loadtest_call
 from tests.conftest import free_port
 from tests.loadtests.pcd_fake import KEY, pcd_serving
 

@@ -2,9 +2,8 @@
 through code it imports.
 
 - Pins: every file tests/schema/pins.py's PINNED matches (sql/schema/*.sql, the modules of
-  accounts/migrations/ and metrics/migrations/) has its SHA-256 in tests/schema/pins.sha256,
-  and still has it. The list is written by `.venv/bin/python -m tests.schema.pins` (see
-  its docstring).
+  every app's migrations/) has its SHA-256 in tests/schema/pins.sha256, and still has it.
+  The list is written by `.venv/bin/python -m tests.schema.pins` (see its docstring).
 - Imports: a migration runs again on every new database, long after it merged, so it may
   import only Django, the standard library and modules of its own migrations package
   (pinned with it). Application code (metrics.*, accounts.*, xat.*) changes: a migration
@@ -18,7 +17,8 @@ import pytest
 
 from tests.schema.pins import COMMAND, PIN_LIST, PINNED, ROOT, digest, pinned_files, pins_read
 
-MIGRATION_PACKAGES = ("accounts.migrations", "metrics.migrations")
+MIGRATION_PACKAGES = ("accounts.migrations", "metrics.migrations", "metrics.loadtests.migrations",
+                      "metrics.cloud.migrations")
 
 
 def test_it_finds_files_to_pin_under_every_pattern():

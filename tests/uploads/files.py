@@ -43,7 +43,7 @@ def uploads_work() -> None:
     until the queue is empty. Its jobs read the database in their own connections: tests
     that run it are transactional (pytest.mark.django_db(transaction=True)). Again while
     jobs wait: a one-shot worker stops when the jobs left are locked behind running ones
-    (one organization's, metrics.upload_jobs.organization_job_defer)."""
+    (one organization's, metrics.jobs.organization_job_defer)."""
     while True:
         call_command("procrastinate", "worker", "--one-shot")
         with connection.cursor() as cursor:

@@ -37,6 +37,7 @@ from metrics.cloud.inventory import (
     cloud_pcc_validate,
     cloud_status,
 )
+from metrics.cloud.models import CloudAction, CloudInstance, CloudProvider
 from metrics.cloud.providers import (
     CloudError,
     CredentialsRejected,
@@ -45,7 +46,6 @@ from metrics.cloud.providers import (
     ProviderUnreachable,
 )
 from metrics.cloud.registry import provider_module
-from metrics.models import CloudAction, CloudInstance, CloudProvider
 from xat.openapi import error_response, paginated, shape
 
 logger = logging.getLogger(__name__)

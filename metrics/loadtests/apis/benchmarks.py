@@ -1,8 +1,8 @@
 """Benchmarks (contract §9.5, /api/v1/benchmarks/) and benchmark comparisons (§9.4,
-/api/v1/pcc/benchmark/compare): metrics/benchmarks.py. Every member reads benchmarks,
-analysts and admins write them; a collector named in a body must be the organization's
-(S5). A comparison is read only by the user who started it (S4); its progress is in the
-database (a worker restart does not lose it).
+/api/v1/pcc/benchmark/compare): metrics/loadtests/benchmarks.py, comparisons.py and
+jobs.py. Every member reads benchmarks, analysts and admins write them; a collector named
+in a body must be the organization's (S5). A comparison is read only by the user who
+started it (S4); its progress is in the database (a worker restart does not lose it).
 """
 
 import uuid
@@ -13,22 +13,25 @@ from rest_framework.response import Response
 
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin
-from metrics.apis.loadtests import OrganizationCollectorField, first_reason, with_filters
 from metrics.apis.perfdash.base import PerfdashApi
 from metrics.apis.perfdash.pagination import ContractPagination
-from metrics.benchmarks import (
-    MAX_COMPARED_SERVERS,
+from metrics.loadtests.apis.loadtests import OrganizationCollectorField, first_reason, with_filters
+from metrics.loadtests.benchmarks import (
     benchmark_create,
     benchmark_delete,
     benchmark_list,
     benchmark_stats,
     benchmark_update,
-    comparison_get,
-    comparison_progress,
-    comparison_servers,
-    comparison_start,
 )
-from metrics.models import BENCHMARK_SCORES, Benchmark, BenchmarkStatus, ComparisonServerStatus, ComparisonStatus
+from metrics.loadtests.comparisons import MAX_COMPARED_SERVERS, comparison_get, comparison_progress, comparison_servers
+from metrics.loadtests.jobs import comparison_start
+from metrics.loadtests.models import (
+    BENCHMARK_SCORES,
+    Benchmark,
+    BenchmarkStatus,
+    ComparisonServerStatus,
+    ComparisonStatus,
+)
 from xat.openapi import paginated
 from xat.timestamps import iso_offset
 

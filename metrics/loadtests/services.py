@@ -5,16 +5,16 @@ or measured by its collector's pcd daemon, and the comparison of servers by them
     loadtest_create(*, organization, created_by, collector, **fields) -> LoadTest
     loadtest_update(*, load_test, **fields) -> LoadTest
     loadtest_delete(*, load_test) -> None
-    loadtest_run_queue(*, organization, created_by, collector, notes="") -> LoadTest
-        status queued; its job (metrics/loadtest_jobs.py) calls pcd. LoadTestRefused (400)
-        when the collector has no pcd address or key
+    loadtest_queued_create(*, organization, created_by, collector, notes="") -> LoadTest
+        status queued, for a job to measure (jobs.loadtest_run_queue queues both).
+        LoadTestRefused (400) when the collector has no pcd address or key
     loadtest_measure(*, load_test_id) -> None             the job: queued -> running ->
         completed (the ten levels) or failed (`error`: the contract's message, or for any
         other exception "Internal error while measuring (<kind>)"); its last write retried
         while the database is away (database_retried)
     loadtest_unrecorded_fail() -> None                    the stalled-job check: load tests
         whose job ended without recording them (the database away too long) end failed
-    pcd_run(*, collector) -> PcdLoadTest                  the pcd call of a collector
+    pcd_run(*, collector) -> PcdLoadTest                  the pcd call of a collector (pcd.py)
     loadtest_compare(*, organization, collector_uuids) -> {"servers": [...], "ratios": {...}}
 
 Arithmetic (§9.1): data = the ten levels ascending; maxUnits = the largest; avgUnits = their
@@ -33,14 +33,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections, transaction
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization
-from metrics.models import LOAD_LEVELS, Collector, LoadTest, LoadTestStatus, VmBrand
-from metrics.pcd import PcdError, PcdLoadTest, pcd_loadtest_call
-from metrics.upload_jobs import organization_job_defer
+from metrics.loadtests.models import LOAD_LEVELS, LoadTest, LoadTestStatus
+from metrics.loadtests.pcd import PcdError, PcdLoadTest, pcd_loadtest_call
+from metrics.models import Collector, VmBrand
 from xat.encryption import decrypt
 from xat.sqlfiles import fetch_all, fetch_dicts
 
@@ -96,16 +96,12 @@ def loadtest_delete(*, load_test: LoadTest) -> None:
     load_test.delete()
 
 
-def loadtest_run_queue(*, organization: Organization, created_by, collector: Collector, notes: str = "") -> LoadTest:
-    """A queued load test and its job, in one transaction (both exist or neither)."""
-    from metrics.loadtest_jobs import loadtest_run_job  # the job module imports this one
-
+def loadtest_queued_create(*, organization: Organization, created_by, collector: Collector,
+                           notes: str = "") -> LoadTest:
+    """A load test waiting for its job (created with it: jobs.loadtest_run_queue)."""
     _pcd_configured(collector)
-    with transaction.atomic():
-        load_test = LoadTest.objects.create(organization=organization, created_by=created_by, collector=collector,
-                                            notes=notes, status=LoadTestStatus.QUEUED)
-        organization_job_defer(loadtest_run_job, organization_id=organization.pk, load_test_id=str(load_test.pk))
-    return load_test
+    return LoadTest.objects.create(organization=organization, created_by=created_by, collector=collector,
+                                   notes=notes, status=LoadTestStatus.QUEUED)
 
 
 def loadtest_measure(*, load_test_id) -> None:
@@ -139,7 +135,7 @@ def database_retried(write: Callable[[], object]) -> None:
     job's connection (a restart), for up to XAT_JOB_RECORD_RETRY_SECONDS: a job's last
     write would otherwise leave its row `running` for ever. Past that, the error is raised
     (the job fails; the row stays open until the stalled-job check ends it:
-    loadtest_unrecorded_fail, metrics.benchmarks.comparison_unrecorded_resume)."""
+    loadtest_unrecorded_fail, jobs.comparison_unrecorded_resume)."""
     deadline = time.monotonic() + settings.XAT_JOB_RECORD_RETRY_SECONDS
     pause = 0.5
     while True:
@@ -171,7 +167,7 @@ def loadtest_units(measured: PcdLoadTest) -> dict[str, int]:
 
 
 def pcd_run(*, collector: Collector) -> PcdLoadTest:
-    """The collector's pcd load test (metrics/pcd.py): LoadTestRefused or PcdError otherwise."""
+    """The collector's pcd load test (pcd.py): LoadTestRefused or PcdError otherwise."""
     _pcd_configured(collector)
     try:
         api_key = decrypt(collector.pcd_apikey_encrypted)

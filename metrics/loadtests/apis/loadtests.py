@@ -1,8 +1,8 @@
 """Load tests (contract §9.1) at /api/v1/loadtests/ and its singular alias /api/v1/loadtest/
-(metrics/loadtests.py). Organization data: every member reads, analysts and admins write;
+(metrics/loadtests/services.py). Organization data: every member reads, analysts and admins write;
 a collector named in a body must be the organization's (S5), one in the URL answers 404.
 
-Running a load test is a background job (metrics/loadtest_jobs.py): POST .../run/{id}/
+Running a load test is a background job (metrics/loadtests/jobs.py): POST .../run/{id}/
 answers 201 at once with the load test in status `queued`; GET .../{id}/ follows it to
 `completed` (its ten levels) or `failed` (`error`: the message the contract's synchronous
 run endpoint answered, e.g. "pcd daemon timed out").
@@ -20,7 +20,9 @@ from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin
 from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
 from metrics.apis.perfdash.pagination import ContractPagination
-from metrics.loadtests import (
+from metrics.loadtests.jobs import loadtest_run_queue
+from metrics.loadtests.models import LoadTest
+from metrics.loadtests.services import (
     UNIT_FIELDS,
     LoadTestRefused,
     loadtest_compare,
@@ -29,11 +31,10 @@ from metrics.loadtests import (
     loadtest_delete,
     loadtest_levels,
     loadtest_list,
-    loadtest_run_queue,
     loadtest_update,
     provider_label,
 )
-from metrics.models import Collector, LoadTest
+from metrics.models import Collector
 from xat.openapi import error_response, paginated
 
 LOAD_TEST = (LoadTest.objects.select_related("collector"), "pk")

@@ -42,7 +42,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from metrics.models import LOAD_LEVELS
+from metrics.loadtests.models import LOAD_LEVELS
 
 logger = logging.getLogger(__name__)
 
