@@ -14,7 +14,7 @@ token included, whichever party came second, and the user logs in again (refresh
 rotation with reuse detection, as in the OAuth 2.0 Security Best Current Practice, §4.14).
 There is no grace period: a client that sends one refresh twice at once logs itself out.
 
-Tokens of the perf-dashboard's login carry the claim `reusable` (accounts/perfdash_tokens.py):
+Tokens of the perf-dashboard's login carry the claim `reusable` (metrics/perfdash/tokens.py):
 the perf-dashboard's refresh leaves them valid until they expire, because its frontend keeps
 presenting its first token. Every other refresh is strict, for every token: XAT's own
 refresh always, and the perf-dashboard's for a token without the claim. A successor keeps

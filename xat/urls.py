@@ -13,8 +13,7 @@ urlpatterns = [
     path("", include("metrics.urls")),
     path("api/", include("accounts.urls")),
     # The perf-dashboard's API (docs/perf-dashboard.md).
-    path("api/v1/auth/", include("accounts.perfdash_urls")),
-    path("", include("metrics.perfdash_urls")),
+    path("", include("metrics.perfdash.urls")),
     # The OpenAPI schema of every route above, and Swagger UI over it (xat/openapi.py).
     path("api/schema/", SchemaApi.as_view(), name="schema"),
     path("api/docs/", SwaggerUiApi.as_view(), name="swagger-ui"),

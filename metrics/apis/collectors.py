@@ -1,5 +1,5 @@
 """Collectors: the dashboard's CRUD (JWT, tenancy). The agent's registration (API key),
-POST /api/v1/register/, is in metrics/apis/perfdash/agents.py."""
+POST /api/v1/register/, is in metrics/perfdash/apis/agents.py."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status

@@ -1,4 +1,4 @@
--- The perf-dashboard's replay list (metrics/perfdash_captures.py). Its charts and capture
+-- The perf-dashboard's replay list (metrics/perfdash/captures.py). Its charts and capture
 -- data read the dashboard's own chart queries (sql/queries/dashboard.sql).
 
 -- name: perfdash_capture_summaries
@@ -10,7 +10,7 @@
 --     counts: exact at any level);
 --   avg_memory: the mean over buckets of (total - available) / total x 100, available being
 --     MemAvailable or, where it is missing or 0, MemFree + Buffers + Cached (the memory
---     chart's rule, metrics/perfdash_charts.py; exact at raw);
+--     chart's rule, metrics/perfdash/charts.py; exact at raw);
 --   avg_disk_mibps: the mean read plus written MiB/s of the host total (sectors x 512);
 --   network: whether a bucket of the network host total has a received rate.
 -- NULL where no bucket has the value. Each subquery reads one collector's range of the

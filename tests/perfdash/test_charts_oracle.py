@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from metrics.perfdash_charts import CONVERSIONS
+from metrics.perfdash.charts import CONVERSIONS
 from tests.dashboard.capture import moved_back, replayed
 from tests.perfdash.replay import (ORACLES, ROUNDING, TICKS, assert_rounded, retention_keeps_the_captures,  # noqa: F401
                                    uploaded)

@@ -5,7 +5,7 @@ the dashboard series the perf dashboard converts. Ingest's column lists, pcproce
 maps and the host totals' sums are read from the catalogue itself."""
 
 from metrics import catalogue, host_totals, ingest, pcprocess
-from metrics.perfdash_charts import CONVERSIONS
+from metrics.perfdash.charts import CONVERSIONS
 
 
 def test_it_writes_every_family_of_the_catalogue():

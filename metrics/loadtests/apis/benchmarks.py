@@ -13,8 +13,8 @@ from rest_framework.response import Response
 
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin
-from metrics.apis.perfdash.base import PerfdashApi
-from metrics.apis.perfdash.pagination import ContractPagination
+from metrics.perfdash.apis.base import PerfdashApi
+from metrics.perfdash.apis.pagination import ContractPagination
 from metrics.loadtests.apis.loadtests import OrganizationCollectorField, first_reason, with_filters
 from metrics.loadtests.benchmarks import (
     benchmark_create,

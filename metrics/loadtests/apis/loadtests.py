@@ -18,8 +18,8 @@ from rest_framework.response import Response
 
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAnalystOrAdmin
-from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
-from metrics.apis.perfdash.pagination import ContractPagination
+from metrics.perfdash.apis.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
+from metrics.perfdash.apis.pagination import ContractPagination
 from metrics.loadtests.jobs import loadtest_run_queue
 from metrics.loadtests.models import LoadTest
 from metrics.loadtests.services import (

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.tenancy import IsAdmin
-from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, SESSION, PerfdashApi
+from metrics.perfdash.apis.base import COLLECTOR, COLLECTOR_NOT_FOUND, SESSION, PerfdashApi
 from metrics.dashboard import instant_parse
 from metrics.sessions import (ALL_STATUSES, LIVE_MINUTES_DEFAULT, SESSION_IDLE, ActiveSession, Live, SessionDates,
                               SessionDetail, SessionHistory, SessionNotActive, TrickleStatus,

@@ -1,5 +1,5 @@
 """GET /dashboard/api/collectors/{id}/cpu|memory|disk|network/ (contract §6.1-§6.4):
-the collector's stored series in the contract's fields and units (metrics/perfdash_charts.py).
+the collector's stored series in the contract's fields and units (metrics/perfdash/charts.py).
 Another organization's collector is 404 {"error": "Collector not found"} (§11.2 S1)."""
 
 import math
@@ -8,8 +8,9 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializ
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from metrics import dashboard, perfdash_charts
-from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
+from metrics import dashboard
+from metrics.perfdash import charts
+from metrics.perfdash.apis.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
 
 NO_DATA = {"error": "No data available"}
 
@@ -20,7 +21,7 @@ def _answer(family: str):
         "collector_id": serializers.UUIDField(), "collector_name": serializers.CharField(),
         "timestamps": serializers.ListField(child=serializers.DateTimeField()),
         **{name: serializers.ListField(child=serializers.FloatField())
-           for name in perfdash_charts.CONVERSIONS[family].names}})
+           for name in charts.CONVERSIONS[family].names}})
 
 
 def _example(summary: str, value: dict) -> OpenApiExample:
@@ -47,8 +48,8 @@ class _ChartApi(PerfdashApi):
     def get(self, request, collector_uuid):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        answer = perfdash_charts.chart(collector=request.url_objects["collector_uuid"], family=self.family,
-                                       hours=params.validated_data.get("hours"))
+        answer = charts.chart(collector=request.url_objects["collector_uuid"], family=self.family,
+                              hours=params.validated_data.get("hours"))
         return Response(NO_DATA, status=404) if answer is None else Response(answer)
 
 

@@ -2,7 +2,7 @@
 
 The same users, passwords, throttles and token revocation as XAT's own auth API
 (accounts/apis/auth.py), in the contract's shapes; the refresh tokens issued here stay valid
-after use (accounts/perfdash_tokens.py). JWT failures on user/, logout/ and password/change/
+after use (metrics/perfdash/tokens.py). JWT failures on user/, logout/ and password/change/
 are simplejwt's 401s with `WWW-Authenticate: Bearer realm="api"` (§1.2).
 """
 
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import TokenError
 
 from accounts.apis.auth import BAD_CREDENTIALS, TokenPairOutputSerializer, UserOutputSerializer
-from accounts.perfdash_tokens import (
+from metrics.perfdash.tokens import (
     perfdash_token_refresh,
     perfdash_tokens_for_user,
     refresh_token_revoke,

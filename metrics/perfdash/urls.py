@@ -1,20 +1,29 @@
-"""The perf-dashboard's API (metrics/apis/perfdash/), at the contract's exact paths: a
+"""The perf-dashboard's API (metrics/perfdash/apis/), at the contract's exact paths: a
 trailing slash where the contract has one, none under /api/v1/pcc/ (§1.1). {id} is a
 lower-case UUID (Django's uuid converter); anything else matches no route (404).
-Auth endpoints: accounts/perfdash_urls.py. The agents' /v1/trickle: metrics/urls.py."""
+Mounted at the root by xat's URLconf. The agents' /v1/trickle: metrics/urls.py."""
 
 from django.urls import path, re_path
 
 from accounts.routing import by_method
-from metrics.apis.perfdash import agents, captures, charts, collectors, files, index, sessions
 from metrics.cloud import apis as cloud
 from metrics.loadtests.apis import benchmarks, loadtests
+from metrics.perfdash.apis import agents, auth, captures, charts, collectors, files, index, sessions
 
 collector = "<uuid:collector_uuid>"
 
 urlpatterns = [
     path("", index.api_index, name="perfdash-root"),
     path("api/v1/", index.api_index, name="perfdash-index"),
+    # Authentication (§4): XAT's users, passwords and throttles.
+    path("api/v1/auth/token/", by_method(POST=auth.TokenApi.as_view()), name="perfdash-token"),
+    path("api/v1/auth/token/refresh/", by_method(POST=auth.TokenRefreshApi.as_view()), name="perfdash-token-refresh"),
+    path("api/v1/auth/token/verify/", by_method(POST=auth.TokenVerifyApi.as_view()), name="perfdash-token-verify"),
+    path("api/v1/auth/user/", by_method(GET=auth.UserApi.as_view()), name="perfdash-user"),
+    path("api/v1/auth/register/", by_method(POST=auth.RegisterApi.as_view()), name="perfdash-register"),
+    path("api/v1/auth/logout/", by_method(POST=auth.LogoutApi.as_view()), name="perfdash-logout"),
+    path("api/v1/auth/password/change/", by_method(POST=auth.PasswordChangeApi.as_view()),
+         name="perfdash-password-change"),
     # Collector management (§5).
     path("api/v1/collectors/", by_method(GET=collectors.CollectorListApi.as_view(),
                                          POST=collectors.CollectorCreateApi.as_view()),

@@ -1,13 +1,13 @@
 """The replay page (contract §9.2, §9.3): GET /api/v1/pcc/captures and
 /api/v1/pcc/captures/{id}/data, each upload of the caller's organization read back from the
-stored series (metrics/perfdash_captures.py). Another organization's upload is 404."""
+stored series (metrics/perfdash/captures.py). Another organization's upload is 404."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from metrics import perfdash_captures
-from metrics.apis.perfdash.base import UPLOAD, PerfdashApi
+from metrics.perfdash import captures
+from metrics.perfdash.apis.base import UPLOAD, PerfdashApi
 
 COLLECTION_NOT_FOUND = {"error": "Collection not found"}
 
@@ -17,7 +17,7 @@ def _floats():
 
 
 class CaptureSerializer(serializers.Serializer):
-    """The answers' shape (metrics/perfdash_captures.py builds them)."""
+    """The answers' shape (metrics/perfdash/captures.py builds them)."""
 
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -47,7 +47,7 @@ class CaptureListApi(PerfdashApi):
     @extend_schema(responses=inline_serializer("PerfdashCaptureList", fields={
         "captures": CaptureSerializer(many=True)}))
     def get(self, request):
-        return Response({"captures": perfdash_captures.capture_list(organization=request.organization)})
+        return Response({"captures": captures.capture_list(organization=request.organization)})
 
 
 class CaptureDataApi(PerfdashApi):
@@ -56,5 +56,5 @@ class CaptureDataApi(PerfdashApi):
 
     @extend_schema(responses=CaptureDataSerializer)
     def get(self, request, upload_uuid):
-        answer = perfdash_captures.capture_data(upload=request.url_objects["upload_uuid"])
+        answer = captures.capture_data(upload=request.url_objects["upload_uuid"])
         return Response(COLLECTION_NOT_FOUND, status=404) if answer is None else Response(answer)

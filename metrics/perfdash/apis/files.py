@@ -12,9 +12,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.tenancy import IsAdmin, IsAnalystOrAdmin
-from metrics.apis.perfdash.base import COLLECTOR, UPLOAD, PerfdashApi
+from metrics.perfdash.apis.base import COLLECTOR, UPLOAD, PerfdashApi
 from accounts.pagination import paginated_response
-from metrics.apis.perfdash.pagination import ContractPagination
+from metrics.perfdash.apis.pagination import ContractPagination
 from xat.openapi import UPLOAD_REFUSALS, paginated
 from metrics.models import Upload, UploadState
 from metrics.upload_jobs import upload_queue

@@ -16,8 +16,8 @@ from accounts.keys import api_key_regenerate_for_collector
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAdmin
 from metrics.apis.collectors import PROCESSOR_BRANDS, STORAGE_TYPES
-from metrics.apis.perfdash.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi, ZTimeField
-from metrics.apis.perfdash.pagination import ContractPagination
+from metrics.perfdash.apis.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi, ZTimeField
+from metrics.perfdash.apis.pagination import ContractPagination
 from metrics.collectors import (
     bytes_from_gib,
     collector_create_with_key,
