@@ -23,8 +23,9 @@
 -- maximums, the sum of the sums over the sum of the counts: exact at any level.
 -- Each relies on the unique key of what it reads: (organization_id, collector_id, time[,
 -- item]) of the raw tables; (organization_id, collector_id, bucket[, item]) of the
--- aggregates (aggregate_store.<family>_<level> under the Apache edition, the continuous
--- aggregate's own index under the Community one).
+-- aggregates under the Apache edition (aggregate_store.<family>_<level>); under the
+-- Community one, the continuous aggregate's default index (collector_id, bucket DESC)
+-- (TimescaleDB makes one per grouping column, none on the whole key).
 
 -- name: dashboard_cpu
 SELECT bucket, item,
