@@ -1,7 +1,8 @@
-"""Uploads: a file of past measurements (POST /api/performance/upload/) into samples.
+"""Uploads: a file of past measurements (POST /api/performance/upload/) into samples; the
+Django app `uploads` (its Upload rows keep the table metrics_upload).
 
 The request runs the bounded checks (upload_inspect) and queues the file; a worker reads
-it (upload_read) in a background job (metrics/upload_jobs.py).
+it (upload_read) in a background job (jobs.py).
 
     upload_inspect(*, file) -> Inspection(format, compressed, identifier)
         raises UploadRejected (its .status: 400, 413 or 415), reading at most a few MB
@@ -12,6 +13,9 @@ it (upload_read) in a background job (metrics/upload_jobs.py).
     upload_delete(*, upload) -> None   (the record and its waiting file; stored samples stay)
 
 The package, by concern:
+    models         Upload (and UploadState): one file and what its job did
+    apis, urls     POST /api/performance/upload/, GET /api/performance/uploads/[{uuid}/]
+    jobs           the background job (upload_queue, upload_ingest_job)
     detection      the format, from the content (never the file name): FORMATS
     lines          reading line by line, gzip inflated as it is read, within the limits
     archive        a zip's directory checked before any member is read (zip safety)
@@ -32,30 +36,3 @@ Memory: the file is read line by line, a line at most MAX_LINE_BYTES; at most on
 ticks is held at a time (a raw capture's store.RAW_BATCH_TICKS, a processed file's
 metrics.ingest.TICKS_PER_WRITE).
 """
-
-from metrics.uploads.detection import FORMATS
-from metrics.uploads.errors import UnknownFormat, UploadQueueFull, UploadRejected, UploadTooLarge
-from metrics.uploads.result import UploadResult
-from metrics.uploads.services import (
-    Inspection,
-    upload_collector,
-    upload_delete,
-    upload_file_path,
-    upload_inspect,
-    upload_read,
-)
-
-__all__ = [
-    "FORMATS",
-    "Inspection",
-    "UnknownFormat",
-    "UploadQueueFull",
-    "UploadRejected",
-    "UploadResult",
-    "UploadTooLarge",
-    "upload_collector",
-    "upload_delete",
-    "upload_file_path",
-    "upload_inspect",
-    "upload_read",
-]

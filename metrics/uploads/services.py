@@ -10,9 +10,10 @@ from django.http import Http404
 
 from accounts.models import ApiKey, Organization
 from metrics.collectors import collector_create, collector_for_agent, collector_get_for_org
-from metrics.models import Collector, Upload
+from metrics.models import Collector
 from metrics.uploads.detection import format_detect
 from metrics.uploads.errors import UploadTooLarge
+from metrics.uploads.models import Upload
 from metrics.uploads.pcc_raw import pcc_measurement, perfcollector1_measurement, raw_reader
 from metrics.uploads.pcprocess_zip import tree_inspect, tree_read
 from metrics.uploads.portal import portal_inspect, portal_read

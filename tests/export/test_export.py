@@ -8,9 +8,9 @@ import zipfile
 import pytest
 
 from metrics.exports import HEADER
+from metrics.uploads.models import Upload
 from tests.oracle import CAPTURES
 from tests.personas import api_client, collector_make, team_make
-from metrics.models import Upload
 from tests.uploads.files import EXPORT_URL, PORTAL_CSV, export, upload, uploads_run_here, utc
 
 pytestmark = pytest.mark.django_db

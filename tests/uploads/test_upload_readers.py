@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from metrics.uploads import UploadResult, upload_read
+from metrics.uploads.result import UploadResult
+from metrics.uploads.services import upload_read
 from tests.personas import collector_make, team_make
 from tests.uploads.files import PERFCOLLECTOR1, PORTAL_CSV
 

@@ -3,9 +3,9 @@ file and queues a job; a worker (`manage.py procrastinate worker`) reads it.
 
     upload_queue(*, organization, file, file_name, collector=None, collector_id=None, user=None,
                  api_key=None, description="") -> Upload   (state queued)
-        raises what metrics.uploads.upload_inspect and upload_collector raise; then
+        raises what services.upload_inspect and upload_collector raise; then
         nothing is stored and no file is kept
-    upload_ingest_job(upload_id=...)   the job: metrics.uploads.upload_read, every aggregate
+    upload_ingest_job(upload_id=...)   the job: services.upload_read, every aggregate
         level of the samples' time range computed (metrics.aggregates.aggregates_refresh_range),
         then the file is deleted; state queued -> running -> done (or failed, with the reason)
 
@@ -42,16 +42,11 @@ from accounts.models import ApiKey, Organization
 from metrics.aggregates import aggregates_refresh_range
 from metrics.collectors import collector_contact_record
 from metrics.jobs import CHECKS_PRIORITY, CHECKS_QUEUE, STALLED_CHECK_CRON, organization_job_defer, stalled_jobs_retry
-from metrics.models import Collector, Upload, UploadState
-from metrics.uploads import (
-    UploadQueueFull,
-    UploadRejected,
-    UploadResult,
-    upload_collector,
-    upload_file_path,
-    upload_inspect,
-    upload_read,
-)
+from metrics.models import Collector
+from metrics.uploads.errors import UploadQueueFull, UploadRejected
+from metrics.uploads.models import Upload, UploadState
+from metrics.uploads.result import UploadResult
+from metrics.uploads.services import upload_collector, upload_file_path, upload_inspect, upload_read
 
 logger = logging.getLogger(__name__)
 QUEUE = "uploads"
@@ -70,7 +65,7 @@ def upload_queue(
     api_key: ApiKey | None = None,
     description: str = "",
 ) -> Upload:
-    """Checks the file (metrics.uploads.upload_inspect), finds its collector, copies it to
+    """Checks the file (services.upload_inspect), finds its collector, copies it to
     XAT_UPLOAD_DIR and records the Upload with its job (module docstring)."""
     inspection = upload_inspect(file=file)
     collector = upload_collector(organization=organization, collector=collector, collector_id=collector_id,
@@ -135,7 +130,7 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
     """Reads the upload's file into samples, recording progress on the Upload row."""
     upload = Upload.objects.filter(pk=upload_id).first()
     if upload is None:
-        return  # deleted while it waited (metrics.uploads.upload_delete took its file)
+        return  # deleted while it waited (services.upload_delete took its file)
     path = upload_file_path(upload)
     if upload.state in (UploadState.DONE, UploadState.FAILED):
         path.unlink(missing_ok=True)  # a job retried after it had finished
