@@ -2,14 +2,14 @@
 Django app `uploads` (its Upload rows keep the table metrics_upload).
 
 The request runs the bounded checks (upload_inspect) and queues the file; a worker reads
-it (upload_read) in a background job (jobs.py).
+it batch by batch (upload_batches) in a background job (jobs.py), which stores each batch.
 
     upload_inspect(*, file) -> Inspection(format, compressed, identifier)
         raises UploadRejected (its .status: 400, 413 or 415), reading at most a few MB
     upload_collector(*, organization, collector_id, api_key, identifier) -> Collector
         raises Http404 (a collector of another organization, or not the key's own),
         IdentifierRefused / IdentifierInvalid (keys), ValidationError ({"collector": ...})
-    upload_read(*, file, format, compressed, ids, result) -> None   (in the worker)
+    upload_batches(*, file, format, compressed) -> Iterator[UploadBatch]   (in the worker)
     upload_delete(*, upload) -> None   (the record and its waiting file; stored samples stay)
 
 The package, by concern:
@@ -23,6 +23,7 @@ The package, by concern:
     portal         the portal's CSV
     pcprocess_zip  a zip of pcprocess's CSV tree
     processed      what the two processed formats share
+    batch          what the readers yield: ticks, and the lines that stored nothing
     store          every write, one batch of ticks per transaction
     result         the counts the job records; errors: the refusals
     services       the functions above

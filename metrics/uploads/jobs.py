@@ -5,7 +5,7 @@ file and queues a job; a worker (`manage.py procrastinate worker`) reads it.
                  api_key=None, description="") -> Upload   (state queued)
         raises what services.upload_inspect and upload_collector raise; then
         nothing is stored and no file is kept
-    upload_ingest_job(upload_id=...)   the job: services.upload_read, every aggregate
+    upload_ingest_job(upload_id=...)   the job: services.upload_batches stored, every aggregate
         level of the samples' time range computed (metrics.aggregates.aggregates_refresh_range),
         then the file is deleted; state queued -> running -> done (or failed, with the reason)
 
@@ -46,7 +46,8 @@ from metrics.models import Collector
 from metrics.uploads.errors import UploadQueueFull, UploadRejected
 from metrics.uploads.models import Upload, UploadState
 from metrics.uploads.result import UploadResult
-from metrics.uploads.services import upload_collector, upload_file_path, upload_inspect, upload_read
+from metrics.uploads.services import upload_batches, upload_collector, upload_file_path, upload_inspect
+from metrics.uploads.store import batch_store
 
 logger = logging.getLogger(__name__)
 QUEUE = "uploads"
@@ -142,13 +143,11 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
     carried = upload.result if upload.state == UploadState.RUNNING else {}
     upload.state, upload.started_at = UploadState.RUNNING, upload.started_at or timezone.now()
     upload.save(update_fields=["state", "started_at"])
-    result = None
+    result = UploadResult(format=upload.format, compressed=upload.compressed, collector_id=upload.collector_id,
+                          carried=carried)
     try:
         with path.open("rb") as file:
-            result = _tracked_result(upload, file, carried)
-            upload_read(file=file, format=upload.format, compressed=upload.compressed,
-                        ids={"organization_id": upload.organization_id, "collector_id": upload.collector_id},
-                        result=result)
+            _batches_store(upload, file, result)
         _aggregates_complete(upload, result)
     except UploadCancelled:
         logger.info("upload %s: deleted while it was read; stopped", upload.uuid)
@@ -186,29 +185,30 @@ def _aggregates_complete(upload: Upload, result: UploadResult) -> None:
                                  end=datetime.fromisoformat(stored["last"]))
 
 
-def _tracked_result(upload: Upload, file, carried: dict) -> UploadResult:
-    """An UploadResult whose batches save the counts in their transaction, and whose lines
-    save the bytes read at most every PROGRESS_EVERY_SECONDS. Either raises UploadCancelled
-    when the Upload row is gone: a deleted upload's job stops within that time (a batch
-    whose row went first rolls back)."""
+def _batches_store(upload: Upload, file, result: UploadResult) -> None:
+    """Reads the file batch by batch (metrics.uploads.batch): counts each batch's lines
+    that stored nothing (TooManyIdleLines past the limit), then stores its ticks in a
+    transaction that saves the counts so far and the bytes read; between batches of ticks,
+    saves the bytes read at most every PROGRESS_EVERY_SECONDS. Either save raises
+    UploadCancelled when the Upload row is gone: a deleted upload's job stops within that
+    time (a batch whose row went first rolls back)."""
     saved_at = time.monotonic()
+    for batch in upload_batches(file=file, format=upload.format, compressed=upload.compressed):
+        result.lines_record(batch.lines)
+        if batch.raw or batch.processed:
+            with transaction.atomic():
+                result.stored(batch, batch_store(batch=batch, organization_id=upload.organization_id,
+                                                 collector_id=upload.collector_id))
+                _progress_save(upload, result=result.as_dict(), bytes_read=file.tell())
+            saved_at = time.monotonic()
+        elif time.monotonic() - saved_at >= PROGRESS_EVERY_SECONDS:
+            _progress_save(upload, bytes_read=file.tell())
+            saved_at = time.monotonic()
 
-    def saved(**progress) -> None:
-        nonlocal saved_at
-        saved_at = time.monotonic()
-        if not Upload.objects.filter(pk=upload.pk).update(**progress):
-            raise UploadCancelled
 
-    def on_batch() -> None:
-        saved(result=result.as_dict(), bytes_read=file.tell())
-
-    def on_line() -> None:
-        if time.monotonic() - saved_at >= PROGRESS_EVERY_SECONDS:
-            saved(bytes_read=file.tell())
-
-    result = UploadResult(format=upload.format, compressed=upload.compressed, collector_id=upload.collector_id,
-                          on_batch=on_batch, on_line=on_line, carried=carried)
-    return result
+def _progress_save(upload: Upload, **progress) -> None:
+    if not Upload.objects.filter(pk=upload.pk).update(**progress):
+        raise UploadCancelled
 
 
 def _finish(upload: Upload, state: str, result: UploadResult | None = None, *, failure: str = "") -> None:
