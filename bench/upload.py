@@ -6,7 +6,7 @@ the same rows into the same tables measured in the same run.
 Needs the local cluster (`make db-start`; `make run` starts it too). The capture is the
 4-vCPU one (azure-loadtest-3) repeated, each copy shifted earlier in time, written to a
 temporary file (never held in memory), then queued as the view queues an uploaded file
-(metrics.upload_jobs.upload_queue) and read as the worker reads it (upload_process; the
+(metrics.uploads.jobs.upload_queue) and read as the worker reads it (upload_process; the
 multipart parsing to a temporary file is not timed; queueing and reading are).
 The floor is bench/ingest.py's COPY of the rows ingest computes for that capture, repeated
 until it writes as many rows as the upload did. Peak resident memory (VmHWM) is read from
@@ -29,7 +29,7 @@ from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import Organization  # noqa: E402
-from metrics import upload_jobs  # noqa: E402
+from metrics.uploads import jobs as upload_jobs  # noqa: E402
 from metrics.models import Collector  # noqa: E402
 from metrics.uploads import store  # noqa: E402
 

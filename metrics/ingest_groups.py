@@ -2,7 +2,8 @@
 
     group_store(pendings, copy_min_ticks=4) -> list[IngestOutcome | Exception]
     ingest_commit(pending) -> IngestOutcome        a group of one (Django's agent views)
-    ticks_copied(copy, ...) / tick_states_move(...)   new ticks by COPY (uploads use them too)
+    collector_ticks_store(organization_id, collector_id, ticks) -> IngestResult
+        many ticks of one collector, stored as a group stores them (an upload's batch)
 
 The agent service makes groups of the requests waiting when its writer is free; Django's
 agent views (the test client, runserver) store each request as a group of its own, in the
@@ -29,13 +30,14 @@ its own (placed_store), its ticks placed against the hypertables (metrics.ingest
 so that a late tick lands between its neighbours and a repeated one is a duplicate.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db import DatabaseError, transaction
 
-from metrics.ingest import (CollectorGone, IngestLock, IngestResult, Skipped, Tick, counters_from_json,
-                            ingest_lock_take, rows_after, ticks_store)
+from metrics.ingest import (TICKS_PER_WRITE, CollectorGone, IngestLock, IngestResult, Skipped, Tick,
+                            counters_from_json, ingest_lock_take, rows_after, ticks_store)
 from metrics.sample_copy import SampleCopy
 from metrics.sessions import SessionJoin, sessions_join
 from xat import sqlfiles
@@ -161,6 +163,31 @@ def placed_store(pending: PendingIngest) -> IngestOutcome | Exception:
         return outcome
     except DatabaseError as error:
         return error
+
+
+def collector_ticks_store(*, organization_id: int, collector_id: int, ticks: list[Tick]) -> IngestResult:
+    """Stores many ticks of one collector (sorted by time, as ticks_parse returns them) in
+    the caller's transaction, under its ingest lock, as a group stores them: those newer
+    than its newest stored tick (nearly all of an upload's) in one COPY per table, its tick
+    state moved on by one statement; the others placed against the hypertables
+    (ticks_store), so that a late tick lands between its neighbours and a stored one is a
+    duplicate. A collector without a tick state gets its first slice through ticks_store,
+    which sets it. What was stored (`skipped`: the duplicates only)."""
+    ids = {"organization_id": organization_id, "collector_id": collector_id}
+    lock = ingest_lock_take(**ids)
+    stored = IngestResult()
+    while ticks and lock.newest_stored is None:
+        stored = stored.plus(ticks_store(**ids, ticks=ticks[:TICKS_PER_WRITE], lock=lock))
+        ticks = ticks[TICKS_PER_WRITE:]
+    newer = bisect_right(ticks, lock.newest_stored, key=lambda tick: tick.timestamp) if ticks else 0
+    stored = stored.plus(ticks_store(**ids, ticks=ticks[:newer], lock=lock))
+    if ticks[newer:]:
+        copy = SampleCopy()
+        copied = ticks_copied(copy, **ids, ticks=ticks[newer:], lock=lock)
+        copy.flush()
+        tick_states_move({collector_id: (organization_id, copied.first)}, {collector_id: lock})
+        stored = stored.plus(copied)
+    return stored
 
 
 def ticks_copied(copy: SampleCopy, *, organization_id: int, collector_id: int, ticks: list[Tick],

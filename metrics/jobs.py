@@ -1,5 +1,5 @@
 """What every part's background jobs share (procrastinate, in PostgreSQL): the uploads'
-(metrics/upload_jobs.py) and the load tests' (metrics/loadtests/jobs.py).
+(metrics/uploads/jobs.py) and the load tests' (metrics/loadtests/jobs.py).
 
     organization_job_defer(task, *, organization_id, **arguments) -> None
         queues a job under its organization's lock of that queue: one runs at a time

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from accounts.routing import by_method
-from metrics.apis import exports, uploads
+from metrics.apis import exports
 from metrics.apis.trickle import TrickleStatusApi, trickle
 from metrics.apis import dashboard
 
@@ -12,10 +12,6 @@ urlpatterns = [
     path("api/trickle/ingest/", trickle, name="trickle-ingest"),
     path("api/trickle/status/", TrickleStatusApi.as_view(), name="trickle-status"),
     path("api/collectors/", include("metrics.collector_urls")),
-    path("api/performance/upload/", by_method(POST=uploads.UploadApi.as_view()), name="performance-upload"),
-    path("api/performance/uploads/", by_method(GET=uploads.UploadListApi.as_view()), name="performance-uploads"),
-    path("api/performance/uploads/<uuid:upload_uuid>/", by_method(GET=uploads.UploadDetailApi.as_view()),
-         name="performance-upload-detail"),
     path("api/performance/export/", by_method(GET=exports.ExportApi.as_view()), name="performance-export"),
     path("api/dashboard/collectors/<int:collector_id>/cpu/", dashboard.CpuChartApi.as_view(), name="dashboard-cpu"),
     path("api/dashboard/collectors/<int:collector_id>/memory/", dashboard.MemoryChartApi.as_view(),

@@ -52,7 +52,7 @@ trap stop_cluster EXIT
 # retention): it survives database errors by itself, and is started again if it exits.
 supervise "$state/maintain.log" .venv/bin/python manage.py xat_aggregates maintain --every 60 &
 maintain_pid=$!
-# The upload worker (metrics/upload_jobs.py): reads uploaded files in the background. A job
+# The upload worker (metrics/uploads/jobs.py): reads uploaded files in the background. A job
 # it was killed in is taken up again once it is back (docs/storage.md, "Uploaded files").
 supervise "$state/worker.log" .venv/bin/python manage.py procrastinate worker &
 worker_pid=$!

@@ -16,7 +16,8 @@ from accounts.models import ApiKey, Membership
 from accounts.services import invitation_create
 from metrics.cloud.models import CloudInstance
 from metrics.loadtests.models import Benchmark, BenchmarkComparison, LoadTest
-from metrics.models import TrickleSession, Upload
+from metrics.models import TrickleSession
+from metrics.uploads.models import Upload
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import PASSWORD, api_client, api_key_make, collector_make, member_make, team_make, user_make

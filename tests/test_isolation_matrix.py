@@ -42,13 +42,14 @@ from metrics.cloud.credentials import cloud_credential_save
 from metrics.cloud.models import CloudCredential
 from metrics.loadtests.comparisons import comparison_run
 from metrics.loadtests.models import Benchmark, BenchmarkComparison, LoadTest
-from metrics.models import TrickleSession, Upload
+from metrics.models import TrickleSession
 from tests.ingest.agent import capture_ticks
 from tests.api_world import cloud_instances_make
 from tests.cloud.fakes import AZURE_CREDENTIALS, OCI_CREDENTIALS, azure_fake, oci_fake
 from tests.oracle import CAPTURES
 from accounts.tenancy import OrganizationAPIView, PublicAPIView, UserAPIView
 from metrics.models import Collector
+from metrics.uploads.models import Upload
 from tests.personas import api_client, api_key_make, collector_make, collector_rows, team_make
 
 SKIPPED_PREFIXES = ("admin/",)  # Django's admin: staff sessions, not the tenant API

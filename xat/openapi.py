@@ -130,7 +130,7 @@ def agent_refusals() -> dict:
     }
 
 
-# A file refused as a whole (metrics.uploads.UploadRejected), besides DRF's own refusals.
+# A file refused as a whole (metrics.uploads.errors.UploadRejected), besides DRF's own refusals.
 UPLOAD_REFUSALS = {
     400: error_response("The file cannot be read, or a field is wrong.", "FieldErrors", "Error", "Detail"),
     413: error_response("The file is larger than XAT_UPLOAD_MAX_BYTES, or inflates beyond its bound.",

@@ -77,13 +77,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by XAT itself (xat/openapi.py)
     "django.contrib.postgres",
-    # The upload job queue (metrics/upload_jobs.py): its tables, the `procrastinate` command.
+    # The background job queue (metrics/jobs.py): its tables, the `procrastinate` command.
     "procrastinate.contrib.django",
     "accounts",
     "metrics",
     # The outer parts of metrics, each its own app built on the core (README.md, "Layout").
     "metrics.loadtests",
     "metrics.cloud",
+    "metrics.uploads",
 ]
 
 MIDDLEWARE = [
@@ -277,7 +278,7 @@ XAT_UPLOAD_MAX_INFLATED_BYTES = env_int("XAT_UPLOAD_MAX_INFLATED_BYTES", 10 * XA
 # A multipart file part larger than this goes to a temporary file (FILE_UPLOAD_TEMP_DIR),
 # never into memory; other form fields together may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
-# Where an uploaded file waits for the upload worker (metrics/upload_jobs.py), which deletes
+# Where an uploaded file waits for the upload worker (metrics/uploads/jobs.py), which deletes
 # it once ingested: a folder the web and worker processes share (compose: a volume).
 XAT_UPLOAD_DIR = Path(env_str("XAT_UPLOAD_DIR", str(LOCAL_DIR / "uploads")))
 # Work an upload's job does for nothing: lines that are blank or cannot be read (refused
@@ -290,7 +291,7 @@ XAT_UPLOAD_MAX_QUEUED_BYTES = env_int("XAT_UPLOAD_MAX_QUEUED_BYTES", 2 * XAT_UPL
 # again by another worker, or by the same one once it is back; heartbeats every third of it.
 XAT_WORKER_STALLED_SECONDS = env_int("XAT_WORKER_STALLED_SECONDS", 30)
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
-PROCRASTINATE_IMPORT_PATHS = ["metrics.upload_jobs", "metrics.loadtests.jobs"]
+PROCRASTINATE_IMPORT_PATHS = ["metrics.uploads.jobs", "metrics.loadtests.jobs"]
 PROCRASTINATE_WORKER_DEFAULTS = {
     # "checks": the periodic stalled-job checks, ahead of any waiting job (their priority).
     "queues": ["uploads", "loadtests", "checks"],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include("metrics.urls")),
+    path("", include("metrics.uploads.urls")),
     path("api/", include("accounts.urls")),
     # The perf-dashboard's API (docs/perf-dashboard.md).
     path("", include("metrics.perfdash.urls")),

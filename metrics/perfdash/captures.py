@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from metrics import aggregates, dashboard
-from metrics.models import Upload
 from metrics.perfdash.charts import CONVERSIONS, MIB, host_series, upload_window
+from metrics.uploads.models import Upload
 from xat import sqlfiles
 from xat.timestamps import iso_naive, iso_offset
 

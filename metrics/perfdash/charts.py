@@ -33,7 +33,8 @@ from datetime import UTC, datetime, timedelta
 
 from metrics import dashboard
 from metrics.dashboard import Window
-from metrics.models import Collector, TrickleSession, Upload
+from metrics.models import Collector, TrickleSession
+from metrics.uploads.models import Upload
 from xat.timestamps import iso_offset
 
 MIB_PER_KB = 1 / 1024

@@ -1,17 +1,21 @@
-"""Uploads: a file of past measurements (POST /api/performance/upload/) into samples.
+"""Uploads: a file of past measurements (POST /api/performance/upload/) into samples; the
+Django app `uploads` (its Upload rows keep the table metrics_upload).
 
 The request runs the bounded checks (upload_inspect) and queues the file; a worker reads
-it (upload_read) in a background job (metrics/upload_jobs.py).
+it batch by batch (upload_batches) in a background job (jobs.py), which stores each batch.
 
     upload_inspect(*, file) -> Inspection(format, compressed, identifier)
         raises UploadRejected (its .status: 400, 413 or 415), reading at most a few MB
     upload_collector(*, organization, collector_id, api_key, identifier) -> Collector
         raises Http404 (a collector of another organization, or not the key's own),
         IdentifierRefused / IdentifierInvalid (keys), ValidationError ({"collector": ...})
-    upload_read(*, file, format, compressed, ids, result) -> None   (in the worker)
+    upload_batches(*, file, format, compressed) -> Iterator[UploadBatch]   (in the worker)
     upload_delete(*, upload) -> None   (the record and its waiting file; stored samples stay)
 
 The package, by concern:
+    models         Upload (and UploadState): one file and what its job did
+    apis, urls     POST /api/performance/upload/, GET /api/performance/uploads/[{uuid}/]
+    jobs           the background job (upload_queue, upload_ingest_job)
     detection      the format, from the content (never the file name): FORMATS
     lines          reading line by line, gzip inflated as it is read, within the limits
     archive        a zip's directory checked before any member is read (zip safety)
@@ -19,6 +23,7 @@ The package, by concern:
     portal         the portal's CSV
     pcprocess_zip  a zip of pcprocess's CSV tree
     processed      what the two processed formats share
+    batch          what the readers yield: ticks, and the lines that stored nothing
     store          every write, one batch of ticks per transaction
     result         the counts the job records; errors: the refusals
     services       the functions above
@@ -32,30 +37,3 @@ Memory: the file is read line by line, a line at most MAX_LINE_BYTES; at most on
 ticks is held at a time (a raw capture's store.RAW_BATCH_TICKS, a processed file's
 metrics.ingest.TICKS_PER_WRITE).
 """
-
-from metrics.uploads.detection import FORMATS
-from metrics.uploads.errors import UnknownFormat, UploadQueueFull, UploadRejected, UploadTooLarge
-from metrics.uploads.result import UploadResult
-from metrics.uploads.services import (
-    Inspection,
-    upload_collector,
-    upload_delete,
-    upload_file_path,
-    upload_inspect,
-    upload_read,
-)
-
-__all__ = [
-    "FORMATS",
-    "Inspection",
-    "UnknownFormat",
-    "UploadQueueFull",
-    "UploadRejected",
-    "UploadResult",
-    "UploadTooLarge",
-    "upload_collector",
-    "upload_delete",
-    "upload_file_path",
-    "upload_inspect",
-    "upload_read",
-]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
-from metrics.uploads.result import UploadResult
+from metrics.uploads.batch import LinesRead
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 # Blank content read at most before the format is named: a gzip of nothing but newlines
@@ -25,32 +25,32 @@ def content(file, compressed: bool):
     return gzip.GzipFile(fileobj=file, mode="rb") if compressed else file
 
 
-def numbered_lines(stream, result: UploadResult, *, file: str | None = None) -> Iterator[tuple[int, bytes]]:
-    """(line number, line) of a binary stream. A blank line counts as idle (result.line_idle);
-    a line longer than MAX_LINE_BYTES is reported and skipped; a corrupt gzip stream or one
-    inflating past XAT_UPLOAD_MAX_INFLATED_BYTES is reported and ends the file (what came
-    before it is stored)."""
+def numbered_lines(stream, lines: LinesRead, *, file: str | None = None) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of a binary stream, each line counted in `lines`. A blank line
+    is yielded and recorded blank; a line longer than MAX_LINE_BYTES is refused and skipped;
+    a corrupt gzip stream or one inflating past XAT_UPLOAD_MAX_INFLATED_BYTES is refused
+    and ends the file (what came before it is stored)."""
     number = total = 0
     limit = settings.XAT_UPLOAD_MAX_INFLATED_BYTES
     try:
         while line := stream.readline(MAX_LINE_BYTES + 1):
             number += 1
             total += len(line)
-            result.on_line()
+            lines.read += 1
             if total > limit:
-                result.error(number, f"stopped here: the content is larger than {limit} bytes", file=file)
+                lines.refused(number, f"stopped here: the content is larger than {limit} bytes", file=file)
                 return
             if len(line) > MAX_LINE_BYTES:
-                result.error(number, f"longer than {MAX_LINE_BYTES} bytes: skipped", file=file)
+                lines.refused(number, f"longer than {MAX_LINE_BYTES} bytes: skipped", file=file)
                 while line and not line.endswith(b"\n"):
                     line = stream.readline(MAX_LINE_BYTES + 1)
                     total += len(line)
                 continue
             if not line.strip():
-                result.line_idle(number)
+                lines.blank(number)
             yield number, line
     except STREAM_ERRORS as error:
-        result.error(number + 1, f"stopped here: the file cannot be read further ({error})", file=file)
+        lines.refused(number + 1, f"stopped here: the file cannot be read further ({error})", file=file)
 
 
 def first_line(stream) -> bytes | None:
@@ -70,20 +70,24 @@ def csv_header(line: bytes) -> list[str]:
     return next(csv.reader([line.decode("utf-8-sig", errors="replace")]), [])
 
 
-def csv_rows(numbered: Iterator[tuple[int, bytes]], result: UploadResult, *, file: str | None = None):
-    """(line number, cells) of CSV lines; lines that are not UTF-8 are reported and skipped."""
+def csv_rows(numbered: Iterator[tuple[int, bytes]], lines: LinesRead, *, file: str | None = None):
+    """(line number, cells) of CSV lines; (line number, []) for a line that holds no cell
+    (blank, or refused: not UTF-8 text), so that the reader sees every line go by."""
     current = [0]
 
     def decoded():
         for number, line in numbered:
-            try:
-                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                result.error(number, "not UTF-8 text: skipped", file=file)
-                continue
             current[0] = number
-            yield text
+            try:
+                yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                lines.refused(number, "not UTF-8 text: skipped", file=file)
+                yield ""
 
     for cells in csv.reader(decoded()):
-        if cells and any(cell.strip() for cell in cells):
-            yield current[0], [cell.strip() for cell in cells]
+        yield current[0], [cell.strip() for cell in cells] if any(cell.strip() for cell in cells) else []
+
+
+def csv_header_row(rows) -> list[str]:
+    """The first row of csv_rows that holds cells (the header); [] for none."""
+    return next((cells for _, cells in rows if cells), [])

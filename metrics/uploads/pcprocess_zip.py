@@ -5,21 +5,24 @@ disk_sample per device, filesystem_sample per mount, and the host totals summed 
 as metrics.host_totals sums them.
 
 The tree's CSVs are read side by side, merged by timestamp (heapq.merge over one stream
-per file), so at most one batch of ticks is held at a time."""
+per file), so at most one batch of ticks is held at a time. A line that adds nothing to a
+tick (blank, refused) goes by as an empty group of the latest timestamp of its file, which
+keeps each stream in time order and lets the reader see every line go by."""
 
 import heapq
 import itertools
 import zipfile
+from collections.abc import Iterator
+from operator import itemgetter
 
 from metrics import arithmetic, pcprocess
 from metrics.host_totals import disk_total, disks_in_total, interface_in_total, network_total
 from metrics.ingest import CPU_RATES, DISK_RATES, MEMORY_GAUGES, NETWORK_RATES, TICKS_PER_WRITE
 from metrics.uploads.archive import archive_open
+from metrics.uploads.batch import LinesRead, UploadBatch
 from metrics.uploads.errors import UnknownFormat, UploadRejected
-from metrics.uploads.lines import STREAM_ERRORS, csv_header, csv_rows, first_line, numbered_lines
+from metrics.uploads.lines import STREAM_ERRORS, csv_header, csv_header_row, csv_rows, first_line, numbered_lines
 from metrics.uploads.processed import ProcessedTick, number, tick_time
-from metrics.uploads.result import UploadResult
-from metrics.uploads.store import processed_ticks_store
 
 
 def tree_inspect(file) -> None:
@@ -35,26 +38,31 @@ def tree_inspect(file) -> None:
             _tree_columns_check(csv_header(first), tree_file)
 
 
-def tree_read(file, compressed: bool, ids: dict, result: UploadResult) -> None:
+def tree_batches(file) -> Iterator[UploadBatch]:
     archive, root = _tree_open(file)
+    lines = LinesRead()
     with archive:
-        streams = [_tree_groups(archive, member, f, result) for f, member in _tree_members(archive, root)]
-        merged = heapq.merge(*streams, key=lambda group: group[0])
-        batch: dict[int, ProcessedTick] = {}
-        for t, groups in itertools.groupby(merged, key=lambda group: group[0]):
-            tick = ProcessedTick()
+        streams = [_tree_groups(archive, member, f, lines) for f, member in _tree_members(archive, root)]
+        ticks: dict[int, ProcessedTick] = {}
+        for t, groups in itertools.groupby(heapq.merge(*streams, key=itemgetter(0)), key=itemgetter(0)):
+            tick = None
             for _, path, rows in groups:
                 for line, row in rows:
+                    tick = tick or ProcessedTick()
                     try:
                         _tree_row_add(tick, path, row)
                     except (ValueError, KeyError) as error:
-                        result.error(line, f"{error}", file=path)
+                        lines.refused(line, f"{error}", file=path)
+                if lines.due():
+                    yield UploadBatch(lines=lines.taken())
+            if tick is None:  # lines that added nothing
+                continue
             _tree_totals(tick)
-            batch[t] = tick
-            if len(batch) >= TICKS_PER_WRITE:
-                processed_ticks_store(ticks=batch, ids=ids, result=result)
-                batch = {}
-        processed_ticks_store(ticks=batch, ids=ids, result=result)
+            ticks[t] = tick
+            if len(ticks) >= TICKS_PER_WRITE:
+                yield UploadBatch(lines=lines.taken(), processed=ticks)
+                ticks = {}
+        yield UploadBatch(lines=lines.taken(), processed=ticks)
 
 
 def _tree_open(file) -> tuple[zipfile.ZipFile, str]:
@@ -84,25 +92,33 @@ def _tree_members(archive: zipfile.ZipFile, root: str):
     return [(f, root + f.path) for f in pcprocess.TREE if root + f.path in present]
 
 
-def _tree_groups(archive, member: str, tree_file, result: UploadResult):
+def _tree_groups(archive, member: str, tree_file, lines: LinesRead) -> Iterator[tuple[int, str, list]]:
     """(timestamp, tree file, [(line, row dict)]) per timestamp of one CSV of the tree, in
-    time order; a row whose timestamp goes back in time is reported and skipped."""
-    rows = csv_rows(numbered_lines(archive.open(member), result, file=tree_file.path), result, file=tree_file.path)
-    _, header = next(rows, (0, []))
-    header = _tree_columns_check(header, tree_file)
-
-    def groups():
-        latest = None
-        for t, numbered in itertools.groupby(_timestamped(rows, header, tree_file, result), key=lambda r: r[0]):
-            group = [(line, row) for _, line, row in numbered]
-            if latest is not None and t <= latest:
-                for line, _ in group:
-                    result.error(line, f"timestamp {t} is not after {latest}: skipped", file=tree_file.path)
-                continue
-            latest = t
-            yield t, tree_file.path, group
-
-    return groups()
+    time order; a row whose timestamp goes back in time is refused. Each line that adds
+    nothing (blank, refused) is an empty group of the latest timestamp (0 before any)."""
+    path = tree_file.path
+    rows = csv_rows(numbered_lines(archive.open(member), lines, file=path), lines, file=path)
+    header = _tree_columns_check(csv_header_row(rows), tree_file)
+    latest, current, group = None, None, []
+    for line, cells in rows:
+        if cells:
+            row = dict(zip(header, cells))
+            try:
+                t = tick_time(row.get("timestamp", ""))
+            except ValueError as error:
+                lines.refused(line, str(error), file=path)
+            else:
+                if group and t != current:
+                    yield current, path, group
+                    latest, group = current, []
+                if latest is None or t > latest:
+                    current = t
+                    group.append((line, row))
+                    continue
+                lines.refused(line, f"timestamp {t} is not after {latest}: skipped", file=path)
+        yield latest or 0, path, []
+    if group:
+        yield current, path, group
 
 
 def _tree_columns_check(header: list[str], tree_file) -> list[str]:
@@ -115,15 +131,6 @@ def _tree_columns_check(header: list[str], tree_file) -> list[str]:
     if missing:
         raise UploadRejected(f"{tree_file.path} lacks required columns", missing_columns=missing)
     return names
-
-
-def _timestamped(rows, header, tree_file, result):
-    for line, cells in rows:
-        row = dict(zip(header, cells))
-        try:
-            yield tick_time(row.get("timestamp", "")), line, row
-        except ValueError as error:
-            result.error(line, str(error), file=tree_file.path)
 
 
 def _mapped(row: dict, tree_file) -> dict:

@@ -4,13 +4,14 @@ memory_sample (total, used, free, cached kB as the portal computed them), disk_t
 (read/written sectors/s = bytes/s / 512, disks = 1), network_total_sample (rx/tx kB/s =
 bytes/s / 1024, interfaces = 1)."""
 
+from collections.abc import Iterator
+
 from metrics.host_totals import NETWORK_TOTAL_SUMS
 from metrics.ingest import CPU_RATES, DISK_RATES, MEMORY_GAUGES, TICKS_PER_WRITE
+from metrics.uploads.batch import LinesRead, UploadBatch
 from metrics.uploads.errors import UploadRejected
-from metrics.uploads.lines import content, csv_header, csv_rows, numbered_lines
+from metrics.uploads.lines import content, csv_header, csv_header_row, csv_rows, numbered_lines
 from metrics.uploads.processed import ProcessedTick, kb, number, tick_time
-from metrics.uploads.result import UploadResult
-from metrics.uploads.store import processed_ticks_store
 
 PORTAL_COLUMNS = ("timestamp", "cpu_user", "cpu_system", "cpu_idle", "cpu_iowait", "cpu_steal", "mem_total_kb",
                   "mem_used_kb", "mem_free_kb", "mem_cached_kb", "disk_read_bytes", "disk_write_bytes",
@@ -22,25 +23,28 @@ def portal_inspect(first_line: bytes) -> None:
     portal_columns(csv_header(first_line))
 
 
-def portal_read(file, compressed: bool, ids: dict, result: UploadResult) -> None:
-    rows = csv_rows(numbered_lines(content(file, compressed), result), result)
-    _, header = next(rows, (0, []))
+def portal_batches(file, compressed: bool) -> Iterator[UploadBatch]:
+    lines = LinesRead()
+    rows = csv_rows(numbered_lines(content(file, compressed), lines), lines)
+    header = csv_header_row(rows)
     at = portal_columns(header)
-    batch: dict[int, ProcessedTick] = {}
+    ticks: dict[int, ProcessedTick] = {}
     for line, cells in rows:
-        try:
-            if len(cells) < len(header):
-                raise ValueError(f"{len(cells)} cells, the header has {len(header)}")
-            value = {name: cells[index] for name, index in at.items()}
-            t = tick_time(value["timestamp"])
-            batch[t] = _portal_tick(value)
-        except ValueError as error:
-            result.error(line, str(error))
-            continue
-        if len(batch) >= TICKS_PER_WRITE:
-            processed_ticks_store(ticks=batch, ids=ids, result=result)
-            batch = {}
-    processed_ticks_store(ticks=batch, ids=ids, result=result)
+        if cells:
+            try:
+                if len(cells) < len(header):
+                    raise ValueError(f"{len(cells)} cells, the header has {len(header)}")
+                value = {name: cells[index] for name, index in at.items()}
+                t = tick_time(value["timestamp"])
+                ticks[t] = _portal_tick(value)
+            except ValueError as error:
+                lines.refused(line, str(error))
+        if len(ticks) >= TICKS_PER_WRITE:
+            yield UploadBatch(lines=lines.taken(), processed=ticks)
+            ticks = {}
+        elif lines.due():
+            yield UploadBatch(lines=lines.taken())
+    yield UploadBatch(lines=lines.taken(), processed=ticks)
 
 
 def portal_columns(header: list[str]) -> dict[str, int]:

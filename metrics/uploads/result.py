@@ -1,11 +1,12 @@
-"""What reading an upload stored and skipped: the counts its job records."""
+"""What reading an upload stored and skipped: the counts its job records, batch by batch
+(lines_record, then stored)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from metrics.ingest import IngestResult
+from metrics.uploads.batch import LinesRead, UploadBatch
 from metrics.uploads.errors import TooManyIdleLines
 from xat.timestamps import iso_z
 
@@ -21,8 +22,6 @@ class UploadResult:
     format: str
     compressed: bool
     collector_id: int
-    on_batch: Callable[[], None]  # inside each batch's transaction, after its store
-    on_line: Callable[[], None]   # after each line read
     carried: dict = field(default_factory=dict)
     ingest: IngestResult = field(default_factory=IngestResult)
     errors: list = field(default_factory=list)
@@ -34,30 +33,31 @@ class UploadResult:
     last: int | None = None
     idle_lines: int = 0
 
-    def line_idle(self, line: int) -> None:
-        """Counts a line that stores nothing (blank, or refused): the work a file costs is
-        bounded by what it holds. TooManyIdleLines past XAT_UPLOAD_MAX_IDLE_LINES."""
-        self.idle_lines += 1
+    def lines_record(self, lines: LinesRead) -> None:
+        """Reports the refused lines, and counts the lines that stored nothing (blank, or
+        refused: the work a file costs is bounded by what it holds). TooManyIdleLines,
+        naming the line, past XAT_UPLOAD_MAX_IDLE_LINES."""
+        self.errors_total += len(lines.skipped)
+        self.errors += lines.skipped[:MAX_ERRORS - len(self.errors)]
         limit = settings.XAT_UPLOAD_MAX_IDLE_LINES
-        if self.idle_lines > limit:
+        if self.idle_lines + len(lines.idle) > limit:
+            line = lines.idle[limit - self.idle_lines]
             where = f" at line {line}" if line is not None else ""
             raise TooManyIdleLines(f"stopped{where}: more than {limit} lines were blank or could not be read "
                                    "(XAT_UPLOAD_MAX_IDLE_LINES)", limit=limit)
+        self.idle_lines += len(lines.idle)
 
-    def ticks_read(self, first: int, last: int) -> None:
-        self.first = first if self.first is None else min(self.first, first)
-        self.last = last if self.last is None else max(self.last, last)
-
-    def error(self, line: int | None, reason: str, *, file: str | None = None) -> None:
-        """Reports a line (or part of one) skipped; it counts as idle (line_idle)."""
-        self.line_idle(line)
-        self.error_record(line, reason, file=file)
-
-    def error_record(self, line: int | None, reason: str, *, file: str | None = None) -> None:
-        """Reports what was skipped, already counted by line_idle."""
-        self.errors_total += 1
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append({"line": line, "error": reason} | ({"file": file} if file else {}))
+    def stored(self, batch: UploadBatch, ingest: IngestResult) -> None:
+        """Counts what storing the batch stored (ingest), and the ticks it read."""
+        self.ingest = self.ingest.plus(ingest)
+        if batch.subsystems is not None:
+            ours, theirs = self.ingest.skipped, batch.subsystems
+            ours.ignored_subsystems, ours.unlisted_subsystems = theirs.ignored_subsystems, theirs.unlisted_subsystems
+            ours.unlisted_measurements = theirs.unlisted_measurements
+        if (times := batch.times()) is not None:
+            first, last = times
+            self.first = first if self.first is None else min(self.first, first)
+            self.last = last if self.last is None else max(self.last, last)
 
     def as_dict(self) -> dict:
         ingest, carried = self.ingest, self.carried

@@ -1,6 +1,7 @@
-"""The uploads' services: the checks a request runs, the read its job runs, the collector an
-upload writes to, and forgetting an upload."""
+"""The uploads' services: the checks a request runs, the batches its job reads, the
+collector an upload writes to, and forgetting an upload."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,20 +11,14 @@ from django.http import Http404
 
 from accounts.models import ApiKey, Organization
 from metrics.collectors import collector_create, collector_for_agent, collector_get_for_org
-from metrics.models import Collector, Upload
+from metrics.models import Collector
+from metrics.uploads.batch import UploadBatch
 from metrics.uploads.detection import format_detect
 from metrics.uploads.errors import UploadTooLarge
-from metrics.uploads.pcc_raw import pcc_measurement, perfcollector1_measurement, raw_reader
-from metrics.uploads.pcprocess_zip import tree_inspect, tree_read
-from metrics.uploads.portal import portal_inspect, portal_read
-from metrics.uploads.result import UploadResult
-
-_READERS = {
-    "pcc": raw_reader(pcc_measurement),
-    "perfcollector1": raw_reader(perfcollector1_measurement),
-    "portal_csv": portal_read,
-    "pcprocess_zip": tree_read,
-}
+from metrics.uploads.models import Upload
+from metrics.uploads.pcc_raw import pcc_measurement, perfcollector1_measurement, raw_batches
+from metrics.uploads.pcprocess_zip import tree_batches, tree_inspect
+from metrics.uploads.portal import portal_batches, portal_inspect
 
 
 @dataclass(frozen=True)
@@ -48,9 +43,19 @@ def upload_inspect(*, file) -> Inspection:
     return Inspection(detected, compressed, identifier)
 
 
-def upload_read(*, file, format: str, compressed: bool, ids: dict, result: UploadResult) -> None:
-    """Stores what a file upload_inspect accepted holds, batch by batch (the upload job)."""
-    _READERS[format](file, compressed, ids, result)
+def upload_batches(*, file, format: str, compressed: bool) -> Iterator[UploadBatch]:
+    """What a file upload_inspect accepted holds, batch by batch, for the upload job to
+    store (metrics.uploads.batch)."""
+    match format:
+        case "pcc":
+            return raw_batches(file, compressed, pcc_measurement)
+        case "perfcollector1":
+            return raw_batches(file, compressed, perfcollector1_measurement)
+        case "portal_csv":
+            return portal_batches(file, compressed)
+        case "pcprocess_zip":
+            return tree_batches(file)
+    raise ValueError(f"no reader for the format {format!r}")
 
 
 def upload_file_path(upload: Upload) -> Path:

@@ -1,32 +1,26 @@
-"""Every write of an upload: one batch of ticks per transaction, under the collector's
-ingest lock (the same lock and tick state as the agent's ticks), with the job's counts
-recorded inside it (result.on_batch): a read cut short keeps what it stored, and reading
-the file again stores the rest, never a tick twice.
+"""Every write of an upload: one batch of ticks (batch.py) in the caller's transaction, the
+job's (jobs.py), which records its counts in the same transaction: a read cut short keeps
+what it stored, and reading the file again stores the rest, never a tick twice. Both kinds
+of ticks go through the agent's write path, under the collector's ingest lock (the same
+lock and tick state as the agent's ticks).
 
-Raw ticks are stored as a group of agent requests stores them (metrics/ingest_groups.py):
-the ticks newer than the collector's newest stored tick (its tick state), nearly all of a
-capture, go to one binary COPY per table (metrics.sample_copy) and one statement moves the
-tick state on; the others (late ticks, and the ticks of a file read again) are placed
-against the hypertables first (metrics.ingest.ticks_store), so a late tick lands between
-its neighbours and a tick already stored is a duplicate. A collector without a tick state
-gets its first slice through ticks_store, which sets it.
+Raw ticks are stored as a group of agent requests stores them
+(metrics.ingest_groups.collector_ticks_store): the ticks newer than the collector's newest
+stored tick, nearly all of a capture, by COPY; the others (late ticks, and the ticks of a
+file read again) placed against the hypertables, so a late tick lands between its
+neighbours and a tick already stored is a duplicate.
 
-Processed ticks' counter columns hold an empty array, which metrics.ingest never pairs a
-raw tick with. Their ticks are recorded in sample_tick like the agent's: of a raw and a
-processed tick of the same second, the first to arrive is kept and the other is a
-duplicate."""
-
-from bisect import bisect_right
-
-from django.db import transaction
+Processed ticks are placed (metrics.ingest.ticks_place) and their rows written
+(rows_write) as an agent request's slice is. Their counter columns hold an empty array,
+which metrics.ingest never pairs a raw tick with. Their ticks are recorded in sample_tick
+like the agent's: of a raw and a processed tick of the same second, the first to arrive is
+kept and the other is a duplicate."""
 
 from metrics.host_totals import interface_in_total
-from metrics.ingest import (TICKS_PER_WRITE, IngestLock, IngestResult, SampleRows, Tick, ingest_lock_take, rows_write,
-                            ticks_place, ticks_store)
-from metrics.ingest_groups import tick_states_move, ticks_copied
-from metrics.sample_copy import SampleCopy
+from metrics.ingest import IngestResult, SampleRows, ingest_lock_take, rows_write, ticks_place
+from metrics.ingest_groups import collector_ticks_store
+from metrics.uploads.batch import UploadBatch
 from metrics.uploads.processed import ProcessedTick
-from metrics.uploads.result import UploadResult
 
 # Raw ticks a batch (a transaction) takes. A batch pays a fixed cost (the lock, a COPY per
 # table, the tick state, the job's counts, the commit); with the next batch parsed while
@@ -37,54 +31,24 @@ RAW_BATCH_TICKS = 250
 _NO_COUNTERS = ()  # stored as an empty bigint[]: nothing for metrics.ingest to pair with
 
 
-def raw_ticks_store(*, ticks: list[Tick], ids: dict, result: UploadResult) -> None:
-    """Stores parsed raw ticks (sorted by time, as ticks_parse returns them) as the agent's
-    are stored: the new ones copied, the others placed (module docstring)."""
-    with transaction.atomic():
-        if ticks:
-            result.ingest = result.ingest.plus(_raw_ticks_written(ticks, ids=ids))
-            result.ticks_read(ticks[0].timestamp, ticks[-1].timestamp)
-        result.on_batch()
+def batch_store(*, batch: UploadBatch, organization_id: int, collector_id: int) -> IngestResult:
+    """Stores the batch's ticks not stored yet, in the caller's transaction; what was stored
+    (`skipped`: the duplicates only)."""
+    if batch.raw:
+        return collector_ticks_store(organization_id=organization_id, collector_id=collector_id, ticks=batch.raw)
+    if batch.processed:
+        return _processed_store(batch.processed, organization_id=organization_id, collector_id=collector_id)
+    return IngestResult()
 
 
-def _raw_ticks_written(ticks: list[Tick], *, ids: dict) -> IngestResult:
+def _processed_store(ticks: dict[int, ProcessedTick], *, organization_id: int, collector_id: int) -> IngestResult:
+    ids = {"organization_id": organization_id, "collector_id": collector_id}
     lock = ingest_lock_take(**ids)
-    stored = IngestResult()
-    while ticks and lock.newest_stored is None:
-        stored = stored.plus(ticks_store(**ids, ticks=ticks[:TICKS_PER_WRITE], lock=lock))
-        ticks = ticks[TICKS_PER_WRITE:]
-    if ticks:
-        newer = bisect_right(ticks, lock.newest_stored, key=lambda tick: tick.timestamp)
-        stored = stored.plus(ticks_store(**ids, ticks=ticks[:newer], lock=lock))
-        stored = stored.plus(_new_ticks_copied(ticks[newer:], ids=ids, lock=lock))
-    return stored
-
-
-def _new_ticks_copied(ticks: list[Tick], *, ids: dict, lock: IngestLock) -> IngestResult:
-    """COPYs the rows of ticks newer than the collector's newest and moves its tick state
-    (metrics.ingest_groups: as a group of agent requests does)."""
-    if not ticks:
-        return IngestResult()
-    copy = SampleCopy()
-    stored = ticks_copied(copy, **ids, ticks=ticks, lock=lock)
-    copy.flush()
-    tick_states_move({ids["collector_id"]: (ids["organization_id"], stored.first)}, {ids["collector_id"]: lock})
-    return stored
-
-
-def processed_ticks_store(*, ticks: dict[int, ProcessedTick], ids: dict, result: UploadResult) -> None:
-    """Stores the processed ticks not stored yet, placed and written as the agent's are."""
-    if not ticks:
-        return
-    with transaction.atomic():
-        lock = ingest_lock_take(**ids)
-        placement = ticks_place(**ids, times=sorted(ticks), lock=lock)
-        rows = SampleRows()
-        for t in placement.new_times:
-            _processed_rows(rows, t, ticks[t])
-        result.ingest = result.ingest.plus(rows_write(**ids, placement=placement, rows=rows, lock=lock))
-        result.ticks_read(min(ticks), max(ticks))
-        result.on_batch()
+    placement = ticks_place(**ids, times=sorted(ticks), lock=lock)
+    rows = SampleRows()
+    for t in placement.new_times:
+        _processed_rows(rows, t, ticks[t])
+    return rows_write(**ids, placement=placement, rows=rows, lock=lock)
 
 
 def _processed_rows(rows: SampleRows, t: int, tick: ProcessedTick) -> None:

@@ -68,7 +68,7 @@ def test_it_fetches_the_object_once(method, path, body, make):
 
 def test_it_fetches_the_collector_of_an_upload_once(tmp_path, settings):
     """The perf-dashboard's upload names its collector in the URL; the upload is queued
-    for that object, not for its id looked up again (metrics.upload_jobs.upload_queue)."""
+    for that object, not for its id looked up again (metrics.uploads.jobs.upload_queue)."""
     settings.XAT_UPLOAD_DIR = str(tmp_path)
     acme = team_make("acme")
     collector = collector_make(acme.organization)

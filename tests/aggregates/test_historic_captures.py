@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from metrics.aggregates import LEVELS, aggregates_refresh, aggregates_refresh_range, bucket_start, retention_apply
 from metrics.catalogue import FAMILIES
-from metrics.models import Collector, Upload, UploadState
+from metrics.models import Collector
+from metrics.uploads.models import Upload, UploadState
 from tests.dashboard.capture import (CAPTURE, FIRST_TICK, LAST_TICK, TICKS, assert_series, by_minute, close,
                                      full_minutes, oracle)
 from tests.conftest import default_connection_to

@@ -13,8 +13,9 @@ import uuid
 import pytest
 
 from metrics.host_totals import disks_in_total, interface_in_total
-from metrics.models import Collector, Upload
+from metrics.models import Collector
 from metrics.perfdash.charts import CONVERSIONS
+from metrics.uploads.models import Upload
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES, oracle_rows  # noqa: F401 (oracle_rows: for the tests)
 from tests.personas import Team, api_client, collector_make, team_make

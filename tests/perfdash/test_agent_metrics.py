@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from metrics.models import Collector, TrickleSession, Upload
+from metrics.models import Collector, TrickleSession
+from metrics.uploads.models import Upload
 from tests.conftest import another_session
 from tests.ingest.agent import capture_ticks
 from tests.oracle import assert_stored_matches_oracle

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from metrics import dashboard
-from metrics.models import Upload
 from metrics.host_totals import interface_in_total
+from metrics.uploads.models import Upload
 from tests.perfdash.replay import (CAPTURE, ORACLES, TICKS, assert_rounded, oracle_rows,  # noqa: F401
                                    retention_keeps_the_captures, uploaded, DAY, days_of_ticks)
 from tests.personas import api_client, team_make

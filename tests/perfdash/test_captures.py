@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from metrics.aggregates import aggregates_refresh, retention_apply
-from metrics.models import Upload
+from metrics.uploads.models import Upload
 from tests.perfdash.replay import (ORACLES, TICKS, retention_keeps_the_captures,  # noqa: F401
                                    uploaded)
 from tests.personas import api_client, team_make

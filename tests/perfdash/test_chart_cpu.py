@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from metrics.models import SessionStatus, TrickleSession, Upload
+from metrics.models import SessionStatus, TrickleSession
+from metrics.uploads.models import Upload
 from tests.perfdash.replay import (ORACLES, TICKS, assert_chart_shape, assert_hidden_from_other_organizations,
                                    assert_no_data_without_samples, assert_rounded,
                                    retention_keeps_the_captures, uploaded)  # noqa: F401

@@ -2,7 +2,7 @@
 
 import pytest
 
-from metrics.models import Upload
+from metrics.uploads.models import Upload
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES
 from tests.perfdash.shapes import UPLOAD_FIELDS, sample_rows, upload

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from metrics.models import Upload
+from metrics.uploads.models import Upload
 from tests.ingest.agent import capture_ticks
 from tests.oracle import CAPTURES, oracle_rows
 from tests.perfdash.shapes import UPLOAD_FIELDS, UUID, Z_TIME, sample_rows, upload, url

@@ -18,7 +18,7 @@ import pytest
 from tests.schema.pins import COMMAND, PIN_LIST, PINNED, ROOT, digest, pinned_files, pins_read
 
 MIGRATION_PACKAGES = ("accounts.migrations", "metrics.migrations", "metrics.loadtests.migrations",
-                      "metrics.cloud.migrations")
+                      "metrics.cloud.migrations", "metrics.uploads.migrations")
 
 
 def test_it_finds_files_to_pin_under_every_pattern():

@@ -22,7 +22,8 @@ Compared with a fresh install of the same edition:
   intervals, continuous aggregates, compression settings, jobs), extension versions, the
   migrations recorded, the aggregate watermark's levels.
 Data: every row of the release's tables is still there with the same values (the
-blacklist's rows, dropped by design, carried over into refresh token records), the samples
+blacklist's rows, dropped by design, carried over into refresh token records; the content
+types of models moved to apps of their own, relabelled by design), the samples
 still equal pcprocess's output, and the level views answer for them.
 """
 
@@ -59,6 +60,14 @@ REMOVED_BY_DESIGN = {
     "public.django_content_type": "app_label = 'token_blacklist'",
     "public.auth_permission":
         "content_type_id IN (SELECT id FROM django_content_type WHERE app_label = 'token_blacklist')",
+}
+# Rows the upgrade changes on purpose: {table: {column: its value after the upgrade, as SQL
+# over the release's row}}. Upload left metrics for its own app (metrics
+# 0016_uploads_move_out): its content type is the same row, relabelled.
+CHANGED_BY_DESIGN = {
+    "public.django_content_type": {
+        "app_label": "CASE WHEN (app_label, model) = ('metrics', 'upload') THEN 'uploads' ELSE app_label END",
+    },
 }
 # Objects of a schema-only dump: a header comment names each one.
 DUMP_OBJECT = re.compile(r"^-- Name: (.*); Type: (.*); Schema: (.*); Owner: .*$", re.MULTILINE)
@@ -159,7 +168,7 @@ def _upgraded_and_fresh(edition: str, release_tree: Path, upgraded: Database, fr
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
     with upgraded.connect() as connection:
-        before = _rows_by_table(connection, removed=REMOVED_BY_DESIGN)
+        before = _rows_by_table(connection, removed=REMOVED_BY_DESIGN, changed=CHANGED_BY_DESIGN)
         blacklist = connection.execute(
             "SELECT outstanding.jti, outstanding.user_id, outstanding.expires_at, blacklisted.blacklisted_at"
             " FROM token_blacklist_outstandingtoken AS outstanding"
@@ -177,10 +186,11 @@ def _user_schema(column: str) -> str:
             f" AND {column} NOT LIKE '\\_timescaledb%' AND {column} NOT LIKE 'timescaledb\\_%'")
 
 
-def _rows_by_table(connection, *, removed: dict[str, str]) -> dict[str, tuple[list[str], Counter]]:
+def _rows_by_table(connection, *, removed: dict[str, str],
+                   changed: dict[str, dict[str, str]] | None = None) -> dict[str, tuple[list[str], Counter]]:
     """Every table of ours (a hypertable's rows read through it, not its chunks) and every
     continuous aggregate: its columns and its rows (as text, counted), less the rows
-    `removed` names."""
+    `removed` names, with the values `changed` gives."""
     relations = connection.execute(
         "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         f" WHERE c.relkind IN ('r', 'p') AND {_user_schema('n.nspname')}"
@@ -192,12 +202,17 @@ def _rows_by_table(connection, *, removed: dict[str, str]) -> dict[str, tuple[li
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
             " ORDER BY attnum", [relation])]
         rows[relation] = (columns, _rows(connection, relation, columns,
-                                         where=f"NOT ({removed.get(relation, 'false')})"))
+                                         where=f"NOT ({removed.get(relation, 'false')})",
+                                         values=(changed or {}).get(relation, {})))
     return rows
 
 
-def _rows(connection, relation: str, columns: list[str], *, where: str = "true") -> Counter:
-    selected = ", ".join(f"{psycopg.sql.Identifier(column).as_string(connection)}::text" for column in columns)
+def _rows(connection, relation: str, columns: list[str], *, where: str = "true",
+          values: dict[str, str] | None = None) -> Counter:
+    """The rows (as text, counted); a column `values` names read as its SQL expression."""
+    values = values or {}
+    selected = ", ".join(f"({values.get(column) or psycopg.sql.Identifier(column).as_string(connection)})::text"
+                         for column in columns)
     return Counter(connection.execute(f"SELECT {selected} FROM {relation} WHERE {where}").fetchall())
 
 

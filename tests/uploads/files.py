@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from metrics.models import Upload, UploadState
-from metrics.upload_jobs import upload_process
+from metrics.uploads.jobs import upload_process
+from metrics.uploads.models import Upload, UploadState
 from tests.conftest import ROOT
 from tests.oracle import PCC_CAPTURES
 
@@ -79,7 +79,7 @@ def until(condition, *, timeout: float, what: str):
 
 
 def uploads_run_here() -> None:
-    """Runs the queued uploads' job (metrics.upload_jobs.upload_process) in this thread,
+    """Runs the queued uploads' job (metrics.uploads.jobs.upload_process) in this thread,
     inside the test's transaction: for tests of what an upload stores, not of the worker
     (tests/uploads/test_upload_jobs.py runs real ones)."""
     for upload_id in Upload.objects.filter(state=UploadState.QUEUED).order_by("pk").values_list("pk", flat=True):

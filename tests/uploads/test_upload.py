@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from bench.upload import capture_write
-from metrics.models import Upload
+from metrics.uploads.models import Upload
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
 from tests.oracle import CAPTURES
 from tests.personas import api_client, api_key_make, collector_make, team_make

@@ -11,7 +11,7 @@ from django.db import connection
 
 from bench.ingest import CAPTURE, capture_ticks
 from bench.upload import capture_write
-from metrics.models import Upload, UploadState
+from metrics.uploads.models import Upload, UploadState
 from metrics.uploads.store import RAW_BATCH_TICKS
 from tests.conftest import another_session
 from tests.personas import api_client, collector_make, team_make

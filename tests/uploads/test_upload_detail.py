@@ -2,7 +2,7 @@
 
 import pytest
 
-from metrics.models import Upload
+from metrics.uploads.models import Upload
 from tests.personas import api_client, api_key_make, collector_make, team_make
 from tests.uploads.files import PORTAL_CSV, upload
 

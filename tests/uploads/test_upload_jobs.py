@@ -1,4 +1,4 @@
-"""The upload job (metrics/upload_jobs.py) run by real workers in child processes
+"""The upload job (metrics/uploads/jobs.py) run by real workers in child processes
 (`manage.py procrastinate worker`): its states and progress, and a worker killed mid-job."""
 
 import json
@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from bench.upload import capture_write
-from metrics.models import Upload
+from metrics.uploads.models import Upload
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import UPLOAD_URL, until, uploads_work, worker_start, worker_stop
 

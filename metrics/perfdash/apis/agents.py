@@ -28,8 +28,8 @@ from metrics.apis.trickle import ONE_TICK, MeasurementSerializer
 from metrics.collectors import bytes_from_gib, collector_for_agent, collector_register
 from metrics.envelope import EnvelopeError
 from metrics.trickle import trickle_refusal
-from metrics.upload_jobs import upload_queue
-from metrics.uploads import UploadRejected
+from metrics.uploads.errors import UploadRejected
+from metrics.uploads.jobs import upload_queue
 from xat.openapi import API_KEY, agent_refusals, error_response, function_schema
 from xat.request_body import BodyTooLarge, BodyUnreadable, request_body_read
 
@@ -152,7 +152,7 @@ def agent_register(request):
 @agent_key_required
 @_refusals
 def agent_metrics(request):
-    """A multipart `file` (+ `description`) is queued as XAT's uploads are (metrics.upload_jobs:
+    """A multipart `file` (+ `description`) is queued as XAT's uploads are (metrics.uploads.jobs:
     201 once checked and queued, data_id naming the upload its job reads); any other body is
     read as JSON measurements (metrics.agent_batches)."""
     if request.content_type == "multipart/form-data":

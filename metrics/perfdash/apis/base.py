@@ -24,7 +24,8 @@ from rest_framework.response import Response
 
 from accounts.tenancy import OrganizationAPIView, drf_exception
 from metrics.apis.dashboard import OrjsonRenderer
-from metrics.models import Collector, TrickleSession, Upload
+from metrics.models import Collector, TrickleSession
+from metrics.uploads.models import Upload
 from xat.parsers import JSONParser
 from xat.timestamps import iso_z
 

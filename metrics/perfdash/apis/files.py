@@ -2,7 +2,7 @@
 
 XAT keeps what a file held (samples of its collector), not the file: `file` is null and
 nothing is served under /media/ (§11.2 S9). A file is read by a background job
-(metrics/upload_jobs.py): `row_count` (the sample rows the upload stored) and
+(metrics/uploads/jobs.py): `row_count` (the sample rows the upload stored) and
 `data_start`/`data_end` (its first and last sample time) are null until the job ended.
 """
 
@@ -16,10 +16,11 @@ from metrics.perfdash.apis.base import COLLECTOR, UPLOAD, PerfdashApi
 from accounts.pagination import paginated_response
 from metrics.perfdash.apis.pagination import ContractPagination
 from xat.openapi import UPLOAD_REFUSALS, paginated
-from metrics.models import Upload, UploadState
-from metrics.upload_jobs import upload_queue
 from xat.timestamps import iso_z
-from metrics.uploads import UploadRejected, upload_delete
+from metrics.uploads.errors import UploadRejected
+from metrics.uploads.jobs import upload_queue
+from metrics.uploads.models import Upload, UploadState
+from metrics.uploads.services import upload_delete
 
 
 class UploadSerializer(serializers.Serializer):

@@ -3,9 +3,9 @@ file and queues a job; a worker (`manage.py procrastinate worker`) reads it.
 
     upload_queue(*, organization, file, file_name, collector=None, collector_id=None, user=None,
                  api_key=None, description="") -> Upload   (state queued)
-        raises what metrics.uploads.upload_inspect and upload_collector raise; then
+        raises what services.upload_inspect and upload_collector raise; then
         nothing is stored and no file is kept
-    upload_ingest_job(upload_id=...)   the job: metrics.uploads.upload_read, every aggregate
+    upload_ingest_job(upload_id=...)   the job: services.upload_batches stored, every aggregate
         level of the samples' time range computed (metrics.aggregates.aggregates_refresh_range),
         then the file is deleted; state queued -> running -> done (or failed, with the reason)
 
@@ -42,16 +42,12 @@ from accounts.models import ApiKey, Organization
 from metrics.aggregates import aggregates_refresh_range
 from metrics.collectors import collector_contact_record
 from metrics.jobs import CHECKS_PRIORITY, CHECKS_QUEUE, STALLED_CHECK_CRON, organization_job_defer, stalled_jobs_retry
-from metrics.models import Collector, Upload, UploadState
-from metrics.uploads import (
-    UploadQueueFull,
-    UploadRejected,
-    UploadResult,
-    upload_collector,
-    upload_file_path,
-    upload_inspect,
-    upload_read,
-)
+from metrics.models import Collector
+from metrics.uploads.errors import UploadQueueFull, UploadRejected
+from metrics.uploads.models import Upload, UploadState
+from metrics.uploads.result import UploadResult
+from metrics.uploads.services import upload_batches, upload_collector, upload_file_path, upload_inspect
+from metrics.uploads.store import batch_store
 
 logger = logging.getLogger(__name__)
 QUEUE = "uploads"
@@ -70,7 +66,7 @@ def upload_queue(
     api_key: ApiKey | None = None,
     description: str = "",
 ) -> Upload:
-    """Checks the file (metrics.uploads.upload_inspect), finds its collector, copies it to
+    """Checks the file (services.upload_inspect), finds its collector, copies it to
     XAT_UPLOAD_DIR and records the Upload with its job (module docstring)."""
     inspection = upload_inspect(file=file)
     collector = upload_collector(organization=organization, collector=collector, collector_id=collector_id,
@@ -135,7 +131,7 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
     """Reads the upload's file into samples, recording progress on the Upload row."""
     upload = Upload.objects.filter(pk=upload_id).first()
     if upload is None:
-        return  # deleted while it waited (metrics.uploads.upload_delete took its file)
+        return  # deleted while it waited (services.upload_delete took its file)
     path = upload_file_path(upload)
     if upload.state in (UploadState.DONE, UploadState.FAILED):
         path.unlink(missing_ok=True)  # a job retried after it had finished
@@ -147,13 +143,11 @@ def upload_process(*, upload_id: int, last_attempt: bool) -> None:
     carried = upload.result if upload.state == UploadState.RUNNING else {}
     upload.state, upload.started_at = UploadState.RUNNING, upload.started_at or timezone.now()
     upload.save(update_fields=["state", "started_at"])
-    result = None
+    result = UploadResult(format=upload.format, compressed=upload.compressed, collector_id=upload.collector_id,
+                          carried=carried)
     try:
         with path.open("rb") as file:
-            result = _tracked_result(upload, file, carried)
-            upload_read(file=file, format=upload.format, compressed=upload.compressed,
-                        ids={"organization_id": upload.organization_id, "collector_id": upload.collector_id},
-                        result=result)
+            _batches_store(upload, file, result)
         _aggregates_complete(upload, result)
     except UploadCancelled:
         logger.info("upload %s: deleted while it was read; stopped", upload.uuid)
@@ -191,29 +185,30 @@ def _aggregates_complete(upload: Upload, result: UploadResult) -> None:
                                  end=datetime.fromisoformat(stored["last"]))
 
 
-def _tracked_result(upload: Upload, file, carried: dict) -> UploadResult:
-    """An UploadResult whose batches save the counts in their transaction, and whose lines
-    save the bytes read at most every PROGRESS_EVERY_SECONDS. Either raises UploadCancelled
-    when the Upload row is gone: a deleted upload's job stops within that time (a batch
-    whose row went first rolls back)."""
+def _batches_store(upload: Upload, file, result: UploadResult) -> None:
+    """Reads the file batch by batch (metrics.uploads.batch): counts each batch's lines
+    that stored nothing (TooManyIdleLines past the limit), then stores its ticks in a
+    transaction that saves the counts so far and the bytes read; between batches of ticks,
+    saves the bytes read at most every PROGRESS_EVERY_SECONDS. Either save raises
+    UploadCancelled when the Upload row is gone: a deleted upload's job stops within that
+    time (a batch whose row went first rolls back)."""
     saved_at = time.monotonic()
+    for batch in upload_batches(file=file, format=upload.format, compressed=upload.compressed):
+        result.lines_record(batch.lines)
+        if batch.raw or batch.processed:
+            with transaction.atomic():
+                result.stored(batch, batch_store(batch=batch, organization_id=upload.organization_id,
+                                                 collector_id=upload.collector_id))
+                _progress_save(upload, result=result.as_dict(), bytes_read=file.tell())
+            saved_at = time.monotonic()
+        elif time.monotonic() - saved_at >= PROGRESS_EVERY_SECONDS:
+            _progress_save(upload, bytes_read=file.tell())
+            saved_at = time.monotonic()
 
-    def saved(**progress) -> None:
-        nonlocal saved_at
-        saved_at = time.monotonic()
-        if not Upload.objects.filter(pk=upload.pk).update(**progress):
-            raise UploadCancelled
 
-    def on_batch() -> None:
-        saved(result=result.as_dict(), bytes_read=file.tell())
-
-    def on_line() -> None:
-        if time.monotonic() - saved_at >= PROGRESS_EVERY_SECONDS:
-            saved(bytes_read=file.tell())
-
-    result = UploadResult(format=upload.format, compressed=upload.compressed, collector_id=upload.collector_id,
-                          on_batch=on_batch, on_line=on_line, carried=carried)
-    return result
+def _progress_save(upload: Upload, **progress) -> None:
+    if not Upload.objects.filter(pk=upload.pk).update(**progress):
+        raise UploadCancelled
 
 
 def _finish(upload: Upload, state: str, result: UploadResult | None = None, *, failure: str = "") -> None:

@@ -1,5 +1,5 @@
 """POST /api/performance/upload/, GET /api/performance/uploads/ and
-GET /api/performance/uploads/{uuid}/ (metrics/uploads/, metrics/upload_jobs.py).
+GET /api/performance/uploads/{uuid}/ (the package, and its jobs.py).
 
 The upload takes a JWT user (analyst or admin) or an agent key (an organization key, or a
 collector key for its own collector): a host can send its own local-mode captures. It
@@ -18,10 +18,10 @@ from accounts.agent_auth import AgentKeyAuthentication
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAgent, IsAnalystOrAdmin, IsMember, OrganizationAPIView
 from metrics.collectors import collector_get_for_org
-from metrics.models import Upload
+from metrics.uploads.errors import UploadRejected
+from metrics.uploads.jobs import upload_queue
+from metrics.uploads.models import Upload
 from xat.openapi import API_KEY, JWT, UPLOAD_REFUSALS, error_response, paginated
-from metrics.upload_jobs import upload_queue
-from metrics.uploads import UploadRejected
 
 # Room for the multipart envelope around the file (boundaries, part headers, `collector`).
 _MULTIPART_SLACK = 64 * 1024
