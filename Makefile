@@ -10,7 +10,7 @@ test:
 
 # The unit and db tiers only (no servers, clusters, browser, fuzzing, faults): while working.
 test-fast:
-	bash scripts/test.sh -m "not system"
+	bash scripts/test.sh -m "not system" -n auto
 
 db-start:
 	bash scripts/pg.sh start .xat/pg $${XAT_PG_PORT:-54329}

@@ -15,7 +15,7 @@ from tests.ingest.agent import post_like_pcc
 from tests.personas import api_client
 
 DASHBOARD_ORIGIN = "http://localhost:5173"  # allowed by the development CORS default
-SOME_UUID = uuid.uuid4()
+SOME_UUID = uuid.UUID("72ad92e1-b340-40de-9d94-2f581194ea6d")  # fixed: test ids must agree across xdist workers
 
 
 def _as_served(request):
