@@ -7,8 +7,10 @@ urlpatterns = [
     path("", include("accounts.admin_urls")),
     path("", include("metrics.urls")),
     path("api/", include("accounts.urls")),
-    # The perf-dashboard's API (docs/perf-dashboard.md).
+    # The perf-dashboard's API (docs/perf-dashboard.md), its load tests and cloud inventories.
     path("", include("metrics.perfdash.urls")),
+    path("", include("metrics.loadtests.urls")),
+    path("", include("metrics.cloud.urls")),
     # The OpenAPI schema of every route above, and Swagger UI over it.
     path("", include("accounts.schema_urls")),
 ]
