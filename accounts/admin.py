@@ -13,7 +13,7 @@ from accounts.throttling import LOGIN_THROTTLES, attempt_wait
 
 def admin_login(request, **kwargs):
     """The admin's login view behind the login throttle (routed before the admin's own URLs
-    in xat/urls.py). Every POST counts, per client address and per username, in the API
+    in accounts/admin_urls.py). Every POST counts, per client address and per username, in the API
     login's buckets; over a rate: 429 with Retry-After, and no password is checked."""
     if request.method == "POST":
         wait = attempt_wait(throttles=LOGIN_THROTTLES, request=request)

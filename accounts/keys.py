@@ -5,7 +5,7 @@ lookup), the secret is 256 random bits. The database holds only an HMAC-SHA256 o
 key under XAT_KEY_PEPPER (SECRET_KEY by default), so a copy of the database yields no
 usable key; comparison is constant-time. A collector key's collector is passed in, or
 named by id within the organization: accounts imports nothing of metrics
-(tests/accounts/test_layering.py).
+(tests/test_layering.py).
 """
 
 import hashlib

@@ -117,7 +117,7 @@ def test_it_answers_json_500_without_the_error_for_a_failure_that_is_not_the_dat
     def broken():
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("xat.health.timescale_info", broken)
+    monkeypatch.setattr("metrics.apis.health.timescale_info", broken)
     response = Client(raise_request_exception=False).get("/health/")
     assert response.status_code == 500
     assert response.json() == {"detail": "A server error occurred."}

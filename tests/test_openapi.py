@@ -1,4 +1,4 @@
-"""The OpenAPI schema (xat/openapi.py): every route is in it, real answers validate against
+"""The OpenAPI schema (accounts/openapi.py): every route is in it, real answers validate against
 it, and it is served with Swagger UI from this server's own files.
 
 Routes are walked as the isolation matrix walks them (its helpers, imported), so a route
@@ -20,7 +20,7 @@ from tests.cloud.openapi_cases import cloud_cases
 from tests.ingest.agent import post_like_pcc
 from tests.personas import PASSWORD, api_client, collector_make, team_make
 from tests.test_isolation_matrix import SKIPPED_PREFIXES, _path_template, _views_of, _walk
-from xat.openapi import SchemaGenerator
+from accounts.openapi import SchemaGenerator
 
 
 @pytest.fixture

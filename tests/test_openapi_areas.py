@@ -1,11 +1,11 @@
 """The schema's version is the package's, and each operation sits under its area (one tag
-of xat.openapi.AREAS), never under a tag derived from the URL ("api", "default")."""
+of accounts.openapi.AREAS), never under a tag derived from the URL ("api", "default")."""
 
 from importlib.metadata import version
 
 import pytest
 
-from xat.openapi import AREA_DESCRIPTIONS, SchemaGenerator
+from accounts.openapi import AREA_DESCRIPTIONS, SchemaGenerator
 
 
 @pytest.fixture(scope="module")

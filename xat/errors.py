@@ -13,7 +13,7 @@
         Retry-After, CORS) kept.
 
 Views that answer a database failure themselves keep their answer: the agent paths' 503
-{"error": ...} (accounts/agent_auth.py) and /health/'s report (xat/health.py).
+{"error": ...} (accounts/agent_auth.py) and /health/'s report (metrics/apis/health.py).
 """
 
 import logging

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "corsheaders",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI's files, served by XAT itself (xat/openapi.py)
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by XAT itself (accounts/apis/schema.py)
     "django.contrib.postgres",
     # The background job queue (metrics/jobs.py): its tables, the `procrastinate` command.
     "procrastinate.contrib.django",
@@ -171,20 +171,23 @@ REST_FRAMEWORK = {
     # How many trusted proxies append to X-Forwarded-For in front of XAT (0: use REMOTE_ADDR);
     # DRF's get_ident reads it for the throttles (accounts/throttling.py).
     "NUM_PROXIES": env_int("XAT_NUM_PROXIES", 0),
-    "DEFAULT_SCHEMA_CLASS": "xat.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.openapi.AutoSchema",
+    # Only read by what describes a paginated list (xat.openapi.paginated): the list views
+    # paginate themselves (accounts.pagination.paginated_response).
+    "DEFAULT_PAGINATION_CLASS": "accounts.pagination.Pagination",
 }
 
-# The OpenAPI schema (/api/schema/, Swagger UI at /api/docs/): xat/openapi.py.
+# The OpenAPI schema (/api/schema/, Swagger UI at /api/docs/): accounts/openapi.py.
 SPECTACULAR_SETTINGS = {
     "TITLE": "XAT API",
     "VERSION": package_version("xat"),
     "DESCRIPTION": "XAT's own API (/api/...), the perf-dashboard's (/api/v1/..., /dashboard/api/...) and the "
                    "agents' (/v1/trickle, /api/v1/register/, /api/v1/metrics/). docs/api.md, docs/perf-dashboard.md.",
     "OAS_VERSION": "3.1.0",  # nullable as JSON Schema's type lists: answers validate with plain jsonschema
-    "DEFAULT_GENERATOR_CLASS": "xat.openapi.SchemaGenerator",
+    "DEFAULT_GENERATOR_CLASS": "accounts.openapi.SchemaGenerator",
     "SERVE_INCLUDE_SCHEMA": True,  # every route is in the schema, its own included
     "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "/api/docs",  # the assets' routes (xat/urls.py): no CDN
+    "SWAGGER_UI_DIST": "/api/docs",  # the assets' routes (accounts/schema_urls.py): no CDN
     "SWAGGER_UI_FAVICON_HREF": "",
 }
 

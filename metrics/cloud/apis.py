@@ -5,7 +5,7 @@ deploy-pcc for admins, each recorded in the audit (CloudAction), which admins re
 GET /api/v1/cloud/audit (CloudAuditApi).
 
 One view class per operation, mounted once per provider (`as_view(provider=...)`,
-metrics/perfdash/urls.py). An instance id in the URL must be one the organization's own
+metrics/cloud/urls.py). An instance id in the URL must be one the organization's own
 listing returned (CloudInstance), else 404 before any provider call. Errors are generic
 {"error": ...} (the provider's own text is logged, never answered):
 400 credentials refused or malformed, 404 unknown instance, 409 not connected,

@@ -39,8 +39,9 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from metrics.loadtests.models import LOAD_LEVELS, LoadTest, LoadTestStatus
-from metrics.loadtests.pcd import PcdError, PcdLoadTest, pcd_loadtest_call
+from metrics.loadtests.pcd import PcdLoadTest, pcd_loadtest_call
 from metrics.models import Collector, VmBrand
+from metrics.pcd_address import PcdError
 from xat.encryption import decrypt
 from xat.sqlfiles import fetch_all, fetch_dicts
 

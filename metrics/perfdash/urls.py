@@ -1,13 +1,12 @@
 """The perf-dashboard's API (metrics/perfdash/apis/), at the contract's exact paths: a
 trailing slash where the contract has one, none under /api/v1/pcc/ (§1.1). {id} is a
 lower-case UUID (Django's uuid converter); anything else matches no route (404).
-Mounted at the root by xat's URLconf. The agents' /v1/trickle: metrics/urls.py."""
+Mounted at the root by xat's URLconf. The agents' /v1/trickle: metrics/urls.py; the load
+tests and benchmarks: metrics/loadtests/urls.py; the cloud inventories: metrics/cloud/urls.py."""
 
 from django.urls import path, re_path
 
 from accounts.routing import by_method
-from metrics.cloud import apis as cloud
-from metrics.loadtests.apis import benchmarks, loadtests
 from metrics.perfdash.apis import agents, auth, captures, charts, collectors, files, index, sessions
 
 collector = "<uuid:collector_uuid>"
@@ -77,72 +76,4 @@ urlpatterns = [
          name="perfdash-session"),
     path("dashboard/api/sessions/<uuid:session_id>/complete/",
          by_method(POST=sessions.SessionCompleteApi.as_view()), name="perfdash-session-complete"),
-]
-
-# Load tests (§9.1), at /api/v1/loadtests/ and its singular alias /api/v1/loadtest/ alike.
-for _prefix, _name in (("loadtests", "perfdash-loadtests"), ("loadtest", "perfdash-loadtest-alias")):
-    urlpatterns += [
-        path(f"api/v1/{_prefix}/", by_method(GET=loadtests.LoadTestListApi.as_view(),
-                                             POST=loadtests.LoadTestCreateApi.as_view()), name=_name),
-        path(f"api/v1/{_prefix}/compare/", by_method(GET=loadtests.LoadTestCompareQueryApi.as_view(),
-                                                     POST=loadtests.LoadTestCompareApi.as_view()),
-             name=f"{_name}-compare"),
-        path(f"api/v1/{_prefix}/run/{collector}/", by_method(POST=loadtests.LoadTestRunApi.as_view()),
-             name=f"{_name}-run"),
-        path(f"api/v1/{_prefix}/<uuid:loadtest_uuid>/", by_method(GET=loadtests.LoadTestDetailApi.as_view(),
-                                                                  PUT=loadtests.LoadTestUpdateApi.as_view(),
-                                                                  PATCH=loadtests.LoadTestUpdateApi.as_view(),
-                                                                  DELETE=loadtests.LoadTestDeleteApi.as_view()),
-             name=f"{_name}-detail"),
-    ]
-# Benchmarks (§9.5) and the benchmark comparison (§9.4, no trailing slash under pcc/).
-urlpatterns += [
-    path("api/v1/benchmarks/", by_method(GET=benchmarks.BenchmarkListApi.as_view(),
-                                        POST=benchmarks.BenchmarkCreateApi.as_view()), name="perfdash-benchmarks"),
-    path("api/v1/benchmarks/stats/", by_method(GET=benchmarks.BenchmarkStatsApi.as_view()),
-         name="perfdash-benchmark-stats"),
-    path("api/v1/benchmarks/<uuid:benchmark_uuid>/", by_method(GET=benchmarks.BenchmarkDetailApi.as_view(),
-                                                              PUT=benchmarks.BenchmarkUpdateApi.as_view(),
-                                                              PATCH=benchmarks.BenchmarkUpdateApi.as_view(),
-                                                              DELETE=benchmarks.BenchmarkDeleteApi.as_view()),
-         name="perfdash-benchmark"),
-    path("api/v1/pcc/benchmark/compare", by_method(POST=benchmarks.ComparisonStartApi.as_view()),
-         name="perfdash-benchmark-compare"),
-    path("api/v1/pcc/benchmark/compare/<uuid:comparison_uuid>",
-         by_method(GET=benchmarks.ComparisonDetailApi.as_view()), name="perfdash-benchmark-comparison"),
-]
-
-# Cloud inventories (Appendix A): no trailing slash; JWT and the organization's own credentials
-# (metrics/cloud/apis.py). Instance ids are the providers' (Azure: "<resource group>:<vm name>").
-for _provider in ("oci", "aws", "azure"):
-    _instance = "<str:instance_id>"
-    _root, _name = f"api/v1/cloud/{_provider}", f"cloud-{_provider}"
-    urlpatterns += [
-        path(f"{_root}/status", by_method(GET=cloud.CloudStatusApi.as_view(provider=_provider)),
-             name=f"{_name}-status"),
-        path(f"{_root}/connect", by_method(POST=cloud.CloudConnectApi.as_view(provider=_provider)),
-             name=f"{_name}-connect"),
-        path(f"{_root}/disconnect", by_method(POST=cloud.CloudDisconnectApi.as_view(provider=_provider)),
-             name=f"{_name}-disconnect"),
-        path(f"{_root}/instances", by_method(GET=cloud.CloudInstanceListApi.as_view(provider=_provider)),
-             name=f"{_name}-instances"),
-        path(f"{_root}/instances/{_instance}/start",
-             by_method(POST=cloud.CloudInstancePowerApi.as_view(provider=_provider, action="start")),
-             name=f"{_name}-start"),
-        path(f"{_root}/instances/{_instance}/stop",
-             by_method(POST=cloud.CloudInstancePowerApi.as_view(provider=_provider, action="stop")),
-             name=f"{_name}-stop"),
-        path(f"{_root}/instances/{_instance}/status",
-             by_method(GET=cloud.CloudInstanceStatusApi.as_view(provider=_provider)), name=f"{_name}-instance-status"),
-        path(f"{_root}/instances/{_instance}/deploy-pcc",
-             by_method(POST=cloud.CloudPccDeployApi.as_view(provider=_provider)), name=f"{_name}-deploy-pcc"),
-        path(f"{_root}/instances/{_instance}/validate-pcc",
-             by_method(GET=cloud.CloudPccValidateApi.as_view(provider=_provider)), name=f"{_name}-validate-pcc"),
-    ]
-urlpatterns += [
-    path("api/v1/cloud/aws/regions", by_method(GET=cloud.CloudLocationsApi.as_view(provider="aws")),
-         name="cloud-aws-regions"),
-    path("api/v1/cloud/oci/compartments", by_method(GET=cloud.CloudLocationsApi.as_view(provider="oci")),
-         name="cloud-oci-compartments"),
-    path("api/v1/cloud/audit", by_method(GET=cloud.CloudAuditApi.as_view()), name="cloud-audit"),
 ]

@@ -6,7 +6,7 @@ import pytest
 from tests.cloud.openapi_cases import cloud_cases
 from tests.personas import api_client, team_make
 from tests.test_openapi import _operation, answer_problems
-from xat.openapi import SchemaGenerator
+from accounts.openapi import SchemaGenerator
 
 pytestmark = pytest.mark.django_db
 

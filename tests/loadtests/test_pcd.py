@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from metrics.loadtests.pcd import PcdError, pcd_address_check, pcd_answer_parse, pcd_loadtest_call
+from metrics.loadtests.pcd import pcd_answer_parse, pcd_loadtest_call
+from metrics.pcd_address import PcdError, pcd_address_check
 from tests.conftest import free_port
 from tests.loadtests.pcd_fake import KEY, pcd_serving
 

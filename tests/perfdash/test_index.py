@@ -6,7 +6,9 @@ import uuid
 import pytest
 from django.urls import Resolver404, resolve
 
-from metrics.perfdash import urls as routes
+from metrics.cloud import urls as cloud_routes
+from metrics.loadtests import urls as loadtest_routes
+from metrics.perfdash import urls as perfdash_routes
 from tests.personas import api_client
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +40,11 @@ def test_it_answers_405_to_a_write():
 
 
 def test_it_lists_every_route_of_the_perf_dashboards_api():
-    """The index cannot drift from the routes: each pattern of the route file is listed."""
+    """The index cannot drift from the routes: each pattern of the route files (the
+    perf-dashboard's, its load tests' and its cloud inventories') is listed."""
     listed = set(_paths(api_client().get("/api/v1/").json()["endpoints"]))
     missing = []
-    for pattern in routes.urlpatterns:
+    for pattern in [*perfdash_routes.urlpatterns, *loadtest_routes.urlpatterns, *cloud_routes.urlpatterns]:
         route = re.sub(r"<uuid:\w+>", "{id}", "/" + str(pattern.pattern)).replace("^", "").replace("/?$", "/")
         route = route.replace("<str:instance_id>", "{instance_id}")
         if route not in listed and route not in ("/", "/api/v1/"):

@@ -27,8 +27,8 @@ from metrics.collectors import (
     collector_update,
     gib_from_bytes,
 )
-from metrics.loadtests.pcd import PcdError, pcd_address_check
 from metrics.models import VmBrand
+from metrics.pcd_address import PcdError, pcd_address_check
 from xat.openapi import paginated
 from xat.timestamps import iso_z
 
@@ -184,7 +184,7 @@ class CollectorUpdateApi(PerfdashApi):
         pcd_apikey = serializers.CharField(max_length=64, required=False, allow_blank=True, write_only=True)
 
         def validate_pcd_address(self, address: str) -> str:
-            # Refused when saved and again when called (metrics/loadtests/pcd.py: no request forgery).
+            # Refused when saved and again when called (metrics/pcd_address.py: no request forgery).
             if address:
                 try:
                     pcd_address_check(address)

@@ -1,6 +1,6 @@
-"""The OpenAPI schema and Swagger UI, served (xat/openapi.py builds the schema). Apart from
-it because drf-spectacular's views load the schema generator named in the settings, which
-is xat/openapi.py's."""
+"""The OpenAPI schema and Swagger UI, served (accounts/openapi.py builds the schema). Apart
+from it because drf-spectacular's views load the schema generator named in the settings, which
+is accounts/openapi.py's."""
 
 from importlib.resources import files
 
