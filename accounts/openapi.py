@@ -32,6 +32,7 @@ import re
 
 from django.urls import URLPattern, URLResolver
 from drf_spectacular import generators, openapi
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.drainage import error, warn
 from drf_spectacular.plumbing import get_doc, is_serializer
 from drf_spectacular.utils import OpenApiResponse
@@ -81,6 +82,14 @@ SECURITY_SCHEMES = {
 }
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
 WWW_AUTHENTICATE = {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "The scheme to authenticate with."}}
+
+
+class MemberJWTScheme(SimpleJWTScheme):
+    """The API's JWT authentication (accounts/authentication.py) is simplejwt's, read with the
+    user's memberships: the same security scheme. drf-spectacular's own extension names
+    simplejwt's class only, not its subclasses."""
+
+    target_class = "accounts.authentication.MemberJWTAuthentication"
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -42,6 +42,14 @@ def test_it_describes_every_route(schema):
     assert len(_routed()) >= 70  # the walk found the API, not an empty list
 
 
+def test_it_names_the_bearer_jwt_of_every_user_operation(schema):
+    assert schema["components"]["securitySchemes"]["jwtAuth"] == {"type": "http", "scheme": "bearer",
+                                                                   "bearerFormat": "JWT"}
+    with_jwt = [(path, method) for path, operations in schema["paths"].items()
+                for method, operation in operations.items() if {"jwtAuth": []} in operation.get("security", [])]
+    assert ("/api/collectors/", "get") in with_jwt and len(with_jwt) >= 60
+
+
 def test_it_validates_as_openapi():
     from drf_spectacular.validation import validate_schema
 
