@@ -316,10 +316,9 @@ def main():
         try:
             # Warm-up, not timed: every worker's database connection, catalog caches and
             # prepared statements with their generic plans, as in a server that has been up
-            # for a while. psycopg prepares a statement at its 5th run on a connection, and
-            # each level is a statement of its own (the 1-hour charts' raw one gets only this
-            # range's warm-up): 30 requests, six per worker on average. Connections last
-            # CONN_MAX_AGE (600 s), as in production.
+            # for a while. Each level is a statement of its own, prepared at its first run on
+            # each thread's connection (the 1-hour charts' raw one gets only this range's
+            # warm-up): 30 requests. Connections last CONN_MAX_AGE (600 s), as in production.
             for hours in RANGES.values():
                 for family in FAMILIES:
                     for _ in range(args.warmup):
