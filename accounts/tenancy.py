@@ -24,8 +24,8 @@ Which organization a request acts in:
 Objects of another organization must answer 404: name them in `url_objects`, which
 resolves each before the role permissions run and leaves it in request.url_objects, or
 fetch them with a named access helper that takes the organization, e.g.
-`collector_get_for_org(organization=..., collector_id=...)` (metrics/collectors.py), both
-built on `object_get_for_org` below; list views filter on `request.organization`. Services raise django.core.exceptions.ValidationError with a
+`collector_get_for_org(organization=..., collector_id=...)` (metrics/collectors.py), which
+answer as `object_get_for_org` below does; list views filter on `request.organization`. Services raise django.core.exceptions.ValidationError with a
 field -> reason dict; these bases answer it as 400 `{field: [reason]}`.
 
 An OrganizationAPIView that lists accounts.agent_auth.AgentKeyAuthentication takes an

@@ -25,12 +25,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.agent_auth import AgentRefusal
 from accounts.keys import api_key_create_for_collector
 from accounts.models import ApiKey, Organization
-from accounts.tenancy import object_get_for_org
 from metrics.ingest import CollectorGone
 from metrics.models import Collector
 from xat import sqlfiles
@@ -69,8 +69,22 @@ def collector_status(*, collector: Collector, now: datetime | None = None) -> st
     return "stale" if collector.last_seen < _stale_before(now) else "active"
 
 
+# Ids a collector can have (bigserial): no query for any other, which would fail as out of range.
+_COLLECTOR_IDS = range(1, 2**63)
+
+
 def collector_get_for_org(*, organization: Organization, collector_id) -> Collector:
-    return object_get_for_org(Collector.objects.all(), organization=organization, pk=collector_id)
+    """The organization's collector `collector_id`; Http404 for any other (another
+    organization's, or not an id), as accounts.tenancy.object_get_for_org answers."""
+    try:
+        collector_id = int(collector_id)
+    except (TypeError, ValueError):
+        collector_id = 0
+    collector = _collector_raw("collector_of_organization", organization_id=organization.pk,
+                               collector_id=collector_id) if collector_id in _COLLECTOR_IDS else None
+    if collector is None:
+        raise Http404("No such collector in this organization.")
+    return collector
 
 
 def collector_list(

@@ -22,3 +22,11 @@ def test_it_answers_404_for_another_organizations_collector():
     response = api_client(acme.admin).get(f"/api/collectors/{theirs.pk}/")
     assert response.status_code == 404 and "globex-secret" not in response.content.decode()
     assert api_client(acme.admin).get("/api/collectors/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("collector_id", [0, 2**63 - 1, 2**63, 10**30])
+@pytest.mark.parametrize("path", ["/api/collectors/{}/", "/api/dashboard/collectors/{}/cpu/",
+                                  "/api/dashboard/collectors/{}/live/?since=0"])
+def test_it_answers_404_for_an_id_no_collector_can_have(path, collector_id):
+    acme = team_make("acme")
+    assert api_client(acme.viewer).get(path.format(collector_id)).status_code == 404
