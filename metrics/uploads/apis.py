@@ -12,8 +12,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from accounts.authentication import MemberJWTAuthentication
 from accounts.agent_auth import AgentKeyAuthentication
 from accounts.pagination import paginated_response
 from accounts.tenancy import IsAgent, IsAnalystOrAdmin, IsMember, OrganizationAPIView
@@ -44,7 +44,7 @@ class UploadOutputSerializer(serializers.ModelSerializer):
 
 class UploadApi(OrganizationAPIView):
     parser_classes = [MultiPartParser]
-    authentication_classes = [AgentKeyAuthentication, JWTAuthentication]  # the key first: `Bearer <key>` is no JWT
+    authentication_classes = [AgentKeyAuthentication, MemberJWTAuthentication]  # the key first: `Bearer <key>` is no JWT
     permission_classes = [IsAnalystOrAdmin | IsAgent]
 
     class InputSerializer(serializers.Serializer):
@@ -53,7 +53,7 @@ class UploadApi(OrganizationAPIView):
 
     def get_authenticate_header(self, request) -> str:
         # The dashboard's challenge, as before agents could upload (they read the status).
-        return JWTAuthentication().authenticate_header(request)
+        return MemberJWTAuthentication().authenticate_header(request)
 
     @extend_schema(auth=[JWT, API_KEY], responses={202: UploadOutputSerializer, **UPLOAD_REFUSALS,
                                                    403: error_response("A role too weak, or a collector key for another"
