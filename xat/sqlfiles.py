@@ -115,10 +115,23 @@ def fetch_model(model, name: str, **params):
     without one. Lighter than model.objects.raw(): on every agent request (key, collector)
     the raw queryset's machinery cost several times the query."""
     columns, rows = fetch_rows(name, **params)
-    if not rows:
-        return None
-    # from_db takes the values in the model's field order, which a table's need not follow.
-    row = dict(zip(columns, rows[0]))
+    return _instance(model, dict(zip(columns, rows[0]))) if rows else None
+
+
+def fetch_models(name: str, models: dict, **params) -> list[dict]:
+    """Each row as {key: instance of models[key]}, for a query joining several tables: its
+    columns are named "<key>.<field>" (for a foreign key, the field's column: "user_id").
+    The ORM's select_related of the same join cost several times the query to build."""
+    columns, rows = fetch_rows(name, **params)
+    by_key = {key: [(index, column.partition(".")[2]) for index, column in enumerate(columns)
+                    if column.partition(".")[0] == key] for key in models}
+    return [{key: _instance(model, {field: row[index] for index, field in by_key[key]})
+             for key, model in models.items()} for row in rows]
+
+
+def _instance(model, row: dict):
+    # from_db takes the values in the model's field order, which a table's need not follow;
+    # a field the query does not read is deferred (read on first access).
     fields = [field.attname for field in model._meta.concrete_fields]
     values = [row.get(field, DEFERRED) for field in fields]
     for index in _ip_address_indexes(model):

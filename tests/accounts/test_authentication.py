@@ -5,6 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts.authentication import MemberJWTAuthentication
 from accounts.models import Membership
 from tests.personas import api_client, member_make, team_make, user_make
 
@@ -56,3 +59,23 @@ def test_it_sees_a_membership_removed_at_the_next_request():
     Membership.objects.filter(user=acme.viewer).delete()
 
     assert client.get(URL).status_code == 403
+
+
+
+def test_it_reads_every_field_of_the_user_and_organization_in_its_one_query():
+    acme = team_make("acme")
+    authentication = MemberJWTAuthentication()
+    token = authentication.get_validated_token(str(AccessToken.for_user(acme.admin)))
+
+    with CaptureQueriesContext(connection) as queries:
+        user = authentication.get_user(token)
+        membership, = user.memberships_loaded
+        seen = (user.pk, user.username, user.email, user.date_joined, user.is_active, user.password,
+                membership.role, membership.created_at, membership.user is user,
+                membership.organization.pk, membership.organization.slug, membership.organization.name)
+
+    assert len(queries) == 1, [query["sql"] for query in queries]  # nothing deferred, nothing read again
+    stored = Membership.objects.select_related("user", "organization").get(user=acme.admin)
+    assert seen == (stored.user.pk, stored.user.username, stored.user.email, stored.user.date_joined,
+                    stored.user.is_active, stored.user.password, "admin", stored.created_at, True,
+                    stored.organization.pk, "acme", "Acme")

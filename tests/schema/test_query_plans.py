@@ -99,6 +99,7 @@ class Loaded:
     collector: Collector
     key_id: int
     key_prefix: str
+    user_id: int
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +125,7 @@ def _loaded_here() -> Loaded:
              slug="globex")
     host = replayed(Client())
     key = host.collector.organization.api_keys.get()
-    return Loaded(host.collector.organization_id, host.collector, key.pk, key.prefix)
+    return Loaded(host.collector.organization_id, host.collector, key.pk, key.prefix, host.team.viewer.pk)
 
 
 def _at(seconds: int) -> datetime:
@@ -192,6 +193,7 @@ def _params(loaded: Loaded) -> dict:
         "times": [LAST_TICK],
         "until": last,
         "upload_ids": [1],
+        "user_id": loaded.user_id,
         "width": WIDTHS["1h"],
         "window_end": last,
         "window_start": first,
