@@ -47,7 +47,7 @@ FROM (
     FROM cpu_levels
     WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket <= %(last)s
-      AND (cpu = -1 OR %(items)s::boolean)
+      AND cpu BETWEEN -1 AND CASE WHEN %(items)s::boolean THEN 2147483647 ELSE -1 END
 ) chart
 LIMIT %(rows_max)s
 
@@ -83,7 +83,7 @@ FROM (
     FROM cpu_levels
     WHERE level = {level} AND organization_id = %(organization_id)s::bigint
       AND collector_id = %(collector_id)s::bigint AND bucket >= %(first)s AND bucket < %(last)s + %(width)s::interval
-      AND (cpu = -1 OR %(items)s::boolean)
+      AND cpu BETWEEN -1 AND CASE WHEN %(items)s::boolean THEN 2147483647 ELSE -1 END
     GROUP BY 1, 2
 ) chart
 LIMIT %(rows_max)s
