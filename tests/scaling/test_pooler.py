@@ -1,21 +1,26 @@
 """The web nodes behind PgBouncer (Debian's, transaction pooling: deploy/pgbouncer/pooling.ini)
-with XAT_DB_POOLER=transaction: the perf-dashboard contract suite passes through it, and an
-agent's replay through gunicorn on it stores pcprocess's values."""
+with XAT_DB_POOLER=transaction: the perf-dashboard contract suite passes through it, and
+agents' replays and charts through gunicorn on it, at once, are answered right."""
 
 import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts.models import Role
 
 from tests.conftest import ROOT, gunicorn_serving
 from tests.faults.stage import agent_post
 from tests.ingest.agent import capture_ticks, envelope, organization_with_ingest_key
 from tests.oracle import CAPTURES, assert_stored_matches_oracle, collector_id_of
+from tests.personas import member_make
 from tests.scaling.pgbouncer import pgbouncer_serving, pgbouncer_stats
 
 AGENTS = 4
@@ -58,25 +63,42 @@ def test_it_passes_the_perf_dashboard_contract_suite_through_pgbouncer(bouncer):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_stores_agents_replays_through_gunicorn_on_pgbouncer_as_pcprocess_computed_them(bouncer, tmp_path):
-    """AGENTS agents at once, so that their requests' transactions take turns on PgBouncer's
-    server connections (which a prepared statement would not survive)."""
+def test_agents_and_charts_at_once_through_gunicorn_on_pgbouncer(bouncer, tmp_path):
+    """AGENTS agents replay a capture at once, then AGENTS readers ask for every chart of
+    theirs at once: their transactions take turns on PgBouncer's server connections, which
+    a prepared statement would not survive (the charts' are prepared at their first run,
+    unless prepared statements are off: xat/sqlfiles.py). Every answer 200, pcprocess's
+    values stored, every chart holding the capture's ticks."""
     capture = next(path for path in CAPTURES if path.name == "azure-pcc-test-01")
     ticks = capture_ticks(capture)
-    _, key = organization_with_ingest_key("pooled-agents")
+    organization, key = organization_with_ingest_key("pooled-agents")
+    viewer = {"Authorization": f"Bearer {AccessToken.for_user(member_make(organization, Role.VIEWER))}",
+              "X-Organization": organization.slug}
     name = connection.settings_dict["NAME"]
     env = {"PGHOST": "127.0.0.1", "PGPORT": bouncer, "PGDATABASE": name, "XAT_DB_POOLER": "transaction",
            "SECRET_KEY": settings.SECRET_KEY, "WEB_CONCURRENCY": "1"}
     before = int(pgbouncer_stats(bouncer).get(name, {}).get("total_xact_count", 0))
+    window = (f"start={datetime.fromtimestamp(ticks[0][0]['timestamp'], UTC).isoformat()}"
+              f"&end={datetime.fromtimestamp(ticks[-1][0]['timestamp'], UTC).isoformat()}").replace("+", "%2B")
 
     def agent(identifier: str) -> list:
         return [agent_post(port, key, envelope(identifier, tick)) for tick in ticks]
 
+    def reader(collector: int) -> list:
+        return [agent_post(port, None, b"", method="GET", **viewer,
+                           path=f"/api/dashboard/collectors/{collector}/{family}/?{window}")
+                for _ in range(3) for family in ("cpu", "memory", "disk", "network", "filesystem", "summary")]
+
+    identifiers = [f"pooled-{number}" for number in range(AGENTS)]
     with gunicorn_serving(env=env, log=tmp_path / "gunicorn.log") as (port, _), ThreadPoolExecutor(AGENTS) as pool:
-        answers = [answer for replay in pool.map(agent, [f"pooled-{number}" for number in range(AGENTS)])
-                   for answer in replay]
-    assert [answer.status for answer in answers] == [200] * len(answers), (
-        [answer for answer in answers if answer.status != 200][:3], (tmp_path / "gunicorn.log").read_text()[-2000:])
-    assert int(pgbouncer_stats(bouncer)[name]["total_xact_count"]) - before >= len(answers)  # through it
-    for number in range(AGENTS):
-        assert assert_stored_matches_oracle(capture, collector_id_of(f"pooled-{number}")) > 1000
+        stored = [answer for replay in pool.map(agent, identifiers) for answer in replay]
+        # Looked up here: a pool thread's query would open a connection of its own, left open.
+        collectors = [collector_id_of(identifier) for identifier in identifiers]
+        charts = [answer for reads in pool.map(reader, collectors) for answer in reads]
+    for answers in (stored, charts):
+        assert [answer.status for answer in answers] == [200] * len(answers), (
+            [answer for answer in answers if answer.status != 200][:3], (tmp_path / "gunicorn.log").read_text()[-2000:])
+    assert all(answer.body.get("timestamps", True) for answer in charts)  # summaries have none
+    assert int(pgbouncer_stats(bouncer)[name]["total_xact_count"]) - before >= len(stored) + len(charts)  # through it
+    for identifier in identifiers:
+        assert assert_stored_matches_oracle(capture, collector_id_of(identifier)) > 1000
