@@ -5,9 +5,11 @@
 # go on streaming. Read-only: XAT sends it the heavy reads (DATABASE_REPLICA_URLS).
 set -eu
 data=${PGDATA:-/var/lib/postgresql/data}
+# The image's own way to drop root: su-exec (Alpine-based images) or gosu (Debian-based).
+as_postgres=$(command -v su-exec || command -v gosu)
 if [ ! -s "$data/PG_VERSION" ]; then
   until pg_isready -q -h "$PRIMARY_HOST" -U "$PGUSER"; do sleep 1; done
   mkdir -p "$data" && chown postgres "$data" && chmod 0700 "$data"
-  su-exec postgres pg_basebackup -h "$PRIMARY_HOST" -U "$PGUSER" -D "$data" -R -X stream -c fast
+  "$as_postgres" postgres pg_basebackup -h "$PRIMARY_HOST" -U "$PGUSER" -D "$data" -R -X stream -c fast
 fi
-exec su-exec postgres postgres -D "$data"
+exec "$as_postgres" postgres postgres -D "$data"
