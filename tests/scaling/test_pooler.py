@@ -29,7 +29,8 @@ POOLED = "pooled"  # the contract suite's own database (pytest-django's test_poo
 # statement, which a transaction pooler may run on another server connection (then they
 # wait forever). A device of these tests only: XAT sets nothing per session.
 SESSION_SET_TESTS = (
-    "tests/perfdash/test_trickle_sessions.py::test_it_stores_neither_ticks_nor_session_when_the_session_cannot_be_written",
+    "tests/perfdash/test_trickle_sessions.py::"
+    "test_it_stores_neither_ticks_nor_session_when_the_session_cannot_be_written",
     "tests/perfdash/test_agent_metrics.py::test_it_answers_a_database_failure_with_503_and_no_detail",
 )
 
