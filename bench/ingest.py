@@ -141,12 +141,13 @@ def first_tick(history_seconds: int) -> int:
     return max(int(time.time()) - history_seconds, (watermark or 0) + 60)
 
 
-def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, prefix: str) -> dict:
-    """wrk's figures for `agents` agents posting for `seconds`: requests (answered), ok
-    (answered 2xx/3xx: the product answers 200 or an error), seconds, p50_ms, p99_ms,
-    errors (socket errors and timeouts)."""
+def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, prefix: str, *,
+               port: int | None = None) -> dict:
+    """wrk's figures for `agents` agents posting for `seconds` to port (PORT by default):
+    requests (answered), ok (answered 2xx/3xx: the product answers 200 or an error), seconds,
+    p50_ms, p99_ms, errors (socket errors and timeouts)."""
     command = [wrk_binary(), f"-t{WRK_THREADS}", f"-c{agents}", f"-d{seconds:.0f}s", "--timeout", "10s",
-               "-s", str(AGENTS_SCRIPT), f"http://127.0.0.1:{PORT}", "--",
+               "-s", str(AGENTS_SCRIPT), f"http://127.0.0.1:{port or PORT}", "--",
                str(templates_file), key, str(agents // WRK_THREADS), str(WRK_TICK_SECONDS),
                str(first_tick(WRK_HISTORY_SECONDS)), prefix]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -156,18 +157,25 @@ def wrk_agents(templates_file: Path, key: str, agents: int, seconds: float, pref
 
 
 class Server:
-    """A server on PORT for one phase: the agent service (python -m metrics.agent_service,
-    make run's settings), or a floor: gunicorn (xat/gunicorn_conf.py) serving the Django
+    """A server on PORT (or port) for one phase: the agent service (python -m
+    metrics.agent_service, make run's settings), gunicorn serving XAT (xat/gunicorn_conf.py,
+    make run's settings: bench/web_nodes.py), or a floor: gunicorn serving the Django
     parse-only view, uvicorn serving the raw ASGI parse-only app."""
 
-    def __init__(self, command: list[str], **environment: str):
-        env = {**os.environ, "XAT_ACCESS_LOG": "0", "XAT_BIND": f"127.0.0.1:{PORT}",
-               "XAT_AGENTS_BIND": f"127.0.0.1:{PORT}", **environment}
+    def __init__(self, command: list[str], *, port: int | None = None, **environment: str):
+        self.port = port or PORT
+        env = {**os.environ, "XAT_ACCESS_LOG": "0", "XAT_BIND": f"127.0.0.1:{self.port}",
+               "XAT_AGENTS_BIND": f"127.0.0.1:{self.port}", **environment}
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
 
     @classmethod
     def agent_service(cls, **environment: str) -> "Server":
         return cls([str(ROOT / ".venv/bin/python"), "-m", "metrics.agent_service"], **environment)
+
+    @classmethod
+    def web(cls, port: int) -> "Server":
+        return cls([str(ROOT / ".venv/bin/gunicorn"), "-c", "xat/gunicorn_conf.py", "xat.wsgi:application"],
+                   port=port)
 
     @classmethod
     def django_floor(cls) -> "Server":
@@ -183,17 +191,17 @@ class Server:
     def __enter__(self):
         for _ in range(300):
             try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
             except OSError:
                 time.sleep(0.1)
-        raise SystemExit(f"the server did not start on port {PORT}")
+        raise SystemExit(f"the server did not start on port {self.port}")
 
     def warm(self, templates_file: Path, key: str) -> None:
         """Untimed requests first: each worker's first requests open its database
         connections and fill its cache."""
         if WARM_SECONDS:
-            wrk_agents(templates_file, key, WARM_AGENTS, WARM_SECONDS, f"warm{next(_warm_runs)}")
+            wrk_agents(templates_file, key, WARM_AGENTS, WARM_SECONDS, f"warm{next(_warm_runs)}", port=self.port)
 
     def processes(self) -> set[int]:
         """The server's processes: the one started and its descendants."""

@@ -42,6 +42,16 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   echo "[test] WARNING: nginx not found; tests/test_proxy.py will fail" >&2
 fi
 
+# PgBouncer in transaction pooling in front of the test cluster (tests/scaling/test_pooler.py);
+# it fails, not skips, without it.
+if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ] && [ "$(id -u)" = 0 ]; then
+  echo "[test] installing PgBouncer (Debian package)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+fi
+if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+  echo "[test] WARNING: pgbouncer not found; tests/scaling/test_pooler.py will fail" >&2
+fi
+
 pgdir=$(mktemp -d /tmp/xat-test-pg.XXXXXX)
 # A port nobody listens on (the analytics tests log in over TCP): the kernel's pick, not a
 # random guess, which collided with another cluster now and then.

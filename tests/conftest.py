@@ -22,7 +22,7 @@ TESTS = ROOT / "tests"
 # `make test-fast` runs unit and db.
 TIERS = ("unit", "db", "system")
 SYSTEM_FIXTURES = {"spare_cluster", "tsl_database", "transactional_db", "live_server", "agent_service"}
-SYSTEM_FOLDERS = {"faults", "fuzz", "bench"}
+SYSTEM_FOLDERS = {"faults", "fuzz", "bench", "scaling"}
 # Modules that start processes (an agent, manage.py, gunicorn) or clusters for some tests.
 SYSTEM_MODULES = {"agent/test_agent_demo.py", "agent/test_agent_errors.py", "analytics/test_sql_role_command.py",
                   "perfdash/test_browser.py", "perfdash/test_cors.py", "schema/test_upgrade.py", "test_doctor.py",

@@ -9,6 +9,8 @@ from django.db import connection
 
 PCC_CAPTURES = Path(__file__).resolve().parent / "data" / "pcc"
 CAPTURES = sorted(path.parent for path in PCC_CAPTURES.glob("*/collection.ndjson"))
+SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "disk_total_sample", "network_sample",
+                 "network_total_sample", "filesystem_sample")
 
 # pcprocess columns -> our keys, per CSV file.
 CPU_COLUMNS = {
@@ -85,6 +87,19 @@ def _stored_rows(table: str, item_column: str | None, columns, collector_id: int
             [collector_id],
         )
         return {(t, name): dict(zip(columns, values)) for t, name, *values in cursor.fetchall()}
+
+
+def stored_samples(identifier: str) -> dict[str, list]:
+    """Every row of the agent's collector in each sample table, sorted, without its ids and
+    the server's time of arrival: two collectors fed the same ticks, however they arrived,
+    store equal values."""
+    stored = {}
+    with connection.cursor() as cursor:
+        for table in SAMPLE_TABLES:
+            cursor.execute(f"SELECT (to_jsonb(s) - 'organization_id' - 'collector_id' - 'received_at')::text"
+                           f" FROM {table} s WHERE collector_id = %s ORDER BY 1", [collector_id_of(identifier)])
+            stored[table] = [row for (row,) in cursor.fetchall()]
+    return stored
 
 
 def collector_id_of(identifier: str) -> int:

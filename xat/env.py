@@ -63,11 +63,19 @@ def database_from_env(local_socket_dir: Path, local_port: int) -> dict:
     }
 
 
-def _database_from_url(url: str) -> dict:
+def database_direct_from_env() -> dict:
+    """Where the processes that need a session of their own connect, past a transaction
+    pooler (xat/direct_database.py): DATABASE_DIRECT_URL's server, name, credentials and
+    options; empty when it is not set (they connect where DATABASES['default'] does)."""
+    url = os.environ.get("DATABASE_DIRECT_URL")
+    return _database_from_url(url, variable="DATABASE_DIRECT_URL") if url else {}
+
+
+def _database_from_url(url: str, *, variable: str = "DATABASE_URL") -> dict:
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ImproperlyConfigured(
-            f"DATABASE_URL scheme {parts.scheme!r}: expected postgresql://user:password@host:port/name"
+            f"{variable} scheme {parts.scheme!r}: expected postgresql://user:password@host:port/name"
         )
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or unquote(parts.hostname or "")

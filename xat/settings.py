@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from xat.env import database_from_env, env_bool, env_int, env_list, env_str
+from xat.env import database_direct_from_env, database_from_env, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".xat"  # git-ignored: local cluster, development secret
@@ -135,12 +135,25 @@ DATABASES = {
     }
 }
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("PGCONNECT_TIMEOUT", 5))
+# A transaction-pooling PgBouncer between this process and PostgreSQL (XAT_DB_POOLER=transaction,
+# docs/scaling.md) lends it a server connection for one transaction at a time, so nothing may
+# outlive a transaction: no server-side cursors (Django's .iterator() then reads its query
+# whole, in chunks on this side) and, unless PGPREPARE_THRESHOLD says otherwise, no prepared
+# statements (Debian's PgBouncer 1.18 cannot keep them; 1.21's max_prepared_statements can).
+DATABASE_POOLER = env_str("XAT_DB_POOLER", "")
+if DATABASE_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured(f"XAT_DB_POOLER={DATABASE_POOLER!r}: expected 'transaction' or nothing")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "transaction"
 # Server-side binding with prepared statements: psycopg prepares a statement on a
 # connection after its 5th run, so PostgreSQL stops re-parsing and re-planning the ingest
-# statements on every tick (PGPREPARE_THRESHOLD=0 turns this off, e.g. behind a
-# transaction-pooling PgBouncer older than 1.21).
+# statements on every tick (PGPREPARE_THRESHOLD=0 turns this off).
 DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", env_int("PGPREPARE_THRESHOLD", 5) or None)
+DATABASES["default"]["OPTIONS"].setdefault(
+    "prepare_threshold", env_int("PGPREPARE_THRESHOLD", 0 if DATABASE_POOLER == "transaction" else 5) or None)
+# Where the processes that need a session of their own connect, past the pooler:
+# procrastinate's worker (LISTEN/NOTIFY) and the upkeep (xat/direct_database.py).
+# DATABASE_DIRECT_URL; without it, where DATABASES["default"] connects.
+DATABASE_DIRECT = database_direct_from_env()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -295,6 +308,8 @@ XAT_UPLOAD_MAX_QUEUED_BYTES = env_int("XAT_UPLOAD_MAX_QUEUED_BYTES", 2 * XAT_UPL
 XAT_WORKER_STALLED_SECONDS = env_int("XAT_WORKER_STALLED_SECONDS", 30)
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 PROCRASTINATE_IMPORT_PATHS = ["metrics.uploads.jobs", "metrics.loadtests.jobs"]
+# Jobs are deferred on Django's connection, the worker listens on DATABASE_DIRECT.
+PROCRASTINATE_ON_APP_READY = "metrics.jobs.worker_connects_direct"
 PROCRASTINATE_WORKER_DEFAULTS = {
     # "checks": the periodic stalled-job checks, ahead of any waiting job (their priority).
     "queues": ["uploads", "loadtests", "checks"],

@@ -15,13 +15,11 @@ from django.db import connection
 from tests.conftest import another_session
 from tests.faults.stage import agent_post, session_row_held
 from tests.ingest.agent import capture_ticks, envelope, organization_with_ingest_key
-from tests.oracle import CAPTURES, assert_stored_matches_oracle, collector_id_of
+from tests.oracle import CAPTURES, assert_stored_matches_oracle, collector_id_of, stored_samples
 from tests.personas import collector_rows
 
 CAPTURE = next(path for path in CAPTURES if path.name == "azure-pcc-test-01")
 TICKS = capture_ticks(CAPTURE)
-SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "disk_total_sample", "network_sample",
-                 "network_total_sample", "filesystem_sample")
 WAIT_SECONDS = 20
 
 
@@ -41,18 +39,6 @@ def _backend_waiting_for(locker: psycopg.Connection) -> int | None:
                        " AND backend_xid IS NOT NULL", [locker.info.backend_pid])
         row = cursor.fetchone()
         return row[0] if row else None
-
-
-def _stored(identifier: str) -> dict[str, list]:
-    """Every row of the collector in each sample table, sorted, without its ids and the
-    server's time of arrival."""
-    stored = {}
-    with connection.cursor() as cursor:
-        for table in SAMPLE_TABLES:
-            cursor.execute(f"SELECT (to_jsonb(s) - 'organization_id' - 'collector_id' - 'received_at')::text"
-                           f" FROM {table} s WHERE collector_id = %s ORDER BY 1", [collector_id_of(identifier)])
-            stored[table] = [row for (row,) in cursor.fetchall()]
-    return stored
 
 
 @pytest.mark.parametrize("agent_writers", [1])
@@ -96,7 +82,7 @@ def test_it_answers_503_to_every_request_of_a_failed_group_and_stores_none_of_th
         assert retry.status == 200 and retry.body["ticks"] == 1, retry
         assert post(identifier, TICKS[1]).body["skipped"]["duplicate_ticks"] == 1
         assert collector_rows(collector_id_of(identifier))["sample_tick"] == 2
-    assert _stored("host-x") == _stored("host-y")
+    assert stored_samples("host-x") == stored_samples("host-y")
 
 
 def test_32_concurrent_agents_4_of_them_one_host_store_what_one_agent_replaying_stores(agent_service):
@@ -125,8 +111,8 @@ def test_32_concurrent_agents_4_of_them_one_host_store_what_one_agent_replaying_
 
     assert statuses == [200] * (len(TICKS) * 29)
     assert agent_service.service.committer.largest_group > 1, "every request was a group of its own"
-    alone = _stored("host-alone")
+    alone = stored_samples("host-alone")
     assert len(alone["sample_tick"]) == len(TICKS)
-    assert _stored("host-shared") == alone
-    assert all(_stored(f"host-{number:02d}") == alone for number in range(28))
+    assert stored_samples("host-shared") == alone
+    assert all(stored_samples(f"host-{number:02d}") == alone for number in range(28))
     assert assert_stored_matches_oracle(CAPTURE, collector_id_of("host-shared")) > 1000

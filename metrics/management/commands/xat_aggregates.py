@@ -15,7 +15,8 @@ logged (the error's class and SQLSTATE only: its text can name the server and th
 the connection is closed so that the next round opens a new one, and the round is tried
 again after a backoff (retry_delay). Without --every the error ends the command (status 1)
 for whatever scheduled it to see. `make run` (scripts/run.sh) restarts the loop if it exits
-anyway, compose by its restart policy; see docs/storage.md.
+anyway, compose by its restart policy; see docs/storage.md. Every action connects to
+PostgreSQL itself (DATABASE_DIRECT_URL), past a transaction pooler (xat/direct_database.py).
 """
 
 import logging
@@ -29,6 +30,7 @@ from django.db import connection
 from metrics import timescale
 from metrics.aggregates import aggregate_policies_apply, aggregates_refresh, retention_apply
 from metrics.sessions import SESSION_IDLE, sessions_complete_idle
+from xat.direct_database import default_connection_made_direct
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class Command(BaseCommand):
                                  "retrying a round that fails on the database with backoff")
 
     def handle(self, *args, action, every, **options):
+        default_connection_made_direct()
         if action == "maintain":
             self._repeat(self._maintain_rounds(), every=every)
             return
