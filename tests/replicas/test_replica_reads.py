@@ -1,0 +1,147 @@
+"""The heavy reads on a healthy read replica, the primary otherwise (xat/replicas.py), with a
+real hot standby and gunicorn as deployed (tests/replicas/conftest.py). Which server
+answered is read from the standby's own statistics, or from what only the primary holds."""
+
+import http.client
+import json
+import time
+
+import psycopg
+import pytest
+from django.test import Client
+from rest_framework_simplejwt.tokens import AccessToken
+
+from metrics.models import Collector
+from tests.dashboard.capture import LAST_TICK, TICKS, replayed
+from tests.ingest.agent import envelope, post_like_pcc
+from tests.personas import api_client, api_key_make
+from tests.replicas.conftest import CHECK_SECONDS, MAX_LAG_SECONDS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The reads routed to a replica, each as the web tier answers it.
+READS = ("cpu/?hours=24", "summary/?hours=24", f"live/?since={LAST_TICK - 60}")
+
+
+def _get(port: str, path: str, user) -> tuple[int, dict]:
+    server = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
+    try:
+        server.request("GET", path, headers={"Authorization": f"Bearer {AccessToken.for_user(user)}"})
+        answer = server.getresponse()
+        return answer.status, json.loads(answer.read())
+    finally:
+        server.close()
+
+
+def _dashboard(port: str, host, read: str) -> tuple[int, dict]:
+    return _get(port, f"/api/dashboard/collectors/{host.collector.pk}/{read}", host.team.viewer)
+
+
+def _from_primary(host, read: str) -> dict:
+    """The same read in this process, on the primary."""
+    answer = api_client(host.team.viewer).get(f"/api/dashboard/collectors/{host.collector.pk}/{read}")
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def _rows_read_on(standby) -> int:
+    """Rows the standby's own backends read from the application's tables and the samples'
+    chunks (pg_stat_user_tables): not the catalogs, which every new session reads."""
+    with standby.session() as session:
+        return session.execute("SELECT coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0)"
+                               " FROM pg_stat_user_tables WHERE schemaname IN ('public', '_timescaledb_internal')"
+                               ).fetchone()[0]
+
+
+def _wait_read_on(standby, before: int, rows: int, timeout: float = 20) -> None:
+    """Until the standby's statistics count at least `rows` more rows read than `before`: a
+    backend reports them once idle, within a second or so."""
+    deadline = time.monotonic() + timeout
+    while _rows_read_on(standby) - before < rows:
+        assert time.monotonic() < deadline, f"the standby read fewer than {rows} rows: the primary answered"
+        time.sleep(0.2)
+
+
+def _ready(standby) -> None:
+    """What was committed reached the standby, and the web tier's health cache saw it."""
+    standby.wait_replayed()
+    time.sleep(CHECK_SECONDS + 0.5)
+
+
+def test_it_serves_a_chart_from_the_replica(replaying, web):
+    host = replayed(Client())
+    _ready(replaying)
+    before = _rows_read_on(replaying)
+    status, chart = _dashboard(web, host, "cpu/?hours=24")
+    assert status == 200
+    assert chart == _from_primary(host, "cpu/?hours=24")
+    assert len(chart["timestamps"]) == len(TICKS)
+    _wait_read_on(replaying, before, len(chart["timestamps"]))
+
+
+def test_it_writes_nothing_to_the_replica(replaying, web):
+    host = replayed(Client())
+    _ready(replaying)
+    for read in READS:
+        assert _dashboard(web, host, read)[0] == 200
+    # A write through the same server lands on the primary.
+    server = http.client.HTTPConnection("127.0.0.1", int(web), timeout=30)
+    server.request("POST", "/api/collectors/", body=json.dumps({"name": "written-on-the-primary"}),
+                   headers={"Authorization": f"Bearer {AccessToken.for_user(host.team.admin)}",
+                            "Content-Type": "application/json"})
+    assert server.getresponse().status == 201
+    server.close()
+    assert Collector.objects.filter(organization=host.team.organization, name="written-on-the-primary").exists()
+    replaying.wait_replayed()
+    with replaying.session() as session:
+        # A hot standby refuses writes; its own backends wrote no row (replay is not counted).
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            session.execute("CREATE TABLE written_on_the_replica ()")
+        assert session.execute("SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database"
+                               " WHERE datname = current_database()").fetchone()[0] == 0
+        # The collector written on the primary reached the standby by replay.
+        assert session.execute("SELECT count(*) FROM metrics_collector WHERE name = 'written-on-the-primary'"
+                               ).fetchone()[0] == 1
+
+
+def test_it_reads_from_the_primary_when_the_replica_is_stopped(replaying, web):
+    host = replayed(Client())
+    _ready(replaying)
+    before = _rows_read_on(replaying)
+    assert _dashboard(web, host, "cpu/?hours=24")[0] == 200
+    _wait_read_on(replaying, before, len(TICKS))
+    replaying.stop()
+    # Within the health cache's time the replica is still taken for healthy: each read fails
+    # there and runs again on the primary; after it, the check finds it gone.
+    for wait in (0, CHECK_SECONDS + 0.5):
+        time.sleep(wait)
+        for read in READS:
+            status, answer = _dashboard(web, host, read)
+            assert status == 200, answer
+            assert answer == _from_primary(host, read)
+
+
+def test_it_reads_from_the_primary_past_the_lag_bound_then_from_the_replica_again(replaying, web):
+    *earlier, last = TICKS
+    host = replayed(Client(), earlier)
+    _ready(replaying)
+    with replaying.session() as session:
+        session.execute("SELECT pg_wal_replay_pause()")
+    # The primary's newest commit then lies past the bound after the standby's newest replayed one.
+    time.sleep(MAX_LAG_SECONDS + 1)
+    _, secret = api_key_make(host.team.organization, name="the write")
+    assert post_like_pcc(Client(), secret, envelope("host", last)).status_code == 200
+    time.sleep(CHECK_SECONDS + 0.5)
+    status, chart = _dashboard(web, host, "cpu/?hours=24")
+    assert status == 200
+    assert chart["timestamps"][-1] == last[0]["timestamp"], "the paused standby answered"
+    assert chart == _from_primary(host, "cpu/?hours=24")
+
+    with replaying.session() as session:
+        session.execute("SELECT pg_wal_replay_resume()")
+    _ready(replaying)
+    before = _rows_read_on(replaying)
+    status, again = _dashboard(web, host, "cpu/?hours=24")
+    assert status == 200
+    assert again == chart
+    _wait_read_on(replaying, before, len(again["timestamps"]))
