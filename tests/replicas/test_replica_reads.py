@@ -19,29 +19,43 @@ from tests.replicas.conftest import CHECK_SECONDS, MAX_LAG_SECONDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The reads routed to a replica, each as the web tier answers it.
-READS = ("cpu/?hours=24", "summary/?hours=24", f"live/?since={LAST_TICK - 60}")
+
+def _reads(host) -> list[str]:
+    """Reads routed to a replica: the dashboard's chart, summary and live feed, the
+    perf-dashboard's chart and live view, an export."""
+    collector = host.collector
+    return [f"/api/dashboard/collectors/{collector.pk}/cpu/?hours=24",
+            f"/api/dashboard/collectors/{collector.pk}/summary/?hours=24",
+            f"/api/dashboard/collectors/{collector.pk}/live/?since={LAST_TICK - 60}",
+            f"/dashboard/api/collectors/{collector.uuid}/cpu/",
+            f"/dashboard/api/collectors/{collector.uuid}/live/?since={LAST_TICK - 60}",
+            f"/api/performance/export/?collector={collector.pk}&format=csv"]
 
 
-def _get(port: str, path: str, user) -> tuple[int, dict]:
+def _get(port: str, host, path: str) -> tuple[int, bytes]:
+    """GET path from the web tier, as the host's organization's admin."""
     server = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
     try:
-        server.request("GET", path, headers={"Authorization": f"Bearer {AccessToken.for_user(user)}"})
+        server.request("GET", path, headers={"Authorization": f"Bearer {AccessToken.for_user(host.team.admin)}"})
         answer = server.getresponse()
-        return answer.status, json.loads(answer.read())
+        return answer.status, answer.read()
     finally:
         server.close()
 
 
-def _dashboard(port: str, host, read: str) -> tuple[int, dict]:
-    return _get(port, f"/api/dashboard/collectors/{host.collector.pk}/{read}", host.team.viewer)
-
-
-def _from_primary(host, read: str) -> dict:
+def _from_primary(host, path: str) -> bytes:
     """The same read in this process, on the primary."""
-    answer = api_client(host.team.viewer).get(f"/api/dashboard/collectors/{host.collector.pk}/{read}")
+    answer = api_client(host.team.admin).get(path)
     assert answer.status_code == 200
-    return answer.json()
+    return b"".join(answer.streaming_content) if answer.streaming else answer.content
+
+
+def _chart(port: str, host) -> dict:
+    path = f"/api/dashboard/collectors/{host.collector.pk}/cpu/?hours=24"
+    status, chart = _get(port, host, path)
+    assert status == 200, chart
+    assert chart == _from_primary(host, path)
+    return json.loads(chart)
 
 
 def _rows_read_on(standby) -> int:
@@ -72,9 +86,7 @@ def test_it_serves_a_chart_from_the_replica(replaying, web):
     host = replayed(Client())
     _ready(replaying)
     before = _rows_read_on(replaying)
-    status, chart = _dashboard(web, host, "cpu/?hours=24")
-    assert status == 200
-    assert chart == _from_primary(host, "cpu/?hours=24")
+    chart = _chart(web, host)
     assert len(chart["timestamps"]) == len(TICKS)
     _wait_read_on(replaying, before, len(chart["timestamps"]))
 
@@ -82,8 +94,8 @@ def test_it_serves_a_chart_from_the_replica(replaying, web):
 def test_it_writes_nothing_to_the_replica(replaying, web):
     host = replayed(Client())
     _ready(replaying)
-    for read in READS:
-        assert _dashboard(web, host, read)[0] == 200
+    for path in _reads(host):
+        assert _get(web, host, path)[0] == 200
     # A write through the same server lands on the primary.
     server = http.client.HTTPConnection("127.0.0.1", int(web), timeout=30)
     server.request("POST", "/api/collectors/", body=json.dumps({"name": "written-on-the-primary"}),
@@ -108,17 +120,17 @@ def test_it_reads_from_the_primary_when_the_replica_is_stopped(replaying, web):
     host = replayed(Client())
     _ready(replaying)
     before = _rows_read_on(replaying)
-    assert _dashboard(web, host, "cpu/?hours=24")[0] == 200
+    _chart(web, host)
     _wait_read_on(replaying, before, len(TICKS))
     replaying.stop()
     # Within the health cache's time the replica is still taken for healthy: each read fails
     # there and runs again on the primary; after it, the check finds it gone.
     for wait in (0, CHECK_SECONDS + 0.5):
         time.sleep(wait)
-        for read in READS:
-            status, answer = _dashboard(web, host, read)
-            assert status == 200, answer
-            assert answer == _from_primary(host, read)
+        for path in _reads(host):
+            status, answer = _get(web, host, path)
+            assert status == 200, (path, answer)
+            assert answer == _from_primary(host, path), path
 
 
 def test_it_reads_from_the_primary_past_the_lag_bound_then_from_the_replica_again(replaying, web):
@@ -132,16 +144,13 @@ def test_it_reads_from_the_primary_past_the_lag_bound_then_from_the_replica_agai
     _, secret = api_key_make(host.team.organization, name="the write")
     assert post_like_pcc(Client(), secret, envelope("host", last)).status_code == 200
     time.sleep(CHECK_SECONDS + 0.5)
-    status, chart = _dashboard(web, host, "cpu/?hours=24")
-    assert status == 200
+    chart = _chart(web, host)
     assert chart["timestamps"][-1] == last[0]["timestamp"], "the paused standby answered"
-    assert chart == _from_primary(host, "cpu/?hours=24")
 
     with replaying.session() as session:
         session.execute("SELECT pg_wal_replay_resume()")
     _ready(replaying)
     before = _rows_read_on(replaying)
-    status, again = _dashboard(web, host, "cpu/?hours=24")
-    assert status == 200
+    again = _chart(web, host)
     assert again == chart
     _wait_read_on(replaying, before, len(again["timestamps"]))
