@@ -8,8 +8,10 @@ else on the primary (docs/guarantees.md, "Read replicas").
 Guarantees:
 - Healthy means reachable within the replica's connect timeout and its replay lag at most
   XAT_REPLICA_MAX_LAG_SECONDS minus XAT_REPLICA_CHECK_SECONDS. Lag is the primary's newest
-  commit against the newest commit the replica replayed: none when the replica has replayed
-  everything the primary had written when asked (a quiet primary is no lag). Since a lag
+  commit (pg_last_committed_xact(), with track_commit_timestamp on; else the primary's
+  clock, which can only overstate it) against the newest commit the replica replayed
+  (pg_last_xact_replay_timestamp()): none when the replica has replayed everything the
+  primary had written when asked (a quiet primary is no lag). Since a lag
   grows by at most the time elapsed, a replica found healthy stays within the bound until
   its next check.
 - Health is checked at most every XAT_REPLICA_CHECK_SECONDS per process and replica (two
@@ -93,8 +95,9 @@ def _mark_unhealthy(alias: str) -> None:
 
 
 def _check(alias: str) -> bool:
+    # The primary's position first: a replica replayed up to it holds every commit made before.
+    (primary,) = sqlfiles.fetch_dicts("replica_primary_position")
     try:
-        (primary,) = sqlfiles.fetch_dicts("replica_primary_position")
         (replica,) = sqlfiles.fetch_dicts("replica_replay_position", using=alias)
     except DatabaseError:
         logger.warning("replica %s unreachable; reads go to the primary", alias, exc_info=True)
