@@ -83,14 +83,20 @@ def replaying(standby):
     restore()
 
 
+@dataclass
+class Web:
+    port: str
+    log: Path
+
+
 @pytest.fixture(scope="module")
 def web(standby, tmp_path_factory):
-    """gunicorn (one process: one health cache) on the test database, the standby its replica.
-    Yields its port."""
+    """gunicorn (one process: one health cache) on the test database, the standby its replica."""
     database = connection.settings_dict
     env = {"PGHOST": database["HOST"], "PGPORT": str(database["PORT"]), "PGUSER": database["USER"],
            "PGDATABASE": database["NAME"], "WEB_CONCURRENCY": "1",
            "DATABASE_REPLICA_URLS": standby.url(), "XAT_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG_SECONDS),
            "XAT_REPLICA_CHECK_SECONDS": str(CHECK_SECONDS)}
-    with gunicorn_serving(env=env, log=tmp_path_factory.mktemp("replicas") / "gunicorn.log") as (port, _):
-        yield port
+    log = tmp_path_factory.mktemp("replicas") / "gunicorn.log"
+    with gunicorn_serving(env=env, log=log) as (port, _):
+        yield Web(port, log)
