@@ -118,17 +118,24 @@ def _check(alias: str) -> bool:
 
 
 class PrimaryRouter:
-    """Every ORM query on the primary, and migrations there only: a replica is read only
-    through read(), for the reads given to it."""
+    """No ORM query and no migration on a replica: a replica is read only through read(),
+    for the reads given to it. An ORM query goes to the primary, or to the database its
+    instance came from (another alias a caller names, as the tests' second engine is)."""
 
     def db_for_read(self, model, **hints) -> str:
-        return DEFAULT_DB_ALIAS
+        return _not_a_replica(hints)
 
     def db_for_write(self, model, **hints) -> str:
-        return DEFAULT_DB_ALIAS
+        return _not_a_replica(hints)
 
     def allow_relation(self, first, second, **hints) -> bool:
         return True
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
-        return db == DEFAULT_DB_ALIAS
+    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool | None:
+        return False if db in settings.XAT_REPLICA_ALIASES else None
+
+
+def _not_a_replica(hints: dict) -> str:
+    instance = hints.get("instance")
+    alias = instance._state.db if instance is not None else None
+    return alias if alias and alias not in settings.XAT_REPLICA_ALIASES else DEFAULT_DB_ALIAS
