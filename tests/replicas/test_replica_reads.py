@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
-from metrics.models import Collector
+from metrics.models import Collector, TrickleSession
 from tests.dashboard.capture import LAST_TICK, TICKS, replayed
 from tests.ingest.agent import envelope, post_like_pcc
 from tests.personas import api_client, api_key_make
@@ -22,13 +22,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _reads(host) -> list[str]:
     """Reads routed to a replica: the dashboard's chart, summary and live feed, the
-    perf-dashboard's chart and live view, an export."""
+    perf-dashboard's chart, live view and session (the replay's), an export."""
     collector = host.collector
+    session = TrickleSession.objects.get(collector=collector)
     return [f"/api/dashboard/collectors/{collector.pk}/cpu/?hours=24",
             f"/api/dashboard/collectors/{collector.pk}/summary/?hours=24",
             f"/api/dashboard/collectors/{collector.pk}/live/?since={LAST_TICK - 60}",
             f"/dashboard/api/collectors/{collector.uuid}/cpu/",
             f"/dashboard/api/collectors/{collector.uuid}/live/?since={LAST_TICK - 60}",
+            f"/dashboard/api/sessions/{session.pk}/",
             f"/api/performance/export/?collector={collector.pk}&format=csv"]
 
 
@@ -99,8 +101,10 @@ def test_it_serves_a_chart_from_the_replica(replaying, web):
 def test_it_writes_nothing_to_the_replica(replaying, web):
     host = replayed(Client())
     _ready(replaying)
+    before = _rows_read_on(replaying)
     for path in _reads(host):
         assert _get(web, host, path)[0] == 200
+    _wait_read_on(replaying, before, len(TICKS))
     # A write through the same server lands on the primary.
     server = http.client.HTTPConnection("127.0.0.1", int(web.port), timeout=30)
     server.request("POST", "/api/collectors/", body=json.dumps({"name": "written-on-the-primary"}),
