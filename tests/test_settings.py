@@ -56,6 +56,16 @@ def test_it_reads_replicas_in_database_urls_form():
     assert first["TEST"]["MIRROR"] == second["TEST"]["MIRROR"] == "default"
 
 
+def test_it_reaches_replicas_directly_when_the_primary_is_behind_a_transaction_pooler():
+    result = manage("shell", "-c", "import json; from django.conf import settings; print(json.dumps("
+                    "[settings.DATABASES[alias] for alias in ('default', 'replica1')]))",
+                    env={"DATABASE_REPLICA_URLS": "postgresql://xat@db-r1/xat", "XAT_DB_POOLER": "transaction"})
+    assert result.returncode == 0, result.stderr
+    primary, replica = json.loads(result.stdout.splitlines()[-1])
+    assert (primary["DISABLE_SERVER_SIDE_CURSORS"], primary["OPTIONS"]["prepare_threshold"]) == (True, None)
+    assert (replica["DISABLE_SERVER_SIDE_CURSORS"], replica["OPTIONS"]["prepare_threshold"]) == (False, 5)
+
+
 def test_it_refuses_a_replica_check_interval_not_below_the_lag_bound():
     result = manage("check", env={"DATABASE_REPLICA_URLS": "postgresql://xat@db-r1/xat",
                                   "XAT_REPLICA_MAX_LAG_SECONDS": "2", "XAT_REPLICA_CHECK_SECONDS": "2"})

@@ -159,14 +159,17 @@ DATABASE_DIRECT = database_direct_from_env()
 # Read replicas (xat/replicas.py; docs/guarantees.md, "Read replicas"): streaming standbys,
 # each a URL in DATABASE_URL's form, comma-separated; aliases replica1, replica2... The
 # heavy time-series reads go to a healthy one; everything else to the primary. The same
-# settings as the primary's (behind a pooler too: XAT_DB_POOLER) unless a URL names its own,
-# with a shorter connect timeout: a replica that does not answer costs a request at most
-# that long, once per check.
+# settings as the primary's unless a URL names its own, with a shorter connect timeout (a
+# replica that does not answer costs a request at most that long, once per check), and
+# reached directly, as compose does, never through the primary's pooler (XAT_DB_POOLER):
+# server-side cursors and prepared statements as without one.
 XAT_REPLICA_ALIASES = []
 for _number, _replica in enumerate(database_replicas_from_env(), start=1):
-    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 2, **_replica["OPTIONS"]}
+    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 2,
+                           "prepare_threshold": env_int("PGPREPARE_THRESHOLD", 5) or None, **_replica["OPTIONS"]}
     # Tests create no database on a replica: it streams the primary's test database.
-    DATABASES[f"replica{_number}"] = {**DATABASES["default"], **_replica, "TEST": {"MIRROR": "default"}}
+    DATABASES[f"replica{_number}"] = {**DATABASES["default"], **_replica, "DISABLE_SERVER_SIDE_CURSORS": False,
+                                      "TEST": {"MIRROR": "default"}}
     XAT_REPLICA_ALIASES.append(f"replica{_number}")
 # A replica serves while its replay lag (its newest replayed commit against the primary's
 # newest commit) is at most this many seconds; health is checked at most every
