@@ -12,25 +12,40 @@ from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
 from metrics.models import Collector, TrickleSession
-from tests.dashboard.capture import LAST_TICK, TICKS, replayed
+from metrics.uploads.models import Upload
+from tests.dashboard.capture import FIRST_TICK, LAST_TICK, TICKS, replayed
 from tests.ingest.agent import envelope, post_like_pcc
 from tests.personas import api_client, api_key_make
 from tests.replicas.conftest import CHECK_SECONDS, MAX_LAG_SECONDS
+from xat.timestamps import iso_z
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _replayed_and_uploaded():
+    """The capture replayed into a collector, and an upload of it: what every read reads."""
+    host = replayed(Client())
+    Upload.objects.create(organization=host.team.organization, collector=host.collector, file_name="capture.ndjson",
+                          size_bytes=1, sha256="0" * 64, format="pcc", state="done",
+                          result={"first": iso_z(FIRST_TICK), "last": iso_z(LAST_TICK), "ticks": len(TICKS)})
+    return host
+
+
 def _reads(host) -> list[str]:
     """Reads routed to a replica: the dashboard's chart, summary and live feed, the
-    perf-dashboard's chart, live view and session (the replay's), an export."""
+    perf-dashboard's chart, live view, session (the replay's), captures and capture, an
+    export."""
     collector = host.collector
     session = TrickleSession.objects.get(collector=collector)
+    upload = Upload.objects.get(collector=collector)
     return [f"/api/dashboard/collectors/{collector.pk}/cpu/?hours=24",
             f"/api/dashboard/collectors/{collector.pk}/summary/?hours=24",
             f"/api/dashboard/collectors/{collector.pk}/live/?since={LAST_TICK - 60}",
             f"/dashboard/api/collectors/{collector.uuid}/cpu/",
             f"/dashboard/api/collectors/{collector.uuid}/live/?since={LAST_TICK - 60}",
             f"/dashboard/api/sessions/{session.pk}/",
+            "/api/v1/pcc/captures",
+            f"/api/v1/pcc/captures/{upload.uuid}/data",
             f"/api/performance/export/?collector={collector.pk}&format=csv"]
 
 
@@ -99,7 +114,7 @@ def test_it_serves_a_chart_from_the_replica(replaying, web):
 
 
 def test_it_writes_nothing_to_the_replica(replaying, web):
-    host = replayed(Client())
+    host = _replayed_and_uploaded()
     _ready(replaying)
     before = _rows_read_on(replaying)
     for path in _reads(host):
@@ -126,7 +141,7 @@ def test_it_writes_nothing_to_the_replica(replaying, web):
 
 
 def test_it_reads_from_the_primary_when_the_replica_is_stopped(replaying, web):
-    host = replayed(Client())
+    host = _replayed_and_uploaded()
     replaying.wait_replayed()
     chart_path, *_, export_path = _reads(host)
     # Within the health cache's time the replica is still taken for healthy: the read fails
