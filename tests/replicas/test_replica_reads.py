@@ -116,10 +116,13 @@ def test_it_serves_a_chart_from_the_replica(replaying, web):
 def test_it_writes_nothing_to_the_replica(replaying, web):
     host = _replayed_and_uploaded()
     _ready(replaying)
-    before = _rows_read_on(replaying)
+    before, failures = _rows_read_on(replaying), _read_failures(web)
     for path in _reads(host):
         assert _get(web, host, path)[0] == 200
     _wait_read_on(replaying, before, len(TICKS))
+    # None of them failed there (a read that writes, a row or a temporary table, fails on a
+    # standby: not an OperationalError, so it is not run again on the primary but answered 500).
+    assert _read_failures(web) == failures
     # A write through the same server lands on the primary.
     server = http.client.HTTPConnection("127.0.0.1", int(web.port), timeout=30)
     server.request("POST", "/api/collectors/", body=json.dumps({"name": "written-on-the-primary"}),
