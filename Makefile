@@ -1,4 +1,4 @@
-.PHONY: run test test-fast db-start db-stop doctor
+.PHONY: run test test-fast db-start db-stop db-replica-start db-replica-stop doctor
 
 # Serve XAT on 127.0.0.1:$${PORT:-8000} (installs what is missing, starts the local cluster).
 run:
@@ -17,6 +17,14 @@ db-start:
 
 db-stop:
 	bash scripts/pg.sh stop .xat/pg $${XAT_PG_PORT:-54329}
+
+# A streaming hot standby of the local cluster on port $${XAT_PG_REPLICA_PORT:-54330}; its
+# URL, for DATABASE_REPLICA_URLS, is the last line printed.
+db-replica-start: db-start
+	bash scripts/pg.sh replica-start .xat/pg-replica $${XAT_PG_REPLICA_PORT:-54330} .xat/pg/run $${XAT_PG_PORT:-54329}
+
+db-replica-stop:
+	bash scripts/pg.sh stop .xat/pg-replica $${XAT_PG_REPLICA_PORT:-54330}
 
 doctor:
 	.venv/bin/python manage.py xat_doctor

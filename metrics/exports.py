@@ -1,7 +1,9 @@
 """Exports for R and spreadsheets (GET /api/performance/export/): selectors that stream.
 
-    export_open(*, organization, collectors, start, end, resolution, format) -> Export
-        Export.chunks: an iterator of bytes, to hand to a StreamingHttpResponse.
+    export_open(*, organization, collectors, start, end, resolution, format, using="default") -> Export
+        Export.chunks: an iterator of bytes, to hand to a StreamingHttpResponse; its first
+        chunk is read by export_open, so that a database which fails at the start fails
+        there (a replica's read is then run again on the primary, xat/replicas.py).
 
 Formats (columns and units: docs/api.md, "Export"):
     csv   one wide row per collector and tick: headline CPU %, memory, disk and network totals
@@ -26,6 +28,7 @@ their sign. JSON keeps every text exactly: it is read by programs, not run as fo
 
 import csv
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -33,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 
 from metrics import catalogue, pcprocess
 from xat import sqlfiles
@@ -68,23 +71,31 @@ class Export:
     chunks: Iterator[bytes]
 
 
-def export_open(*, organization, collectors: list, start: int, end: int, resolution: str, format: str) -> Export:
+def export_open(*, organization, collectors: list, start: int, end: int, resolution: str, format: str,
+                using: str = "default") -> Export:
     """collectors: the organization's Collector rows (already checked by the caller)."""
     assert resolution in RESOLUTIONS and format in FORMATS
     assert format != "sar" or resolution in SAR_RESOLUTIONS
-    params = {"organization_id": organization.pk, "start": start, "end": end}
+    params = {"organization_id": organization.pk, "start": start, "end": end, "using": using}
     span = f"{_stamp(start)}-{_stamp(end)}"
     who = _slug(collectors[0].name) if len(collectors) == 1 else f"{len(collectors)}-collectors"
     base = f"xat-{_slug(organization.slug)}-{who}-{resolution}-{span}"
     if format == "sar":
-        return Export("application/zip", f"{base}-sar.zip", _sar_zip(collectors, params))
+        return Export("application/zip", f"{base}-sar.zip", _started(_sar_zip(collectors, params)))
     if resolution == "raw":
         rows = _wide_rows("export_wide_raw", collectors, params)
     else:
         rows = _wide_rows("export_wide_aggregated", collectors, params, at_level=resolution)
     if format == "json":
-        return Export("application/json", f"{base}.json", _json_chunks(rows))
-    return Export("text/csv; charset=utf-8", f"{base}.csv", _csv_chunks(rows))
+        return Export("application/json", f"{base}.json", _started(_json_chunks(rows)))
+    return Export("text/csv; charset=utf-8", f"{base}.csv", _started(_csv_chunks(rows)))
+
+
+def _started(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """chunks, its first one read now: that runs the first query (every format's first chunk
+    waits for rows), before any byte of the answer is sent."""
+    first = next(chunks)
+    return itertools.chain([first], chunks)
 
 
 def _stamp(t: int) -> str:
@@ -100,8 +111,8 @@ def text_cell(value: str) -> str:
     return "'" + value if value.startswith(_INJECTION_STARTS) else value
 
 
-def _rows(name: str, *, at_level: str | None = None, **params) -> Iterator[tuple]:
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
+def _rows(name: str, *, using: str, at_level: str | None = None, **params) -> Iterator[tuple]:
+    with transaction.atomic(using=using), connections[using].chunked_cursor() as cursor:
         cursor.execute(sqlfiles.query(name, at_level=at_level), params)
         while rows := cursor.fetchmany(EXPORT_CHUNK_ROWS):
             yield from rows

@@ -220,21 +220,22 @@ def sessions_active(*, organization: Organization) -> list[ActiveSession]:
     ]
 
 
-def session_detail(*, session: TrickleSession) -> SessionDetail:
+def session_detail(*, session: TrickleSession, using: str = "default") -> SessionDetail:
     """The session and its samples: its collector's in [started_at, ended_at or
     last_data_at], at the level the dashboard would chart that window at (raw up to
     POINTS_DEFAULT ticks, about 83 minutes; then 1m, 1h, 1d)."""
     window = Window(session.started_at, session.ended_at or session.last_data_at)
     collector = session.collector
-    resolution = resolution_choose(window=window, points=POINTS_DEFAULT, now=timezone.now(), collector=collector)
+    resolution = resolution_choose(window=window, points=POINTS_DEFAULT, now=timezone.now(), collector=collector,
+                                   using=using)
     first, last = bucket_bounds(window, resolution)
     return {"session_id": str(session.pk), "session_name": session.name, "session_status": session.status,
             **_collector_head(collector), "started_at": iso_offset(session.started_at),
             "ended_at": iso_offset(session.ended_at),
-            **_samples(collector=collector, resolution=resolution, first=first, last=last)}
+            **_samples(collector=collector, resolution=resolution, first=first, last=last, using=using)}
 
 
-def live(*, collector: Collector, minutes: int, since: datetime | None) -> Live:
+def live(*, collector: Collector, minutes: int, since: datetime | None, using: str = "default") -> Live:
     """The collector's raw samples from `since` (inclusive), or from `minutes` before now
     when since is None, over at most LIVE_SPAN: a longer `minutes` counts as LIVE_SPAN, and
     a `since` further back than LIVE_SPAN before the collector's newest sample starts there
@@ -245,7 +246,7 @@ def live(*, collector: Collector, minutes: int, since: datetime | None) -> Live:
     latest = collector.last_seen
     if latest is not None:
         start = max(start, latest - LIVE_SPAN)
-    samples = _samples(collector=collector, resolution="raw", first=start, last=start + LIVE_SPAN)
+    samples = _samples(collector=collector, resolution="raw", first=start, last=start + LIVE_SPAN, using=using)
     if not samples["sample_count"]:
         return {**_collector_head(collector), "has_live_data": False, "message": NO_LIVE_DATA, "timestamps": [],
                 **{group: {} for group in GROUPS}}
@@ -287,9 +288,9 @@ def _collector_head(collector: Collector) -> CollectorHead:
     return {"collector_id": str(collector.uuid), "collector_name": collector.name}
 
 
-def _samples(*, collector: Collector, resolution: str, first: datetime, last: datetime) -> Samples:
+def _samples(*, collector: Collector, resolution: str, first: datetime, last: datetime, using: str) -> Samples:
     """perfdash_samples' rows as the contract's parallel arrays (C33's zeros applied)."""
-    columns, rows = fetch_at_level(sqlfiles.fetch_rows, "perfdash_samples", using="default", at_level=resolution,
+    columns, rows = fetch_at_level(sqlfiles.fetch_rows, "perfdash_samples", using=using, at_level=resolution,
                                    organization_id=collector.organization_id, collector_id=collector.pk,
                                    first=first, last=last)
     values = list(zip(*rows)) or [()] * len(columns)

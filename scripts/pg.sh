@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # A private PostgreSQL + TimescaleDB cluster in a folder of its own.
 #   scripts/pg.sh start|stop|status|url DIR [PORT]
+#   scripts/pg.sh replica-start DIR PORT PRIMARY_SOCKET_DIR PRIMARY_PORT
 # DIR holds data/ (the cluster), run/ (its socket) and log. The cluster listens on its
 # socket and on 127.0.0.1:PORT. Its superuser is "xat" (trusted on the socket only; TCP
 # needs a password), database "xat". As root, the server runs as the "postgres" user,
 # since PostgreSQL refuses to run as root.
 # XAT_PG_THROWAWAY=1 trades durability for speed (fsync off): for test clusters only.
+# replica-start makes DIR a streaming hot standby of the cluster at PRIMARY_SOCKET_DIR
+# (pg_basebackup -R, over the primary's socket), starts it and prints its URL last. A
+# cluster made here needs nothing more to be a primary: PostgreSQL's defaults are
+# wal_level = replica and max_wal_senders = 10, and initdb's pg_hba.conf trusts
+# replication connections on the socket (--auth-local=trust) as it trusts the others.
 set -euo pipefail
 
-cmd=${1:?usage: pg.sh start|stop|status|url DIR [PORT]}
+usage="usage: pg.sh start|stop|status|url DIR [PORT] | replica-start DIR PORT PRIMARY_SOCKET_DIR PRIMARY_PORT"
+cmd=${1:?$usage}
 dir=$(mkdir -p "${2:?DIR missing}" && cd "$2" && pwd)
 port=${3:-54329}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,12 +54,32 @@ CONF
   fi
 }
 
+make_standby() {
+  local bin=$1 primary_socket=$2 primary_port=$3
+  mkdir -p "$dir/run"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir" "$dir/run"
+  # -X stream: the WAL written during the copy comes with it; -c fast: no wait for the
+  # primary's next checkpoint.
+  as_owner "$bin/pg_basebackup" -h "$primary_socket" -p "$primary_port" -U xat -D "$dir/data" -R -X stream -c fast
+  # The copied postgresql.conf is the primary's: its own port and socket folder win.
+  cat >>"$dir/data/postgresql.conf" <<CONF
+# A hot standby of the cluster at $primary_socket, port $primary_port (pg.sh replica-start).
+port = $port
+unix_socket_directories = '$dir/run'
+hot_standby = on
+CONF
+}
+
 running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$(bindir)/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
 
 case "$cmd" in
   start)
     bin=$(bindir)
     [ -f "$dir/data/PG_VERSION" ] || init_cluster "$bin"
+    # The time of the newest commit, against which a read replica's lag is measured
+    # (xat/replicas.py); added to a cluster made before, read at its next start.
+    grep -q '^track_commit_timestamp' "$dir/data/postgresql.conf" \
+      || echo 'track_commit_timestamp = on' >>"$dir/data/postgresql.conf"
     if ! running; then
       as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null
     fi
@@ -60,6 +87,15 @@ case "$cmd" in
       "$bin/createdb" -h "$dir/run" -p "$port" -U xat xat
     fi
     echo "PostgreSQL with TimescaleDB running: socket $dir/run, port $port, database xat" >&2
+    ;;
+  replica-start)
+    bin=$(bindir)
+    [ -f "$dir/data/PG_VERSION" ] || make_standby "$bin" "$(cd "${4:?$usage}" && pwd)" "${5:?$usage}"
+    if ! running; then
+      as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null
+    fi
+    echo "Hot standby running: socket $dir/run, port $port; put its URL in DATABASE_REPLICA_URLS:" >&2
+    echo "postgresql://xat@/xat?host=$dir/run&port=$port"
     ;;
   stop)
     if running; then as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; fi
@@ -70,5 +106,5 @@ case "$cmd" in
   url)
     echo "postgresql://xat@/xat?host=$dir/run&port=$port"
     ;;
-  *) echo "usage: pg.sh start|stop|status|url DIR [PORT]" >&2; exit 2 ;;
+  *) echo "$usage" >&2; exit 2 ;;
 esac

@@ -52,7 +52,7 @@ def database_from_env(local_socket_dir: Path, local_port: int) -> dict:
     project-local cluster that `make run` starts (no configuration needed)."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return _database_from_url(url)
+        return database_from_url("DATABASE_URL", url)
     return {
         "NAME": os.environ.get("PGDATABASE", "xat"),
         "USER": os.environ.get("PGUSER", "xat"),
@@ -69,6 +69,13 @@ def database_direct_from_env() -> dict:
     options; empty when it is not set (they connect where DATABASES['default'] does)."""
     url = os.environ.get("DATABASE_DIRECT_URL")
     return _database_from_url(url, variable="DATABASE_DIRECT_URL") if url else {}
+
+
+def database_replicas_from_env() -> list[dict]:
+    """The read replicas (xat/replicas.py): DATABASE_REPLICA_URLS, comma-separated URLs in
+    DATABASE_URL's form; each one's server, name, credentials and options."""
+    return [_database_from_url(url, variable="DATABASE_REPLICA_URLS")
+            for url in env_list("DATABASE_REPLICA_URLS", [])]
 
 
 def _database_from_url(url: str, *, variable: str = "DATABASE_URL") -> dict:

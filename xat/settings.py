@@ -11,7 +11,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from xat.env import database_direct_from_env, database_from_env, env_bool, env_int, env_list, env_str
+from xat.env import (database_direct_from_env, database_from_env, database_replicas_from_env, env_bool, env_int,
+                     env_list, env_str)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".xat"  # git-ignored: local cluster, development secret
@@ -154,6 +155,34 @@ DATABASES["default"]["OPTIONS"].setdefault(
 # procrastinate's worker (LISTEN/NOTIFY) and the upkeep (xat/direct_database.py).
 # DATABASE_DIRECT_URL; without it, where DATABASES["default"] connects.
 DATABASE_DIRECT = database_direct_from_env()
+
+# Read replicas (xat/replicas.py; docs/guarantees.md, "Read replicas"): streaming standbys,
+# each a URL in DATABASE_URL's form, comma-separated; aliases replica1, replica2... The
+# heavy time-series reads go to a healthy one; everything else to the primary. The same
+# settings as the primary's unless a URL names its own, with a shorter connect timeout (a
+# replica that does not answer costs a request at most that long, once per check), and
+# reached directly, as compose does, never through the primary's pooler (XAT_DB_POOLER):
+# server-side cursors and prepared statements as without one.
+XAT_REPLICA_ALIASES = []
+for _number, _replica in enumerate(database_replicas_from_env(), start=1):
+    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 2,
+                           "prepare_threshold": env_int("PGPREPARE_THRESHOLD", 5) or None, **_replica["OPTIONS"]}
+    # Tests create no database on a replica: it streams the primary's test database.
+    DATABASES[f"replica{_number}"] = {**DATABASES["default"], **_replica, "DISABLE_SERVER_SIDE_CURSORS": False,
+                                      "TEST": {"MIRROR": "default"}}
+    XAT_REPLICA_ALIASES.append(f"replica{_number}")
+# A replica serves while its replay lag (its newest replayed commit against the primary's
+# newest commit) is at most this many seconds; health is checked at most every
+# XAT_REPLICA_CHECK_SECONDS per process, so a chart is never staler than the bound.
+XAT_REPLICA_MAX_LAG_SECONDS = env_int("XAT_REPLICA_MAX_LAG_SECONDS", 10)
+XAT_REPLICA_CHECK_SECONDS = env_int("XAT_REPLICA_CHECK_SECONDS", 2)
+if XAT_REPLICA_ALIASES and not 0 <= XAT_REPLICA_CHECK_SECONDS < XAT_REPLICA_MAX_LAG_SECONDS:
+    raise ImproperlyConfigured(
+        f"XAT_REPLICA_CHECK_SECONDS={XAT_REPLICA_CHECK_SECONDS} must be below XAT_REPLICA_MAX_LAG_SECONDS="
+        f"{XAT_REPLICA_MAX_LAG_SECONDS}: a replica's lag may grow by the check interval between two checks"
+    )
+# ORM queries all go to the primary; only named time-series reads go to replicas.
+DATABASE_ROUTERS = ["xat.replicas.PrimaryRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

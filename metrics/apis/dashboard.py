@@ -1,6 +1,7 @@
 """GET /api/dashboard/collectors/{id}/<chart>/: charts, summary and live feed of one
 collector (metrics/dashboard.py; docs/api.md, "Dashboard"). Each view parses its query
-string, fetches the collector (404 for another organization's), calls one function."""
+string, fetches the collector (404 for another organization's), calls one function, on a
+read replica when one is healthy (xat/replicas.py)."""
 
 import orjson
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from accounts.tenancy import OrganizationAPIView
 from metrics import dashboard
 from metrics.collectors import collector_get_for_org
+from xat import replicas
 from xat.openapi import shape
 
 
@@ -79,9 +81,9 @@ class _ChartApi(DashboardApi):
     def get(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         window, data = _window(request, self.InputSerializer, collector)
-        return Response(dashboard.chart(collector=collector, family=self.family, window=window,
-                                        points=data["points"], stat=data["stat"],
-                                        per_core=data.get("per_core", False)))
+        return Response(replicas.read(dashboard.chart, collector=collector, family=self.family, window=window,
+                                      points=data["points"], stat=data["stat"],
+                                      per_core=data.get("per_core", False)))
 
 
 @extend_schema(examples=[OpenApiExample("Two 1-minute buckets", response_only=True, value={
@@ -123,7 +125,7 @@ class SummaryApi(DashboardApi):
     def get(self, request, collector_id):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         window, _ = _window(request, self.InputSerializer, collector)
-        return Response(dashboard.summary(collector=collector, window=window))
+        return Response(replicas.read(dashboard.summary, collector=collector, window=window))
 
 
 class LiveApi(DashboardApi):
@@ -135,4 +137,4 @@ class LiveApi(DashboardApi):
         collector = collector_get_for_org(organization=request.organization, collector_id=collector_id)
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return Response(dashboard.live(collector=collector, since=params.validated_data["since"]))
+        return Response(replicas.read(dashboard.live, collector=collector, since=params.validated_data["since"]))

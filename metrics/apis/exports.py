@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from accounts.tenancy import IsAnalystOrAdmin, OrganizationAPIView
 from metrics.collectors import collector_get_for_org
 from metrics.exports import FORMATS, RESOLUTIONS, SAR_RESOLUTIONS, export_open
+from xat import replicas
 from xat.openapi import error_response
 
 _FAR_FUTURE = 253402300799  # 9999-12-31T23:59:59Z
@@ -55,7 +56,8 @@ class ExportApi(OrganizationAPIView):
         collectors = [collector_get_for_org(organization=request.organization, collector_id=part)
                       for part in dict.fromkeys(part for part in given if part)]
         options = filters.validated_data
-        export = export_open(
+        export = replicas.read(
+            export_open,
             organization=request.organization,
             collectors=collectors,
             start=int(options["start"].timestamp()) if "start" in options else 0,

@@ -32,11 +32,12 @@ METRIC_FAMILIES = tuple(CONVERSIONS)
 MBIT = 1_000_000
 
 
-def capture_list(*, organization: Organization) -> list[dict]:
-    """The organization's uploads that have a collector, newest first."""
+def capture_list(*, organization: Organization, using: str = "default") -> list[dict]:
+    """The organization's uploads that have a collector, newest first (from the primary),
+    with their summaries read from `using`."""
     uploads = list(Upload.objects.filter(organization=organization, collector__isnull=False)
                    .select_related("collector").order_by("-created_at", "-pk"))
-    summaries = _summaries(organization=organization, uploads=uploads)
+    summaries = _summaries(organization=organization, uploads=uploads, using=using)
     return [{
         "id": str(upload.uuid),
         "name": _name(upload),
@@ -53,14 +54,14 @@ def capture_list(*, organization: Organization) -> list[dict]:
 _NOTHING = ({"avgCpu": 0.0, "avgMemory": 0.0, "avgDiskIO": 0.0}, [])  # an upload whose file held no tick
 
 
-def capture_data(*, upload: Upload) -> dict | None:
+def capture_data(*, upload: Upload, using: str = "default") -> dict | None:
     """One point per tick (or bucket) with a CPU value over the upload's sample times; a
     subsystem without a value there gives 0. None: the upload's collector is gone."""
     collector = upload.collector
     if collector is None:
         return None
     window = upload_window(upload)
-    cpu, memory, disk, network = (host_series(collector=collector, family=family, window=window)
+    cpu, memory, disk, network = (host_series(collector=collector, family=family, window=window, using=using)
                                   for family in METRIC_FAMILIES)
 
     def at_cpu_times(series, field, scale=1.0):
@@ -96,7 +97,7 @@ def _ticks(upload: Upload) -> int:
     return upload.result.get("ticks", 0) + upload.result.get("duplicate_ticks", 0)
 
 
-def _summaries(*, organization: Organization, uploads: list[Upload]) -> dict[int, tuple[dict, list[str]]]:
+def _summaries(*, organization: Organization, uploads: list[Upload], using: str) -> dict[int, tuple[dict, list[str]]]:
     """{upload pk: (summary, the families with values)} of the uploads whose file held
     ticks, read from their collector's samples over the file's range (those it stored or
     the collector held already): one query per level."""
@@ -106,13 +107,13 @@ def _summaries(*, organization: Organization, uploads: list[Upload]) -> dict[int
         window = upload_window(upload)
         if window is not None:
             level = dashboard.resolution_choose(window=window, points=dashboard.POINTS_DEFAULT, now=now,
-                                                collector=upload.collector)
+                                                collector=upload.collector, using=using)
             by_level[level].append((upload.pk, upload.collector_id, window.start, window.end))
     summaries = {}
     for level, rows in by_level.items():
         upload_ids, collector_ids, firsts, lasts = (list(column) for column in zip(*rows))
         for upload_id, cpu, memory, disk, network in sqlfiles.fetch_rows(
-                "perfdash_capture_summaries", at_level=level, organization_id=organization.pk,
+                "perfdash_capture_summaries", using=using, at_level=level, organization_id=organization.pk,
                 width=aggregates.WIDTHS.get(level), upload_ids=upload_ids, collector_ids=collector_ids,
                 firsts=firsts, lasts=lasts)[1]:
             present = dict(zip(METRIC_FAMILIES, (cpu is not None, memory is not None, disk is not None, network)))

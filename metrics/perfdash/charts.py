@@ -89,12 +89,13 @@ class HostSeries:
     fields: dict[str, list[float]]  # the contract's fields, unrounded, parallel to times
 
 
-def host_series(*, collector: Collector, family: str, window: Window | None) -> HostSeries:
+def host_series(*, collector: Collector, family: str, window: Window | None, using: str = "default") -> HostSeries:
     """The family's host-level series over window (its newest POINTS_DEFAULT days at most)
     in the contract's fields: one query (metrics.dashboard.chart, items not read), the
     buckets without all of the family's values left out."""
     conversion = CONVERSIONS[family]
-    stored = dashboard.chart(collector=collector, family=family, window=_newest_days(window), host_only=True)
+    stored = dashboard.chart(collector=collector, family=family, window=_newest_days(window), host_only=True,
+                             using=using)
     series = stored["series"]
     times, rows = [], []
     for index, seconds in enumerate(stored["timestamps"]):
@@ -128,12 +129,13 @@ def chart_window(*, collector: Collector, hours: float | None) -> Window | None:
     return dashboard.window_resolve(start=None, end=None, hours=hours, latest=latest)
 
 
-def chart(*, collector: Collector, family: str, hours: float | None) -> dict | None:
-    """The contract's chart of family (None: the collector has no sample at all)."""
+def chart(*, collector: Collector, family: str, hours: float | None, using: str = "default") -> dict | None:
+    """The contract's chart of family (None: the collector has no sample at all). Its window
+    is read from the primary (sessions, uploads), its series from `using`."""
     window = chart_window(collector=collector, hours=hours)
     if window is None:
         return None
-    series = host_series(collector=collector, family=family, window=window)
+    series = host_series(collector=collector, family=family, window=window, using=using)
     return {"collector_id": str(collector.uuid), "collector_name": collector.name,
             "timestamps": [iso_offset(moment) for moment in series.times],
             **{name: [round(value, 2) for value in values] for name, values in series.fields.items()}}

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from metrics.perfdash import captures
 from metrics.perfdash.apis.base import UPLOAD, PerfdashApi
+from xat import replicas
 
 COLLECTION_NOT_FOUND = {"error": "Collection not found"}
 
@@ -47,7 +48,7 @@ class CaptureListApi(PerfdashApi):
     @extend_schema(responses=inline_serializer("PerfdashCaptureList", fields={
         "captures": CaptureSerializer(many=True)}))
     def get(self, request):
-        return Response({"captures": captures.capture_list(organization=request.organization)})
+        return Response({"captures": replicas.read(captures.capture_list, organization=request.organization)})
 
 
 class CaptureDataApi(PerfdashApi):
@@ -56,5 +57,5 @@ class CaptureDataApi(PerfdashApi):
 
     @extend_schema(responses=CaptureDataSerializer)
     def get(self, request, upload_uuid):
-        answer = captures.capture_data(upload=request.url_objects["upload_uuid"])
+        answer = replicas.read(captures.capture_data, upload=request.url_objects["upload_uuid"])
         return Response(COLLECTION_NOT_FOUND, status=404) if answer is None else Response(answer)

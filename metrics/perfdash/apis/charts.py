@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from metrics import dashboard
 from metrics.perfdash import charts
 from metrics.perfdash.apis.base import COLLECTOR, COLLECTOR_NOT_FOUND, PerfdashApi
+from xat import replicas
 
 NO_DATA = {"error": "No data available"}
 
@@ -48,8 +49,8 @@ class _ChartApi(PerfdashApi):
     def get(self, request, collector_uuid):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        answer = charts.chart(collector=request.url_objects["collector_uuid"], family=self.family,
-                              hours=params.validated_data.get("hours"))
+        answer = replicas.read(charts.chart, collector=request.url_objects["collector_uuid"], family=self.family,
+                               hours=params.validated_data.get("hours"))
         return Response(NO_DATA, status=404) if answer is None else Response(answer)
 
 

@@ -20,6 +20,7 @@ from metrics.sessions import (ALL_STATUSES, LIVE_MINUTES_DEFAULT, SESSION_IDLE, 
                               SessionDetail, SessionHistory, SessionNotActive, TrickleStatus,
                               collector_trickle_status, live, session_complete, session_dates, session_detail,
                               session_history, sessions_active, sessions_complete)
+from xat import replicas
 from xat.openapi import shape
 
 SESSION_NOT_FOUND = {"error": "Session not found"}
@@ -70,8 +71,9 @@ class LiveApi(_CollectorApi):
     def get(self, request, collector_uuid):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return Response(live(collector=request.url_objects["collector_uuid"], minutes=params.validated_data["minutes"],
-                             since=_instant_or_none(params.validated_data.get("since"))))
+        return Response(replicas.read(live, collector=request.url_objects["collector_uuid"],
+                                      minutes=params.validated_data["minutes"],
+                                      since=_instant_or_none(params.validated_data.get("since"))))
 
 
 def _instant_or_none(text: str | None):
@@ -156,7 +158,7 @@ class SessionDetailApi(_SessionApi):
 
     @extend_schema(responses=shape(SessionDetail))
     def get(self, request, session_id):
-        return Response(session_detail(session=request.url_objects["session_id"]))
+        return Response(replicas.read(session_detail, session=request.url_objects["session_id"]))
 
 
 class SessionCompleteApi(_SessionApi):
