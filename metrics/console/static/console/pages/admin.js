@@ -1,62 +1,55 @@
-// The organization's admin pages: members (role, removal), invitations (the token shown
-// once) and API keys (the new key shown once, with the pcc install line for it). Another
-// role gets a sentence, not the pages: the API would answer 403 to every call anyway.
-import { session } from '../api.js';
-import { allPages, el, isAdmin, table, when } from './dom.js';
+// The organization's admin pages (the router opens them for admins only): members (role,
+// removal), invitations (the token shown once) and API keys (the new key shown once, with
+// the pcc install line for it).
+import { el } from '../dom.js';
+import { allPages, table, timeOf } from './lists.js';
 
 const ROLES = ['admin', 'analyst', 'viewer'];
 
 export async function render(root, ctx) {
-  if (!isAdmin(session())) {
-    root.replaceChildren(el('h1', {}, 'Administration'),
-      el('p', { id: 'admin-forbidden' }, 'Only the organization\u2019s admins manage members, invitations and keys.'));
-    return;
-  }
   const [members, invitations, keys, collectors] = await Promise.all([
     allPages(ctx.api, '/api/organization/members/'), allPages(ctx.api, '/api/organization/invitations/'),
     allPages(ctx.api, '/api/keys/'), allPages(ctx.api, '/api/collectors/?ordering=name')]);
-  const again = () => render(root, ctx);
-  const act = (work) => async (event) => {
+  // A change, then the page drawn again from the API; a refusal is shown as the API words it.
+  const change = (work) => async (event) => {
     event.preventDefault();
     try {
-      await work(event);
+      if (await work(event) === false) return;
     } catch (error) {
       ctx.showError(error);
       return;
     }
-    await again();
+    await render(root, ctx);
   };
   root.replaceChildren(
-    el('h1', {}, `Administration of ${session().organization.name}`),
-    membersSection(members, ctx, act),
-    invitationsSection(invitations, ctx, act),
-    keysSection(keys, collectors, ctx, act));
+    el('h1', { text: `Administration of ${ctx.session().organization.name}` }),
+    membersSection(members, ctx, change),
+    invitationsSection(invitations, ctx, change),
+    keysSection(keys, collectors, ctx, change));
 }
 
-function membersSection(members, ctx, act) {
+function membersSection(members, ctx, change) {
+  const path = (member) => `/api/organization/members/${member.id}/`;
   return el('section', { 'aria-labelledby': 'members-title' },
-    el('h2', { id: 'members-title' }, 'Members'),
+    el('h2', { id: 'members-title', text: 'Members' }),
     table(`${members.length} members`, ['User', 'Email', 'Role', 'Member since', ''], members.map((member) => [
       member.username, member.email,
       el('select', {
-        'aria-label': `Role of ${member.username}`, 'data-member': String(member.id),
-        onchange: act((event) => ctx.api(`/api/organization/members/${member.id}/`,
-          { method: 'PATCH', body: { role: event.target.value } })),
-      }, ROLES.map((role) => el('option', { value: role, selected: role === member.role }, role))),
-      when(member.created_at),
+        'aria-label': `Role of ${member.username}`,
+        onchange: change((event) => ctx.api(path(member), { method: 'PATCH', body: { role: event.target.value } })),
+      }, ...ROLES.map((role) => el('option', { value: role, selected: role === member.role, text: role }))),
+      timeOf(member.created_at),
       el('button', {
-        type: 'button',
-        onclick: act(async () => {
-          if (window.confirm(`Remove ${member.username} from the organization?`)) {
-            await ctx.api(`/api/organization/members/${member.id}/`, { method: 'DELETE' });
-          }
-        }),
-      }, 'Remove')]), { id: 'admin-members' }));
+        type: 'button', text: 'Remove',
+        onclick: change(() => window.confirm(`Remove ${member.username} from the organization?`)
+          && ctx.api(path(member), { method: 'DELETE' })),
+      })]), { id: 'admin-members' }));
 }
 
-function invitationsSection(invitations, ctx, act) {
+function invitationsSection(invitations, ctx, change) {
   const email = el('input', { id: 'invite-email', type: 'email', required: true, autocomplete: 'off' });
-  const role = el('select', { id: 'invite-role' }, ROLES.map((name) => el('option', { value: name, selected: name === 'viewer' }, name)));
+  const role = el('select', { id: 'invite-role' },
+    ...ROLES.map((name) => el('option', { value: name, selected: name === 'viewer', text: name })));
   const shown = el('div', { id: 'new-invitation', 'aria-live': 'polite' });
   const form = el('form', {
     onsubmit: async (event) => {
@@ -64,83 +57,76 @@ function invitationsSection(invitations, ctx, act) {
       try {
         const invitation = await ctx.api('/api/organization/invitations/',
           { method: 'POST', body: { email: email.value, role: role.value } });
-        // Shown this once: the page is not drawn again, so the token stays on screen.
-        shown.replaceChildren(el('p', {}, `Invitation for ${invitation.email} (${invitation.role}), valid until ${when(invitation.expires_at)}. `
-          + 'Pass this token on privately; it is not shown again:'),
-        el('pre', { id: 'new-invitation-token', tabindex: '0' }, invitation.token));
+        // Not drawn again from the API: the token would be gone (it is shown this once).
+        shown.replaceChildren(
+          el('p', { text: `Invitation for ${invitation.email} (${invitation.role}), valid until `
+            + `${timeOf(invitation.expires_at)}. Pass this token on privately; it is not shown again:` }),
+          el('pre', { id: 'new-invitation-token', tabindex: '0', text: invitation.token }));
       } catch (error) {
         ctx.showError(error);
       }
     },
-  }, el('label', { for: 'invite-email' }, 'Email '), email, ' ', el('label', { for: 'invite-role' }, 'Role '), role, ' ',
-  el('button', { type: 'submit' }, 'Invite'));
+  }, el('label', { for: 'invite-email', text: 'Email ' }), email, ' ',
+  el('label', { for: 'invite-role', text: 'Role ' }), role, ' ', el('button', { type: 'submit', text: 'Invite' }));
   return el('section', { 'aria-labelledby': 'invitations-title' },
-    el('h2', { id: 'invitations-title' }, 'Invitations'),
+    el('h2', { id: 'invitations-title', text: 'Invitations' }),
     table(`${invitations.length} open invitations`, ['Email', 'Role', 'Status', 'Invited by', 'Expires', ''],
       invitations.map((invitation) => [
-        invitation.email, invitation.role, invitation.status, invitation.invited_by, when(invitation.expires_at),
+        invitation.email, invitation.role, invitation.status, invitation.invited_by, timeOf(invitation.expires_at),
         el('button', {
-          type: 'button',
-          onclick: act(() => ctx.api(`/api/organization/invitations/${invitation.id}/`, { method: 'DELETE' })),
-        }, 'Revoke')]), { id: 'admin-invitations' }),
+          type: 'button', text: 'Revoke',
+          onclick: change(() => ctx.api(`/api/organization/invitations/${invitation.id}/`, { method: 'DELETE' })),
+        })]), { id: 'admin-invitations' }),
     form, shown);
 }
 
-function keysSection(keys, collectors, ctx, act) {
+function keysSection(keys, collectors, ctx, change) {
   const names = new Map(collectors.map((c) => [c.id, c.name]));
   const name = el('input', { id: 'key-name', required: true, maxlength: '100', autocomplete: 'off' });
   const scope = el('select', { id: 'key-collector' },
-    el('option', { value: '' }, 'Organization key (any collector; registers new hosts)'),
-    collectors.map((c) => el('option', { value: String(c.id) }, `Collector key: ${c.name}`)));
+    el('option', { value: '', text: 'Organization key (any collector; registers new hosts)' }),
+    ...collectors.map((c) => el('option', { value: String(c.id), text: `Collector key: ${c.name}` })));
   const shown = el('div', { id: 'new-key-shown', 'aria-live': 'polite' });
-  const showKey = (key) => shown.replaceChildren(
-    el('p', {}, `Key "${key.name}" (${key.scope}). Copy it now: it is not shown again.`),
-    el('pre', { id: 'new-key', tabindex: '0' }, key.key),
-    el('p', {}, 'Install pcc with it on the host:'),
-    el('pre', { id: 'pcc-install-line', tabindex: '0' }, installLine(key.key)));
+  // Not drawn again from the API: the key would be gone (it is shown this once).
+  const showKey = async (answer) => {
+    try {
+      const key = await answer;
+      shown.replaceChildren(
+        el('p', { text: `Key "${key.name}" (${key.scope}). Copy it now: it is not shown again.` }),
+        el('pre', { id: 'new-key', tabindex: '0', text: key.key }),
+        el('p', { text: 'Install pcc with it on the host:' }),
+        el('pre', { id: 'pcc-install-line', tabindex: '0', text: installLine(key.key) }));
+    } catch (error) {
+      ctx.showError(error);
+    }
+  };
   const form = el('form', {
-    onsubmit: async (event) => {
+    onsubmit: (event) => {
       event.preventDefault();
-      try {
-        showKey(await ctx.api('/api/keys/', {
-          method: 'POST', body: { name: name.value, ...(scope.value ? { collector: Number(scope.value) } : {}) },
-        }));
-      } catch (error) {
-        ctx.showError(error);
-      }
+      const body = { name: name.value, ...(scope.value ? { collector: Number(scope.value) } : {}) };
+      showKey(ctx.api('/api/keys/', { method: 'POST', body }));
     },
-  }, el('label', { for: 'key-name' }, 'Name '), name, ' ', el('label', { for: 'key-collector' }, 'Scope '), scope, ' ',
-  el('button', { type: 'submit', id: 'key-create' }, 'Create key'));
+  }, el('label', { for: 'key-name', text: 'Name ' }), name, ' ', el('label', { for: 'key-collector', text: 'Scope ' }),
+  scope, ' ', el('button', { type: 'submit', id: 'key-create', text: 'Create key' }));
   return el('section', { 'aria-labelledby': 'keys-title' },
-    el('h2', { id: 'keys-title' }, 'API keys'),
+    el('h2', { id: 'keys-title', text: 'API keys' }),
     table(`${keys.length} keys`, ['Name', 'Prefix', 'Scope', 'Created', 'Last used', 'Expires', 'State', ''],
       keys.map((key) => [
         key.name, key.prefix, key.collector ? `collector ${names.get(key.collector) ?? key.collector}` : 'organization',
-        when(key.created_at), when(key.last_used_at), when(key.expires_at), key.revoked ? 'revoked' : 'live',
+        timeOf(key.created_at), timeOf(key.last_used_at), timeOf(key.expires_at), key.revoked ? 'revoked' : 'live',
         key.revoked ? '' : el('span', {},
+          el('button', { type: 'button', text: 'Rotate',
+                         onclick: () => showKey(ctx.api(`/api/keys/${key.id}/rotate/`, { method: 'POST' })) }), ' ',
           el('button', {
-            type: 'button',
-            onclick: async () => {
-              try {
-                showKey(await ctx.api(`/api/keys/${key.id}/rotate/`, { method: 'POST' }));
-              } catch (error) {
-                ctx.showError(error);
-              }
-            },
-          }, 'Rotate'), ' ',
-          el('button', {
-            type: 'button',
-            onclick: act(async () => {
-              if (window.confirm(`Revoke the key "${key.name}" now? Its agents stop being accepted.`)) {
-                await ctx.api(`/api/keys/${key.id}/`, { method: 'DELETE' });
-              }
-            }),
-          }, 'Revoke'))]), { id: 'admin-keys' }),
+            type: 'button', text: 'Revoke',
+            onclick: change(() => window.confirm(`Revoke the key "${key.name}" now? Its agents are refused from then on.`)
+              && ctx.api(`/api/keys/${key.id}/`, { method: 'DELETE' })),
+          }))]), { id: 'admin-keys' }),
     form, shown);
 }
 
-// The install command XAT gives for a new agent key elsewhere (the cloud inventories'
-// deploy-pcc), on this server's address.
+// The install command XAT answers with a new agent key elsewhere (the cloud inventories'
+// deploy-pcc, docs/api.md), on this server's address.
 function installLine(key) {
   return `curl -s ${window.location.origin}/install.sh | API_KEY=${key} bash`;
 }

@@ -1,26 +1,29 @@
 // Upload a past capture (POST /api/performance/upload/, 202 queued), then follow its job at
 // the upload's url until it is done or failed: the bar is the share of the stored file the
-// worker has read (bytes_read of size_bytes), the result what it stored and skipped.
-import { allPages, el, when } from './dom.js';
+// worker has read (bytes_read of size_bytes), the result what it stored and skipped, and why.
+import { el } from '../dom.js';
+import { allPages, timeOf } from './lists.js';
 
 const POLL_MS = 500;
 const FINAL = new Set(['done', 'failed']);
 
 export async function render(root, ctx) {
   const collectors = await allPages(ctx.api, '/api/collectors/?ordering=name');
-  const chosen = ctx.query.collector ?? '';
   const select = el('select', { id: 'upload-collector', name: 'collector' },
-    el('option', { value: '' }, 'Named in the file (pcc captures with an identifier)'),
-    collectors.map((c) => el('option', { value: String(c.id), selected: String(c.id) === chosen }, c.name)));
+    el('option', { value: '', text: 'Named in the file (a pcc capture with its identifier)' }),
+    ...collectors.map((c) => el('option', { value: String(c.id), selected: String(c.id) === ctx.query.collector,
+                                            text: c.name })));
   const file = el('input', { id: 'upload-file', type: 'file', name: 'file', required: true });
-  const progress = el('progress', { id: 'upload-progress', max: 100, value: 0 });
-  const state = el('p', { id: 'upload-state', role: 'status' });
-  const result = el('div', { id: 'upload-result', 'aria-live': 'polite' });
-  const submit = el('button', { id: 'upload-submit', type: 'submit' }, 'Upload');
+  const submit = el('button', { id: 'upload-submit', type: 'submit', text: 'Upload' });
+  const shown = {
+    progress: el('progress', { id: 'upload-progress', max: '100', value: '0' }),
+    state: el('p', { id: 'upload-state', role: 'status' }),
+    result: el('div', { id: 'upload-result', 'aria-live': 'polite' }),
+  };
   const form = el('form', { id: 'upload-form' },
-    el('p', {}, el('label', { for: 'upload-collector' }, 'Collector '), select),
-    el('p', {}, el('label', { for: 'upload-file' }, 'Capture file '), file),
-    el('p', { class: 'hint' }, 'pcc captures (collection.ndjson), PerfCollector1 lines, portal CSV or a pcprocess zip; gzip allowed.'),
+    el('p', {}, el('label', { for: 'upload-collector', text: 'Collector ' }), select),
+    el('p', {}, el('label', { for: 'upload-file', text: 'Capture file ' }), file),
+    el('p', { class: 'hint', text: 'A pcc capture (collection.ndjson), PerfCollector1 lines, a portal CSV or a pcprocess zip; gzip allowed.' }),
     el('p', {}, submit));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -29,33 +32,35 @@ export async function render(root, ctx) {
     body.append('file', file.files[0]);
     if (select.value) body.append('collector', select.value);
     submit.disabled = true;
-    progress.value = 0;
-    result.replaceChildren();
-    state.textContent = `Sending ${file.files[0].name}…`;
+    shown.progress.value = 0;
+    shown.result.replaceChildren();
+    shown.state.textContent = `Sending ${file.files[0].name}…`;
     try {
       const upload = await ctx.api('/api/performance/upload/', { method: 'POST', form: body });
-      await follow(upload, { root, ctx, progress, state, result });
+      await follow(upload, ctx, shown);
     } catch (error) {
-      state.textContent = 'The upload was refused.';
+      shown.state.textContent = 'The upload was refused.';
       ctx.showError(error);
     } finally {
       submit.disabled = false;
     }
   });
-  root.replaceChildren(el('h1', {}, 'Upload a capture'), form,
-    el('section', { 'aria-label': 'Progress' }, el('label', { for: 'upload-progress' }, 'Read '), progress, state, result));
+  root.replaceChildren(el('h1', { text: 'Upload a capture' }), form,
+    el('section', { 'aria-label': 'Progress' },
+      el('label', { for: 'upload-progress', text: 'Read ' }), shown.progress, shown.state, shown.result));
 }
 
-async function follow(upload, { root, ctx, progress, state, result }) {
-  let shown = upload;
+async function follow(upload, ctx, shown) {
+  let current = upload;
   for (;;) {
-    progress.value = percentRead(shown);
-    state.textContent = describe(shown);
-    if (FINAL.has(shown.state) || !root.isConnected) break;
+    shown.progress.value = percentRead(current);
+    shown.state.textContent = describe(current);
+    if (FINAL.has(current.state)) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    shown = await ctx.api(upload.url);
+    if (ctx.signal.aborted) return; // the page was left: its job goes on without it
+    current = await ctx.api(upload.url);
   }
-  if (FINAL.has(shown.state)) result.replaceChildren(...outcome(shown));
+  shown.result.replaceChildren(...outcome(current));
 }
 
 function percentRead(upload) {
@@ -64,36 +69,34 @@ function percentRead(upload) {
 }
 
 function describe(upload) {
-  const counted = upload.result?.ticks ? `, ${upload.result.ticks} ticks stored so far` : '';
-  return `${upload.file_name} (${upload.format}${upload.compressed ? ', gzip' : ''}): ${upload.state}${counted}`;
+  const stored = upload.result?.ticks ? `, ${upload.result.ticks} ticks stored so far` : '';
+  return `${upload.file_name} (${upload.format}${upload.compressed ? ', gzip' : ''}): ${upload.state}${stored}`;
 }
 
 // What the job stored and what it skipped, and why (the upload's result and failure).
 function outcome(upload) {
   const r = upload.result ?? {};
+  const listed = (counts, wording) => Object.entries(counts ?? {}).map(wording).join(', ') || 'none';
   const nodes = [];
-  if (upload.state === 'failed') nodes.push(el('p', { class: 'failure' }, `Failed: ${upload.failure}`));
-  nodes.push(el('dl', {},
-    row('Ticks stored', r.ticks ?? 0),
-    row('Rows', r.rows ?? 0),
-    row('Rows by family', Object.entries(r.rows_by_family ?? {}).map(([family, n]) => `${family} ${n}`).join(', ') || '—'),
-    row('First tick', when(r.first)),
-    row('Last tick', when(r.last)),
-    row('Ticks already stored (skipped)', r.duplicate_ticks ?? 0),
-    row('Subsystems ignored', Object.entries(r.ignored_subsystems ?? {}).map(([name, n]) => `${name} (${n})`).join(', ') || 'none'),
-    row('Lines not read', r.errors_total ?? 0)));
+  if (upload.state === 'failed') nodes.push(el('p', { class: 'failure', text: `Failed: ${upload.failure}` }));
+  nodes.push(el('dl', {}, ...[
+    ['Ticks stored', r.ticks ?? 0],
+    ['Rows', r.rows ?? 0],
+    ['Rows by family', listed(r.rows_by_family, ([family, n]) => `${family} ${n}`)],
+    ['First tick', timeOf(r.first)],
+    ['Last tick', timeOf(r.last)],
+    ['Ticks already stored (skipped)', r.duplicate_ticks ?? 0],
+    ['Subsystems ignored', listed(r.ignored_subsystems, ([name, n]) => `${name} (${n})`)],
+    ['Lines not read', r.errors_total ?? 0],
+  ].flatMap(([term, value]) => [el('dt', { text: term }), el('dd', { text: String(value) })])));
   if (r.errors?.length) {
     nodes.push(el('ul', { class: 'upload-errors', 'aria-label': 'Lines not read' },
-      r.errors.map((e) => el('li', {}, `${e.file ? `${e.file} ` : ''}line ${e.line}: ${e.error}`))));
+      ...r.errors.map((e) => el('li', { text: `${e.file ? `${e.file} ` : ''}line ${e.line}: ${e.error}` }))));
   }
   if (r.first && r.last && upload.collector) {
-    const query = new URLSearchParams({ from: r.first, to: r.last });
-    nodes.push(el('p', {}, el('a', { id: 'upload-charts', href: `#/collectors/${upload.collector}?${query}` },
-      'See these ticks in the charts')));
+    const range = new URLSearchParams({ from: r.first, to: r.last });
+    nodes.push(el('p', {}, el('a', { id: 'upload-charts', href: `#/collectors/${upload.collector}?${range}`,
+                                      text: 'See these ticks in the charts' })));
   }
   return nodes;
-}
-
-function row(term, value) {
-  return [el('dt', {}, term), el('dd', {}, String(value))];
 }
