@@ -1,0 +1,216 @@
+// Drives the console in headless Chromium (/usr/bin/chromium, through the pinned
+// playwright-core) as a person would: signs in, opens collectors, ranges, live mode,
+// sessions, an upload, an export and the admin pages, then signs in as a viewer.
+// Called by tests/console/test_console_browser.py with one JSON argument (the plan: server
+// URL, users, collector ids, files); prints one JSON object of what it saw, each step
+// {…} or {"error": "…"}, so the test reports every step, not the first failure only.
+import { readFile, stat } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+
+const plan = JSON.parse(process.argv[2]);
+const console_ = `${plan.url}/console/`;
+const results = { errors: [] };
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic'],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+const page = await context.newPage();
+page.setDefaultTimeout(20_000);
+// Every error the page logs (a Content-Security-Policy violation among them) or throws.
+page.on('console', (message) => { if (message.type() === 'error') results.errors.push(message.text()); });
+page.on('pageerror', (error) => results.errors.push(`pageerror: ${error.message}`));
+
+async function step(name, work) {
+  try {
+    results[name] = await work();
+  } catch (error) {
+    results[name] = { error: String(error?.stack ?? error) };
+    await shoot(`failed-${name}`).catch(() => {});
+  }
+}
+
+// The token lives in the page's memory: moving on changes the hash, never reloads.
+async function go(hash) {
+  await page.evaluate((target) => { window.location.hash = target; }, hash);
+}
+
+async function shoot(name) {
+  const path = `${plan.screenshots}/${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+async function signIn(user) {
+  await page.waitForSelector('#signin-username');
+  await page.fill('#signin-username', user.username);
+  await page.fill('#signin-password', user.password);
+  await page.click('#signin-submit');
+  await page.waitForSelector('a.collector-link');
+}
+
+// A wait set up before the action it waits for: should the action fail first, the wait's
+// own timeout must not end the process as an unhandled rejection.
+function awaitedLater(promise) {
+  promise.catch(() => {});
+  return promise;
+}
+
+function isChartAnswer(response, collectorId, chart) {
+  const url = new URL(response.url());
+  return response.request().method() === 'GET'
+    && url.pathname === `/api/dashboard/collectors/${collectorId}/${chart}/`
+    && !['1', 'true'].includes(url.searchParams.get('per_core'));
+}
+
+// What `action` makes the page ask for the chart, what the API answered, and what the chart
+// then holds (data-points, data-draw-ms) and shows as the resolution.
+async function chartAfter(action, collectorId, chart = 'cpu') {
+  const answered = awaitedLater(page.waitForResponse((response) => isChartAnswer(response, collectorId, chart)));
+  // A chart still showing the previous answer must not pass for the new one.
+  await page.evaluate((selector) => document.querySelector(selector)?.removeAttribute('data-points'), `#chart-${chart}`);
+  await action();
+  const response = await answered;
+  const body = await response.json();
+  const answeredPoints = body.timestamps?.length ?? null;
+  await page.waitForFunction(([selector, expected]) => document.querySelector(selector)?.dataset.points === expected,
+    [`#chart-${chart}`, String(answeredPoints)], { timeout: 10_000 }).catch(() => {});
+  const node = page.locator(`#chart-${chart}`);
+  const url = new URL(response.url());
+  return {
+    path: url.pathname + url.search, status: response.status(), resolution: body.resolution,
+    start: body.start, end: body.end, series: Object.keys(body.series ?? {}).length,
+    answered: answeredPoints, points: Number(await node.getAttribute('data-points')),
+    drawMs: Number(await node.getAttribute('data-draw-ms')),
+    shownResolution: (await page.textContent('#resolution'))?.trim(),
+  };
+}
+
+async function points(chart = 'cpu') {
+  return Number(await page.getAttribute(`#chart-${chart}`, 'data-points'));
+}
+
+await step('signin', async () => {
+  await page.goto(console_);
+  await page.waitForSelector('#signin-username');
+  const shot = await shoot('signin');
+  await signIn(plan.admin);
+  return { screenshot: shot };
+});
+
+await step('collectors', async () => {
+  const listed = await page.$$eval('a.collector-link', (links) => links.map((a) => a.dataset.id));
+  await page.fill('#collector-search', plan.monthName);
+  await page.waitForFunction((n) => document.querySelectorAll('a.collector-link').length === n, 1).catch(() => {});
+  const searched = await page.$$eval('a.collector-link', (links) => links.map((a) => a.dataset.id));
+  await page.fill('#collector-search', '');
+  await page.waitForFunction((n) => document.querySelectorAll('a.collector-link').length === n, listed.length)
+    .catch(() => {});
+  return { listed, searched, screenshot: await shoot('collectors') };
+});
+
+await step('hour', async () => {
+  await chartAfter(() => page.click(`a.collector-link[data-id="${plan.host}"]`), plan.host);
+  const hour = await chartAfter(() => page.click('button[data-range="1h"]'), plan.host);
+  return { ...hour, screenshot: await shoot('collector') };
+});
+
+await step('live', async () => {
+  await page.click('#live-toggle');
+  await page.waitForTimeout(1_000);
+  const before = await points();
+  const tick = await readFile(plan.liveTick.file);
+  const started = Date.now();
+  const sent = await fetch(`${plan.url}/v1/trickle`, { method: 'POST', headers: { apikey: plan.liveTick.key }, body: tick });
+  await page.waitForFunction((n) => Number(document.querySelector('#chart-cpu').dataset.points) > n, before,
+    { timeout: 15_000 }).catch(() => {});
+  const after = await points();
+  const elapsedMs = after > before ? Date.now() - started : null;
+  await page.click('#live-toggle');
+  return { trickleStatus: sent.status, before, after, elapsedMs, connection: (await page.textContent('#connection-status'))?.trim() };
+});
+
+await step('export', async () => {
+  const saved = awaitedLater(page.waitForEvent('download'));
+  await page.click('a.export-link[data-format="csv"]');
+  const download = await saved;
+  const file = await download.path();
+  const text = await readFile(file, 'utf8');
+  return { fileName: download.suggestedFilename(), bytes: (await stat(file)).size, header: text.split('\r\n')[0],
+    rows: text.split('\r\n').filter(Boolean).length - 1 };
+});
+
+await step('phone', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const shot = await shoot('collector-phone');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return { screenshot: shot, horizontalOverflowPx: overflow };
+});
+
+await step('month', async () => {
+  await go(`#/collectors/${plan.month}`);
+  await page.waitForSelector('button[data-range="30d"]');
+  const month = await chartAfter(() => page.click('button[data-range="30d"]'), plan.month);
+  const charts = {};
+  for (const chart of ['cpu', 'memory', 'disk', 'network']) {
+    charts[chart] = { points: await points(chart), drawMs: Number(await page.getAttribute(`#chart-${chart}`, 'data-draw-ms')) };
+  }
+  return { ...month, charts, screenshot: await shoot('collector-30d') };
+});
+
+await step('sessions', async () => {
+  await go(`#/collectors/${plan.host}/sessions`);
+  await page.waitForSelector('#sessions a.session-open');
+  const rows = await page.$$eval('#sessions tbody tr', (trs) => trs.length);
+  const shot = await shoot('sessions');
+  const opened = await chartAfter(() => page.click('#sessions a.session-open'), plan.host);
+  return { rows, opened, screenshot: shot };
+});
+
+await step('upload', async () => {
+  await go(`#/upload?collector=${plan.uploadInto}`);
+  await page.waitForSelector('#upload-file');
+  await page.setInputFiles('#upload-file', plan.uploadFile);
+  await page.click('#upload-submit');
+  const seen = [];
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const value = await page.$eval('#upload-progress', (bar) => bar.value);
+    if (seen.at(-1) !== value) seen.push(value);
+    if (await page.$('#upload-result dl')) break;
+    await page.waitForTimeout(100);
+  }
+  const progress = await page.$eval('#upload-progress', (bar) => bar.value);
+  const state = (await page.textContent('#upload-state'))?.trim();
+  const shot = await shoot('upload');
+  const charted = await chartAfter(() => page.click('#upload-charts'), plan.uploadInto);
+  return { seen, progress, state, charted, screenshot: shot };
+});
+
+await step('admin', async () => {
+  await go('#/admin');
+  await page.waitForSelector('#admin-members');
+  const members = await page.$$eval('#admin-members tbody tr', (trs) => trs.length);
+  await page.fill('#key-name', 'browser key');
+  await page.click('#key-create');
+  await page.waitForSelector('#new-key');
+  return { members, newKey: (await page.textContent('#new-key')).trim(),
+    installLine: (await page.textContent('#pcc-install-line')).trim(), screenshot: await shoot('admin') };
+});
+
+await step('viewer', async () => {
+  await page.click('#signout');
+  await signIn(plan.viewer);
+  const adminLinks = await page.$$eval('a[href^="#/admin"]', (links) => links.length);
+  await go('#/admin');
+  await page.waitForFunction(() => document.querySelector('#error')?.textContent.includes('Admins only'));
+  const adminTables = await page.$$eval('#admin-members, #admin-keys', (nodes) => nodes.length);
+  await go(`#/collectors/${plan.foreign}`);
+  await page.waitForSelector('#not-found', { state: 'visible' });
+  return { adminLinks, adminTables, notFound: (await page.textContent('#not-found')).trim(), screenshot: await shoot('not-found') };
+});
+
+await browser.close();
+process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -1,0 +1,117 @@
+"""The proof of the console (issue 22) in a real browser: headless Chromium, driven by
+tests/console/driver.mjs (the pinned playwright-core of tests/console/package-lock.json,
+which scripts/test.sh installs), uses the console served by gunicorn as a person would, and
+prints what it saw as JSON; this test checks it against the API's own answers.
+
+Screenshots of the main pages are written to tests/console/screenshots/ (not kept in git),
+with result.json, the driver's whole answer (the draw times among it)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from metrics.uploads.models import Upload
+from tests.dashboard.capture import TICKS
+from tests.personas import PASSWORD, api_client
+
+HERE = Path(__file__).parent
+SCREENSHOTS = HERE / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def drive(plan: str) -> dict:
+    assert CHROMIUM.exists(), "Chromium is missing: apt-get install chromium (scripts/test.sh does, as root)"
+    assert (HERE / "node_modules" / "playwright-core").is_dir(), "run tests/console's npm ci (scripts/test.sh does)"
+    done = subprocess.run(["node", str(HERE / "driver.mjs"), plan], cwd=HERE, capture_output=True, text=True,
+                          timeout=400)
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def plan_of(world, url: str, screenshots: Path, password: str) -> str:
+    """The driver's argument (driver.mjs) for a ConsoleWorld (conftest.py) served at url."""
+    team = world.acme.team
+    return json.dumps({
+        "url": url, "screenshots": str(screenshots),
+        "admin": {"username": team.admin.username, "password": password},
+        "viewer": {"username": team.viewer.username, "password": password},
+        "host": world.acme.collector.pk, "month": world.month.pk, "monthName": world.month.name,
+        "uploadInto": world.upload_into.pk, "foreign": world.foreign.pk, "uploadFile": str(world.upload_file),
+        "liveTick": {"key": world.live_key, "file": str(world.live_tick_file)},
+    })
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console_world, console_server):
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir()
+    seen = drive(plan_of(console_world, console_server, SCREENSHOTS, PASSWORD))
+    (SCREENSHOTS / "result.json").write_text(json.dumps(seen, indent=2))
+    print(f"\nconsole screenshots and result: {SCREENSHOTS}")
+    month = seen["month"]
+    print(f"30-day CPU chart ({month.get('points')} points x {month.get('series')} series) drawn in"
+          f" {month.get('drawMs')} ms after its answer; every chart of the month:", month.get("charts"))
+    failed = {step: outcome["error"] for step, outcome in seen.items() if isinstance(outcome, dict) and "error" in outcome}
+    assert not failed, failed
+    # A strict Content-Security-Policy breaks a page silently: nothing was refused, nothing thrown.
+    assert not [e for e in seen["errors"] if "Content Security Policy" in e or e.startswith("pageerror")], seen["errors"]
+
+    world = console_world
+    acme = world.acme
+    admin = api_client(acme.team.admin)
+
+    # Collectors: acme's three, not globex's; the search narrows the list.
+    assert sorted(map(int, seen["collectors"]["listed"])) == sorted(
+        [acme.collector.pk, world.month.pk, world.upload_into.pk])
+    assert seen["collectors"]["searched"] == [str(world.month.pk)]
+
+    # The CPU chart over 1 hour holds exactly the points the API answers for the same range
+    # (asked again with its start and end: the live tick came since, after that end).
+    hour = seen["hour"]
+    again = admin.get(f"/api/dashboard/collectors/{acme.collector.pk}/cpu/", {"start": hour["start"], "end": hour["end"]})
+    assert again.status_code == 200, again.content
+    assert hour["status"] == 200 and hour["points"] == hour["answered"] == len(again.json()["timestamps"]), hour
+    assert hour["answered"] >= len(TICKS) - 2  # the capture but its held-back tick, at raw
+    assert hour["resolution"] == "raw" and "raw" in hour["shownResolution"], hour
+
+    # Live mode: the tick sent through /v1/trickle during the test is a new point within 10 s.
+    live = seen["live"]
+    assert live["trickleStatus"] == 200, live
+    assert live["after"] == live["before"] + 1 and live["elapsedMs"] < 10_000, live
+
+    # The export link saves the shown range as CSV, named by the server.
+    export = seen["export"]
+    assert export["fileName"].endswith(".csv") and export["header"].startswith("collector_id,collector,time"), export
+    assert export["rows"] > 100, export
+
+    # A month at the API-picked hourly resolution, shown as such.
+    assert month["resolution"] == "1h" and "1h" in month["shownResolution"], month
+    assert month["points"] == month["answered"] == 721, month
+
+    # Sessions: the replayed ticks' session opens as a chart range.
+    sessions = seen["sessions"]
+    assert sessions["rows"] >= 1 and sessions["opened"]["points"] == sessions["opened"]["answered"] > 100, sessions
+
+    # The upload's bar follows the job to 100 %, and its ticks are in the chart.
+    uploaded = seen["upload"]
+    assert uploaded["progress"] == 100 and uploaded["seen"][-1] == 100, uploaded
+    assert "done" in uploaded["state"], uploaded
+    (done,) = Upload.objects.filter(collector=world.upload_into)
+    assert done.result["ticks"] == len(TICKS)
+    charted = uploaded["charted"]
+    assert charted["points"] == charted["answered"] >= len(TICKS) - 1, charted
+
+    # Admin pages: the members, and a new key shown once with its install line.
+    assert seen["admin"]["members"] == 3
+    assert seen["admin"]["newKey"].startswith("xat_") and seen["admin"]["newKey"] in seen["admin"]["installLine"]
+
+    # A viewer: no admin link or page; another organization's collector is "not found".
+    viewer = seen["viewer"]
+    assert viewer["adminLinks"] == 0 and viewer["adminTables"] == 0, viewer
+    assert "not found" in viewer["notFound"].lower(), viewer
+
+    # Readable at phone width: nothing wider than the screen.
+    assert seen["phone"]["horizontalOverflowPx"] <= 0, seen["phone"]
