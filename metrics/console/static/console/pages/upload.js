@@ -69,7 +69,7 @@ function percentRead(upload) {
 }
 
 function describe(upload) {
-  const stored = upload.result?.ticks ? `, ${upload.result.ticks} ticks stored so far` : '';
+  const stored = upload.result?.ticks ? `, ${upload.result.ticks} ticks stored${FINAL.has(upload.state) ? '' : ' so far'}` : '';
   return `${upload.file_name} (${upload.format}${upload.compressed ? ', gzip' : ''}): ${upload.state}${stored}`;
 }
 
