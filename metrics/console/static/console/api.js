@@ -132,6 +132,12 @@ function retryDelay(response) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function waitToRetry(what, response) {
+  const delay = retryDelay(response);
+  connection(`${what}: retrying in ${Math.round(delay / 1000)} s…`);
+  await sleep(delay);
+}
+
 async function send(url, init) {
   try {
     return await fetch(url, init);
@@ -144,7 +150,15 @@ async function request(path, { method = 'GET', body, form, raw = false, query, a
   const url = query ? `${path}?${new URLSearchParams(query)}` : path;
   const reads = method === 'GET';
   for (let retried = false; ; ) {
-    const headers = anonymous ? {} : await authHeaders();
+    let headers;
+    try {
+      headers = anonymous ? {} : await authHeaders();
+    } catch (err) {
+      // A refresh that got no answer (or a 503) is, for a read, one more reason to wait.
+      if (!(reads && (err.status === 0 || RETRYABLE.has(err.status)))) throw err;
+      await waitToRetry(err.status ? `The server answered ${err.status}` : 'Connection lost', null);
+      continue;
+    }
     const init = { method, headers, cache: 'no-store' };
     if (form) init.body = form;
     else if (body !== undefined) {
@@ -155,9 +169,7 @@ async function request(path, { method = 'GET', body, form, raw = false, query, a
     if (response === null || RETRYABLE.has(response.status)) {
       const what = response === null ? 'Connection lost' : `The server answered ${response.status}`;
       if (!reads) throw new ApiError(response ? response.status : 0, `${what}: try again.`);
-      const delay = retryDelay(response);
-      connection(`${what}: retrying in ${Math.round(delay / 1000)} s…`);
-      await sleep(delay);
+      await waitToRetry(what, response);
       continue;
     }
     connection('');
