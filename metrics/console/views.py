@@ -2,11 +2,12 @@
 gunicorn alike, the way accounts/apis/schema.py serves Swagger UI's: one route per file
 (urls.py), public, no object from the URL.
 
-Why not Django's staticfiles or WhiteNoise: gunicorn serves no static files here (nothing
-runs collectstatic, no STATIC_ROOT is shipped in the image), and a dozen small files need
-neither a build step nor another dependency. They change with XAT's own code, not with a
-version in their names, so the browser revalidates each load (`no-cache` with
-`Last-Modified`: a 304 when unchanged) instead of keeping a stale copy for a year.
+Why not Django's staticfiles or WhiteNoise: nothing serves /static/ here (the image runs
+collectstatic, but neither gunicorn nor nginx's template answers that path), and a dozen
+small files need neither another dependency nor a collectstatic step that `make run` would
+have to run too. They change with XAT's own code, not with a version in their names, so
+the browser revalidates each load (`no-cache` with `Last-Modified`: a 304 when unchanged)
+instead of keeping a stale copy for a year.
 """
 
 from pathlib import Path
