@@ -120,8 +120,10 @@ async function renderSignIn(root) {
 
 onAuthChange(({ user }) => {
   renderNav();
+  const { path } = parseHash();
   if (!user) navigate('#/signin');
-  else if (!parseHash().path.startsWith('#/signin')) route(); // another organization: the page again
+  else if (path.startsWith('#/collectors/')) navigate(HOME); // another organization: not its collector
+  else if (!path.startsWith('#/signin')) route(); // another organization: the same page of it
 });
 window.addEventListener('hashchange', route);
 renderNav();

@@ -3,8 +3,9 @@
 // drag across the plot that reports its time range instead of zooming locally, so the
 // caller asks the API for that range at its finer resolution.
 //
-// The container gets data-points (x values drawn) and data-draw-ms (from setData, or the
-// chart's creation, to the end of uPlot's draw of those data).
+// The container gets data-points (x values drawn), data-last (the newest one, Unix seconds)
+// and data-draw-ms (from setData, or the chart's creation, to the end of uPlot's draw of
+// those data).
 import uPlot from './vendor/uplot/uPlot.esm.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
@@ -76,7 +77,11 @@ export function drawChart(container, { timestamps, lines, onZoom }) {
       }],
     },
   };
-  container.dataset.points = String(timestamps.length);
+  const counted = () => {
+    container.dataset.points = String(data[0].length);
+    container.dataset.last = data[0].length ? String(data[0][data[0].length - 1]) : '';
+  };
+  counted();
   const plot = new uPlot(options, data, container);
 
   return {
@@ -87,7 +92,7 @@ export function drawChart(container, { timestamps, lines, onZoom }) {
       const oldest = data[0][data[0].length - 1] - spanSeconds;
       const drop = data[0].findIndex((ts) => ts >= oldest);
       if (drop > 0) data.forEach((values) => values.splice(0, drop));
-      container.dataset.points = String(data[0].length);
+      counted();
       drawStarted = performance.now();
       plot.setData(data);
     },
