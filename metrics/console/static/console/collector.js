@@ -63,7 +63,9 @@ function rangeControls(ctx, id, chosen) {
     el('form', { class: 'custom-range', onsubmit: (event) => {
       event.preventDefault();
       if (!from.value || !to.value) return ctx.showError(new Error('Give both ends of the range.'));
-      ctx.navigate(`#/collectors/${id}?from=${from.value}Z&to=${to.value}Z`);
+      // A whole minute comes without its seconds (2026-01-10T20:35): the API wants them.
+      const iso = (value) => `${value.length === 16 ? `${value}:00` : value}Z`;
+      ctx.navigate(`#/collectors/${id}?from=${iso(from.value)}&to=${iso(to.value)}`);
     } },
     el('label', { for: 'range-from', text: 'From (UTC)' }), from,
     el('label', { for: 'range-to', text: 'To (UTC)' }), to,
