@@ -76,6 +76,8 @@ async function chartAfter(action, collectorId, chart = 'cpu') {
   const answeredPoints = body.timestamps?.length ?? null;
   await page.waitForFunction(([selector, expected]) => document.querySelector(selector)?.dataset.points === expected,
     [`#chart-${chart}`, String(answeredPoints)], { timeout: 10_000 }).catch(() => {});
+  await page.waitForFunction((word) => document.querySelector('#resolution')?.textContent.includes(word),
+    body.resolution, { timeout: 10_000 }).catch(() => {});
   const node = page.locator(`#chart-${chart}`);
   const url = new URL(response.url());
   return {
@@ -119,16 +121,20 @@ await step('hour', async () => {
 await step('live', async () => {
   await page.click('#live-toggle');
   await page.waitForTimeout(1_000);
-  const before = await points();
+  const last = async () => Number(await page.getAttribute('#chart-cpu', 'data-last'));
+  const [before, lastBefore] = [await points(), await last()];
   const tick = await readFile(plan.liveTick.file);
   const started = Date.now();
   const sent = await fetch(`${plan.url}/v1/trickle`, { method: 'POST', headers: { apikey: plan.liveTick.key }, body: tick });
-  await page.waitForFunction((n) => Number(document.querySelector('#chart-cpu').dataset.points) > n, before,
+  // The newest x grows (data-points too while the shown hour is not full).
+  await page.waitForFunction((n) => Number(document.querySelector('#chart-cpu').dataset.last) > n, lastBefore,
     { timeout: 15_000 }).catch(() => {});
+  const lastAfter = await last();
+  const elapsedMs = lastAfter > lastBefore ? Date.now() - started : null;
   const after = await points();
-  const elapsedMs = after > before ? Date.now() - started : null;
   await page.click('#live-toggle');
-  return { trickleStatus: sent.status, before, after, elapsedMs, connection: (await page.textContent('#connection-status'))?.trim() };
+  return { trickleStatus: sent.status, before, after, lastBefore, lastAfter, elapsedMs,
+    connection: (await page.textContent('#connection-status'))?.trim() };
 });
 
 await step('export', async () => {
@@ -196,8 +202,54 @@ await step('admin', async () => {
   await page.fill('#key-name', 'browser key');
   await page.click('#key-create');
   await page.waitForSelector('#new-key');
+  const shot = await shoot('admin');
+  // A refusal is shown as the API words it: inviting a member's own address (by keyboard).
+  await page.focus('#invite-email');
+  await page.keyboard.type(plan.memberEmail);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('#error')?.hidden
+    && document.querySelector('#error').textContent.trim() !== '');
   return { members, newKey: (await page.textContent('#new-key')).trim(),
-    installLine: (await page.textContent('#pcc-install-line')).trim(), screenshot: await shoot('admin') };
+    installLine: (await page.textContent('#pcc-install-line')).trim(), refusal: (await page.textContent('#error')).trim(),
+    screenshot: shot };
+});
+
+// The database away (503 with Retry-After), then no connection at all: the list says so,
+// retries, and shows once the API answers again.
+await step('outage', async () => {
+  let calls = 0;
+  const isList = (url) => url.pathname === '/api/collectors/';
+  await page.route(isList, (route) => {
+    calls += 1;
+    if (calls === 1) {
+      return route.fulfill({ status: 503, headers: { 'Retry-After': '1' }, contentType: 'application/json',
+        body: JSON.stringify({ detail: 'The database is unavailable; retry later.' }) });
+    }
+    return calls === 2 ? route.abort('internetdisconnected') : route.continue();
+  });
+  await go('#/collectors');
+  const statuses = [];
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline && !(await page.$('a.collector-link'));) {
+    const text = (await page.textContent('#connection-status'))?.trim();
+    if (text && statuses.at(-1) !== text) statuses.push(text);
+    await page.waitForTimeout(100);
+  }
+  await page.unroute(isList);
+  return { calls, statuses, listed: (await page.$$('a.collector-link')).length,
+    after: (await page.textContent('#connection-status'))?.trim() };
+});
+
+// Keyboard only: Tab to a collector's link, Enter opens its charts.
+await step('keyboard', async () => {
+  await page.evaluate(() => document.activeElement?.blur());
+  let tabs = 0;
+  while (tabs < 40 && !(await page.evaluate(() => document.activeElement?.matches('a.collector-link')))) {
+    await page.keyboard.press('Tab');
+    tabs += 1;
+  }
+  const focused = await page.evaluate(() => document.activeElement.dataset.id);
+  const opened = await chartAfter(() => page.keyboard.press('Enter'), focused);
+  return { tabs, focused, hash: await page.evaluate(() => window.location.hash), opened };
 });
 
 await step('viewer', async () => {

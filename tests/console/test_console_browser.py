@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from metrics.uploads.models import Upload
-from tests.dashboard.capture import TICKS
+from tests.dashboard.capture import LAST_TICK, TICKS
 from tests.personas import PASSWORD, api_client
 
 HERE = Path(__file__).parent
@@ -37,7 +37,7 @@ def plan_of(world, url: str, screenshots: Path, password: str) -> str:
     return json.dumps({
         "url": url, "screenshots": str(screenshots),
         "admin": {"username": team.admin.username, "password": password},
-        "viewer": {"username": team.viewer.username, "password": password},
+        "viewer": {"username": team.viewer.username, "password": password}, "memberEmail": team.viewer.email,
         "host": world.acme.collector.pk, "month": world.month.pk, "monthName": world.month.name,
         "uploadInto": world.upload_into.pk, "foreign": world.foreign.pk, "uploadFile": str(world.upload_file),
         "liveTick": {"key": world.live_key, "file": str(world.live_tick_file)},
@@ -52,7 +52,7 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     (SCREENSHOTS / "result.json").write_text(json.dumps(seen, indent=2))
     print(f"\nconsole screenshots and result: {SCREENSHOTS}")
     month = seen["month"]
-    print(f"30-day CPU chart ({month.get('points')} points x {month.get('series')} series) drawn in"
+    print(f"30-day CPU chart ({month.get('points')} points; {month.get('series')} series answered) drawn in"
           f" {month.get('drawMs')} ms after its answer; every chart of the month:", month.get("charts"))
     failed = {step: outcome["error"] for step, outcome in seen.items() if isinstance(outcome, dict) and "error" in outcome}
     assert not failed, failed
@@ -80,7 +80,8 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # Live mode: the tick sent through /v1/trickle during the test is a new point within 10 s.
     live = seen["live"]
     assert live["trickleStatus"] == 200, live
-    assert live["after"] == live["before"] + 1 and live["elapsedMs"] < 10_000, live
+    assert live["lastAfter"] == LAST_TICK and live["after"] == live["before"] + 1, live
+    assert live["elapsedMs"] < 10_000, live
 
     # The export link saves the shown range as CSV, named by the server.
     export = seen["export"]
@@ -107,6 +108,19 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # Admin pages: the members, and a new key shown once with its install line.
     assert seen["admin"]["members"] == 3
     assert seen["admin"]["newKey"].startswith("xat_") and seen["admin"]["newKey"] in seen["admin"]["installLine"]
+
+    # A refusal in the API's words: the field and its reason.
+    assert seen["admin"]["refusal"] == "email: A member of this organization has this address.", seen["admin"]
+
+    # The database away, then the connection lost: the page says so, retries, then shows the list.
+    outage = seen["outage"]
+    assert outage["calls"] >= 3 and outage["listed"] == 3 and outage["after"] == "", outage
+    assert any("503" in text for text in outage["statuses"]), outage
+    assert any("connection" in text.lower() for text in outage["statuses"]), outage
+
+    # Keyboard only: Tab reaches a collector's link, Enter opens its charts.
+    keyboard = seen["keyboard"]
+    assert keyboard["hash"] == f"#/collectors/{keyboard['focused']}" and keyboard["opened"]["points"] > 0, keyboard
 
     # A viewer: no admin link or page; another organization's collector is "not found".
     viewer = seen["viewer"]
