@@ -259,9 +259,12 @@ await step('viewer', async () => {
   await go('#/admin');
   await page.waitForFunction(() => document.querySelector('#error')?.textContent.includes('Admins only'));
   const adminTables = await page.$$eval('#admin-members, #admin-keys', (nodes) => nodes.length);
+  await chartAfter(() => go(`#/collectors/${plan.host}`), plan.host);
+  const exportLinks = await page.$$eval('a.export-link', (links) => links.length);
+  const exportsShown = (await page.textContent('.exports'))?.trim();
   await go(`#/collectors/${plan.foreign}`);
   await page.waitForSelector('#not-found', { state: 'visible' });
-  return { adminLinks, adminTables, notFound: (await page.textContent('#not-found')).trim(), screenshot: await shoot('not-found') };
+  return { adminLinks, adminTables, exportLinks, exportsShown, notFound: (await page.textContent('#not-found')).trim(), screenshot: await shoot('not-found') };
 });
 
 await browser.close();

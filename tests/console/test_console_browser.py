@@ -125,6 +125,8 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # A viewer: no admin link or page; another organization's collector is "not found".
     viewer = seen["viewer"]
     assert viewer["adminLinks"] == 0 and viewer["adminTables"] == 0, viewer
+    # nor export links (the API refuses a viewer's export): a sentence says who may export.
+    assert viewer["exportLinks"] == 0 and "analyst or admin" in viewer["exportsShown"], viewer
     assert "not found" in viewer["notFound"].lower(), viewer
 
     # Readable at phone width: nothing wider than the screen.
