@@ -181,6 +181,7 @@ function chartPanel(spec, ctx, id, base, query) {
   function fillMetrics() {
     const names = answer.items.length ? Object.keys(answer.items[0].series) : [];
     if (!names.includes(metric)) metric = names[0] || spec.itemMetric;
+    metricSelect.hidden = !names.length; // no item in this range: nothing to choose
     metricSelect.replaceChildren(...names.map((name) => el('option', { value: name, selected: name === metric,
                                                                       text: `${name} (${answer.units[name]})` })));
   }
