@@ -133,14 +133,14 @@ function follow(ctx, base, panels) {
   let since = panels[0].lastTimestamp();
   const poll = async () => {
     if (ctx.signal.aborted) return;
+    // No tick yet (a collector whose agent just started): the page again, until one is there.
+    if (since === null) return ctx.navigate(location.hash);
     try {
-      if (since !== null) {
-        const ticks = await ctx.api(`${base}/live/`, { query: { since } });
-        if (ctx.signal.aborted) return;
-        if (ticks.timestamps.length) {
-          panels.forEach((panel) => panel.append(ticks.timestamps, ticks.series[panel.family] || {}, span));
-          since = ticks.timestamps[ticks.timestamps.length - 1];
-        }
+      const ticks = await ctx.api(`${base}/live/`, { query: { since } });
+      if (ctx.signal.aborted) return;
+      if (ticks.timestamps.length) {
+        panels.forEach((panel) => panel.append(ticks.timestamps, ticks.series[panel.family] || {}, span));
+        since = ticks.timestamps[ticks.timestamps.length - 1];
       }
     } catch (err) {
       if (err.status === 400) return ctx.navigate(location.hash); // too far behind: read the hour again
@@ -217,9 +217,8 @@ function chartPanel(spec, ctx, id, base, query) {
       await redraw();
       return hostAnswer;
     },
-    span() {
-      const ts = hostAnswer.timestamps;
-      return hostAnswer.start ? (Date.parse(hostAnswer.end) - Date.parse(hostAnswer.start)) / 1000 : (ts.at(-1) - ts[0]);
+    span() { // the range's length, in seconds (none before the first tick)
+      return hostAnswer.start ? (Date.parse(hostAnswer.end) - Date.parse(hostAnswer.start)) / 1000 : 0;
     },
     lastTimestamp() {
       return hostAnswer.timestamps.length ? hostAnswer.timestamps.at(-1) : null;
