@@ -12,15 +12,16 @@ import pytest
 from django.conf import global_settings
 from django.db import connection
 
+from bench.upload import capture_write
 from metrics.models import Collector
 from tests.conftest import gunicorn_serving
 from tests.dashboard.capture import TICKS, Replayed, replayed
 from tests.ingest.agent import envelope
-from tests.perfdash.replay import ndjson
 from tests.personas import api_client, api_key_make, collector_make, team_make
 from tests.uploads.files import upload, uploads_work, worker_start, worker_stop
 
 MONTH_HOURS = 720
+UPLOAD_MEGABYTES = 12  # the capture about 9 times, 5 batches of 250 ticks
 # The capture is older than the default retention, which would make the charts read a
 # coarser level: nothing is dropped here (as tests/perfdash/replay.py keeps them).
 RETENTION_KEPT = {f"XAT_RETENTION_{level}_DAYS": "0" for level in ("RAW", "1M", "1H", "1D")}
@@ -32,7 +33,7 @@ PORTAL_COLUMNS = ("timestamp,cpu_user,cpu_system,cpu_idle,cpu_iowait,cpu_steal,m
 class ConsoleWorld:
     acme: Replayed  # its collector holds the capture but its last tick
     month: Collector  # an hourly sample over the last 30 days
-    upload_into: Collector  # empty: the browser uploads the capture into it
+    upload_into: Collector  # empty: the browser uploads a capture into it
     foreign: Collector  # globex's
     live_key: str  # a collector key of acme's collector, for the tick held back
     upload_file: Path
@@ -52,8 +53,9 @@ def console_world(client, settings, tmp_path) -> ConsoleWorld:
     answer = upload(api_client(acme.team.analyst), portal_month(), name="month.csv", collector=month)
     assert answer.status_code == 202, answer.content
     uploads_work()
+    # Several batches of the job's, so that the page sees the bar between 0 and 100 %.
     upload_file = tmp_path / "collection.ndjson"
-    upload_file.write_bytes(ndjson(TICKS))
+    capture_write(upload_file, UPLOAD_MEGABYTES)
     live_tick_file = tmp_path / "tick.json"
     live_tick_file.write_bytes(envelope("host", TICKS[-1]))
     return ConsoleWorld(acme=acme, month=month, upload_into=collector_make(organization, name="uploaded"),

@@ -178,6 +178,12 @@ await step('sessions', async () => {
 await step('upload', async () => {
   await go(`#/upload?collector=${plan.uploadInto}`);
   await page.waitForSelector('#upload-file');
+  // A file of no known format first: refused at once, in the API's words.
+  await page.setInputFiles('#upload-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(plan.notCapture) });
+  await page.click('#upload-submit');
+  await page.waitForFunction(() => !document.querySelector('#error')?.hidden
+    && document.querySelector('#error').textContent.trim() !== '');
+  const refusal = (await page.textContent('#error')).trim();
   await page.setInputFiles('#upload-file', plan.uploadFile);
   await page.click('#upload-submit');
   const seen = [];
@@ -192,7 +198,7 @@ await step('upload', async () => {
   const state = (await page.textContent('#upload-state'))?.trim();
   const shot = await shoot('upload');
   const charted = await chartAfter(() => page.click('#upload-charts'), plan.uploadInto);
-  return { seen, progress, state, charted, screenshot: shot };
+  return { refusal, seen, progress, state, charted, screenshot: shot };
 });
 
 await step('admin', async () => {
