@@ -4,12 +4,12 @@ import { api, ApiError, onAuthChange, session, setOrganization, signIn, signOut 
 import { el } from './dom.js';
 
 const ROUTES = [
-  { pattern: /^#\/signin$/, page: () => ({ render: renderSignIn }), anonymous: true },
-  { pattern: /^#\/collectors$/, page: () => import('./collectors.js') },
-  { pattern: /^#\/collectors\/(?<id>\d+)$/, page: () => import('./collector.js') },
-  { pattern: /^#\/collectors\/(?<id>\d+)\/sessions$/, page: () => import('./pages/sessions.js') },
-  { pattern: /^#\/upload$/, page: () => import('./pages/upload.js') },
-  { pattern: /^#\/admin$/, page: () => import('./pages/admin.js'), admins: true },
+  { pattern: /^#\/signin$/, title: 'Sign in', page: () => ({ render: renderSignIn }), anonymous: true },
+  { pattern: /^#\/collectors$/, title: 'Collectors', page: () => import('./collectors.js') },
+  { pattern: /^#\/collectors\/(?<id>\d+)$/, title: 'Collector', page: () => import('./collector.js') },
+  { pattern: /^#\/collectors\/(?<id>\d+)\/sessions$/, title: 'Sessions', page: () => import('./pages/sessions.js') },
+  { pattern: /^#\/upload$/, title: 'Upload', page: () => import('./pages/upload.js') },
+  { pattern: /^#\/admin$/, title: 'Admin', page: () => import('./pages/admin.js'), admins: true },
 ];
 const HOME = '#/collectors';
 
@@ -81,6 +81,7 @@ async function route() {
     afterSignIn = location.hash;
     return navigate('#/signin');
   }
+  document.title = `${match.r.title} · XAT console`;
   const root = el('div', { class: 'page' });
   main.replaceChildren(root);
   if (match.r.admins && role() !== 'admin') {
