@@ -69,7 +69,8 @@ function isChartAnswer(response, collectorId, chart) {
 async function chartAfter(action, collectorId, chart = 'cpu') {
   const answered = awaitedLater(page.waitForResponse((response) => isChartAnswer(response, collectorId, chart)));
   // A chart still showing the previous answer must not pass for the new one.
-  await page.evaluate((selector) => document.querySelector(selector)?.removeAttribute('data-points'), `#chart-${chart}`);
+  await page.evaluate((selector) => document.querySelector(selector)?.removeAttribute('data-points'),
+    `#chart-${chart}`);
   await action();
   const response = await answered;
   const body = await response.json();
@@ -125,7 +126,8 @@ await step('live', async () => {
   const [before, lastBefore] = [await points(), await last()];
   const tick = await readFile(plan.liveTick.file);
   const started = Date.now();
-  const sent = await fetch(`${plan.url}/v1/trickle`, { method: 'POST', headers: { apikey: plan.liveTick.key }, body: tick });
+  const sent = await fetch(`${plan.url}/v1/trickle`,
+    { method: 'POST', headers: { apikey: plan.liveTick.key }, body: tick });
   // The newest x grows (data-points too while the shown hour is not full).
   await page.waitForFunction((n) => Number(document.querySelector('#chart-cpu').dataset.last) > n, lastBefore,
     { timeout: 15_000 }).catch(() => {});
@@ -161,7 +163,8 @@ await step('month', async () => {
   const month = await chartAfter(() => page.click('button[data-range="30d"]'), plan.month);
   const charts = {};
   for (const chart of ['cpu', 'memory', 'disk', 'network']) {
-    charts[chart] = { points: await points(chart), drawMs: Number(await page.getAttribute(`#chart-${chart}`, 'data-draw-ms')) };
+    const drawMs = Number(await page.getAttribute(`#chart-${chart}`, 'data-draw-ms'));
+    charts[chart] = { points: await points(chart), drawMs };
   }
   return { ...month, charts, screenshot: await shoot('collector-30d') };
 });
@@ -179,7 +182,8 @@ await step('upload', async () => {
   await go(`#/upload?collector=${plan.uploadInto}`);
   await page.waitForSelector('#upload-file');
   // A file of no known format first: refused at once, in the API's words.
-  await page.setInputFiles('#upload-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(plan.notCapture) });
+  await page.setInputFiles('#upload-file',
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(plan.notCapture) });
   await page.click('#upload-submit');
   await page.waitForFunction(() => !document.querySelector('#error')?.hidden
     && document.querySelector('#error').textContent.trim() !== '');
@@ -216,7 +220,8 @@ await step('admin', async () => {
   await page.waitForFunction(() => !document.querySelector('#error')?.hidden
     && document.querySelector('#error').textContent.trim() !== '');
   return { members, newKey: (await page.textContent('#new-key')).trim(),
-    installLine: (await page.textContent('#pcc-install-line')).trim(), refusal: (await page.textContent('#error')).trim(),
+    installLine: (await page.textContent('#pcc-install-line')).trim(),
+    refusal: (await page.textContent('#error')).trim(),
     screenshot: shot };
 });
 
@@ -270,7 +275,8 @@ await step('viewer', async () => {
   const exportsShown = (await page.textContent('.exports'))?.trim();
   await go(`#/collectors/${plan.foreign}`);
   await page.waitForSelector('#not-found', { state: 'visible' });
-  return { adminLinks, adminTables, exportLinks, exportsShown, notFound: (await page.textContent('#not-found')).trim(), screenshot: await shoot('not-found') };
+  return { adminLinks, adminTables, exportLinks, exportsShown,
+    notFound: (await page.textContent('#not-found')).trim(), screenshot: await shoot('not-found') };
 });
 
 await browser.close();

@@ -56,10 +56,12 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     month = seen["month"]
     print(f"30-day CPU chart ({month.get('points')} points; {month.get('series')} series answered) drawn in"
           f" {month.get('drawMs')} ms after its answer; every chart of the month:", month.get("charts"))
-    failed = {step: outcome["error"] for step, outcome in seen.items() if isinstance(outcome, dict) and "error" in outcome}
+    failed = {step: outcome["error"] for step, outcome in seen.items()
+              if isinstance(outcome, dict) and "error" in outcome}
     assert not failed, failed
     # A strict Content-Security-Policy breaks a page silently: nothing was refused, nothing thrown.
-    assert not [e for e in seen["errors"] if "Content Security Policy" in e or e.startswith("pageerror")], seen["errors"]
+    refused = [e for e in seen["errors"] if "Content Security Policy" in e or e.startswith("pageerror")]
+    assert not refused, seen["errors"]
 
     world = console_world
     acme = world.acme
@@ -73,7 +75,8 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # The CPU chart over 1 hour holds exactly the points the API answers for the same range
     # (asked again with its start and end: the live tick came since, after that end).
     hour = seen["hour"]
-    again = admin.get(f"/api/dashboard/collectors/{acme.collector.pk}/cpu/", {"start": hour["start"], "end": hour["end"]})
+    again = admin.get(f"/api/dashboard/collectors/{acme.collector.pk}/cpu/",
+                      {"start": hour["start"], "end": hour["end"]})
     assert again.status_code == 200, again.content
     assert hour["status"] == 200 and hour["points"] == hour["answered"] == len(again.json()["timestamps"]), hour
     assert hour["answered"] == len(TICKS) - 1  # every tick of the capture but the one held back, at raw
@@ -101,8 +104,8 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # An upload: a file of no known format refused in the API's words; a capture's bar follows
     # its job (part read, then 100 %), and its ticks are in the chart.
     uploaded = seen["upload"]
-    refused = upload(api_client(acme.team.analyst), NOT_A_CAPTURE, collector=world.upload_into)
-    assert refused.status_code == 415 and refused.json()["error"] in uploaded["refusal"], uploaded["refusal"]
+    unknown = upload(api_client(acme.team.analyst), NOT_A_CAPTURE, collector=world.upload_into)
+    assert unknown.status_code == 415 and unknown.json()["error"] in uploaded["refusal"], uploaded["refusal"]
     assert uploaded["seen"] == sorted(uploaded["seen"]) and uploaded["seen"][-1] == 100, uploaded["seen"]
     assert any(0 < value < 100 for value in uploaded["seen"]), uploaded["seen"]
     (done,) = Upload.objects.filter(collector=world.upload_into)

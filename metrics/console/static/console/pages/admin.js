@@ -119,7 +119,7 @@ function keysSection(keys, collectors, ctx, change) {
                          onclick: () => showKey(ctx.api(`/api/keys/${key.id}/rotate/`, { method: 'POST' })) }), ' ',
           el('button', {
             type: 'button', text: 'Revoke',
-            onclick: change(() => window.confirm(`Revoke the key "${key.name}" now? Its agents are refused from then on.`)
+            onclick: change(() => window.confirm(`Revoke the key "${key.name}" now? Its agents are refused from then.`)
               && ctx.api(`/api/keys/${key.id}/`, { method: 'DELETE' })),
           }))]), { id: 'admin-keys' }),
     form, shown);

@@ -20,7 +20,7 @@ export async function render(root, ctx) {
           el('a', { href: sessionRange(collector.id, session), class: 'session-open', 'data-id': session.session_id,
                     text: 'Open charts' })]),
         { id: 'sessions' })
-      : el('p', { id: 'sessions-empty', text: 'No sessions yet: a session opens with the first tick the agent sends.' }));
+      : el('p', { id: 'sessions-empty', text: 'No sessions yet: the first tick the agent sends opens one.' }));
 }
 
 // The collector page over the session's window: an active session runs to its last data.

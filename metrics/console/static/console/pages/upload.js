@@ -23,7 +23,8 @@ export async function render(root, ctx) {
   const form = el('form', { id: 'upload-form' },
     el('p', {}, el('label', { for: 'upload-collector', text: 'Collector ' }), select),
     el('p', {}, el('label', { for: 'upload-file', text: 'Capture file ' }), file),
-    el('p', { class: 'hint', text: 'A pcc capture (collection.ndjson), PerfCollector1 lines, a portal CSV or a pcprocess zip; gzip allowed.' }),
+    el('p', { class: 'hint', text: 'A pcc capture (collection.ndjson), PerfCollector1 lines, a portal CSV '
+      + 'or a pcprocess zip; gzip too.' }),
     el('p', {}, submit));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -69,8 +70,9 @@ function percentRead(upload) {
 }
 
 function describe(upload) {
-  const stored = upload.result?.ticks ? `, ${upload.result.ticks} ticks stored${FINAL.has(upload.state) ? '' : ' so far'}` : '';
-  return `${upload.file_name} (${upload.format}${upload.compressed ? ', gzip' : ''}): ${upload.state}${stored}`;
+  const file = `${upload.file_name} (${upload.format}${upload.compressed ? ', gzip' : ''}): ${upload.state}`;
+  if (!upload.result?.ticks) return file;
+  return `${file}, ${upload.result.ticks} ticks stored${FINAL.has(upload.state) ? '' : ' so far'}`;
 }
 
 // What the job stored and what it skipped, and why (the upload's result and failure).
