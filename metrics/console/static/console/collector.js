@@ -39,7 +39,7 @@ function itemLines(answer, metric) {
     .map((item) => ({ key: item.name, label: item.name, unit: answer.units[metric], values: item.series[metric] }));
 }
 
-function header(collector, ctx) {
+function header(collector) {
   const facts = [
     ['Host', collector.hostname], ['Status', STATUS_WORDS[collector.status]],
     ['Last sample', collector.last_seen ? formatTime(Date.parse(collector.last_seen) / 1000) : 'none'],
@@ -88,17 +88,21 @@ export async function render(root, ctx) {
   const rangeText = el('span', { id: 'range-shown' });
   const resolution = el('span', { id: 'resolution' });
   const exports = el('span', { class: 'exports' });
-  const liveToggle = el('button', { id: 'live-toggle', type: 'button', 'aria-pressed': 'false', text: 'Live' });
+  const live = ctx.query.live === '1';
+  const liveToggle = el('button', {
+    id: 'live-toggle', type: 'button', 'aria-pressed': String(live), text: live ? 'Live: on' : 'Live',
+    onclick: () => ctx.navigate(`#/collectors/${id}?range=1h${live ? '' : '&live=1'}`),
+  });
   const charts = el('div', { class: 'charts' });
-  root.append(header(collector, ctx));
   const controls = el('div', { class: 'controls' });
-  root.append(controls,
+  root.append(header(collector), controls,
     el('p', { class: 'shown' }, 'Range ', rangeText, ', resolution ', resolution, ' ', exports),
     charts);
 
   const panels = CHARTS.map((spec) => chartPanel(spec, ctx, id, base, query));
   charts.append(...panels.map((panel) => panel.figure));
   const answers = await Promise.all(panels.map((panel) => panel.load()));
+  if (ctx.signal.aborted) return panels.forEach((panel) => panel.destroy()); // left while the charts loaded
   const cpu = answers[0];
   if (!cpu.start) {
     controls.append(rangeControls(ctx, id, {}), liveToggle);
@@ -119,11 +123,6 @@ export async function render(root, ctx) {
     panels.forEach((panel) => panel.destroy());
   });
 
-  const live = ctx.query.live === '1';
-  liveToggle.setAttribute('aria-pressed', String(live));
-  liveToggle.textContent = live ? 'Live: on' : 'Live';
-  liveToggle.addEventListener('click', () => ctx.navigate(live ? `#/collectors/${id}?range=1h`
-                                                                : `#/collectors/${id}?range=1h&live=1`));
   if (live) follow(ctx, base, panels.filter((panel) => LIVE_FAMILIES.has(panel.family)));
 }
 
