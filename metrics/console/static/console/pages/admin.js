@@ -51,17 +51,26 @@ function invitationsSection(invitations, ctx, change) {
   const role = el('select', { id: 'invite-role' },
     ...ROLES.map((name) => el('option', { value: name, selected: name === 'viewer', text: name })));
   const shown = el('div', { id: 'new-invitation', 'aria-live': 'polite' });
+  const listOf = (rows) => table(`${rows.length} open invitations`,
+    ['Email', 'Role', 'Status', 'Invited by', 'Expires', ''], rows.map((invitation) => [
+      invitation.email, invitation.role, invitation.status, invitation.invited_by, timeOf(invitation.expires_at),
+      el('button', {
+        type: 'button', text: 'Revoke',
+        onclick: change(() => ctx.api(`/api/organization/invitations/${invitation.id}/`, { method: 'DELETE' })),
+      })]), { id: 'admin-invitations' });
+  let listed = listOf(invitations);
   const form = el('form', {
     onsubmit: async (event) => {
       event.preventDefault();
       try {
         const invitation = await ctx.api('/api/organization/invitations/',
           { method: 'POST', body: { email: email.value, role: role.value } });
-        // Not drawn again from the API: the token would be gone (it is shown this once).
+        // The token is shown this once: only the list is read again, not the page.
         shown.replaceChildren(
           el('p', { text: `Invitation for ${invitation.email} (${invitation.role}), valid until `
             + `${timeOf(invitation.expires_at)}. Pass this token on privately; it is not shown again:` }),
           el('pre', { id: 'new-invitation-token', tabindex: '0', text: invitation.token }));
+        listed = replaced(listed, listOf(await allPages(ctx.api, '/api/organization/invitations/')));
       } catch (error) {
         ctx.showError(error);
       }
@@ -69,15 +78,7 @@ function invitationsSection(invitations, ctx, change) {
   }, el('label', { for: 'invite-email', text: 'Email ' }), email, ' ',
   el('label', { for: 'invite-role', text: 'Role ' }), role, ' ', el('button', { type: 'submit', text: 'Invite' }));
   return el('section', { 'aria-labelledby': 'invitations-title' },
-    el('h2', { id: 'invitations-title', text: 'Invitations' }),
-    table(`${invitations.length} open invitations`, ['Email', 'Role', 'Status', 'Invited by', 'Expires', ''],
-      invitations.map((invitation) => [
-        invitation.email, invitation.role, invitation.status, invitation.invited_by, timeOf(invitation.expires_at),
-        el('button', {
-          type: 'button', text: 'Revoke',
-          onclick: change(() => ctx.api(`/api/organization/invitations/${invitation.id}/`, { method: 'DELETE' })),
-        })]), { id: 'admin-invitations' }),
-    form, shown);
+    el('h2', { id: 'invitations-title', text: 'Invitations' }), listed, form, shown);
 }
 
 function keysSection(keys, collectors, ctx, change) {
@@ -87,7 +88,7 @@ function keysSection(keys, collectors, ctx, change) {
     el('option', { value: '', text: 'Organization key (any collector; registers new hosts)' }),
     ...collectors.map((c) => el('option', { value: String(c.id), text: `Collector key: ${c.name}` })));
   const shown = el('div', { id: 'new-key-shown', 'aria-live': 'polite' });
-  // Not drawn again from the API: the key would be gone (it is shown this once).
+  // The key is shown this once: only the list is read again, not the page.
   const showKey = async (answer) => {
     try {
       const key = await answer;
@@ -96,10 +97,24 @@ function keysSection(keys, collectors, ctx, change) {
         el('pre', { id: 'new-key', tabindex: '0', text: key.key }),
         el('p', { text: 'Install pcc with it on the host:' }),
         el('pre', { id: 'pcc-install-line', tabindex: '0', text: installLine(key.key) }));
+      listed = replaced(listed, listOf(await allPages(ctx.api, '/api/keys/')));
     } catch (error) {
       ctx.showError(error);
     }
   };
+  const listOf = (rows) => table(`${rows.length} keys`,
+    ['Name', 'Prefix', 'Scope', 'Created', 'Last used', 'Expires', 'State', ''], rows.map((key) => [
+      key.name, key.prefix, key.collector ? `collector ${names.get(key.collector) ?? key.collector}` : 'organization',
+      timeOf(key.created_at), timeOf(key.last_used_at), timeOf(key.expires_at), key.revoked ? 'revoked' : 'live',
+      key.revoked ? '' : el('span', {},
+        el('button', { type: 'button', text: 'Rotate',
+                       onclick: () => showKey(ctx.api(`/api/keys/${key.id}/rotate/`, { method: 'POST' })) }), ' ',
+        el('button', {
+          type: 'button', text: 'Revoke',
+          onclick: change(() => window.confirm(`Revoke the key "${key.name}" now? Its agents are refused from then.`)
+            && ctx.api(`/api/keys/${key.id}/`, { method: 'DELETE' })),
+        }))]), { id: 'admin-keys' });
+  let listed = listOf(keys);
   const form = el('form', {
     onsubmit: (event) => {
       event.preventDefault();
@@ -109,20 +124,12 @@ function keysSection(keys, collectors, ctx, change) {
   }, el('label', { for: 'key-name', text: 'Name ' }), name, ' ', el('label', { for: 'key-collector', text: 'Scope ' }),
   scope, ' ', el('button', { type: 'submit', id: 'key-create', text: 'Create key' }));
   return el('section', { 'aria-labelledby': 'keys-title' },
-    el('h2', { id: 'keys-title', text: 'API keys' }),
-    table(`${keys.length} keys`, ['Name', 'Prefix', 'Scope', 'Created', 'Last used', 'Expires', 'State', ''],
-      keys.map((key) => [
-        key.name, key.prefix, key.collector ? `collector ${names.get(key.collector) ?? key.collector}` : 'organization',
-        timeOf(key.created_at), timeOf(key.last_used_at), timeOf(key.expires_at), key.revoked ? 'revoked' : 'live',
-        key.revoked ? '' : el('span', {},
-          el('button', { type: 'button', text: 'Rotate',
-                         onclick: () => showKey(ctx.api(`/api/keys/${key.id}/rotate/`, { method: 'POST' })) }), ' ',
-          el('button', {
-            type: 'button', text: 'Revoke',
-            onclick: change(() => window.confirm(`Revoke the key "${key.name}" now? Its agents are refused from then.`)
-              && ctx.api(`/api/keys/${key.id}/`, { method: 'DELETE' })),
-          }))]), { id: 'admin-keys' }),
-    form, shown);
+    el('h2', { id: 'keys-title', text: 'API keys' }), listed, form, shown);
+}
+
+function replaced(node, fresh) {
+  node.replaceWith(fresh);
+  return fresh;
 }
 
 // The install command XAT answers with a new agent key elsewhere (the cloud inventories'

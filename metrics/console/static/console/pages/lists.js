@@ -1,12 +1,13 @@
 // What the pages of lists share: tables of API rows, every page of a list endpoint, times.
 import { el, formatTime } from '../dom.js';
 
-// A table with a caption (its accessible name), header cells and rows of cells (text or nodes).
+// A table with a caption (its accessible name), header cells and rows of cells (text or nodes),
+// scrolled sideways on its own where the screen is narrower (a phone), not the whole page.
 export function table(caption, headers, rows, attributes = {}) {
-  return el('table', attributes,
+  return el('div', { class: 'table-scroll' }, el('table', attributes,
     el('caption', { text: caption }),
     el('thead', {}, el('tr', {}, ...headers.map((header) => el('th', { scope: 'col', text: header })))),
-    el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((cell) => el('td', {}, cell))))));
+    el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((cell) => el('td', {}, cell)))))));
 }
 
 // Every page of a list endpoint ({count, next, previous, results}) as one array.
