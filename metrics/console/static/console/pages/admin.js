@@ -2,7 +2,7 @@
 // removal), invitations (the token shown once) and API keys (the new key shown once, with
 // the pcc install line for it).
 import { el } from '../dom.js';
-import { allPages, table, timeOf } from './lists.js';
+import { allPages, counted, table, timeOf } from './lists.js';
 
 const ROLES = ['admin', 'analyst', 'viewer'];
 
@@ -32,7 +32,7 @@ function membersSection(members, ctx, change) {
   const path = (member) => `/api/organization/members/${member.id}/`;
   return el('section', { 'aria-labelledby': 'members-title' },
     el('h2', { id: 'members-title', text: 'Members' }),
-    table(`${members.length} members`, ['User', 'Email', 'Role', 'Member since', ''], members.map((member) => [
+    table(counted(members.length, 'member'), ['User', 'Email', 'Role', 'Member since', ''], members.map((member) => [
       member.username, member.email,
       el('select', {
         'aria-label': `Role of ${member.username}`,
@@ -51,7 +51,7 @@ function invitationsSection(invitations, ctx, change) {
   const role = el('select', { id: 'invite-role' },
     ...ROLES.map((name) => el('option', { value: name, selected: name === 'viewer', text: name })));
   const shown = el('div', { id: 'new-invitation', 'aria-live': 'polite' });
-  const listOf = (rows) => table(`${rows.length} open invitations`,
+  const listOf = (rows) => table(counted(rows.length, 'open invitation'),
     ['Email', 'Role', 'Status', 'Invited by', 'Expires', ''], rows.map((invitation) => [
       invitation.email, invitation.role, invitation.status, invitation.invited_by, timeOf(invitation.expires_at),
       el('button', {
@@ -96,13 +96,15 @@ function keysSection(keys, collectors, ctx, change) {
         el('p', { text: `Key "${key.name}" (${key.scope}). Copy it now: it is not shown again.` }),
         el('pre', { id: 'new-key', tabindex: '0', text: key.key }),
         el('p', { text: 'Install pcc with it on the host:' }),
-        el('pre', { id: 'pcc-install-line', tabindex: '0', text: installLine(key.key) }));
+        el('pre', { id: 'pcc-install-line', tabindex: '0', text: installLine(key.key) }),
+        el('p', { text: 'XAT does not serve install.sh itself (the line is the one its cloud inventories give). '
+          + `An agent already installed takes this key and ${window.location.origin} (it posts to /v1/trickle).` }));
       listed = replaced(listed, listOf(await allPages(ctx.api, '/api/keys/')));
     } catch (error) {
       ctx.showError(error);
     }
   };
-  const listOf = (rows) => table(`${rows.length} keys`,
+  const listOf = (rows) => table(counted(rows.length, 'key'),
     ['Name', 'Prefix', 'Scope', 'Created', 'Last used', 'Expires', 'State', ''], rows.map((key) => [
       key.name, key.prefix, key.collector ? `collector ${names.get(key.collector) ?? key.collector}` : 'organization',
       timeOf(key.created_at), timeOf(key.last_used_at), timeOf(key.expires_at), key.revoked ? 'revoked' : 'live',

@@ -21,6 +21,11 @@ export async function allPages(api, path) {
   }
 }
 
+// "1 key", "2 keys".
+export function counted(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 // An ISO 8601 time of the API as the console shows every time (UTC).
 export function timeOf(iso) {
   return iso ? formatTime(Date.parse(iso) / 1000) : '—';

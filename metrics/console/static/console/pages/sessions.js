@@ -1,7 +1,7 @@
 // A collector's trickle sessions (GET /dashboard/api/collectors/<uuid>/sessions/), each
 // opened on the collector's page as a chart range.
 import { el } from '../dom.js';
-import { table, timeOf } from './lists.js';
+import { counted, table, timeOf } from './lists.js';
 
 export async function render(root, ctx) {
   const collector = await ctx.api(`/api/collectors/${ctx.params.id}/`);
@@ -11,7 +11,7 @@ export async function render(root, ctx) {
     el('h1', { text: `Sessions of ${collector.name}` }),
     el('p', {}, el('a', { href: `#/collectors/${collector.id}`, text: `Back to ${collector.name}` })),
     sessions.length
-      ? table(`${history.total_sessions} sessions, newest first`,
+      ? table(`${counted(history.total_sessions, 'session')}, newest first`,
         ['Session', 'Status', 'Started', 'Ended', 'Samples', 'Duration', 'Charts'],
         sessions.map((session) => [
           session.name, session.status, timeOf(session.started_at),
