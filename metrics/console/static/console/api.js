@@ -111,7 +111,8 @@ export async function authHeaders() {
   return headers;
 }
 
-function errorOf(status, body) {
+// The ApiError of an answer's status and parsed JSON body, worded as the API words it.
+export function apiErrorOf(status, body) {
   if (body && typeof body === 'object') {
     if (typeof body.detail === 'string') return new ApiError(status, body.detail);
     if (typeof body.error === 'string') return new ApiError(status, body.error, body.fields || {});
@@ -186,7 +187,7 @@ async function request(path, { method = 'GET', body, form, raw = false, query, a
     } catch {
       parsed = null;
     }
-    if (!response.ok) throw errorOf(response.status, parsed);
+    if (!response.ok) throw apiErrorOf(response.status, parsed);
     return parsed;
   }
 }
