@@ -90,6 +90,11 @@ async function chartAfter(action, collectorId, chart = 'cpu') {
   };
 }
 
+// How much wider than the window the page is (a phone scrolling sideways): 0 when it fits.
+async function overflow() {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
 async function points(chart = 'cpu') {
   return Number(await page.getAttribute(`#chart-${chart}`, 'data-points'));
 }
@@ -152,9 +157,9 @@ await step('export', async () => {
 await step('phone', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   const shot = await shoot('collector-phone');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const horizontalOverflowPx = await overflow();
   await page.setViewportSize({ width: 1280, height: 800 });
-  return { screenshot: shot, horizontalOverflowPx: overflow };
+  return { screenshot: shot, horizontalOverflowPx };
 });
 
 await step('month', async () => {
@@ -199,30 +204,39 @@ await step('upload', async () => {
     await page.waitForTimeout(100);
   }
   const progress = await page.$eval('#upload-progress', (bar) => bar.value);
+  const sent = await page.$eval('#upload-sent', (bar) => bar.value);
   const state = (await page.textContent('#upload-state'))?.trim();
   const shot = await shoot('upload');
   const charted = await chartAfter(() => page.click('#upload-charts'), plan.uploadInto);
-  return { refusal, seen, progress, state, charted, screenshot: shot };
+  return { refusal, sent, seen, progress, state, charted, screenshot: shot };
 });
 
 await step('admin', async () => {
   await go('#/admin');
   await page.waitForSelector('#admin-members');
   const members = await page.$$eval('#admin-members tbody tr', (trs) => trs.length);
+  const keyRows = () => page.$$eval('#admin-keys tbody tr', (trs) => trs.length);
+  const keysBefore = await keyRows();
   await page.fill('#key-name', 'browser key');
   await page.click('#key-create');
   await page.waitForSelector('#new-key');
+  await page.waitForFunction((n) => document.querySelectorAll('#admin-keys tbody tr').length > n, keysBefore)
+    .catch(() => {});
+  const keysAfter = await keyRows();
   const shot = await shoot('admin');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const phone = { screenshot: await shoot('admin-phone'), horizontalOverflowPx: await overflow() };
+  await page.setViewportSize({ width: 1280, height: 800 });
   // A refusal is shown as the API words it: inviting a member's own address (by keyboard).
   await page.focus('#invite-email');
   await page.keyboard.type(plan.memberEmail);
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => !document.querySelector('#error')?.hidden
     && document.querySelector('#error').textContent.trim() !== '');
-  return { members, newKey: (await page.textContent('#new-key')).trim(),
+  return { members, keysBefore, keysAfter, newKey: (await page.textContent('#new-key')).trim(),
     installLine: (await page.textContent('#pcc-install-line')).trim(),
     refusal: (await page.textContent('#error')).trim(),
-    screenshot: shot };
+    screenshot: shot, phone };
 });
 
 // The database away (503 with Retry-After), then no connection at all: the list says so,

@@ -106,6 +106,7 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     uploaded = seen["upload"]
     unknown = upload(api_client(acme.team.analyst), NOT_A_CAPTURE, collector=world.upload_into)
     assert unknown.status_code == 415 and unknown.json()["error"] in uploaded["refusal"], uploaded["refusal"]
+    assert uploaded["sent"] == 100, uploaded
     assert uploaded["seen"] == sorted(uploaded["seen"]) and uploaded["seen"][-1] == 100, uploaded["seen"]
     assert any(0 < value < 100 for value in uploaded["seen"]), uploaded["seen"]
     (done,) = Upload.objects.filter(collector=world.upload_into)
@@ -115,6 +116,7 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
 
     # Admin pages: the members, and a new key shown once with its install line.
     assert seen["admin"]["members"] == 3
+    assert seen["admin"]["keysAfter"] == seen["admin"]["keysBefore"] + 1, seen["admin"]
     assert seen["admin"]["newKey"].startswith("xat_") and seen["admin"]["newKey"] in seen["admin"]["installLine"]
 
     # A refusal in the API's words: the field and its reason.
@@ -137,5 +139,6 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     assert viewer["exportLinks"] == 0 and "analyst or admin" in viewer["exportsShown"], viewer
     assert "not found" in viewer["notFound"].lower(), viewer
 
-    # Readable at phone width: nothing wider than the screen.
+    # Readable at phone width: no page wider than the screen (a wide table scrolls on its own).
     assert seen["phone"]["horizontalOverflowPx"] <= 0, seen["phone"]
+    assert seen["admin"]["phone"]["horizontalOverflowPx"] <= 0, seen["admin"]["phone"]

@@ -1,9 +1,12 @@
 // Upload a past capture (POST /api/performance/upload/, 202 queued), then follow its job at
-// the upload's url until it is done or failed: the bar is the share of the stored file the
-// worker has read (bytes_read of size_bytes), the result what it stored and skipped, and why.
+// the upload's url until it is done or failed. Two bars: the bytes sent (the request, an XHR,
+// since fetch reports no upload progress), then the share of the stored file the worker has
+// read (bytes_read of size_bytes); the result says what it stored and skipped, and why.
+import { ApiError, apiErrorOf, authHeaders } from '../api.js';
 import { el } from '../dom.js';
 import { allPages, timeOf } from './lists.js';
 
+const UPLOAD_PATH = '/api/performance/upload/';
 const POLL_MS = 500;
 const FINAL = new Set(['done', 'failed']);
 
@@ -16,6 +19,7 @@ export async function render(root, ctx) {
   const file = el('input', { id: 'upload-file', type: 'file', name: 'file', required: true });
   const submit = el('button', { id: 'upload-submit', type: 'submit', text: 'Upload' });
   const shown = {
+    sent: el('progress', { id: 'upload-sent', max: '100', value: '0' }),
     progress: el('progress', { id: 'upload-progress', max: '100', value: '0' }),
     state: el('p', { id: 'upload-state', role: 'status' }),
     result: el('div', { id: 'upload-result', 'aria-live': 'polite' }),
@@ -33,11 +37,12 @@ export async function render(root, ctx) {
     body.append('file', file.files[0]);
     if (select.value) body.append('collector', select.value);
     submit.disabled = true;
+    shown.sent.value = 0;
     shown.progress.value = 0;
     shown.result.replaceChildren();
     shown.state.textContent = `Sending ${file.files[0].name}…`;
     try {
-      const upload = await ctx.api('/api/performance/upload/', { method: 'POST', form: body });
+      const upload = await send(body, (fraction) => { shown.sent.value = Math.floor(fraction * 100); });
       await follow(upload, ctx, shown);
     } catch (error) {
       shown.state.textContent = 'The upload was refused.';
@@ -48,7 +53,39 @@ export async function render(root, ctx) {
   });
   root.replaceChildren(el('h1', { text: 'Upload a capture' }), form,
     el('section', { 'aria-label': 'Progress' },
-      el('label', { for: 'upload-progress', text: 'Read ' }), shown.progress, shown.state, shown.result));
+      el('p', {}, el('label', { for: 'upload-sent', text: 'Sent ' }), shown.sent),
+      el('p', {}, el('label', { for: 'upload-progress', text: 'Read by the server ' }), shown.progress),
+      shown.state, shown.result));
+}
+
+// The upload request, its bytes sent reported to onSent (0..1); the 202's upload, or the
+// refusal as api() words it.
+async function send(form, onSent) {
+  const headers = await authHeaders();
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', UPLOAD_PATH);
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+    request.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) onSent(event.loaded / event.total);
+    });
+    request.addEventListener('load', () => {
+      let body = null;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        body = null;
+      }
+      if (request.status === 202) {
+        onSent(1);
+        resolve(body);
+      } else {
+        reject(apiErrorOf(request.status, body));
+      }
+    });
+    request.addEventListener('error', () => reject(new ApiError(0, 'Connection lost: try again.')));
+    request.send(form);
+  });
 }
 
 async function follow(upload, ctx, shown) {
