@@ -287,9 +287,13 @@ await step('viewer', async () => {
   await chartAfter(() => go(`#/collectors/${plan.host}`), plan.host);
   const exportLinks = await page.$$eval('a.export-link', (links) => links.length);
   const exportsShown = (await page.textContent('.exports'))?.trim();
+  await go(`#/collectors/${plan.foreign}/sessions`);
+  await page.waitForFunction(() => !document.querySelector('#error')?.hidden
+    && document.querySelector('#error').textContent.trim() !== '');
+  const foreignSessions = (await page.textContent('#error')).trim();
   await go(`#/collectors/${plan.foreign}`);
   await page.waitForSelector('#not-found', { state: 'visible' });
-  return { adminLinks, adminTables, exportLinks, exportsShown,
+  return { adminLinks, adminTables, exportLinks, exportsShown, foreignSessions,
     notFound: (await page.textContent('#not-found')).trim(), screenshot: await shoot('not-found') };
 });
 

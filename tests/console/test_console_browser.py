@@ -138,6 +138,9 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # nor export links (the API refuses a viewer's export): a sentence says who may export.
     assert viewer["exportLinks"] == 0 and "analyst or admin" in viewer["exportsShown"], viewer
     assert "not found" in viewer["notFound"].lower(), viewer
+    # Its sessions page: the API's 404, as the API words it.
+    foreign = api_client(acme.team.viewer).get(f"/api/collectors/{world.foreign.pk}/")
+    assert foreign.status_code == 404 and viewer["foreignSessions"] == foreign.json()["detail"], viewer
 
     # Readable at phone width: no page wider than the screen (a wide table scrolls on its own).
     assert seen["phone"]["horizontalOverflowPx"] <= 0, seen["phone"]
