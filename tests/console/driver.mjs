@@ -206,9 +206,13 @@ await step('upload', async () => {
   const progress = await page.$eval('#upload-progress', (bar) => bar.value);
   const sent = await page.$eval('#upload-sent', (bar) => bar.value);
   const state = (await page.textContent('#upload-state'))?.trim();
+  const errorShown = await page.$eval('#error', (box) => !box.hidden);
+  // The list of recent uploads is read again once the job is done: this one joins the month's.
+  await page.waitForFunction(() => document.querySelectorAll('#upload-recent tbody tr').length >= 2).catch(() => {});
+  const recent = await page.$$eval('#upload-recent tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent));
   const shot = await shoot('upload');
   const charted = await chartAfter(() => page.click('#upload-charts'), plan.uploadInto);
-  return { refusal, sent, seen, progress, state, charted, screenshot: shot };
+  return { refusal, errorShown, sent, seen, progress, state, recent, charted, screenshot: shot };
 });
 
 await step('admin', async () => {

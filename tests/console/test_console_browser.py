@@ -106,11 +106,12 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     uploaded = seen["upload"]
     unknown = upload(api_client(acme.team.analyst), NOT_A_CAPTURE, collector=world.upload_into)
     assert unknown.status_code == 415 and unknown.json()["error"] in uploaded["refusal"], uploaded["refusal"]
-    assert uploaded["sent"] == 100, uploaded
+    assert uploaded["sent"] == 100 and not uploaded["errorShown"], uploaded  # the refusal went with its file
     assert uploaded["seen"] == sorted(uploaded["seen"]) and uploaded["seen"][-1] == 100, uploaded["seen"]
     assert any(0 < value < 100 for value in uploaded["seen"]), uploaded["seen"]
     (done,) = Upload.objects.filter(collector=world.upload_into)
     assert done.state == "done" and f"{done.result['ticks']} ticks stored" in uploaded["state"], uploaded
+    assert uploaded["recent"] == ["collection.ndjson", "month.csv"], uploaded  # newest first
     charted = uploaded["charted"]
     assert charted["points"] == charted["answered"] > 0, charted
 

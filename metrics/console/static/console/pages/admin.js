@@ -2,7 +2,7 @@
 // removal), invitations (the token shown once) and API keys (the new key shown once, with
 // the pcc install line for it).
 import { el } from '../dom.js';
-import { allPages, counted, table, timeOf } from './lists.js';
+import { allPages, counted, replaced, table, timeOf } from './lists.js';
 
 const ROLES = ['admin', 'analyst', 'viewer'];
 
@@ -127,11 +127,6 @@ function keysSection(keys, collectors, ctx, change) {
   scope, ' ', el('button', { type: 'submit', id: 'key-create', text: 'Create key' }));
   return el('section', { 'aria-labelledby': 'keys-title' },
     el('h2', { id: 'keys-title', text: 'API keys' }), listed, form, shown);
-}
-
-function replaced(node, fresh) {
-  node.replaceWith(fresh);
-  return fresh;
 }
 
 // The install command XAT answers with a new agent key elsewhere (the cloud inventories'

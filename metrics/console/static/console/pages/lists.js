@@ -21,6 +21,12 @@ export async function allPages(api, path) {
   }
 }
 
+// A node swapped for its fresh copy (a list read again), which is returned.
+export function replaced(node, fresh) {
+  node.replaceWith(fresh);
+  return fresh;
+}
+
 // "1 key", "2 keys".
 export function counted(n, noun) {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

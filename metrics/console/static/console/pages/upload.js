@@ -4,10 +4,11 @@
 // read (bytes_read of size_bytes); the result says what it stored and skipped, and why.
 import { ApiError, apiErrorOf, authHeaders } from '../api.js';
 import { el } from '../dom.js';
-import { allPages, timeOf } from './lists.js';
+import { allPages, counted, replaced, table, timeOf } from './lists.js';
 
 const UPLOAD_PATH = '/api/performance/upload/';
 const POLL_MS = 500;
+const RECENT = 20;
 const FINAL = new Set(['done', 'failed']);
 
 export async function render(root, ctx) {
@@ -37,6 +38,7 @@ export async function render(root, ctx) {
     body.append('file', file.files[0]);
     if (select.value) body.append('collector', select.value);
     submit.disabled = true;
+    ctx.showError(null); // an earlier refusal is not this upload's
     shown.sent.value = 0;
     shown.progress.value = 0;
     shown.result.replaceChildren();
@@ -44,18 +46,34 @@ export async function render(root, ctx) {
     try {
       const upload = await send(body, (fraction) => { shown.sent.value = Math.floor(fraction * 100); });
       await follow(upload, ctx, shown);
+      if (!ctx.signal.aborted) recent = replaced(recent, await recentUploads(ctx, names));
     } catch (error) {
-      shown.state.textContent = 'The upload was refused.';
+      if (shown.sent.value < 100) shown.state.textContent = 'The upload was refused.';
       ctx.showError(error);
     } finally {
       submit.disabled = false;
     }
   });
+  const names = new Map(collectors.map((c) => [c.id, c.name]));
+  let recent = await recentUploads(ctx, names);
   root.replaceChildren(el('h1', { text: 'Upload a capture' }), form,
     el('section', { 'aria-label': 'Progress' },
       el('p', {}, el('label', { for: 'upload-sent', text: 'Sent ' }), shown.sent),
       el('p', {}, el('label', { for: 'upload-progress', text: 'Read by the server ' }), shown.progress),
-      shown.state, shown.result));
+      shown.state, shown.result),
+    el('h2', { text: 'Recent uploads' }), recent);
+}
+
+// The organization's newest uploads (GET /api/performance/uploads/), each opening its ticks.
+async function recentUploads(ctx, names) {
+  const page = await ctx.api('/api/performance/uploads/', { query: { page_size: RECENT } });
+  const caption = counted(page.count, 'upload') + (page.count > RECENT ? `, the ${RECENT} newest shown` : '');
+  return table(caption,
+    ['File', 'Collector', 'Format', 'State', 'Ticks', 'By', 'Uploaded', 'Charts'], page.results.map((upload) => [
+      upload.file_name, names.get(upload.collector) ?? '—', upload.format,
+      upload.state === 'failed' ? `failed: ${upload.failure}` : upload.state, String(upload.result?.ticks ?? 0),
+      upload.uploaded_by ?? 'an agent key', timeOf(upload.created_at), chartsOf(upload) ?? '',
+    ]), { id: 'upload-recent' });
 }
 
 // The upload request, its bytes sent reported to onSent (0..1); the 202's upload, or the
@@ -132,10 +150,15 @@ function outcome(upload) {
     nodes.push(el('ul', { class: 'upload-errors', 'aria-label': 'Lines not read' },
       ...r.errors.map((e) => el('li', { text: `${e.file ? `${e.file} ` : ''}line ${e.line}: ${e.error}` }))));
   }
-  if (r.first && r.last && upload.collector) {
-    const range = new URLSearchParams({ from: r.first, to: r.last });
-    nodes.push(el('p', {}, el('a', { id: 'upload-charts', href: `#/collectors/${upload.collector}?${range}`,
-                                      text: 'See these ticks in the charts' })));
-  }
+  const charts = chartsOf(upload, { id: 'upload-charts', text: 'See these ticks in the charts' });
+  if (charts) nodes.push(el('p', {}, charts));
   return nodes;
+}
+
+// A link to the collector's charts over the upload's first to last tick; none before a tick.
+function chartsOf(upload, attributes = { text: 'Open' }) {
+  const { first, last } = upload.result ?? {};
+  if (!first || !last || !upload.collector) return null;
+  const range = new URLSearchParams({ from: first, to: last });
+  return el('a', { href: `#/collectors/${upload.collector}?${range}`, ...attributes });
 }
