@@ -219,6 +219,14 @@ await step('admin', async () => {
   await go('#/admin');
   await page.waitForSelector('#admin-members');
   const members = await page.$$eval('#admin-members tbody tr', (trs) => trs.length);
+  // The only admin made a viewer: refused in the API's words, the page read again shows the
+  // role kept (which draws the page anew: before a new key is shown).
+  const menu = `select[data-member="${plan.admin.username}"]`;
+  await page.selectOption(menu, 'viewer');
+  await page.waitForFunction(() => !document.querySelector('#error')?.hidden
+    && document.querySelector('#error').textContent.trim() !== '');
+  await page.waitForFunction((selector) => document.querySelector(selector)?.value === 'admin', menu).catch(() => {});
+  const lastAdmin = { refusal: (await page.textContent('#error')).trim(), role: await page.$eval(menu, (m) => m.value) };
   const keyRows = () => page.$$eval('#admin-keys tbody tr', (trs) => trs.length);
   const keysBefore = await keyRows();
   await page.fill('#key-name', 'browser key');
@@ -235,9 +243,9 @@ await step('admin', async () => {
   await page.focus('#invite-email');
   await page.keyboard.type(plan.memberEmail);
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => !document.querySelector('#error')?.hidden
-    && document.querySelector('#error').textContent.trim() !== '');
-  return { members, keysBefore, keysAfter, newKey: (await page.textContent('#new-key')).trim(),
+  await page.waitForFunction((before) => document.querySelector('#error').textContent.trim() !== before,
+    lastAdmin.refusal);
+  return { members, keysBefore, keysAfter, lastAdmin, newKey: (await page.textContent('#new-key')).trim(),
     installLine: (await page.textContent('#pcc-install-line')).trim(),
     refusal: (await page.textContent('#error')).trim(),
     screenshot: shot, phone };

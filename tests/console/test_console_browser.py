@@ -120,7 +120,13 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     assert seen["admin"]["keysAfter"] == seen["admin"]["keysBefore"] + 1, seen["admin"]
     assert seen["admin"]["newKey"].startswith("xat_") and seen["admin"]["newKey"] in seen["admin"]["installLine"]
 
-    # A refusal in the API's words: the field and its reason.
+    # Refusals in the API's words, the field and its reason: the only admin made a viewer (the
+    # menu then shows the role kept), a member's own address invited.
+    membership = acme.team.organization.memberships.get(user=acme.team.admin)
+    kept = admin.patch(f"/api/organization/members/{membership.pk}/", {"role": "viewer"}, format="json")
+    ((field, reasons),) = kept.json().items()
+    assert kept.status_code == 400 and seen["admin"]["lastAdmin"] == {
+        "refusal": f"{field}: {' '.join(reasons)}", "role": "admin"}, seen["admin"]
     assert seen["admin"]["refusal"] == "email: A member of this organization has this address.", seen["admin"]
 
     # The database away, then the connection lost: the page says so, retries, then shows the list.

@@ -10,16 +10,16 @@ export async function render(root, ctx) {
   const [members, invitations, keys, collectors] = await Promise.all([
     allPages(ctx.api, '/api/organization/members/'), allPages(ctx.api, '/api/organization/invitations/'),
     allPages(ctx.api, '/api/keys/'), allPages(ctx.api, '/api/collectors/?ordering=name')]);
-  // A change, then the page drawn again from the API; a refusal is shown as the API words it.
+  // A change, then the page drawn again from the API, refused or not (a refused role change
+  // must not stay shown in its menu); a refusal is shown as the API words it.
   const change = (work) => async (event) => {
     event.preventDefault();
     try {
       if (await work(event) === false) return;
     } catch (error) {
       ctx.showError(error);
-      return;
     }
-    await render(root, ctx);
+    await render(root, ctx).catch(ctx.showError);
   };
   root.replaceChildren(
     el('h1', { text: `Administration of ${ctx.session().organization.name}` }),
@@ -35,7 +35,7 @@ function membersSection(members, ctx, change) {
     table(counted(members.length, 'member'), ['User', 'Email', 'Role', 'Member since', ''], members.map((member) => [
       member.username, member.email,
       el('select', {
-        'aria-label': `Role of ${member.username}`,
+        'aria-label': `Role of ${member.username}`, 'data-member': member.username,
         onchange: change((event) => ctx.api(path(member), { method: 'PATCH', body: { role: event.target.value } })),
       }, ...ROLES.map((role) => el('option', { value: role, selected: role === member.role, text: role }))),
       timeOf(member.created_at),
