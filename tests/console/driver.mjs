@@ -144,14 +144,21 @@ await step('live', async () => {
     connection: (await page.textContent('#connection-status'))?.trim() };
 });
 
+// Each export link saves its file: its name as the server gave it, and its content.
 await step('export', async () => {
-  const saved = awaitedLater(page.waitForEvent('download'));
-  await page.click('a.export-link[data-format="csv"]');
-  const download = await saved;
-  const file = await download.path();
-  const text = await readFile(file, 'utf8');
-  return { fileName: download.suggestedFilename(), bytes: (await stat(file)).size, header: text.split('\r\n')[0],
-    rows: text.split('\r\n').filter(Boolean).length - 1 };
+  const saved = {};
+  for (const format of ['csv', 'json', 'sar']) {
+    const download = awaitedLater(page.waitForEvent('download'));
+    await page.click(`a.export-link[data-format="${format}"]`);
+    const file = await (await download).path();
+    const content = await readFile(file);
+    saved[format] = { fileName: (await download).suggestedFilename(), bytes: (await stat(file)).size,
+      text: format === 'sar' ? content.subarray(0, 2).toString('latin1') : content.toString('utf8') };
+  }
+  const lines = saved.csv.text.split('\r\n').filter(Boolean);
+  return { csv: { fileName: saved.csv.fileName, header: lines[0], rows: lines.length - 1 },
+    json: { fileName: saved.json.fileName, rows: JSON.parse(saved.json.text).length },
+    sar: { fileName: saved.sar.fileName, bytes: saved.sar.bytes, magic: saved.sar.text } };
 });
 
 await step('phone', async () => {

@@ -88,10 +88,15 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     assert live["lastAfter"] == LAST_TICK and live["after"] == live["before"] + 1, live
     assert live["elapsedMs"] < 10_000, live
 
-    # The export link saves the shown range as CSV, named by the server.
+    # The export links save the shown range as CSV, JSON and the sar tree (a zip), named by the server.
     export = seen["export"]
-    assert export["fileName"].endswith(".csv") and export["header"].startswith("collector_id,collector,time"), export
-    assert export["rows"] > 100, export
+    assert export["csv"]["fileName"].endswith(".csv"), export
+    assert export["csv"]["header"].startswith("collector_id,collector,time"), export
+    # The shown hour ends at the live tick: every tick, that one included (the export excludes
+    # its end, the chart includes it).
+    assert export["csv"]["rows"] == len(TICKS), export
+    assert export["json"]["fileName"].endswith(".json") and export["json"]["rows"] == export["csv"]["rows"], export
+    assert export["sar"]["fileName"].endswith(".zip") and export["sar"]["magic"] == "PK", export
 
     # A month at the API-picked hourly resolution, shown as such.
     assert month["resolution"] == "1h" and "1h" in month["shownResolution"], month
