@@ -13,6 +13,7 @@ from django.conf import global_settings
 from django.db import connection
 
 from bench.upload import capture_write
+from accounts.models import Membership, Role
 from metrics.models import Collector
 from tests.conftest import gunicorn_serving
 from tests.dashboard.capture import TICKS, Replayed, replayed
@@ -34,7 +35,7 @@ class ConsoleWorld:
     acme: Replayed  # its collector holds the capture but its last tick
     month: Collector  # an hourly sample over the last 30 days
     upload_into: Collector  # empty: the browser uploads a capture into it
-    foreign: Collector  # globex's
+    foreign: Collector  # globex's, whose viewer acme's admin also is
     live_key: str  # a collector key of acme's collector, for the tick held back
     upload_file: Path
     live_tick_file: Path
@@ -58,8 +59,11 @@ def console_world(client, settings, tmp_path) -> ConsoleWorld:
     capture_write(upload_file, UPLOAD_MEGABYTES)
     live_tick_file = tmp_path / "tick.json"
     live_tick_file.write_bytes(envelope("host", TICKS[-1]))
+    globex = team_make("globex").organization
+    # acme's admin also reads globex: the console's organization switch.
+    Membership.objects.create(user=acme.team.admin, organization=globex, role=Role.VIEWER)
     return ConsoleWorld(acme=acme, month=month, upload_into=collector_make(organization, name="uploaded"),
-                        foreign=collector_make(team_make("globex").organization, name="globex-web"),
+                        foreign=collector_make(globex, name="globex-web"),
                         live_key=live_key, upload_file=upload_file, live_tick_file=live_tick_file)
 
 

@@ -296,6 +296,23 @@ await step('keyboard', async () => {
   return { tabs, focused, hash: await page.evaluate(() => window.location.hash), opened };
 });
 
+// acme's admin also reads globex: the switch shows globex's collectors, then acme's again.
+await step('switch', async () => {
+  const listed = async (slug) => {
+    await page.selectOption('#org-switch', slug);
+    await page.waitForFunction((s) => document.querySelector('#org-switch').value === s
+      && document.querySelectorAll('a.collector-link').length > 0, slug);
+    await page.waitForTimeout(500); // the list of the organization chosen, not the one before
+    return page.$$eval('a.collector-link', (links) => links.map((a) => a.dataset.id));
+  };
+  await go('#/collectors');
+  await page.waitForSelector('a.collector-link');
+  const organizations = await page.$$eval('#org-switch option', (options) => options.map((o) => o.value));
+  const globex = await listed('globex');
+  const shot = await shoot('collectors-globex');
+  return { organizations, globex, acme: await listed('acme'), screenshot: shot };
+});
+
 await step('viewer', async () => {
   await page.click('#signout');
   await signIn(plan.viewer);

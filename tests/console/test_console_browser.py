@@ -65,7 +65,7 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
 
     world = console_world
     acme = world.acme
-    admin = api_client(acme.team.admin)
+    admin = api_client(acme.team.admin, organization=acme.team.organization)
 
     # Collectors: acme's three, not globex's; the search narrows the list.
     assert sorted(map(int, seen["collectors"]["listed"])) == sorted(
@@ -143,6 +143,12 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # Keyboard only: Tab reaches a collector's link, Enter opens its charts.
     keyboard = seen["keyboard"]
     assert keyboard["hash"] == f"#/collectors/{keyboard['focused']}" and keyboard["opened"]["points"] > 0, keyboard
+
+    # The organization switch: globex's collector there, acme's three back here.
+    switch = seen["switch"]
+    assert switch["organizations"] == ["acme", "globex"], switch
+    assert switch["globex"] == [str(world.foreign.pk)], switch
+    assert sorted(map(int, switch["acme"])) == sorted([acme.collector.pk, world.month.pk, world.upload_into.pk]), switch
 
     # A viewer: no admin link or page; another organization's collector is "not found".
     viewer = seen["viewer"]
