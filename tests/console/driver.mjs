@@ -233,7 +233,8 @@ await step('admin', async () => {
   await page.waitForFunction(() => !document.querySelector('#error')?.hidden
     && document.querySelector('#error').textContent.trim() !== '');
   await page.waitForFunction((selector) => document.querySelector(selector)?.value === 'admin', menu).catch(() => {});
-  const lastAdmin = { refusal: (await page.textContent('#error')).trim(), role: await page.$eval(menu, (m) => m.value) };
+  const lastAdmin = { refusal: (await page.textContent('#error')).trim(),
+    role: await page.$eval(menu, (m) => m.value) };
   const keyRows = () => page.$$eval('#admin-keys tbody tr', (trs) => trs.length);
   const keysBefore = await keyRows();
   await page.fill('#key-name', 'browser key');

@@ -1,7 +1,11 @@
 """The proof of the console (issue 22) in a real browser: headless Chromium, driven by
 tests/console/driver.mjs (the pinned playwright-core of tests/console/package-lock.json,
 which scripts/test.sh installs), uses the console served by gunicorn as a person would, and
-prints what it saw as JSON; this test checks it against the API's own answers.
+prints what it saw as JSON; this test checks it against the API's own answers. One browser
+session, as a person's is (signed in once: the tokens live in the page's memory), its steps
+checked one after the other: collectors and search, a chart against its answer, live mode,
+exports, a month's chart, sessions, an upload, admin pages, refusals in the API's words, an
+outage, the keyboard, the organization switch, a viewer, phone width.
 
 Screenshots of the main pages are written to tests/console/screenshots/ (not kept in git),
 with result.json, the driver's whole answer (the draw times among it)."""
