@@ -211,6 +211,7 @@ await step('upload', async () => {
     await page.waitForTimeout(100);
   }
   const progress = await page.$eval('#upload-progress', (bar) => bar.value);
+  if (seen.at(-1) !== progress) seen.push(progress); // drawn with the result, after the last look
   const sent = await page.$eval('#upload-sent', (bar) => bar.value);
   const state = (await page.textContent('#upload-state'))?.trim();
   const errorShown = await page.$eval('#error', (box) => !box.hidden);
