@@ -32,7 +32,7 @@ def drive(plan: str) -> dict:
     assert CHROMIUM.exists(), "Chromium is missing: apt-get install chromium (scripts/test.sh does, as root)"
     assert (HERE / "node_modules" / "playwright-core").is_dir(), "run tests/console's npm ci (scripts/test.sh does)"
     done = subprocess.run(["node", str(HERE / "driver.mjs"), plan], cwd=HERE, capture_output=True, text=True,
-                          timeout=400)
+                          timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.splitlines()[-1])
 
