@@ -232,6 +232,7 @@ await step('admin', async () => {
   // role kept (which draws the page anew: before a new key is shown).
   const menu = `select[data-member="${plan.admin.username}"]`;
   await page.selectOption(menu, 'viewer');
+  await page.click(`button[data-member="${plan.admin.username}"]`);
   await page.waitForFunction(() => !document.querySelector('#error')?.hidden
     && document.querySelector('#error').textContent.trim() !== '');
   await page.waitForFunction((selector) => document.querySelector(selector)?.value === 'admin', menu).catch(() => {});

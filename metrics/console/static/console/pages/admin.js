@@ -28,17 +28,22 @@ export async function render(root, ctx) {
     keysSection(keys, collectors, ctx, change));
 }
 
+// A role is set by its button, not on the menu's change: a keyboard's arrows move through a
+// closed menu's options, each a change.
 function membersSection(members, ctx, change) {
   const path = (member) => `/api/organization/members/${member.id}/`;
+  const roleOf = (member) => {
+    const menu = el('select', { 'aria-label': `Role of ${member.username}`, 'data-member': member.username },
+      ...ROLES.map((role) => el('option', { value: role, selected: role === member.role, text: role })));
+    return el('span', {}, menu, ' ', el('button', {
+      type: 'button', text: 'Set role', 'data-member': member.username,
+      onclick: change(() => ctx.api(path(member), { method: 'PATCH', body: { role: menu.value } })),
+    }));
+  };
   return el('section', { 'aria-labelledby': 'members-title' },
     el('h2', { id: 'members-title', text: 'Members' }),
     table(counted(members.length, 'member'), ['User', 'Email', 'Role', 'Member since', ''], members.map((member) => [
-      member.username, member.email,
-      el('select', {
-        'aria-label': `Role of ${member.username}`, 'data-member': member.username,
-        onchange: change((event) => ctx.api(path(member), { method: 'PATCH', body: { role: event.target.value } })),
-      }, ...ROLES.map((role) => el('option', { value: role, selected: role === member.role, text: role }))),
-      timeOf(member.created_at),
+      member.username, member.email, roleOf(member), timeOf(member.created_at),
       el('button', {
         type: 'button', text: 'Remove',
         onclick: change(() => window.confirm(`Remove ${member.username} from the organization?`)
