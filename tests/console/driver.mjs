@@ -246,6 +246,7 @@ await step('admin', async () => {
   await page.waitForFunction((n) => document.querySelectorAll('#admin-keys tbody tr').length > n, keysBefore)
     .catch(() => {});
   const keysAfter = await keyRows();
+  const errorAfterKey = await page.$eval('#error', (box) => !box.hidden);
   const shot = await shoot('admin');
   await page.setViewportSize({ width: 390, height: 844 });
   const phone = { screenshot: await shoot('admin-phone'), horizontalOverflowPx: await overflow() };
@@ -254,9 +255,9 @@ await step('admin', async () => {
   await page.focus('#invite-email');
   await page.keyboard.type(plan.memberEmail);
   await page.keyboard.press('Enter');
-  await page.waitForFunction((before) => document.querySelector('#error').textContent.trim() !== before,
-    lastAdmin.refusal);
-  return { members, keysBefore, keysAfter, lastAdmin, newKey: (await page.textContent('#new-key')).trim(),
+  await page.waitForFunction(() => !document.querySelector('#error').hidden
+    && document.querySelector('#error').textContent.trim() !== '');
+  return { members, keysBefore, keysAfter, errorAfterKey, lastAdmin, newKey: (await page.textContent('#new-key')).trim(),
     installLine: (await page.textContent('#pcc-install-line')).trim(),
     refusal: (await page.textContent('#error')).trim(),
     screenshot: shot, phone };

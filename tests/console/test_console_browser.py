@@ -127,6 +127,7 @@ def test_it_shows_charts_live_ticks_uploads_and_admin_pages_in_a_browser(console
     # Admin pages: the members, and a new key shown once with its install line.
     assert seen["admin"]["members"] == 3
     assert seen["admin"]["keysAfter"] == seen["admin"]["keysBefore"] + 1, seen["admin"]
+    assert not seen["admin"]["errorAfterKey"], seen["admin"]  # the refusal before it is gone
     assert seen["admin"]["newKey"].startswith("xat_") and seen["admin"]["newKey"] in seen["admin"]["installLine"]
 
     # Refusals in the API's words, the field and its reason: the only admin made a viewer (the

@@ -14,6 +14,7 @@ export async function render(root, ctx) {
   // must not stay shown in its menu); a refusal is shown as the API words it.
   const change = (work) => async (event) => {
     event.preventDefault();
+    ctx.showError(null); // an earlier refusal is not this change's
     try {
       if (await work(event) === false) return;
     } catch (error) {
@@ -67,6 +68,7 @@ function invitationsSection(invitations, ctx, change) {
   const form = el('form', {
     onsubmit: async (event) => {
       event.preventDefault();
+      ctx.showError(null);
       try {
         const invitation = await ctx.api('/api/organization/invitations/',
           { method: 'POST', body: { email: email.value, role: role.value } });
@@ -95,6 +97,7 @@ function keysSection(keys, collectors, ctx, change) {
   const shown = el('div', { id: 'new-key-shown', 'aria-live': 'polite' });
   // The key is shown this once: only the list is read again, not the page.
   const showKey = async (answer) => {
+    ctx.showError(null);
     try {
       const key = await answer;
       shown.replaceChildren(
