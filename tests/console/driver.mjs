@@ -1,6 +1,8 @@
 // Drives the console in headless Chromium (/usr/bin/chromium, through the pinned
-// playwright-core) as a person would: signs in, opens collectors, ranges, live mode,
-// sessions, an upload, an export and the admin pages, then signs in as a viewer.
+// playwright-core) as a person would: signs in, searches the collectors, opens one over a
+// range, follows it live, exports it, opens a month, a session, uploads a capture, uses the
+// admin pages, lives through an outage, moves by keyboard, switches organization, then
+// signs in as a viewer.
 // Called by tests/console/test_console_browser.py with one JSON argument (the plan: server
 // URL, users, collector ids, files); prints one JSON object of what it saw, each step
 // {…} or {"error": "…"}, so the test reports every step, not the first failure only.
@@ -8,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 const plan = JSON.parse(process.argv[2]);
-const console_ = `${plan.url}/console/`;
+const consoleUrl = `${plan.url}/console/`;
 const results = { errors: [] };
 
 const browser = await chromium.launch({
@@ -101,7 +103,7 @@ async function points(chart = 'cpu') {
 }
 
 await step('signin', async () => {
-  await page.goto(console_);
+  await page.goto(consoleUrl);
   await page.waitForSelector('#signin-username');
   const shot = await shoot('signin');
   await signIn(plan.admin);
