@@ -65,7 +65,7 @@ AREA_DESCRIPTIONS = {
     "load tests": "Load tests, benchmarks and their comparisons (perf-dashboard contract).",
     "cloud": "Cloud accounts and instances (perf-dashboard contract, appendix A).",
     "perf-dashboard": "The rest of the perf-dashboard's API (docs/perf-dashboard.md).",
-    "service": "Health, the index, this schema and its documentation.",
+    "service": "Health, the index, this schema and its documentation, the console's files.",
 }
 
 

@@ -48,6 +48,7 @@ trap stop_cluster EXIT
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py xat_demo
+echo "Console: http://127.0.0.1:${PORT:-8000}/console/ (sign in with the demo login above)"
 # The upkeep (idle trickle sessions; under the Apache edition also the aggregates and
 # retention): it survives database errors by itself, and is started again if it exits.
 supervise "$state/maintain.log" .venv/bin/python manage.py xat_aggregates maintain --every 60 &

@@ -22,6 +22,16 @@ if [ -f tests/pglite/package-lock.json ]; then
   fi
 fi
 
+# The console's browser test (tests/console/test_console_browser.py) drives Chromium with
+# the pinned playwright-core of tests/console/package-lock.json (no browser download: it
+# runs /usr/bin/chromium), (re)installed as tests/pglite's packages are.
+if [ -f tests/console/package-lock.json ] && command -v npm >/dev/null 2>&1 \
+   && { [ ! -d tests/console/node_modules/playwright-core ] || [ tests/console/package-lock.json -nt tests/console/node_modules ]; }; then
+  echo "[test] installing tests/console (npm ci)" >&2
+  (cd tests/console && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  touch tests/console/node_modules
+fi
+
 # The browser-level check of the perf-dashboard API (tests/perfdash/test_browser.py) drives
 # headless Chromium; it fails, not skips, without it.
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ]; then

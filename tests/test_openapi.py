@@ -21,6 +21,7 @@ from tests.ingest.agent import post_like_pcc
 from tests.personas import PASSWORD, api_client, collector_make, team_make
 from tests.test_isolation_matrix import SKIPPED_PREFIXES, _path_template, _views_of, _walk
 from accounts.openapi import SchemaGenerator
+from metrics.console.views import console_files
 
 
 @pytest.fixture
@@ -87,7 +88,8 @@ def _cases(world: World) -> list[tuple]:
                                                                  "sessions", "session-dates")),
         f"/dashboard/api/collectors/{u}/live/?since={world.since}", "/dashboard/api/trickle/active/",
         f"/dashboard/api/sessions/{s}/", "/api/schema/", "/api/docs/", "/api/docs/swagger-ui.css",
-        "/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-ui-standalone-preset.js")]
+        "/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-ui-standalone-preset.js",
+        "/console/", *(f"/console/{asset}" for asset in console_files()))]
     writes = [
         (anonymous, "POST", "/api/auth/register/", {"username": "newcomer", "email": "n@example.com",
                                                      "password": "a long enough passphrase", "organization": "New"}),

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("metrics.perfdash.urls")),
     path("", include("metrics.loadtests.urls")),
     path("", include("metrics.cloud.urls")),
+    # The console: a page and its scripts that read the API above from the browser.
+    path("", include("metrics.console.urls")),
     # The OpenAPI schema of every route above, and Swagger UI over it.
     path("", include("accounts.schema_urls")),
 ]
