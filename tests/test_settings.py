@@ -38,6 +38,17 @@ def test_it_refuses_debug_in_production():
     assert "ImproperlyConfigured: DEBUG is on in production mode" in result.stderr
 
 
+def test_it_reads_the_primary_from_database_url():
+    result = manage("shell", "-c", "import json; from django.conf import settings; "
+                    "print(json.dumps(settings.DATABASES['default']))",
+                    env={"DATABASE_URL": "postgresql://xat:s%40cret@db:5433/metrics?sslmode=require"})
+    assert result.returncode == 0, result.stderr
+    primary = json.loads(result.stdout.splitlines()[-1])
+    assert (primary["HOST"], primary["PORT"], primary["USER"], primary["PASSWORD"], primary["NAME"]) == (
+        "db", "5433", "xat", "s@cret", "metrics")
+    assert primary["OPTIONS"]["sslmode"] == "require"
+
+
 def test_it_reads_replicas_in_database_urls_form():
     result = manage("shell", "-c", "import json; from django.conf import settings; print(json.dumps("
                     "{alias: settings.DATABASES[alias] for alias in settings.XAT_REPLICA_ALIASES}))",

@@ -52,7 +52,7 @@ def database_from_env(local_socket_dir: Path, local_port: int) -> dict:
     project-local cluster that `make run` starts (no configuration needed)."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return database_from_url("DATABASE_URL", url)
+        return _database_from_url(url)
     return {
         "NAME": os.environ.get("PGDATABASE", "xat"),
         "USER": os.environ.get("PGUSER", "xat"),
