@@ -10,7 +10,8 @@
 
 Each chart is one named query (sql/queries/dashboard_charts.sql, generated from the
 catalogue) over the `<family>_levels` views: raw samples or exactly one aggregate level,
-written into the statement (one statement per level), run on its cached generic plan.
+written into the statement with the statistic (one statement per level and statistic),
+run on its cached generic plan.
 Resolution: the finest of raw, 1m, 1h, 1d whose number of buckets over the window does not
 exceed `points` (the coarsest, 1d, when none does), then over the span of the rows read
 when they fill less of the window (chart: a short capture charts at raw whatever the
@@ -370,14 +371,14 @@ def _chart_rows(*, spec: ChartSpec, collector: Collector, window: Window, level:
     first, last = bucket_bounds(window, level)
     while True:
         if source == level:
-            columns, rows = fetch_at_level(sqlfiles.fetch_rows, spec.query, using=using, at_level=level,
+            columns, rows = fetch_at_level(sqlfiles.fetch_rows, spec.query, using=using, at_level=level, with_stat=stat,
                                            organization_id=collector.organization_id, collector_id=collector.pk,
-                                           first=first, last=last, stat=stat, items=items, rows_max=rows_max)
+                                           first=first, last=last, items=items, rows_max=rows_max)
         else:
             columns, rows = fetch_at_level(sqlfiles.fetch_rows, f"{spec.query}_from_finer", using=using,
-                                           at_level=source, width=aggregates.WIDTHS[level],
+                                           at_level=source, with_stat=stat, width=aggregates.WIDTHS[level],
                                            organization_id=collector.organization_id, collector_id=collector.pk,
-                                           first=first, last=last, stat=stat, items=items, rows_max=rows_max)
+                                           first=first, last=last, items=items, rows_max=rows_max)
         if rows or source == RESOLUTIONS[0]:
             return columns, rows
         source = RESOLUTIONS[RESOLUTIONS.index(source) - 1]

@@ -423,7 +423,7 @@ _CHARTS = {
     "filesystem": (_ChartPart("filesystem", "mount", "%(items)s::boolean"),),
 }
 # Not stored: the cpu chart's busy_pct is 100 - idle (its max 100 - the idle minimum).
-_CHART_DERIVED = {"cpu": ["CASE %(stat)s::text WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min"
+_CHART_DERIVED = {"cpu": ["CASE {stat} WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min"
                           " ELSE 100 - idle_pct_avg END::float8 AS busy_pct"]}
 
 
@@ -435,7 +435,7 @@ def dashboard_charts(families=FAMILIES) -> str:
     queries = []
     for chart, parts in _CHARTS.items():
         charted = [metric.column for metric in families[parts[-1].family].metrics if metric.dashboard]
-        picked = [f"CASE %(stat)s::text WHEN 'min' THEN {m}_min WHEN 'max' THEN {m}_max ELSE {m}_avg END::float8 AS {m}"
+        picked = [f"CASE {{stat}} WHEN 'min' THEN {m}_min WHEN 'max' THEN {m}_max ELSE {m}_avg END::float8 AS {m}"
                   for m in charted] + _CHART_DERIVED.get(chart, [])
         for suffix, part_select in (("", _chart_part_at_level), ("_from_finer", _chart_part_from_finer)):
             branches = "\n    UNION ALL\n".join(part_select(families[part.family], part, charted) for part in parts)
@@ -519,14 +519,15 @@ _CHARTS_COMMENT = """\
 -- (sql/idempotent/20_aggregate_levels.sql) at one level, written `level = {level}`: the
 -- loader makes it a literal ('raw', '1m', '1h' or '1d'; xat/sqlfiles.py), so the planner
 -- prunes the other UNION ALL branches and a chart reads the raw hypertable or exactly one
--- aggregate, in a custom plan as in a generic one. They run on their generic plans
--- (dashboard_plans_generic, sql/queries/dashboard.sql). Parameters: organization_id,
+-- aggregate, in a custom plan as in a generic one. The statistic is written too, `CASE
+-- {stat} ...` ('avg', 'min' or 'max'): the planner folds each CASE to one column, so a row
+-- carries one value per metric through the plan, not three. They run on their generic
+-- plans (dashboard_plans_generic, sql/queries/dashboard.sql). Parameters: organization_id,
 -- collector_id, first and last (the first and last bucket starts of the chart's level,
--- inclusive; at raw the range's ends), stat ('avg', 'min', 'max': chosen by CASE, so a row
--- carries one value per metric), items (false: the host's rows only; a constant test, so
--- the plan skips the item relations at run time) and rows_max (a LIMIT: the chart refuses
--- an answer that would exceed it, metrics.dashboard.CHART_VALUES_MAX; no ORDER BY, so the
--- scan stops there).
+-- inclusive; at raw the range's ends), items (false: the host's rows only; a constant test,
+-- so the plan skips the item relations at run time) and rows_max (a LIMIT: the chart
+-- refuses an answer that would exceed it, metrics.dashboard.CHART_VALUES_MAX; no ORDER BY,
+-- so the scan stops there).
 --
 -- dashboard_<chart>: one row per (bucket, item) of the level read; item NULL for the host
 -- total (disk: whole disks, network: physical interfaces), -1 for cpu's total line.

@@ -5,14 +5,15 @@
 -- (sql/idempotent/20_aggregate_levels.sql) at one level, written `level = {level}`: the
 -- loader makes it a literal ('raw', '1m', '1h' or '1d'; xat/sqlfiles.py), so the planner
 -- prunes the other UNION ALL branches and a chart reads the raw hypertable or exactly one
--- aggregate, in a custom plan as in a generic one. They run on their generic plans
--- (dashboard_plans_generic, sql/queries/dashboard.sql). Parameters: organization_id,
+-- aggregate, in a custom plan as in a generic one. The statistic is written too, `CASE
+-- {stat} ...` ('avg', 'min' or 'max'): the planner folds each CASE to one column, so a row
+-- carries one value per metric through the plan, not three. They run on their generic
+-- plans (dashboard_plans_generic, sql/queries/dashboard.sql). Parameters: organization_id,
 -- collector_id, first and last (the first and last bucket starts of the chart's level,
--- inclusive; at raw the range's ends), stat ('avg', 'min', 'max': chosen by CASE, so a row
--- carries one value per metric), items (false: the host's rows only; a constant test, so
--- the plan skips the item relations at run time) and rows_max (a LIMIT: the chart refuses
--- an answer that would exceed it, metrics.dashboard.CHART_VALUES_MAX; no ORDER BY, so the
--- scan stops there).
+-- inclusive; at raw the range's ends), items (false: the host's rows only; a constant test,
+-- so the plan skips the item relations at run time) and rows_max (a LIMIT: the chart
+-- refuses an answer that would exceed it, metrics.dashboard.CHART_VALUES_MAX; no ORDER BY,
+-- so the scan stops there).
 --
 -- dashboard_<chart>: one row per (bucket, item) of the level read; item NULL for the host
 -- total (disk: whole disks, network: physical interfaces), -1 for cpu's total line.
@@ -29,15 +30,15 @@
 
 -- name: dashboard_cpu
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN user_pct_min WHEN 'max' THEN user_pct_max ELSE user_pct_avg END::float8 AS user_pct,
-       CASE %(stat)s::text WHEN 'min' THEN nice_pct_min WHEN 'max' THEN nice_pct_max ELSE nice_pct_avg END::float8 AS nice_pct,
-       CASE %(stat)s::text WHEN 'min' THEN system_pct_min WHEN 'max' THEN system_pct_max ELSE system_pct_avg END::float8 AS system_pct,
-       CASE %(stat)s::text WHEN 'min' THEN iowait_pct_min WHEN 'max' THEN iowait_pct_max ELSE iowait_pct_avg END::float8 AS iowait_pct,
-       CASE %(stat)s::text WHEN 'min' THEN irq_pct_min WHEN 'max' THEN irq_pct_max ELSE irq_pct_avg END::float8 AS irq_pct,
-       CASE %(stat)s::text WHEN 'min' THEN softirq_pct_min WHEN 'max' THEN softirq_pct_max ELSE softirq_pct_avg END::float8 AS softirq_pct,
-       CASE %(stat)s::text WHEN 'min' THEN steal_pct_min WHEN 'max' THEN steal_pct_max ELSE steal_pct_avg END::float8 AS steal_pct,
-       CASE %(stat)s::text WHEN 'min' THEN idle_pct_min WHEN 'max' THEN idle_pct_max ELSE idle_pct_avg END::float8 AS idle_pct,
-       CASE %(stat)s::text WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min ELSE 100 - idle_pct_avg END::float8 AS busy_pct
+       CASE {stat} WHEN 'min' THEN user_pct_min WHEN 'max' THEN user_pct_max ELSE user_pct_avg END::float8 AS user_pct,
+       CASE {stat} WHEN 'min' THEN nice_pct_min WHEN 'max' THEN nice_pct_max ELSE nice_pct_avg END::float8 AS nice_pct,
+       CASE {stat} WHEN 'min' THEN system_pct_min WHEN 'max' THEN system_pct_max ELSE system_pct_avg END::float8 AS system_pct,
+       CASE {stat} WHEN 'min' THEN iowait_pct_min WHEN 'max' THEN iowait_pct_max ELSE iowait_pct_avg END::float8 AS iowait_pct,
+       CASE {stat} WHEN 'min' THEN irq_pct_min WHEN 'max' THEN irq_pct_max ELSE irq_pct_avg END::float8 AS irq_pct,
+       CASE {stat} WHEN 'min' THEN softirq_pct_min WHEN 'max' THEN softirq_pct_max ELSE softirq_pct_avg END::float8 AS softirq_pct,
+       CASE {stat} WHEN 'min' THEN steal_pct_min WHEN 'max' THEN steal_pct_max ELSE steal_pct_avg END::float8 AS steal_pct,
+       CASE {stat} WHEN 'min' THEN idle_pct_min WHEN 'max' THEN idle_pct_max ELSE idle_pct_avg END::float8 AS idle_pct,
+       CASE {stat} WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min ELSE 100 - idle_pct_avg END::float8 AS busy_pct
 FROM (
     SELECT bucket, cpu AS item, user_pct_avg, user_pct_min, user_pct_max, nice_pct_avg,
            nice_pct_min, nice_pct_max, system_pct_avg, system_pct_min, system_pct_max,
@@ -53,15 +54,15 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_cpu_from_finer
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN user_pct_min WHEN 'max' THEN user_pct_max ELSE user_pct_avg END::float8 AS user_pct,
-       CASE %(stat)s::text WHEN 'min' THEN nice_pct_min WHEN 'max' THEN nice_pct_max ELSE nice_pct_avg END::float8 AS nice_pct,
-       CASE %(stat)s::text WHEN 'min' THEN system_pct_min WHEN 'max' THEN system_pct_max ELSE system_pct_avg END::float8 AS system_pct,
-       CASE %(stat)s::text WHEN 'min' THEN iowait_pct_min WHEN 'max' THEN iowait_pct_max ELSE iowait_pct_avg END::float8 AS iowait_pct,
-       CASE %(stat)s::text WHEN 'min' THEN irq_pct_min WHEN 'max' THEN irq_pct_max ELSE irq_pct_avg END::float8 AS irq_pct,
-       CASE %(stat)s::text WHEN 'min' THEN softirq_pct_min WHEN 'max' THEN softirq_pct_max ELSE softirq_pct_avg END::float8 AS softirq_pct,
-       CASE %(stat)s::text WHEN 'min' THEN steal_pct_min WHEN 'max' THEN steal_pct_max ELSE steal_pct_avg END::float8 AS steal_pct,
-       CASE %(stat)s::text WHEN 'min' THEN idle_pct_min WHEN 'max' THEN idle_pct_max ELSE idle_pct_avg END::float8 AS idle_pct,
-       CASE %(stat)s::text WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min ELSE 100 - idle_pct_avg END::float8 AS busy_pct
+       CASE {stat} WHEN 'min' THEN user_pct_min WHEN 'max' THEN user_pct_max ELSE user_pct_avg END::float8 AS user_pct,
+       CASE {stat} WHEN 'min' THEN nice_pct_min WHEN 'max' THEN nice_pct_max ELSE nice_pct_avg END::float8 AS nice_pct,
+       CASE {stat} WHEN 'min' THEN system_pct_min WHEN 'max' THEN system_pct_max ELSE system_pct_avg END::float8 AS system_pct,
+       CASE {stat} WHEN 'min' THEN iowait_pct_min WHEN 'max' THEN iowait_pct_max ELSE iowait_pct_avg END::float8 AS iowait_pct,
+       CASE {stat} WHEN 'min' THEN irq_pct_min WHEN 'max' THEN irq_pct_max ELSE irq_pct_avg END::float8 AS irq_pct,
+       CASE {stat} WHEN 'min' THEN softirq_pct_min WHEN 'max' THEN softirq_pct_max ELSE softirq_pct_avg END::float8 AS softirq_pct,
+       CASE {stat} WHEN 'min' THEN steal_pct_min WHEN 'max' THEN steal_pct_max ELSE steal_pct_avg END::float8 AS steal_pct,
+       CASE {stat} WHEN 'min' THEN idle_pct_min WHEN 'max' THEN idle_pct_max ELSE idle_pct_avg END::float8 AS idle_pct,
+       CASE {stat} WHEN 'min' THEN 100 - idle_pct_max WHEN 'max' THEN 100 - idle_pct_min ELSE 100 - idle_pct_avg END::float8 AS busy_pct
 FROM (
     SELECT time_bucket(%(width)s::interval, bucket) AS bucket, cpu AS item,
            sum(user_pct_sum) / nullif(sum(user_pct_count), 0) AS user_pct_avg,
@@ -90,20 +91,20 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_memory
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN mem_total_kb_min WHEN 'max' THEN mem_total_kb_max ELSE mem_total_kb_avg END::float8 AS mem_total_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_free_kb_min WHEN 'max' THEN mem_free_kb_max ELSE mem_free_kb_avg END::float8 AS mem_free_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_available_kb_min WHEN 'max' THEN mem_available_kb_max ELSE mem_available_kb_avg END::float8 AS mem_available_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_used_kb_min WHEN 'max' THEN mem_used_kb_max ELSE mem_used_kb_avg END::float8 AS mem_used_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_used_pct_min WHEN 'max' THEN mem_used_pct_max ELSE mem_used_pct_avg END::float8 AS mem_used_pct,
-       CASE %(stat)s::text WHEN 'min' THEN buffers_kb_min WHEN 'max' THEN buffers_kb_max ELSE buffers_kb_avg END::float8 AS buffers_kb,
-       CASE %(stat)s::text WHEN 'min' THEN cached_kb_min WHEN 'max' THEN cached_kb_max ELSE cached_kb_avg END::float8 AS cached_kb,
-       CASE %(stat)s::text WHEN 'min' THEN commit_kb_min WHEN 'max' THEN commit_kb_max ELSE commit_kb_avg END::float8 AS commit_kb,
-       CASE %(stat)s::text WHEN 'min' THEN commit_pct_min WHEN 'max' THEN commit_pct_max ELSE commit_pct_avg END::float8 AS commit_pct,
-       CASE %(stat)s::text WHEN 'min' THEN active_kb_min WHEN 'max' THEN active_kb_max ELSE active_kb_avg END::float8 AS active_kb,
-       CASE %(stat)s::text WHEN 'min' THEN inactive_kb_min WHEN 'max' THEN inactive_kb_max ELSE inactive_kb_avg END::float8 AS inactive_kb,
-       CASE %(stat)s::text WHEN 'min' THEN dirty_kb_min WHEN 'max' THEN dirty_kb_max ELSE dirty_kb_avg END::float8 AS dirty_kb,
-       CASE %(stat)s::text WHEN 'min' THEN swap_total_kb_min WHEN 'max' THEN swap_total_kb_max ELSE swap_total_kb_avg END::float8 AS swap_total_kb,
-       CASE %(stat)s::text WHEN 'min' THEN swap_free_kb_min WHEN 'max' THEN swap_free_kb_max ELSE swap_free_kb_avg END::float8 AS swap_free_kb
+       CASE {stat} WHEN 'min' THEN mem_total_kb_min WHEN 'max' THEN mem_total_kb_max ELSE mem_total_kb_avg END::float8 AS mem_total_kb,
+       CASE {stat} WHEN 'min' THEN mem_free_kb_min WHEN 'max' THEN mem_free_kb_max ELSE mem_free_kb_avg END::float8 AS mem_free_kb,
+       CASE {stat} WHEN 'min' THEN mem_available_kb_min WHEN 'max' THEN mem_available_kb_max ELSE mem_available_kb_avg END::float8 AS mem_available_kb,
+       CASE {stat} WHEN 'min' THEN mem_used_kb_min WHEN 'max' THEN mem_used_kb_max ELSE mem_used_kb_avg END::float8 AS mem_used_kb,
+       CASE {stat} WHEN 'min' THEN mem_used_pct_min WHEN 'max' THEN mem_used_pct_max ELSE mem_used_pct_avg END::float8 AS mem_used_pct,
+       CASE {stat} WHEN 'min' THEN buffers_kb_min WHEN 'max' THEN buffers_kb_max ELSE buffers_kb_avg END::float8 AS buffers_kb,
+       CASE {stat} WHEN 'min' THEN cached_kb_min WHEN 'max' THEN cached_kb_max ELSE cached_kb_avg END::float8 AS cached_kb,
+       CASE {stat} WHEN 'min' THEN commit_kb_min WHEN 'max' THEN commit_kb_max ELSE commit_kb_avg END::float8 AS commit_kb,
+       CASE {stat} WHEN 'min' THEN commit_pct_min WHEN 'max' THEN commit_pct_max ELSE commit_pct_avg END::float8 AS commit_pct,
+       CASE {stat} WHEN 'min' THEN active_kb_min WHEN 'max' THEN active_kb_max ELSE active_kb_avg END::float8 AS active_kb,
+       CASE {stat} WHEN 'min' THEN inactive_kb_min WHEN 'max' THEN inactive_kb_max ELSE inactive_kb_avg END::float8 AS inactive_kb,
+       CASE {stat} WHEN 'min' THEN dirty_kb_min WHEN 'max' THEN dirty_kb_max ELSE dirty_kb_avg END::float8 AS dirty_kb,
+       CASE {stat} WHEN 'min' THEN swap_total_kb_min WHEN 'max' THEN swap_total_kb_max ELSE swap_total_kb_avg END::float8 AS swap_total_kb,
+       CASE {stat} WHEN 'min' THEN swap_free_kb_min WHEN 'max' THEN swap_free_kb_max ELSE swap_free_kb_avg END::float8 AS swap_free_kb
 FROM (
     SELECT bucket, NULL::text AS item, mem_total_kb_avg, mem_total_kb_min, mem_total_kb_max,
            mem_free_kb_avg, mem_free_kb_min, mem_free_kb_max, mem_available_kb_avg,
@@ -123,20 +124,20 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_memory_from_finer
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN mem_total_kb_min WHEN 'max' THEN mem_total_kb_max ELSE mem_total_kb_avg END::float8 AS mem_total_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_free_kb_min WHEN 'max' THEN mem_free_kb_max ELSE mem_free_kb_avg END::float8 AS mem_free_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_available_kb_min WHEN 'max' THEN mem_available_kb_max ELSE mem_available_kb_avg END::float8 AS mem_available_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_used_kb_min WHEN 'max' THEN mem_used_kb_max ELSE mem_used_kb_avg END::float8 AS mem_used_kb,
-       CASE %(stat)s::text WHEN 'min' THEN mem_used_pct_min WHEN 'max' THEN mem_used_pct_max ELSE mem_used_pct_avg END::float8 AS mem_used_pct,
-       CASE %(stat)s::text WHEN 'min' THEN buffers_kb_min WHEN 'max' THEN buffers_kb_max ELSE buffers_kb_avg END::float8 AS buffers_kb,
-       CASE %(stat)s::text WHEN 'min' THEN cached_kb_min WHEN 'max' THEN cached_kb_max ELSE cached_kb_avg END::float8 AS cached_kb,
-       CASE %(stat)s::text WHEN 'min' THEN commit_kb_min WHEN 'max' THEN commit_kb_max ELSE commit_kb_avg END::float8 AS commit_kb,
-       CASE %(stat)s::text WHEN 'min' THEN commit_pct_min WHEN 'max' THEN commit_pct_max ELSE commit_pct_avg END::float8 AS commit_pct,
-       CASE %(stat)s::text WHEN 'min' THEN active_kb_min WHEN 'max' THEN active_kb_max ELSE active_kb_avg END::float8 AS active_kb,
-       CASE %(stat)s::text WHEN 'min' THEN inactive_kb_min WHEN 'max' THEN inactive_kb_max ELSE inactive_kb_avg END::float8 AS inactive_kb,
-       CASE %(stat)s::text WHEN 'min' THEN dirty_kb_min WHEN 'max' THEN dirty_kb_max ELSE dirty_kb_avg END::float8 AS dirty_kb,
-       CASE %(stat)s::text WHEN 'min' THEN swap_total_kb_min WHEN 'max' THEN swap_total_kb_max ELSE swap_total_kb_avg END::float8 AS swap_total_kb,
-       CASE %(stat)s::text WHEN 'min' THEN swap_free_kb_min WHEN 'max' THEN swap_free_kb_max ELSE swap_free_kb_avg END::float8 AS swap_free_kb
+       CASE {stat} WHEN 'min' THEN mem_total_kb_min WHEN 'max' THEN mem_total_kb_max ELSE mem_total_kb_avg END::float8 AS mem_total_kb,
+       CASE {stat} WHEN 'min' THEN mem_free_kb_min WHEN 'max' THEN mem_free_kb_max ELSE mem_free_kb_avg END::float8 AS mem_free_kb,
+       CASE {stat} WHEN 'min' THEN mem_available_kb_min WHEN 'max' THEN mem_available_kb_max ELSE mem_available_kb_avg END::float8 AS mem_available_kb,
+       CASE {stat} WHEN 'min' THEN mem_used_kb_min WHEN 'max' THEN mem_used_kb_max ELSE mem_used_kb_avg END::float8 AS mem_used_kb,
+       CASE {stat} WHEN 'min' THEN mem_used_pct_min WHEN 'max' THEN mem_used_pct_max ELSE mem_used_pct_avg END::float8 AS mem_used_pct,
+       CASE {stat} WHEN 'min' THEN buffers_kb_min WHEN 'max' THEN buffers_kb_max ELSE buffers_kb_avg END::float8 AS buffers_kb,
+       CASE {stat} WHEN 'min' THEN cached_kb_min WHEN 'max' THEN cached_kb_max ELSE cached_kb_avg END::float8 AS cached_kb,
+       CASE {stat} WHEN 'min' THEN commit_kb_min WHEN 'max' THEN commit_kb_max ELSE commit_kb_avg END::float8 AS commit_kb,
+       CASE {stat} WHEN 'min' THEN commit_pct_min WHEN 'max' THEN commit_pct_max ELSE commit_pct_avg END::float8 AS commit_pct,
+       CASE {stat} WHEN 'min' THEN active_kb_min WHEN 'max' THEN active_kb_max ELSE active_kb_avg END::float8 AS active_kb,
+       CASE {stat} WHEN 'min' THEN inactive_kb_min WHEN 'max' THEN inactive_kb_max ELSE inactive_kb_avg END::float8 AS inactive_kb,
+       CASE {stat} WHEN 'min' THEN dirty_kb_min WHEN 'max' THEN dirty_kb_max ELSE dirty_kb_avg END::float8 AS dirty_kb,
+       CASE {stat} WHEN 'min' THEN swap_total_kb_min WHEN 'max' THEN swap_total_kb_max ELSE swap_total_kb_avg END::float8 AS swap_total_kb,
+       CASE {stat} WHEN 'min' THEN swap_free_kb_min WHEN 'max' THEN swap_free_kb_max ELSE swap_free_kb_avg END::float8 AS swap_free_kb
 FROM (
     SELECT time_bucket(%(width)s::interval, bucket) AS bucket, NULL::text AS item,
            sum(mem_total_kb_sum) / nullif(sum(mem_total_kb_count), 0) AS mem_total_kb_avg,
@@ -177,15 +178,15 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_disk
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN tps_min WHEN 'max' THEN tps_max ELSE tps_avg END::float8 AS tps,
-       CASE %(stat)s::text WHEN 'min' THEN rtps_min WHEN 'max' THEN rtps_max ELSE rtps_avg END::float8 AS rtps,
-       CASE %(stat)s::text WHEN 'min' THEN wtps_min WHEN 'max' THEN wtps_max ELSE wtps_avg END::float8 AS wtps,
-       CASE %(stat)s::text WHEN 'min' THEN dtps_min WHEN 'max' THEN dtps_max ELSE dtps_avg END::float8 AS dtps,
-       CASE %(stat)s::text WHEN 'min' THEN read_sectors_ps_min WHEN 'max' THEN read_sectors_ps_max ELSE read_sectors_ps_avg END::float8 AS read_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN written_sectors_ps_min WHEN 'max' THEN written_sectors_ps_max ELSE written_sectors_ps_avg END::float8 AS written_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN discarded_sectors_ps_min WHEN 'max' THEN discarded_sectors_ps_max ELSE discarded_sectors_ps_avg END::float8 AS discarded_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN util_pct_min WHEN 'max' THEN util_pct_max ELSE util_pct_avg END::float8 AS util_pct,
-       CASE %(stat)s::text WHEN 'min' THEN await_ms_min WHEN 'max' THEN await_ms_max ELSE await_ms_avg END::float8 AS await_ms
+       CASE {stat} WHEN 'min' THEN tps_min WHEN 'max' THEN tps_max ELSE tps_avg END::float8 AS tps,
+       CASE {stat} WHEN 'min' THEN rtps_min WHEN 'max' THEN rtps_max ELSE rtps_avg END::float8 AS rtps,
+       CASE {stat} WHEN 'min' THEN wtps_min WHEN 'max' THEN wtps_max ELSE wtps_avg END::float8 AS wtps,
+       CASE {stat} WHEN 'min' THEN dtps_min WHEN 'max' THEN dtps_max ELSE dtps_avg END::float8 AS dtps,
+       CASE {stat} WHEN 'min' THEN read_sectors_ps_min WHEN 'max' THEN read_sectors_ps_max ELSE read_sectors_ps_avg END::float8 AS read_sectors_ps,
+       CASE {stat} WHEN 'min' THEN written_sectors_ps_min WHEN 'max' THEN written_sectors_ps_max ELSE written_sectors_ps_avg END::float8 AS written_sectors_ps,
+       CASE {stat} WHEN 'min' THEN discarded_sectors_ps_min WHEN 'max' THEN discarded_sectors_ps_max ELSE discarded_sectors_ps_avg END::float8 AS discarded_sectors_ps,
+       CASE {stat} WHEN 'min' THEN util_pct_min WHEN 'max' THEN util_pct_max ELSE util_pct_avg END::float8 AS util_pct,
+       CASE {stat} WHEN 'min' THEN await_ms_min WHEN 'max' THEN await_ms_max ELSE await_ms_avg END::float8 AS await_ms
 FROM (
     SELECT bucket, NULL::text AS item, tps_avg, tps_min, tps_max, rtps_avg, rtps_min, rtps_max,
            wtps_avg, wtps_min, wtps_max, dtps_avg, dtps_min, dtps_max, read_sectors_ps_avg,
@@ -212,15 +213,15 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_disk_from_finer
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN tps_min WHEN 'max' THEN tps_max ELSE tps_avg END::float8 AS tps,
-       CASE %(stat)s::text WHEN 'min' THEN rtps_min WHEN 'max' THEN rtps_max ELSE rtps_avg END::float8 AS rtps,
-       CASE %(stat)s::text WHEN 'min' THEN wtps_min WHEN 'max' THEN wtps_max ELSE wtps_avg END::float8 AS wtps,
-       CASE %(stat)s::text WHEN 'min' THEN dtps_min WHEN 'max' THEN dtps_max ELSE dtps_avg END::float8 AS dtps,
-       CASE %(stat)s::text WHEN 'min' THEN read_sectors_ps_min WHEN 'max' THEN read_sectors_ps_max ELSE read_sectors_ps_avg END::float8 AS read_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN written_sectors_ps_min WHEN 'max' THEN written_sectors_ps_max ELSE written_sectors_ps_avg END::float8 AS written_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN discarded_sectors_ps_min WHEN 'max' THEN discarded_sectors_ps_max ELSE discarded_sectors_ps_avg END::float8 AS discarded_sectors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN util_pct_min WHEN 'max' THEN util_pct_max ELSE util_pct_avg END::float8 AS util_pct,
-       CASE %(stat)s::text WHEN 'min' THEN await_ms_min WHEN 'max' THEN await_ms_max ELSE await_ms_avg END::float8 AS await_ms
+       CASE {stat} WHEN 'min' THEN tps_min WHEN 'max' THEN tps_max ELSE tps_avg END::float8 AS tps,
+       CASE {stat} WHEN 'min' THEN rtps_min WHEN 'max' THEN rtps_max ELSE rtps_avg END::float8 AS rtps,
+       CASE {stat} WHEN 'min' THEN wtps_min WHEN 'max' THEN wtps_max ELSE wtps_avg END::float8 AS wtps,
+       CASE {stat} WHEN 'min' THEN dtps_min WHEN 'max' THEN dtps_max ELSE dtps_avg END::float8 AS dtps,
+       CASE {stat} WHEN 'min' THEN read_sectors_ps_min WHEN 'max' THEN read_sectors_ps_max ELSE read_sectors_ps_avg END::float8 AS read_sectors_ps,
+       CASE {stat} WHEN 'min' THEN written_sectors_ps_min WHEN 'max' THEN written_sectors_ps_max ELSE written_sectors_ps_avg END::float8 AS written_sectors_ps,
+       CASE {stat} WHEN 'min' THEN discarded_sectors_ps_min WHEN 'max' THEN discarded_sectors_ps_max ELSE discarded_sectors_ps_avg END::float8 AS discarded_sectors_ps,
+       CASE {stat} WHEN 'min' THEN util_pct_min WHEN 'max' THEN util_pct_max ELSE util_pct_avg END::float8 AS util_pct,
+       CASE {stat} WHEN 'min' THEN await_ms_min WHEN 'max' THEN await_ms_max ELSE await_ms_avg END::float8 AS await_ms
 FROM (
     SELECT time_bucket(%(width)s::interval, bucket) AS bucket, NULL::text AS item,
            sum(tps_sum) / nullif(sum(tps_count), 0) AS tps_avg, min(tps_min) AS tps_min,
@@ -277,18 +278,18 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_network
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN rx_packets_ps_min WHEN 'max' THEN rx_packets_ps_max ELSE rx_packets_ps_avg END::float8 AS rx_packets_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_packets_ps_min WHEN 'max' THEN tx_packets_ps_max ELSE tx_packets_ps_avg END::float8 AS tx_packets_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_kb_ps_min WHEN 'max' THEN rx_kb_ps_max ELSE rx_kb_ps_avg END::float8 AS rx_kb_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_kb_ps_min WHEN 'max' THEN tx_kb_ps_max ELSE tx_kb_ps_avg END::float8 AS tx_kb_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_compressed_ps_min WHEN 'max' THEN rx_compressed_ps_max ELSE rx_compressed_ps_avg END::float8 AS rx_compressed_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_compressed_ps_min WHEN 'max' THEN tx_compressed_ps_max ELSE tx_compressed_ps_avg END::float8 AS tx_compressed_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_multicast_ps_min WHEN 'max' THEN rx_multicast_ps_max ELSE rx_multicast_ps_avg END::float8 AS rx_multicast_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_errors_ps_min WHEN 'max' THEN rx_errors_ps_max ELSE rx_errors_ps_avg END::float8 AS rx_errors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_errors_ps_min WHEN 'max' THEN tx_errors_ps_max ELSE tx_errors_ps_avg END::float8 AS tx_errors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_drops_ps_min WHEN 'max' THEN rx_drops_ps_max ELSE rx_drops_ps_avg END::float8 AS rx_drops_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_drops_ps_min WHEN 'max' THEN tx_drops_ps_max ELSE tx_drops_ps_avg END::float8 AS tx_drops_ps,
-       CASE %(stat)s::text WHEN 'min' THEN if_util_pct_min WHEN 'max' THEN if_util_pct_max ELSE if_util_pct_avg END::float8 AS if_util_pct
+       CASE {stat} WHEN 'min' THEN rx_packets_ps_min WHEN 'max' THEN rx_packets_ps_max ELSE rx_packets_ps_avg END::float8 AS rx_packets_ps,
+       CASE {stat} WHEN 'min' THEN tx_packets_ps_min WHEN 'max' THEN tx_packets_ps_max ELSE tx_packets_ps_avg END::float8 AS tx_packets_ps,
+       CASE {stat} WHEN 'min' THEN rx_kb_ps_min WHEN 'max' THEN rx_kb_ps_max ELSE rx_kb_ps_avg END::float8 AS rx_kb_ps,
+       CASE {stat} WHEN 'min' THEN tx_kb_ps_min WHEN 'max' THEN tx_kb_ps_max ELSE tx_kb_ps_avg END::float8 AS tx_kb_ps,
+       CASE {stat} WHEN 'min' THEN rx_compressed_ps_min WHEN 'max' THEN rx_compressed_ps_max ELSE rx_compressed_ps_avg END::float8 AS rx_compressed_ps,
+       CASE {stat} WHEN 'min' THEN tx_compressed_ps_min WHEN 'max' THEN tx_compressed_ps_max ELSE tx_compressed_ps_avg END::float8 AS tx_compressed_ps,
+       CASE {stat} WHEN 'min' THEN rx_multicast_ps_min WHEN 'max' THEN rx_multicast_ps_max ELSE rx_multicast_ps_avg END::float8 AS rx_multicast_ps,
+       CASE {stat} WHEN 'min' THEN rx_errors_ps_min WHEN 'max' THEN rx_errors_ps_max ELSE rx_errors_ps_avg END::float8 AS rx_errors_ps,
+       CASE {stat} WHEN 'min' THEN tx_errors_ps_min WHEN 'max' THEN tx_errors_ps_max ELSE tx_errors_ps_avg END::float8 AS tx_errors_ps,
+       CASE {stat} WHEN 'min' THEN rx_drops_ps_min WHEN 'max' THEN rx_drops_ps_max ELSE rx_drops_ps_avg END::float8 AS rx_drops_ps,
+       CASE {stat} WHEN 'min' THEN tx_drops_ps_min WHEN 'max' THEN tx_drops_ps_max ELSE tx_drops_ps_avg END::float8 AS tx_drops_ps,
+       CASE {stat} WHEN 'min' THEN if_util_pct_min WHEN 'max' THEN if_util_pct_max ELSE if_util_pct_avg END::float8 AS if_util_pct
 FROM (
     SELECT bucket, NULL::text AS item, rx_packets_ps_avg, rx_packets_ps_min, rx_packets_ps_max,
            tx_packets_ps_avg, tx_packets_ps_min, tx_packets_ps_max, rx_kb_ps_avg, rx_kb_ps_min,
@@ -320,18 +321,18 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_network_from_finer
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN rx_packets_ps_min WHEN 'max' THEN rx_packets_ps_max ELSE rx_packets_ps_avg END::float8 AS rx_packets_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_packets_ps_min WHEN 'max' THEN tx_packets_ps_max ELSE tx_packets_ps_avg END::float8 AS tx_packets_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_kb_ps_min WHEN 'max' THEN rx_kb_ps_max ELSE rx_kb_ps_avg END::float8 AS rx_kb_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_kb_ps_min WHEN 'max' THEN tx_kb_ps_max ELSE tx_kb_ps_avg END::float8 AS tx_kb_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_compressed_ps_min WHEN 'max' THEN rx_compressed_ps_max ELSE rx_compressed_ps_avg END::float8 AS rx_compressed_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_compressed_ps_min WHEN 'max' THEN tx_compressed_ps_max ELSE tx_compressed_ps_avg END::float8 AS tx_compressed_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_multicast_ps_min WHEN 'max' THEN rx_multicast_ps_max ELSE rx_multicast_ps_avg END::float8 AS rx_multicast_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_errors_ps_min WHEN 'max' THEN rx_errors_ps_max ELSE rx_errors_ps_avg END::float8 AS rx_errors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_errors_ps_min WHEN 'max' THEN tx_errors_ps_max ELSE tx_errors_ps_avg END::float8 AS tx_errors_ps,
-       CASE %(stat)s::text WHEN 'min' THEN rx_drops_ps_min WHEN 'max' THEN rx_drops_ps_max ELSE rx_drops_ps_avg END::float8 AS rx_drops_ps,
-       CASE %(stat)s::text WHEN 'min' THEN tx_drops_ps_min WHEN 'max' THEN tx_drops_ps_max ELSE tx_drops_ps_avg END::float8 AS tx_drops_ps,
-       CASE %(stat)s::text WHEN 'min' THEN if_util_pct_min WHEN 'max' THEN if_util_pct_max ELSE if_util_pct_avg END::float8 AS if_util_pct
+       CASE {stat} WHEN 'min' THEN rx_packets_ps_min WHEN 'max' THEN rx_packets_ps_max ELSE rx_packets_ps_avg END::float8 AS rx_packets_ps,
+       CASE {stat} WHEN 'min' THEN tx_packets_ps_min WHEN 'max' THEN tx_packets_ps_max ELSE tx_packets_ps_avg END::float8 AS tx_packets_ps,
+       CASE {stat} WHEN 'min' THEN rx_kb_ps_min WHEN 'max' THEN rx_kb_ps_max ELSE rx_kb_ps_avg END::float8 AS rx_kb_ps,
+       CASE {stat} WHEN 'min' THEN tx_kb_ps_min WHEN 'max' THEN tx_kb_ps_max ELSE tx_kb_ps_avg END::float8 AS tx_kb_ps,
+       CASE {stat} WHEN 'min' THEN rx_compressed_ps_min WHEN 'max' THEN rx_compressed_ps_max ELSE rx_compressed_ps_avg END::float8 AS rx_compressed_ps,
+       CASE {stat} WHEN 'min' THEN tx_compressed_ps_min WHEN 'max' THEN tx_compressed_ps_max ELSE tx_compressed_ps_avg END::float8 AS tx_compressed_ps,
+       CASE {stat} WHEN 'min' THEN rx_multicast_ps_min WHEN 'max' THEN rx_multicast_ps_max ELSE rx_multicast_ps_avg END::float8 AS rx_multicast_ps,
+       CASE {stat} WHEN 'min' THEN rx_errors_ps_min WHEN 'max' THEN rx_errors_ps_max ELSE rx_errors_ps_avg END::float8 AS rx_errors_ps,
+       CASE {stat} WHEN 'min' THEN tx_errors_ps_min WHEN 'max' THEN tx_errors_ps_max ELSE tx_errors_ps_avg END::float8 AS tx_errors_ps,
+       CASE {stat} WHEN 'min' THEN rx_drops_ps_min WHEN 'max' THEN rx_drops_ps_max ELSE rx_drops_ps_avg END::float8 AS rx_drops_ps,
+       CASE {stat} WHEN 'min' THEN tx_drops_ps_min WHEN 'max' THEN tx_drops_ps_max ELSE tx_drops_ps_avg END::float8 AS tx_drops_ps,
+       CASE {stat} WHEN 'min' THEN if_util_pct_min WHEN 'max' THEN if_util_pct_max ELSE if_util_pct_avg END::float8 AS if_util_pct
 FROM (
     SELECT time_bucket(%(width)s::interval, bucket) AS bucket, NULL::text AS item,
            sum(rx_packets_ps_sum) / nullif(sum(rx_packets_ps_count), 0) AS rx_packets_ps_avg,
@@ -404,9 +405,9 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_filesystem
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN size_bytes_min WHEN 'max' THEN size_bytes_max ELSE size_bytes_avg END::float8 AS size_bytes,
-       CASE %(stat)s::text WHEN 'min' THEN available_bytes_min WHEN 'max' THEN available_bytes_max ELSE available_bytes_avg END::float8 AS available_bytes,
-       CASE %(stat)s::text WHEN 'min' THEN use_pct_min WHEN 'max' THEN use_pct_max ELSE use_pct_avg END::float8 AS use_pct
+       CASE {stat} WHEN 'min' THEN size_bytes_min WHEN 'max' THEN size_bytes_max ELSE size_bytes_avg END::float8 AS size_bytes,
+       CASE {stat} WHEN 'min' THEN available_bytes_min WHEN 'max' THEN available_bytes_max ELSE available_bytes_avg END::float8 AS available_bytes,
+       CASE {stat} WHEN 'min' THEN use_pct_min WHEN 'max' THEN use_pct_max ELSE use_pct_avg END::float8 AS use_pct
 FROM (
     SELECT bucket, mount AS item, size_bytes_avg, size_bytes_min, size_bytes_max,
            available_bytes_avg, available_bytes_min, available_bytes_max, use_pct_avg, use_pct_min,
@@ -420,9 +421,9 @@ LIMIT %(rows_max)s
 
 -- name: dashboard_filesystem_from_finer
 SELECT bucket, item,
-       CASE %(stat)s::text WHEN 'min' THEN size_bytes_min WHEN 'max' THEN size_bytes_max ELSE size_bytes_avg END::float8 AS size_bytes,
-       CASE %(stat)s::text WHEN 'min' THEN available_bytes_min WHEN 'max' THEN available_bytes_max ELSE available_bytes_avg END::float8 AS available_bytes,
-       CASE %(stat)s::text WHEN 'min' THEN use_pct_min WHEN 'max' THEN use_pct_max ELSE use_pct_avg END::float8 AS use_pct
+       CASE {stat} WHEN 'min' THEN size_bytes_min WHEN 'max' THEN size_bytes_max ELSE size_bytes_avg END::float8 AS size_bytes,
+       CASE {stat} WHEN 'min' THEN available_bytes_min WHEN 'max' THEN available_bytes_max ELSE available_bytes_avg END::float8 AS available_bytes,
+       CASE {stat} WHEN 'min' THEN use_pct_min WHEN 'max' THEN use_pct_max ELSE use_pct_avg END::float8 AS use_pct
 FROM (
     SELECT time_bucket(%(width)s::interval, bucket) AS bucket, mount AS item,
            sum(size_bytes_sum) / nullif(sum(size_bytes_count), 0) AS size_bytes_avg,

@@ -181,7 +181,6 @@ def _params(loaded: Loaded) -> dict:
         "session_names": ["plans"],
         "since": first,
         "start": FIRST_TICK,
-        "stat": "avg",
         "state_counters": "[]",
         "state_time": LAST_TICK,
         "state_times": [LAST_TICK],
@@ -236,7 +235,8 @@ CASES = [
 
 
 def _plan(name: str, level: str | None, params: dict) -> dict:
-    return _plan_of(sqlfiles.query(name, at_level=level), params, generic=name in GENERIC_PLAN)
+    stat = "avg" if "{stat}" in sqlfiles.named_queries()[name] else None
+    return _plan_of(sqlfiles.query(name, at_level=level, with_stat=stat), params, generic=name in GENERIC_PLAN)
 
 
 def _plan_of(sql: str, params: dict, *, generic: bool) -> dict:
