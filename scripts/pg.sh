@@ -71,6 +71,8 @@ CONF
 }
 
 running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$(bindir)/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
+started() { running || as_owner "$1/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null; }
+url() { echo "postgresql://xat@/xat?host=$dir/run&port=$port"; }
 
 case "$cmd" in
   start)
@@ -80,9 +82,7 @@ case "$cmd" in
     # (xat/replicas.py); added to a cluster made before, read at its next start.
     grep -q '^track_commit_timestamp' "$dir/data/postgresql.conf" \
       || echo 'track_commit_timestamp = on' >>"$dir/data/postgresql.conf"
-    if ! running; then
-      as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null
-    fi
+    started "$bin"
     if ! "$bin/psql" -h "$dir/run" -p "$port" -U xat -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='xat'" | grep -q 1; then
       "$bin/createdb" -h "$dir/run" -p "$port" -U xat xat
     fi
@@ -91,11 +91,9 @@ case "$cmd" in
   replica-start)
     bin=$(bindir)
     [ -f "$dir/data/PG_VERSION" ] || make_standby "$bin" "$(cd "${4:?$usage}" && pwd)" "${5:?$usage}"
-    if ! running; then
-      as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null
-    fi
+    started "$bin"
     echo "Hot standby running: socket $dir/run, port $port; put its URL in DATABASE_REPLICA_URLS:" >&2
-    echo "postgresql://xat@/xat?host=$dir/run&port=$port"
+    url
     ;;
   stop)
     if running; then as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; fi
@@ -104,7 +102,7 @@ case "$cmd" in
     if running; then echo "running: socket $dir/run, port $port"; else echo "stopped"; exit 3; fi
     ;;
   url)
-    echo "postgresql://xat@/xat?host=$dir/run&port=$port"
+    url
     ;;
   *) echo "$usage" >&2; exit 2 ;;
 esac

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from django.db import connection
 
+from metrics.catalogue import FAMILIES
+
 PCC_CAPTURES = Path(__file__).resolve().parent / "data" / "pcc"
 CAPTURES = sorted(path.parent for path in PCC_CAPTURES.glob("*/collection.ndjson"))
-SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "disk_total_sample", "network_sample",
-                 "network_total_sample", "filesystem_sample")
+# Every raw table a tick writes: its sample_tick row and each family's hypertable.
+SAMPLE_TABLES = ("sample_tick", *(family.table for family in FAMILIES.values()))
 
 # pcprocess columns -> our keys, per CSV file.
 CPU_COLUMNS = {

@@ -26,14 +26,13 @@ from metrics.uploads.models import Upload, UploadState
 from tests.dashboard.capture import (CAPTURE, FIRST_TICK, LAST_TICK, TICKS, assert_series, by_minute, close,
                                      full_minutes, oracle)
 from tests.conftest import default_connection_to
+from tests.oracle import SAMPLE_TABLES
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import upload, uploads_run_here
 from xat import sqlfiles
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
-                 "disk_total_sample", "network_total_sample")
 DEFAULT_RETENTION = {"raw": 30, "1m": 90, "1h": 730, "1d": 0}  # xat/settings.py's defaults
 WHOLE = {"start": FIRST_TICK, "end": LAST_TICK}
 

@@ -16,7 +16,7 @@ from django.db import connection
 from bench.upload import capture_write
 from metrics.uploads.models import Upload
 from tests.ingest.agent import capture_ticks, envelope, post_like_pcc
-from tests.oracle import CAPTURES
+from tests.oracle import CAPTURES, SAMPLE_TABLES
 from tests.personas import api_client, api_key_make, collector_make, team_make
 from tests.uploads.files import (
     PERFCOLLECTOR1,
@@ -36,8 +36,6 @@ from tests.uploads.files import (
 pytestmark = pytest.mark.django_db
 job = pytest.mark.django_db(transaction=True)  # the worker reads what the request committed
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
-                 "disk_total_sample", "network_total_sample")
 
 
 @pytest.fixture

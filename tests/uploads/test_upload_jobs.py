@@ -9,12 +9,11 @@ from django.db import connection
 
 from bench.upload import capture_write
 from metrics.uploads.models import Upload
+from tests.oracle import SAMPLE_TABLES
 from tests.personas import api_client, collector_make, team_make
 from tests.uploads.files import UPLOAD_URL, until, uploads_work, worker_start, worker_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SAMPLE_TABLES = ("sample_tick", "cpu_sample", "memory_sample", "disk_sample", "network_sample", "filesystem_sample",
-                 "disk_total_sample", "network_total_sample")
 
 
 def _post(client, path: Path, collector) -> dict:
